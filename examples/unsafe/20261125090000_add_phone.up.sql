@@ -1,0 +1,2 @@
+-- The seed's classic mistakes, one per statement.
+ALTER TABLE users ADD COLUMN phone text NOT NULL;

@@ -1,0 +1,1 @@
+-- irreversible: data is gone

@@ -1,0 +1,49 @@
+// Bundles the CLI (dist/cli.js) and the action (dist/index.js) with esbuild, and copies the
+// WebAssembly files they load at run time next to them, so dist/ runs on its own with no
+// node_modules beside it (which is how the Actions runner executes an action).
+import { build } from 'esbuild';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// `--outdir DIR` builds elsewhere (check-dist compares that build with the committed dist/).
+const outArg = process.argv.indexOf('--outdir');
+const dist = outArg === -1 ? path.join(root, 'dist') : path.resolve(process.argv[outArg + 1]);
+const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
+
+// NOTE: the bundle is ESM (@actions/core 3 and @actions/github 9 are ESM-only), but the
+// emscripten loaders inside libpg-query and PGlite use require and __dirname when they
+// run under Node. Define both from import.meta.url; __dirname then points at dist/, which
+// is where the .wasm files are copied.
+const banner = [
+  "import { createRequire as __mgCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __mgFileURLToPath } from 'node:url';",
+  "import { dirname as __mgDirname } from 'node:path';",
+  'const require = __mgCreateRequire(import.meta.url);',
+  'const __filename = __mgFileURLToPath(import.meta.url);',
+  'const __dirname = __mgDirname(__filename);',
+].join('\n');
+
+const entryPoints = { cli: 'src/cli/index.ts' };
+if (existsSync(path.join(root, 'src/action/index.ts'))) entryPoints.index = 'src/action/index.ts';
+
+await rm(dist, { recursive: true, force: true });
+await mkdir(dist, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints,
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  banner: { js: banner },
+  define: { MIGRATION_GUARD_VERSION: JSON.stringify(pkg.version) },
+  legalComments: 'none',
+  logLevel: 'warning',
+  minifySyntax: true,
+  minifyWhitespace: true,
+});
+await copyFile(path.join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), path.join(dist, 'libpg-query.wasm'));

@@ -1,0 +1,35 @@
+/**
+ * Discovery: which input files are migrations, of which tool, paired how. Conventions are
+ * tried in order; each claims the files it recognises and the rest fall through, ending
+ * with `plain`. A `convention:` in the config forces one convention (then `plain`).
+ */
+import type { Config } from '../core/config.js';
+import type { InputFile, MigrationFile } from '../core/migration.js';
+import type { Convention } from './convention.js';
+import { golangMigrate } from './golang-migrate.js';
+import { plain } from './plain.js';
+
+/** In order of precedence: content markers first, then the most specific layouts. */
+export const conventions: readonly Convention[] = [golangMigrate, plain];
+
+export function discoverMigrations(files: readonly InputFile[], config: Config): MigrationFile[] {
+  const chosen = config.convention === 'auto' ? conventions : conventions.filter((c) => c.id === config.convention || c.id === 'plain');
+  const claimedPaths = new Set<string>();
+  const migrations: MigrationFile[] = [];
+  for (const convention of chosen) {
+    const remaining = files.filter((f) => !claimedPaths.has(f.path));
+    for (const migration of convention.claim(remaining, config)) {
+      if (claimedPaths.has(migration.path)) continue;
+      claimedPaths.add(migration.path);
+      migrations.push(migration);
+    }
+  }
+  return migrations;
+}
+
+/**
+ * Where migrations live when the config gives no `paths` (used with `--base` and in the
+ * action, where the whole repository is in view). Paths given on the command line are
+ * taken as they are.
+ */
+export const DEFAULT_MIGRATION_GLOBS = ['**/*migrat*/**', '**/{deploy,revert,verify}/**', '**/sqitch.plan', '**/db/**', '**/sql/**'];

@@ -1,0 +1,238 @@
+/**
+ * The pure pipeline: discovered migration files -> parsed statements -> rule findings ->
+ * suppressions -> verdict. No I/O: the caller hands in file contents, the conventions'
+ * discover function and the rules.
+ */
+import type { Config } from './config.js';
+import { CreatedTables, TransactionTracker } from './context.js';
+import { compareFindings, docsUrl, type Finding, type Severity } from './finding.js';
+import { lockInfo } from './locks.js';
+import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
+import { loadParser, parseRegion, type Statement } from './parse.js';
+import type { FileReport, Report } from './report.js';
+import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementState } from './rule.js';
+import { LineIndex, type Span } from './source.js';
+import { statementLock } from './statement-locks.js';
+import { applySuppressions, findIgnoreComments } from './suppressions.js';
+import { computeVerdict } from './verdict.js';
+
+/** Classifies input files into migrations (the conventions' job). */
+export type Discover = (files: readonly InputFile[], config: Config) => MigrationFile[];
+
+export interface AnalyzeOptions {
+  files: readonly InputFile[];
+  config: Config;
+  rules: readonly Rule[];
+  discover: Discover;
+}
+
+/** Runs the whole pure pipeline. */
+export async function analyze({ files, config, rules, discover }: AnalyzeOptions): Promise<Report> {
+  await loadParser();
+  const changeSet = buildChangeSet(files, discover(files, config));
+  const active = activeRules(rules, config);
+  const findings = runRules(changeSet, active, config);
+  for (const file of changeSet.changed) {
+    applySuppressions(
+      findings.filter((f) => f.file === file.migration.path),
+      file.ignores,
+      file.statements,
+      new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id)),
+    );
+  }
+  findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, true));
+  findings.sort(compareFindings);
+  const failOn = config['fail-on'];
+  const { verdict, blocking } = computeVerdict(findings, failOn);
+  return {
+    verdict,
+    postgresVersion: config['postgres-version'],
+    failOn,
+    files: changeSet.files.filter((f) => f.input.change !== 'unchanged').map(fileReport),
+    findings,
+    blocking,
+  };
+}
+
+function buildChangeSet(inputs: readonly InputFile[], migrations: MigrationFile[]): ChangeSet {
+  const inputByPath = new Map(inputs.map((f) => [f.path, f]));
+  const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+  const isChanged = (m: MigrationFile) => ['added', 'modified'].includes(inputByPath.get(m.path)?.change ?? '');
+  const needsParse = new Set<string>();
+  for (const m of ordered) {
+    if (!isChanged(m)) continue;
+    needsParse.add(m.path);
+    if (m.partner) needsParse.add(m.partner);
+  }
+  const files: AnalyzedFile[] = ordered.map((migration) => {
+    const input = inputByPath.get(migration.path) ?? { path: migration.path, text: '', change: 'unchanged' as const };
+    const lines = new LineIndex(input.text);
+    const statements: Statement[] = [];
+    const issues: AnalyzedFile['issues'] = [];
+    if (needsParse.has(migration.path) && input.change !== 'deleted') {
+      for (const section of migration.sections) {
+        const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length);
+        statements.push(...parsed.statements);
+        issues.push(...parsed.issues);
+      }
+    }
+    return {
+      input,
+      migration,
+      lines,
+      statements,
+      issues,
+      ignores: needsParse.has(migration.path) ? findIgnoreComments(lines) : [],
+      analyzed: isChanged(migration),
+    };
+  });
+  const byPath = new Map(files.map((f) => [f.migration.path, f]));
+  return {
+    files,
+    changed: files.filter((f) => f.analyzed),
+    deleted: inputs.filter((f) => f.change === 'deleted'),
+    byPath: (path) => byPath.get(path),
+  };
+}
+
+interface ActiveRule {
+  rule: Rule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
+  const active: ActiveRule[] = [];
+  for (const rule of rules) {
+    const setting = config.rules[rule.id];
+    const severity = typeof setting === 'string' ? setting : (setting?.severity ?? rule.severity);
+    if (severity === 'off') continue;
+    active.push({ rule, severity, options: (typeof setting === 'object' ? setting.options : undefined) ?? {} });
+  }
+  return active;
+}
+
+function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, afterSuppressions = false): Finding[] {
+  const findings: Finding[] = [];
+  const selected = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions);
+  const statementRules = selected.filter((r) => r.rule.statement);
+  const created = new CreatedTables();
+  const base = { config, postgresVersion: config['postgres-version'], changeSet };
+
+  for (const file of changeSet.changed) {
+    for (const section of file.migration.sections) {
+      const tracker = new TransactionTracker(section.implicitTransaction);
+      const sectionStatements = file.statements.filter((s) => s.span.startOffset >= section.start && s.span.endOffset <= section.end);
+      for (const statement of sectionStatements) {
+        const state: StatementState = tracker.stateFor();
+        for (const active of statementRules) {
+          if (!(active.rule.sections ?? ['up']).includes(section.role)) continue;
+          const report = reporter(active, findings, file, statement);
+          guard(active, file, statement, findings, () =>
+            active.rule.statement!({ ...base, options: active.options, file, statement, state, report, isNewTable: (name) => created.has(name) }),
+          );
+        }
+        tracker.observe(statement);
+        if (section.role === 'up') created.observe(statement.node);
+      }
+    }
+    for (const active of selected) {
+      if (!active.rule.file) continue;
+      guard(active, file, undefined, findings, () =>
+        active.rule.file!({ ...base, options: active.options, file, report: reporter(active, findings, file, undefined) }),
+      );
+    }
+  }
+  for (const active of selected) {
+    if (!active.rule.changeSet) continue;
+    const first = changeSet.changed[0] ?? changeSet.files[0];
+    guard(active, first, undefined, findings, () =>
+      active.rule.changeSet!({ ...base, options: active.options, report: reporter(active, findings, first, undefined) }),
+    );
+  }
+  return findings;
+}
+
+/** Builds the `report` function a rule calls; it enforces the rule's metadata. */
+function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | undefined, statement: Statement | undefined) {
+  const { rule } = active;
+  return (descriptor: ReportDescriptor<string>): void => {
+    const template = (rule.messages as Record<string, string>)[descriptor.messageId];
+    if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${descriptor.messageId}"`);
+    if (descriptor.fix !== undefined && rule.fix === undefined) throw new Error(`rule ${rule.id} reported a fix but declares no fix in its metadata`);
+    const target = descriptor.statement ?? statement;
+    const path = file?.migration.path ?? '?';
+    const span: Span = descriptor.span ?? target?.span ?? file?.lines.span(0, 0) ?? emptySpan();
+    const lockMode = descriptor.lock === undefined ? rule.lock : descriptor.lock;
+    const data = descriptor.data ?? {};
+    into.push({
+      ruleId: rule.id,
+      messageId: descriptor.messageId,
+      severity: descriptor.severity ?? active.severity,
+      file: path,
+      span,
+      message: fillTemplate(template, data, rule.id),
+      why: rule.why,
+      fix: descriptor.fix ?? (rule.fix ? fillTemplate(rule.fix, data, rule.id) : undefined),
+      statement: target?.text,
+      tables: descriptor.tables ?? (target ? statementLock(target.node).tables : []),
+      lock: lockMode ? lockInfo(lockMode) : null,
+      rewrite: descriptor.rewrite ?? rule.rewrites,
+      docsUrl: docsUrl(rule.id),
+    });
+  };
+}
+
+/** NOTE: a crashing rule must not hide the other findings, nor pass silently: it becomes an error finding. */
+function guard(active: ActiveRule, file: AnalyzedFile | undefined, statement: Statement | undefined, into: Finding[], run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    into.push({
+      ruleId: active.rule.id,
+      messageId: 'internalError',
+      severity: 'error',
+      file: file?.migration.path ?? '?',
+      span: statement?.span ?? file?.lines.span(0, 0) ?? emptySpan(),
+      message: `Internal error in rule ${active.rule.id}: ${(error as Error).message}. This is a bug in migration-guard; please report it with this statement.`,
+      why: 'The rule could not check this statement, so the result is not trusted.',
+      statement: statement?.text,
+      tables: [],
+      lock: null,
+      rewrite: false,
+      docsUrl: docsUrl(active.rule.id),
+    });
+  }
+}
+
+function emptySpan(): Span {
+  return { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+
+function fileReport(file: AnalyzedFile): FileReport {
+  const m = file.migration;
+  return {
+    path: m.path,
+    convention: m.convention,
+    role: m.role,
+    change: file.input.change,
+    version: m.version,
+    migrationId: m.migrationId,
+    partner: m.partner ?? null,
+    implicitTransaction: m.sections.some((s) => s.implicitTransaction),
+    statements: file.statements.map((s) => {
+      const lock = statementLock(s.node);
+      return {
+        index: s.index,
+        section: s.section,
+        kind: s.kind,
+        line: s.span.start.line,
+        endLine: s.span.end.line,
+        text: s.text,
+        tables: lock.tables,
+        lock: lock.lock,
+        rewrite: lock.rewrite,
+      };
+    }),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Small readers over libpg-query's AST, shared by rules. The AST wraps every node in an
+ * object keyed by its type (`{ ColumnDef: {...} }`); these helpers unwrap it.
+ */
+import type { Node, RangeVar, TypeName } from '@pgsql/types';
+
+/** The payload of a node if it is of the given type. */
+export function nodeAs<T>(node: Node | undefined, type: string): T | undefined {
+  return node && type in node ? ((node as Record<string, unknown>)[type] as T) : undefined;
+}
+
+/** The node's type name, e.g. `ColumnDef`. */
+export function nodeType(node: Node | undefined): string | undefined {
+  return node ? Object.keys(node)[0] : undefined;
+}
+
+/** `schema.table` as written (schema omitted when not given). */
+export function relationName(relation: RangeVar | undefined): string {
+  if (!relation) return '?';
+  return relation.schemaname ? `${relation.schemaname}.${relation.relname}` : (relation.relname ?? '?');
+}
+
+/** Normalises a relation name for comparisons: lower case, `public.` dropped. */
+export function relationKey(name: string): string {
+  return name.toLowerCase().replace(/^public\./, '');
+}
+
+/** The string values of a list of `String` nodes (qualified names). */
+export function stringList(nodes: Node[] | undefined): string[] {
+  return (nodes ?? []).map((n) => nodeAs<{ sval?: string }>(n, 'String')?.sval ?? '').filter((s) => s !== '');
+}
+
+/** A qualified name such as `public.users` from a list of `String` nodes. */
+export function qualifiedName(nodes: Node[] | undefined): string {
+  return stringList(nodes).join('.');
+}
+
+/** The value of a constant node: string, number, boolean or null. */
+export function constantValue(node: Node | undefined): string | number | boolean | null | undefined {
+  const constant = nodeAs<Record<string, unknown>>(node, 'A_Const');
+  if (constant) {
+    if (constant.isnull) return null;
+    const sval = constant.sval as { sval?: string } | undefined;
+    if (sval) return sval.sval ?? '';
+    const ival = constant.ival as { ival?: number } | undefined;
+    if (ival) return ival.ival ?? 0;
+    const fval = constant.fval as { fval?: string } | undefined;
+    if (fval) return Number(fval.fval);
+    const boolval = constant.boolval as { boolval?: boolean } | undefined;
+    if (boolval) return boolval.boolval ?? false;
+    return undefined;
+  }
+  const str = nodeAs<{ sval?: string }>(node, 'String');
+  if (str) return str.sval ?? '';
+  const int = nodeAs<{ ival?: number }>(node, 'Integer');
+  if (int) return int.ival ?? 0;
+  return undefined;
+}
+
+/** The base type name without the `pg_catalog.` prefix, e.g. `varchar`, `int4`, `text`. */
+export function typeBaseName(type: TypeName | undefined): string {
+  const names = stringList(type?.names);
+  return (names.length > 1 && names[0] === 'pg_catalog' ? names.slice(1) : names).join('.').toLowerCase();
+}
+
+/** The type modifiers as numbers, e.g. [255] for varchar(255), [10, 2] for numeric(10,2). */
+export function typeModifiers(type: TypeName | undefined): number[] {
+  return (type?.typmods ?? []).map((m) => constantValue(m)).filter((v): v is number => typeof v === 'number');
+}
+
+/** The type as SQL, e.g. `varchar(255)`, `numeric(10,2)`, `text[]`. */
+export function typeToSql(type: TypeName | undefined): string {
+  const mods = typeModifiers(type);
+  const friendly: Record<string, string> = { int4: 'integer', int8: 'bigint', int2: 'smallint', bool: 'boolean', float8: 'double precision', float4: 'real', bpchar: 'char' };
+  const base = typeBaseName(type);
+  const name = friendly[base] ?? base;
+  return `${name}${mods.length ? `(${mods.join(',')})` : ''}${type?.arrayBounds?.length ? '[]' : ''}`;
+}
+
+/** Walks every node below `node`, depth first, calling `visit` with the type and payload. */
+export function walk(node: unknown, visit: (type: string, payload: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push(current[i]);
+    } else if (current && typeof current === 'object') {
+      for (const [key, value] of Object.entries(current)) {
+        if (value && typeof value === 'object') {
+          if (/^[A-Z]/.test(key) && !Array.isArray(value)) visit(key, value as Record<string, unknown>);
+          stack.push(value);
+        }
+      }
+    }
+  }
+}

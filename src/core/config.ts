@@ -1,0 +1,160 @@
+/**
+ * The configuration file (`.github/migration-guard.yml`), validated once into one typed
+ * object. Errors name the key, quote the bad value and say what is expected.
+ */
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { CONVENTION_IDS } from './migration.js';
+import { SEVERITIES } from './finding.js';
+
+export const MIN_POSTGRES_VERSION = 10;
+export const MAX_POSTGRES_VERSION = 18;
+export const DEFAULT_POSTGRES_VERSION = 15;
+
+/** The seed's pre-deployment checklist: ticked by an authorised reviewer when a PR blocks. */
+export const DEFAULT_CHECKLIST = [
+  'Tested on staging with production-sized data',
+  'Rollback plan reviewed (down migration or restore steps)',
+  'Backup taken or point-in-time recovery confirmed',
+  'Monitoring ready (locks, error rate, replication lag)',
+  'Team notified of the maintenance window',
+];
+
+const severityOrOff = z.enum(['off', ...SEVERITIES]);
+const ruleSetting = z.union([
+  severityOrOff,
+  z.strictObject({
+    severity: severityOrOff.optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
+const duration = z.string().regex(/^\d+(\.\d+)?\s*(m|h|d|w)$/, 'a duration such as "24h", "14d" or "90m"');
+const permission = z.enum(['read', 'triage', 'write', 'maintain', 'admin']);
+
+const configSchema = z.strictObject({
+  'postgres-version': z.int().min(MIN_POSTGRES_VERSION).max(MAX_POSTGRES_VERSION).default(DEFAULT_POSTGRES_VERSION),
+  'fail-on': z.enum(['error', 'warning', 'never']).default('error'),
+  convention: z.enum(['auto', ...CONVENTION_IDS]).default('auto'),
+  paths: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+  rules: z.record(z.string(), ruleSetting).default({}),
+  checklist: z.array(z.string().min(1)).default(DEFAULT_CHECKLIST),
+  comment: z.enum(['always', 'on-findings', 'off']).default('on-findings'),
+  approvals: z
+    .strictObject({
+      permission: permission.default('maintain'),
+      users: z.array(z.string()).default([]),
+      teams: z.array(z.string()).default([]),
+      'allow-author': z.boolean().default(true),
+    })
+    .prefault({}),
+  'contract-wait': z
+    .strictObject({ column: duration.default('24h'), table: duration.default('14d') })
+    .prefault({}),
+  'code-paths': z.array(z.string().min(1)).default([]),
+  replay: z
+    .strictObject({
+      mode: z.enum(['pglite', 'off']).default('pglite'),
+      'schema-file': z.string().optional(),
+      skip: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+});
+
+/** The validated configuration. Every key has a default, so `{}` is a valid file. */
+export type Config = z.infer<typeof configSchema>;
+
+/** A configuration problem, with the file and key it is about. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
+    super(`${source}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The defaults, as used when there is no config file. */
+export function defaultConfig(): Config {
+  return configSchema.parse({});
+}
+
+/**
+ * Validates a parsed config object. `knownRuleIds` checks the keys of `rules:`.
+ * @param source names the file in error messages.
+ */
+export function validateConfig(raw: unknown, knownRuleIds: readonly string[], source = 'config'): Config {
+  const result = configSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as string], raw);
+    const detail =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${suggest(issue.keys[0]!, Object.keys(configSchema.shape))}`
+        : `${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
+    throw new ConfigError(`key "${key}": ${detail}`, source);
+  }
+  for (const ruleId of Object.keys(result.data.rules)) {
+    if (!knownRuleIds.includes(ruleId)) {
+      throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${suggest(ruleId, knownRuleIds)}. Run "migration-guard rules" for the list.`, source);
+    }
+  }
+  return result.data;
+}
+
+/** Parses and validates the text of a YAML (or JSON) config file. */
+export function parseConfigText(text: string, knownRuleIds: readonly string[], source: string): Config {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new ConfigError(`not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`, source);
+  }
+  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new ConfigError(`expected a mapping of keys (e.g. "postgres-version: 15"), got ${JSON.stringify(raw)}`, source);
+  }
+  return validateConfig(raw, knownRuleIds, source);
+}
+
+/** The JSON Schema of the config file, for editor completion (published as schema/config.schema.json). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-7' });
+}
+
+function suggest(given: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(given, candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, given.length / 3) ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Converts a duration such as "24h" to milliseconds. */
+export function durationMs(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(m|h|d|w)$/.exec(value);
+  if (!match) throw new Error(`invalid duration ${JSON.stringify(value)}`);
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[match[2] as 'm' | 'h' | 'd' | 'w'];
+  return Number(match[1]) * unit;
+}

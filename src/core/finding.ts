@@ -1,0 +1,60 @@
+import type { LockInfo } from './locks.js';
+import type { Span } from './source.js';
+
+/** `error` blocks the merge, `warning` informs (blocks with fail-on: warning), `notice` never blocks. */
+export type Severity = 'error' | 'warning' | 'notice';
+
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
+
+/** How a finding was taken out of the verdict. */
+export interface Suppression {
+  kind: 'inline' | 'file';
+  reason: string;
+  /** 1-based line of the ignore comment. */
+  line: number;
+}
+
+/** One problem found in one place. Serialised into the JSON report. */
+export interface Finding {
+  ruleId: string;
+  /** Which of the rule's messages (stable; tests assert on it, not on wording). */
+  messageId: string;
+  severity: Severity;
+  /** Repository-relative path, `/`-separated. */
+  file: string;
+  span: Span;
+  /** One line: what is wrong, with the user's names. */
+  message: string;
+  /** Why it is dangerous while the old code is still running. */
+  why: string;
+  /** The safe alternative, concretely (SQL with the user's names), when there is one. */
+  fix?: string;
+  /** Text of the statement the finding is about. */
+  statement?: string;
+  /** Tables (or other relations) the statement touches, as written. */
+  tables: string[];
+  /** The lock the statement takes on those tables, with what it blocks. */
+  lock: LockInfo | null;
+  /** Whether the statement rewrites the table (copying every row). */
+  rewrite: boolean;
+  docsUrl: string;
+  /** Set when an ignore comment with a reason covers the finding. */
+  suppression?: Suppression;
+}
+
+/** Where the generated rule pages live (also the SARIF helpUri). */
+export const DOCS_BASE_URL = 'https://github.com/migration-guard/migration-guard/blob/main/docs/rules/';
+
+export function docsUrl(ruleId: string): string {
+  return `${DOCS_BASE_URL}${ruleId}.md`;
+}
+
+/** A stable identity for a finding across runs: rule, file and the statement with white space folded. */
+export function findingKey(finding: Pick<Finding, 'ruleId' | 'file' | 'statement' | 'message'>): string {
+  const statement = (finding.statement ?? finding.message).replace(/\s+/g, ' ').trim().toLowerCase();
+  return `${finding.ruleId}|${finding.file}|${statement}`;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file.localeCompare(b.file) || a.span.startOffset - b.span.startOffset || a.ruleId.localeCompare(b.ruleId);
+}

@@ -1,0 +1,172 @@
+/**
+ * Parsing with libpg-query, the real PostgreSQL parser: SQL text -> statements with exact
+ * source spans. A region that does not parse is split at top-level semicolons and each
+ * piece is parsed on its own, so one syntax error costs one statement, never the file.
+ */
+import { loadModule, parseSync } from 'libpg-query';
+import type { Node, RawStmt } from '@pgsql/types';
+import { type LineIndex, type Span, Utf8OffsetMap } from './source.js';
+import { skipTrivia, splitStatements } from './split.js';
+
+/** Which part of a migration a statement runs in. */
+export type SectionRole = 'up' | 'down';
+
+/** One parsed SQL statement. */
+export interface Statement {
+  /** 0-based position among the statements of its file. */
+  index: number;
+  /** The AST as libpg-query returns it, e.g. `{ AlterTableStmt: {...} }`. */
+  node: Node;
+  /** The node type, e.g. `AlterTableStmt`. */
+  kind: string;
+  /** The statement's source text, without leading comments or the final semicolon. */
+  text: string;
+  span: Span;
+  section: SectionRole;
+}
+
+/** Something in the text that is not a statement we can analyze. */
+export interface ParseIssue {
+  kind: 'syntax-error' | 'meta-command';
+  message: string;
+  span: Span;
+}
+
+/** The result of parsing one region (a whole file, or one section of a file). */
+export interface ParsedRegion {
+  statements: Statement[];
+  issues: ParseIssue[];
+}
+
+let parserReady: Promise<void> | undefined;
+
+/** Loads the parser's WebAssembly module; call once before parseRegion. */
+export function loadParser(): Promise<void> {
+  parserReady ??= loadModule();
+  return parserReady;
+}
+
+interface SqlErrorLike {
+  message: string;
+  sqlDetails?: { cursorPosition?: number };
+}
+
+/**
+ * Parses `lines.text` between `start` and `end` (character offsets). Statement indexes
+ * continue from `firstIndex`. Requires loadParser() to have resolved.
+ */
+export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0): ParsedRegion {
+  const { text: blanked, issues } = blankMetaCommands(lines, start, end);
+  const statements: Statement[] = [];
+  const attempt = tryParse(blanked);
+  if (attempt.ok) {
+    collectStatements(attempt.stmts, blanked, start, lines, section, statements, firstIndex);
+    return { statements, issues };
+  }
+  let chunkFailed = false;
+  for (const chunk of splitStatements(blanked)) {
+    const chunkText = blanked.slice(chunk.start, chunk.end);
+    if (skipTrivia(chunkText, 0) === chunkText.length) continue;
+    const result = tryParse(chunkText);
+    if (result.ok) {
+      collectStatements(result.stmts, chunkText, start + chunk.start, lines, section, statements, firstIndex + statements.length);
+    } else {
+      chunkFailed = true;
+      issues.push(syntaxIssue(result.error, chunkText, start + chunk.start, lines));
+    }
+  }
+  // NOTE: fail closed. If the pieces parse but the whole did not (our splitter cut
+  // somewhere the parser would not), the original error still stands.
+  if (!chunkFailed) issues.push(syntaxIssue(attempt.error, blanked, start, lines));
+  issues.sort((a, b) => a.span.startOffset - b.span.startOffset);
+  return { statements, issues };
+}
+
+type ParseAttempt = { ok: true; stmts: RawStmt[] } | { ok: false; error: SqlErrorLike };
+
+function tryParse(sql: string): ParseAttempt {
+  if (skipTrivia(sql, 0) === sql.length) return { ok: true, stmts: [] };
+  try {
+    return { ok: true, stmts: parseSync(sql).stmts ?? [] };
+  } catch (error) {
+    const err = error as SqlErrorLike;
+    return { ok: false, error: { message: String(err?.message ?? error), sqlDetails: err?.sqlDetails } };
+  }
+}
+
+function collectStatements(
+  raws: RawStmt[],
+  regionText: string,
+  regionStart: number,
+  lines: LineIndex,
+  section: SectionRole,
+  into: Statement[],
+  firstIndex: number,
+): void {
+  const bytes = new Utf8OffsetMap(regionText);
+  raws.forEach((raw, i) => {
+    if (!raw.stmt) return;
+    const byteStart = raw.stmt_location ?? 0;
+    const localStart = bytes.charOffset(byteStart);
+    const localEnd = raw.stmt_len ? bytes.charOffset(byteStart + raw.stmt_len) : regionText.length;
+    const from = skipTrivia(regionText, localStart, localEnd);
+    const to = from + regionText.slice(from, localEnd).trimEnd().replace(/;$/, '').trimEnd().length;
+    const kind = Object.keys(raw.stmt)[0] ?? 'Unknown';
+    into.push({
+      index: firstIndex + i,
+      node: raw.stmt,
+      kind,
+      text: regionText.slice(from, to),
+      span: lines.span(regionStart + from, regionStart + to),
+      section,
+    });
+  });
+}
+
+function syntaxIssue(error: SqlErrorLike, regionText: string, regionStart: number, lines: LineIndex): ParseIssue {
+  const cursor = error.sqlDetails?.cursorPosition;
+  const local = cursor === undefined ? skipTrivia(regionText, 0) : new Utf8OffsetMap(regionText).charOffset(cursor);
+  const at = regionStart + Math.min(local, regionText.length);
+  const lineEnd = lines.lineStart(lines.positionAt(at).line + 1);
+  return { kind: 'syntax-error', message: error.message, span: lines.span(at, Math.max(at + 1, lineEnd - 1)) };
+}
+
+const META_COMMAND = /^[ \t]*\\/;
+const COPY_FROM_STDIN = /^\s*COPY\b[^;]*\bFROM\s+stdin\b[^;]*;\s*$/i;
+
+/**
+ * psql meta-commands (`\set`, `\i`, `\connect`) and COPY ... FROM stdin data are not SQL:
+ * blank them out (same length, so offsets stay valid) and report each as a note.
+ */
+function blankMetaCommands(lines: LineIndex, start: number, end: number): { text: string; issues: ParseIssue[] } {
+  const text = lines.text.slice(start, end);
+  if (!text.includes('\\')) return { text, issues: [] };
+  const issues: ParseIssue[] = [];
+  const parts = text.split('\n');
+  let offset = start;
+  let inCopyData = false;
+  for (let i = 0; i < parts.length; i++) {
+    const line = parts[i]!;
+    const lineStart = offset;
+    offset += line.length + 1;
+    if (inCopyData) {
+      if (/^\\\.\r?$/.test(line)) inCopyData = false;
+      parts[i] = ' '.repeat(line.length);
+      continue;
+    }
+    if (COPY_FROM_STDIN.test(line)) {
+      inCopyData = true;
+      continue;
+    }
+    if (META_COMMAND.test(line)) {
+      const command = line.trim().split(/\s+/)[0]!;
+      issues.push({
+        kind: 'meta-command',
+        message: `psql meta-command ${command} is not SQL; it was skipped (statements that use its variables will not parse).`,
+        span: lines.span(lineStart, lineStart + line.replace(/\r$/, '').length),
+      });
+      parts[i] = ' '.repeat(line.length);
+    }
+  }
+  return { text: parts.join('\n'), issues };
+}

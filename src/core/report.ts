@@ -1,0 +1,49 @@
+import type { Finding, Severity } from './finding.js';
+import type { LockInfo } from './locks.js';
+import type { ConventionId, FileChange, FileRole } from './migration.js';
+import type { SectionRole } from './parse.js';
+
+/** A statement as reported: where it is and what it locks. */
+export interface StatementReport {
+  index: number;
+  section: SectionRole;
+  kind: string;
+  line: number;
+  endLine: number;
+  text: string;
+  tables: string[];
+  lock: LockInfo | null;
+  rewrite: boolean;
+}
+
+/** One migration file in the report. */
+export interface FileReport {
+  path: string;
+  convention: ConventionId;
+  role: FileRole;
+  change: FileChange;
+  version: string;
+  migrationId: string;
+  partner: string | null;
+  implicitTransaction: boolean;
+  statements: StatementReport[];
+}
+
+export type VerdictValue = 'pass' | 'blocked';
+
+/** The result of one analysis: what every output format renders. */
+export interface Report {
+  verdict: VerdictValue;
+  postgresVersion: number;
+  failOn: 'error' | 'warning' | 'never';
+  files: FileReport[];
+  findings: Finding[];
+  /** Findings that decide the verdict (unsuppressed, at or above fail-on). */
+  blocking: Finding[];
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, notice: 0 };
+  for (const finding of findings) if (!finding.suppression) counts[finding.severity]++;
+  return counts;
+}

@@ -1,0 +1,163 @@
+/**
+ * The contract between the engine and a rule. A rule is metadata first (id, severity,
+ * summary, the lock it claims, messages, why, fix, examples), then behaviour: hooks that
+ * look at statements, files or the whole change set and report findings. The engine
+ * enforces what the metadata claims (message ids exist, fix only when declared).
+ */
+import type { Config } from './config.js';
+import type { Severity } from './finding.js';
+import type { LockMode } from './locks.js';
+import type { FileChange, InputFile, MigrationFile } from './migration.js';
+import type { ParseIssue, SectionRole, Statement } from './parse.js';
+import type { LineIndex, Span } from './source.js';
+import type { IgnoreComment } from './suppressions.js';
+
+/** Groups rules in docs and in the comment. */
+export type RuleCategory = 'breaking' | 'locking' | 'rollback' | 'process' | 'advice';
+
+/** One file of a multi-file example. */
+export interface ExampleFile {
+  path: string;
+  text: string;
+  change?: FileChange;
+  baseText?: string;
+}
+
+/** An example; valid ones must produce no finding of the rule, invalid ones at least one. */
+export interface RuleExample {
+  /** The up migration (run as `migrations/20260101000000_example.up.sql`, golang-migrate). */
+  sql?: string;
+  /** Several files instead of `sql`, for rules about pairs, order and history. */
+  files?: ExampleFile[];
+  /** Why this example is (in)valid; shown in the docs. */
+  why?: string;
+  postgresVersion?: number;
+  options?: Record<string, unknown>;
+  /** For invalid examples: the message ids expected, in order (default: any, at least one). */
+  messageIds?: string[];
+}
+
+/** The state of the migration at a statement, derived by the engine. */
+export interface StatementState {
+  /** Whether the statement runs inside a transaction block (implicit or explicit). */
+  inTransaction: boolean;
+  /** How that transaction was opened. */
+  transaction: 'implicit' | 'explicit' | 'none';
+  /** Statements earlier in the same transaction block (same file). */
+  transactionStatements: readonly Statement[];
+  /** `SET lock_timeout` ran earlier in this file and is still in effect. */
+  lockTimeout: boolean;
+  /** `SET statement_timeout` ran earlier in this file and is still in effect. */
+  statementTimeout: boolean;
+}
+
+/** A migration file with its parse results. */
+export interface AnalyzedFile {
+  input: InputFile;
+  migration: MigrationFile;
+  lines: LineIndex;
+  statements: Statement[];
+  issues: ParseIssue[];
+  ignores: IgnoreComment[];
+  /** True for files the change adds or modifies: only these get statement findings. */
+  analyzed: boolean;
+}
+
+/** Every migration the engine knows about, in order. */
+export interface ChangeSet {
+  /** All migration files (changed and unchanged), in convention order. */
+  files: readonly AnalyzedFile[];
+  /** The files the change adds or modifies, in order. */
+  changed: readonly AnalyzedFile[];
+  /** Files the change deletes (with their base contents). */
+  deleted: readonly InputFile[];
+  byPath(path: string): AnalyzedFile | undefined;
+}
+
+export interface ReportDescriptor<MessageId extends string> {
+  messageId: MessageId;
+  /** Values for `{{name}}` placeholders in the message and fix. */
+  data?: Record<string, string | number>;
+  /** Defaults to the statement's span, or the file's first line in file hooks. */
+  span?: Span;
+  /** Defaults to the statement being checked. */
+  statement?: Statement;
+  tables?: string[];
+  /** Defaults to the rule's claimed lock. */
+  lock?: LockMode | null;
+  rewrite?: boolean;
+  /** Overrides the rule's severity for this finding (e.g. a notice for a skipped line). */
+  severity?: Severity;
+  /** Overrides the rule's fix template with concrete text. */
+  fix?: string;
+}
+
+interface BaseContext<MessageId extends string> {
+  config: Config;
+  postgresVersion: number;
+  /** The rule's options from the config file (`rules.<id>.options`). */
+  options: Readonly<Record<string, unknown>>;
+  changeSet: ChangeSet;
+  report(descriptor: ReportDescriptor<MessageId>): void;
+}
+
+export interface FileContext<MessageId extends string> extends BaseContext<MessageId> {
+  file: AnalyzedFile;
+}
+
+export interface StatementContext<MessageId extends string> extends FileContext<MessageId> {
+  statement: Statement;
+  state: StatementState;
+  /** True when the relation was created earlier in this change set (new, empty, not yet used). */
+  isNewTable(name: string): boolean;
+}
+
+export interface RuleMeta<MessageId extends string> {
+  /** kebab-case, with a verb prefix (`ban-`, `require-`, `prefer-`); equals the file name. */
+  id: string;
+  severity: Severity;
+  category: RuleCategory;
+  /** One line for tables and SARIF. */
+  summary: string;
+  /** The lock the flagged statement takes on its table, when it is about locks. */
+  lock: LockMode | null;
+  /** Whether the flagged statement rewrites the table. */
+  rewrites: boolean;
+  messages: Record<MessageId, string>;
+  /** Why this is dangerous with old code still running (docs and findings). */
+  why: string;
+  /** The safe alternative as a template with `{{placeholders}}` (docs show them as <name>). */
+  fix?: string;
+  /** Postgres versions the rule's verdict depends on, in words (docs). */
+  versions?: string;
+  /** Links to the Postgres documentation and other references. */
+  references: string[];
+  /** Sections the statement hook runs on; default up only. */
+  sections?: SectionRole[];
+  examples: { valid: RuleExample[]; invalid: RuleExample[] };
+}
+
+export interface Rule<MessageId extends string = string> extends RuleMeta<MessageId> {
+  /** Called for each statement of each changed file, in order. */
+  statement?(context: StatementContext<MessageId>): void;
+  /** Called once per changed migration file. */
+  file?(context: FileContext<MessageId>): void;
+  /** Called once per run, with the whole change set. */
+  changeSet?(context: BaseContext<MessageId>): void;
+  /** Runs after ignore comments were applied (for rules about the ignores themselves). */
+  afterSuppressions?: boolean;
+}
+
+/** Declares a rule; the identity function that gives message ids their type. */
+export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rule<MessageId> {
+  return rule;
+}
+
+/** Fills `{{name}}` placeholders; a missing value is a bug in the rule, so it throws. */
+export function fillTemplate(template: string, data: Record<string, string | number> = {}, ruleId = '?'): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+    const value = data[name];
+    if (value === undefined) throw new Error(`rule ${ruleId}: no value for {{${name}}}`);
+    return String(value);
+  });
+}

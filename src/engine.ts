@@ -1,0 +1,14 @@
+/**
+ * The engine as the entry points use it: the pure core wired to the conventions and the
+ * rule registry. Takes file contents, returns a Report; still no I/O.
+ */
+import { analyze } from './core/analyze.js';
+import type { Config } from './core/config.js';
+import type { InputFile } from './core/migration.js';
+import type { Report } from './core/report.js';
+import { discoverMigrations } from './conventions/index.js';
+import { allRules } from './rules/index.js';
+
+export function checkMigrations(files: readonly InputFile[], config: Config): Promise<Report> {
+  return analyze({ files, config, rules: allRules, discover: discoverMigrations });
+}

@@ -1,0 +1,62 @@
+/**
+ * Git access for `--base`: the merge base, what changed since it, and base contents.
+ * Behind a small interface so the diff logic is testable with a real temporary repository.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import path from 'node:path';
+import type { FileChange, InputFile } from '../core/migration.js';
+import { isCandidate, type ReadProblem, readText } from './workspace.js';
+
+const run = promisify(execFile);
+
+/** Runs git in a directory and returns stdout; errors carry git's stderr. */
+export async function git(cwd: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
+    return stdout;
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(`git ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
+  }
+}
+
+export interface ChangedFiles {
+  /** Every candidate file at the head (working tree), each with its change status. */
+  files: InputFile[];
+  mergeBase: string;
+  problems: ReadProblem[];
+}
+
+/**
+ * Lists candidate files since the merge base of `base` and HEAD, including uncommitted and
+ * untracked files, so `check --base origin/main` sees exactly what a push would bring.
+ * Unchanged candidates are included (as context: ordering, pairing, applied migrations).
+ */
+export async function changedSince(base: string, repoDir: string, isMigrationPath: (p: string) => boolean): Promise<ChangedFiles> {
+  const root = (await git(repoDir, ['rev-parse', '--show-toplevel'])).trim();
+  const mergeBase = (await git(root, ['merge-base', base, 'HEAD'])).trim();
+  const status = new Map<string, FileChange>();
+  const diff = await git(root, ['diff', '--name-status', '--no-renames', '-z', mergeBase]);
+  const parts = diff.split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const code = parts[i]!;
+    const file = parts[i + 1]!;
+    status.set(file, code.startsWith('A') ? 'added' : code.startsWith('D') ? 'deleted' : 'modified');
+  }
+  const untracked = (await git(root, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+  for (const file of untracked) status.set(file, 'added');
+  const tracked = (await git(root, ['ls-files', '-z'])).split('\0').filter(Boolean);
+  const all = new Set([...tracked, ...untracked, ...status.keys()]);
+  const files: InputFile[] = [];
+  const problems: ReadProblem[] = [];
+  for (const file of [...all].sort()) {
+    if (!isCandidate(file) || !isMigrationPath(file)) continue;
+    const change = status.get(file) ?? 'unchanged';
+    const baseText = change === 'modified' || change === 'deleted' ? await git(root, ['show', `${mergeBase}:${file}`]).catch(() => undefined) : undefined;
+    const text = change === 'deleted' ? '' : await readText(path.join(root, file), file, problems);
+    if (text === undefined) continue;
+    files.push({ path: file, text, change, ...(baseText === undefined ? {} : { baseText }) });
+  }
+  return { files, mergeBase, problems };
+}

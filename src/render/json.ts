@@ -1,0 +1,110 @@
+/**
+ * The JSON report: a stable contract (version 1) that other tools and our own tests read.
+ * Field names are part of the contract; add fields, never rename or remove them.
+ */
+import type { Finding } from '../core/finding.js';
+import type { LockInfo } from '../core/locks.js';
+import type { Report, StatementReport } from '../core/report.js';
+import { countBySeverity } from '../core/report.js';
+
+export const JSON_REPORT_VERSION = 1;
+
+/** One finding as serialised. */
+export interface JsonFinding {
+  rule: string;
+  messageId: string;
+  severity: Finding['severity'];
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  why: string;
+  fix: string | null;
+  statement: string | null;
+  tables: string[];
+  lock: LockInfo | null;
+  rewrite: boolean;
+  suppressed: boolean;
+  suppression: Finding['suppression'] | null;
+  blocking: boolean;
+  docsUrl: string;
+}
+
+/** The whole report as serialised. */
+export interface JsonReport {
+  version: typeof JSON_REPORT_VERSION;
+  verdict: Report['verdict'];
+  postgresVersion: number;
+  failOn: Report['failOn'];
+  summary: { files: number; statements: number; errors: number; warnings: number; notices: number; suppressed: number; blocking: number };
+  files: Array<{
+    path: string;
+    convention: string;
+    role: string;
+    change: string;
+    version: string;
+    partner: string | null;
+    implicitTransaction: boolean;
+    statements: number;
+    statementDetails: StatementReport[];
+  }>;
+  findings: JsonFinding[];
+}
+
+export function toJsonReport(report: Report): JsonReport {
+  const counts = countBySeverity(report.findings);
+  const blocking = new Set(report.blocking);
+  return {
+    version: JSON_REPORT_VERSION,
+    verdict: report.verdict,
+    postgresVersion: report.postgresVersion,
+    failOn: report.failOn,
+    summary: {
+      files: report.files.length,
+      statements: report.files.reduce((n, f) => n + f.statements.length, 0),
+      errors: counts.error,
+      warnings: counts.warning,
+      notices: counts.notice,
+      suppressed: report.findings.filter((f) => f.suppression).length,
+      blocking: report.blocking.length,
+    },
+    files: report.files.map((f) => ({
+      path: f.path,
+      convention: f.convention,
+      role: f.role,
+      change: f.change,
+      version: f.version,
+      partner: f.partner,
+      implicitTransaction: f.implicitTransaction,
+      statements: f.statements.length,
+      statementDetails: f.statements,
+    })),
+    findings: report.findings.map((f) => ({
+      rule: f.ruleId,
+      messageId: f.messageId,
+      severity: f.severity,
+      file: f.file,
+      line: f.span.start.line,
+      column: f.span.start.column,
+      endLine: f.span.end.line,
+      endColumn: f.span.end.column,
+      message: f.message,
+      why: f.why,
+      fix: f.fix ?? null,
+      statement: f.statement ?? null,
+      tables: f.tables,
+      lock: f.lock,
+      rewrite: f.rewrite,
+      suppressed: !!f.suppression,
+      suppression: f.suppression ?? null,
+      blocking: blocking.has(f),
+      docsUrl: f.docsUrl,
+    })),
+  };
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

@@ -1,0 +1,75 @@
+/**
+ * Terminal output: `file:line:col severity rule message`, the source line underlined,
+ * the lock, why, the safe alternative and the docs link. Colour only when asked.
+ */
+import type { Finding } from '../core/finding.js';
+import type { Report } from '../core/report.js';
+import { countBySeverity } from '../core/report.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Source text by path, to show the offending lines. */
+  sources: ReadonlyMap<string, string>;
+}
+
+const CODES = { red: 31, yellow: 33, blue: 34, green: 32, dim: 2, bold: 1, cyan: 36 } as const;
+
+export function renderText(report: Report, options: TextOptions): string {
+  const paint = (style: keyof typeof CODES, text: string) => (options.color ? `\x1b[${CODES[style]}m${text}\x1b[0m` : text);
+  const out: string[] = [];
+  const lineCache = new Map<string, string[]>();
+  const linesOf = (path: string) => {
+    let lines = lineCache.get(path);
+    if (!lines) lineCache.set(path, (lines = (options.sources.get(path) ?? '').split('\n').map((l) => l.replace(/\r$/, ''))));
+    return lines;
+  };
+  for (const finding of report.findings) {
+    out.push(formatFinding(finding, linesOf(finding.file), paint), '');
+  }
+  const counts = countBySeverity(report.findings);
+  const suppressed = report.findings.filter((f) => f.suppression).length;
+  const parts = [
+    `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked`,
+    `${counts.error} error${counts.error === 1 ? '' : 's'}`,
+    `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`,
+    `${counts.notice} notice${counts.notice === 1 ? '' : 's'}`,
+  ];
+  if (suppressed) parts.push(`${suppressed} suppressed`);
+  const verdict = report.verdict === 'pass' ? paint('green', 'PASS') : paint('red', `BLOCKED (${report.blocking.length} blocking)`);
+  out.push(`${parts.join(', ')}: ${verdict}`);
+  return `${out.join('\n')}\n`;
+}
+
+type Paint = (style: keyof typeof CODES, text: string) => string;
+
+function formatFinding(finding: Finding, lines: string[], paint: Paint): string {
+  const { start, end } = finding.span;
+  const severityColor = finding.severity === 'error' ? 'red' : finding.severity === 'warning' ? 'yellow' : 'blue';
+  const tag = finding.suppression ? paint('dim', `${finding.severity} (suppressed: ${finding.suppression.reason})`) : paint(severityColor, finding.severity);
+  const head = `${paint('bold', `${finding.file}:${start.line}:${start.column}`)} ${tag} ${paint('cyan', finding.ruleId)} ${finding.message}`;
+  const out = [head];
+  const gutter = String(end.line).length;
+  const shown = Math.min(end.line, start.line + 4);
+  for (let line = start.line; line <= shown; line++) {
+    const text = lines[line - 1] ?? '';
+    out.push(`  ${paint('dim', `${String(line).padStart(gutter)} |`)} ${text}`);
+    const from = line === start.line ? start.column : firstNonSpace(text);
+    const to = line === end.line ? end.column : text.length;
+    if (to >= from) out.push(`  ${paint('dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(Math.max(0, from - 1))}${paint(severityColor, '^'.repeat(Math.max(1, to - from + 1)))}`);
+  }
+  if (shown < end.line) out.push(`  ${paint('dim', `${' '.repeat(gutter)} | ... (${end.line - shown} more lines)`)}`);
+  if (finding.lock) {
+    const on = finding.tables.length ? ` on ${finding.tables.join(', ')}` : '';
+    const blocks = finding.lock.blocks.length ? `blocks ${finding.lock.blocks.join(', ')}` : 'blocks nothing but other DDL';
+    out.push(`  ${paint('bold', 'lock')}: ${finding.lock.mode}${on} (${blocks})${finding.rewrite ? '; rewrites the table' : ''}`);
+  }
+  out.push(`  ${paint('bold', 'why')}: ${finding.why}`);
+  if (finding.fix) out.push(`  ${paint('bold', 'fix')}:`, ...finding.fix.split('\n').map((l) => `    ${l}`));
+  out.push(`  ${paint('bold', 'docs')}: ${finding.docsUrl}`);
+  return out.join('\n');
+}
+
+function firstNonSpace(text: string): number {
+  const i = text.search(/\S/);
+  return i === -1 ? 1 : i + 1;
+}

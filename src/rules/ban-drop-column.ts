@@ -1,0 +1,50 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... DROP COLUMN` on an existing table.
+ *
+ * ## Why is this bad?
+ * Services that are still running select, insert or map the column; the moment it is gone
+ * their queries fail. Dropping must be the last phase of an expand/contract change.
+ */
+import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-drop-column',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Dropping a column breaks running code that still reads or writes it',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: {
+    dropColumn: 'Dropping column {{column}} of {{table}} breaks services that still read or write it.',
+  },
+  why: 'Code deployed before this migration still names the column in SELECT, INSERT and ORM mappings; those queries fail as soon as it is dropped. The drop also takes an ACCESS EXCLUSIVE lock.',
+  fix: [
+    'Contract in phases:',
+    '1. Deploy code that no longer reads or writes {{table}}.{{column}} (ORMs: mark it ignored first).',
+    '2. Wait until every old instance is gone (at least one full deploy cycle).',
+    '3. Then, in its own migration:',
+    '   SET lock_timeout = \'2s\';',
+    '   ALTER TABLE {{table}} DROP COLUMN {{column}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#removing-a-column'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE users DROP COLUMN email;', messageIds: ['dropColumn'] }],
+    valid: [
+      { sql: 'ALTER TABLE users ADD COLUMN email_verified boolean;' },
+      { sql: 'CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts DROP COLUMN body;', why: 'the table is created in the same change, so no code uses it yet' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const alter = nodeAs<AlterTableStmt>(statement.node, 'AlterTableStmt');
+    if (!alter || alter.objtype !== 'OBJECT_TABLE') return;
+    const table = relationName(alter.relation);
+    if (isNewTable(table)) return;
+    for (const cmdNode of alter.cmds ?? []) {
+      const cmd = nodeAs<AlterTableCmd>(cmdNode, 'AlterTableCmd');
+      if (cmd?.subtype === 'AT_DropColumn') report({ messageId: 'dropColumn', data: { table, column: cmd.name ?? '?' }, tables: [table] });
+    }
+  },
+});

@@ -1,0 +1,39 @@
+/**
+ * ## What it does
+ * Reports SQL that the PostgreSQL parser rejects, at the position it reports, and psql
+ * meta-commands that were skipped.
+ *
+ * ## Why is this bad?
+ * A statement we cannot parse is a statement we cannot check: it fails closed and blocks,
+ * so a typo or an unsupported dialect never passes as "no findings".
+ */
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'parse-error',
+  severity: 'error',
+  category: 'process',
+  summary: 'SQL that PostgreSQL cannot parse blocks (fail closed): it cannot be checked',
+  lock: null,
+  rewrites: false,
+  sections: ['up', 'down'],
+  messages: {
+    syntaxError: 'PostgreSQL cannot parse this: {{message}}. Fix the SQL (or, if it is not plain SQL, exclude the file in the config).',
+    metaCommand: '{{message}}',
+  },
+  why: 'A statement the parser rejects would also fail at deploy time, and it cannot be checked for locks or breaking changes, so it is never passed silently.',
+  references: ['https://www.postgresql.org/docs/current/sql-syntax.html'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ADD COLUMN;', messageIds: ['syntaxError'] },
+      { sql: 'SELECT 1;\nSELEC 2;\nSELECT 3;', why: 'the other statements are still analyzed', messageIds: ['syntaxError'] },
+    ],
+    valid: [{ sql: 'ALTER TABLE users ADD COLUMN nickname text;' }, { sql: '-- only a comment\n', why: 'an empty file has nothing to parse' }],
+  },
+  file({ file, report }) {
+    for (const issue of file.issues) {
+      if (issue.kind === 'syntax-error') report({ messageId: 'syntaxError', data: { message: issue.message }, span: issue.span, tables: [] });
+      else report({ messageId: 'metaCommand', data: { message: issue.message }, span: issue.span, tables: [], severity: 'notice' });
+    }
+  },
+});
