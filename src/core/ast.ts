@@ -2,7 +2,7 @@
  * Small readers over libpg-query's AST, shared by rules. The AST wraps every node in an
  * object keyed by its type (`{ ColumnDef: {...} }`); these helpers unwrap it.
  */
-import type { Node, RangeVar, TypeName } from '@pgsql/types';
+import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 
 /** The payload of a node if it is of the given type. */
 export function nodeAs<T>(node: Node | undefined, type: string): T | undefined {
@@ -93,4 +93,12 @@ export function walk(node: unknown, visit: (type: string, payload: Record<string
       }
     }
   }
+}
+
+/** An ALTER TABLE statement's target and sub-commands, or undefined for other statements. */
+export function alterTableCommands(node: Node): { table: string; relation: RangeVar | undefined; commands: AlterTableCmd[] } | undefined {
+  const alter = nodeAs<AlterTableStmt>(node, 'AlterTableStmt');
+  if (!alter || (alter.objtype !== undefined && alter.objtype !== 'OBJECT_TABLE')) return undefined;
+  const commands = (alter.cmds ?? []).map((c) => nodeAs<AlterTableCmd>(c, 'AlterTableCmd')).filter((c): c is AlterTableCmd => !!c);
+  return { table: relationName(alter.relation), relation: alter.relation, commands };
 }

@@ -6,8 +6,7 @@
  * Services that are still running select, insert or map the column; the moment it is gone
  * their queries fail. Dropping must be the last phase of an expand/contract change.
  */
-import type { AlterTableCmd, AlterTableStmt } from '@pgsql/types';
-import { nodeAs, relationName } from '../core/ast.js';
+import { alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -38,13 +37,10 @@ export default defineRule({
     ],
   },
   statement({ statement, isNewTable, report }) {
-    const alter = nodeAs<AlterTableStmt>(statement.node, 'AlterTableStmt');
-    if (!alter || alter.objtype !== 'OBJECT_TABLE') return;
-    const table = relationName(alter.relation);
-    if (isNewTable(table)) return;
-    for (const cmdNode of alter.cmds ?? []) {
-      const cmd = nodeAs<AlterTableCmd>(cmdNode, 'AlterTableCmd');
-      if (cmd?.subtype === 'AT_DropColumn') report({ messageId: 'dropColumn', data: { table, column: cmd.name ?? '?' }, tables: [table] });
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      if (command.subtype === 'AT_DropColumn') report({ messageId: 'dropColumn', data: { table: alter.table, column: command.name ?? '?' }, tables: [alter.table] });
     }
   },
 });
