@@ -4,11 +4,13 @@
  */
 import { analyze } from './core/analyze.js';
 import type { Config } from './core/config.js';
+import type { AnalysisFacts } from './core/facts.js';
 import type { InputFile } from './core/migration.js';
 import type { Report } from './core/report.js';
 import { discoverMigrations } from './conventions/index.js';
 import { allRules } from './rules/index.js';
 
-export function checkMigrations(files: readonly InputFile[], config: Config): Promise<Report> {
-  return analyze({ files, config, rules: allRules, discover: discoverMigrations });
+/** @param facts history and code facts (from src/local/facts.ts) for the expand/contract rules. */
+export function checkMigrations(files: readonly InputFile[], config: Config, facts?: AnalysisFacts): Promise<Report> {
+  return analyze({ files, config, rules: allRules, discover: discoverMigrations, facts });
 }

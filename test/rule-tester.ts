@@ -5,6 +5,7 @@
  */
 import { analyze } from '../src/core/analyze.js';
 import { validateConfig } from '../src/core/config.js';
+import { staticFacts } from '../src/core/facts.js';
 import type { Finding } from '../src/core/finding.js';
 import type { InputFile } from '../src/core/migration.js';
 import type { Rule, RuleExample } from '../src/core/rule.js';
@@ -28,7 +29,8 @@ export async function runExample(rule: Rule, example: RuleExample): Promise<Find
     },
     ruleIds,
   );
-  const report = await analyze({ files: exampleFiles(example), config, rules: [rule], discover: discoverMigrations });
+  const facts = example.facts ? staticFacts(example.facts) : undefined;
+  const report = await analyze({ files: exampleFiles(example), config, rules: [rule], discover: discoverMigrations, facts });
   return report.findings.filter((f) => f.ruleId === rule.id && !f.suppression);
 }
 

@@ -12,6 +12,7 @@ import type { InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
+import { gatherFacts } from '../local/facts.js';
 import { changedSince } from '../local/git.js';
 import { collectPaths, type ReadProblem } from '../local/workspace.js';
 import { findRule, ruleIds } from '../rules/index.js';
@@ -175,9 +176,11 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   }
   if (options.explain !== undefined) return explain(options.explain, io);
   const config = await loadConfig(options, io.cwd);
-  const { files, problems } = await readInputs(options, config, io.cwd);
+  const { files, problems, git } = await readInputs(options, config, io.cwd);
   for (const problem of problems) io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
-  const report = await checkMigrations(files, config);
+  // NOTE: only --base mode has a base branch whose history and code can be searched.
+  const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
+  const report = await checkMigrations(files, config, facts);
   const rendered = renderReport(report, options.format, { color: options.color, sources: new Map(files.map((f) => [f.path, f.text])) });
   if (options.output) {
     const { writeFile } = await import('node:fs/promises');
@@ -210,14 +213,18 @@ async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
   };
 }
 
-async function readInputs(options: CheckOptions, config: Config, cwd: string): Promise<{ files: InputFile[]; problems: ReadProblem[] }> {
+async function readInputs(
+  options: CheckOptions,
+  config: Config,
+  cwd: string,
+): Promise<{ files: InputFile[]; problems: ReadProblem[]; git?: { root: string; mergeBase: string } }> {
   const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
   if (options.base !== undefined) {
     const globs = config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS;
     const isMigration = picomatch(globs, { dot: true });
     const scope = options.paths.length ? picomatch(options.paths.map((p) => `${p.replace(/\/$/, '')}{,/**}`), { dot: true }) : () => true;
     const changed = await changedSince(options.base, cwd, (p) => isMigration(p) && scope(p) && !excluded(p));
-    return changed;
+    return { files: changed.files, problems: changed.problems, git: { root: changed.root, mergeBase: changed.mergeBase } };
   }
   return collectPaths(options.paths, cwd, config.exclude);
 }

@@ -4,6 +4,7 @@
  * discover function and the rules.
  */
 import type { Config } from './config.js';
+import type { AnalysisFacts } from './facts.js';
 import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, type Severity } from './finding.js';
 import { lockInfo } from './locks.js';
@@ -24,14 +25,16 @@ export interface AnalyzeOptions {
   config: Config;
   rules: readonly Rule[];
   discover: Discover;
+  /** History and code facts for the rules that need them (absent: those rules stay quiet). */
+  facts?: AnalysisFacts;
 }
 
 /** Runs the whole pure pipeline. */
-export async function analyze({ files, config, rules, discover }: AnalyzeOptions): Promise<Report> {
+export async function analyze({ files, config, rules, discover, facts }: AnalyzeOptions): Promise<Report> {
   await loadParser();
   const changeSet = buildChangeSet(files, discover(files, config));
   const active = activeRules(rules, config);
-  const findings = runRules(changeSet, active, config);
+  const findings = runRules(changeSet, active, config, facts);
   for (const file of changeSet.changed) {
     applySuppressions(
       findings.filter((f) => f.file === file.migration.path),
@@ -40,7 +43,7 @@ export async function analyze({ files, config, rules, discover }: AnalyzeOptions
       new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id)),
     );
   }
-  findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, true));
+  findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, facts, true));
   findings.sort(compareFindings);
   const failOn = config['fail-on'];
   const { verdict, blocking } = computeVerdict(findings, failOn);
@@ -112,12 +115,12 @@ function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
   return active;
 }
 
-function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, afterSuppressions = false): Finding[] {
+function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, facts: AnalysisFacts | undefined, afterSuppressions = false): Finding[] {
   const findings: Finding[] = [];
   const selected = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions);
   const statementRules = selected.filter((r) => r.rule.statement);
   const created = new CreatedTables();
-  const base = { config, postgresVersion: config['postgres-version'], changeSet };
+  const base = { config, postgresVersion: config['postgres-version'], changeSet, facts };
 
   for (const file of changeSet.changed) {
     for (const section of file.migration.sections) {
@@ -161,7 +164,7 @@ function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | unde
     if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${descriptor.messageId}"`);
     if (descriptor.fix !== undefined && rule.fix === undefined) throw new Error(`rule ${rule.id} reported a fix but declares no fix in its metadata`);
     const target = descriptor.statement ?? statement;
-    const path = file?.migration.path ?? '?';
+    const path = descriptor.file ?? file?.migration.path ?? '?';
     const span: Span = descriptor.span ?? target?.span ?? file?.lines.span(0, 0) ?? emptySpan();
     const lockMode = descriptor.lock === undefined ? rule.lock : descriptor.lock;
     const data = descriptor.data ?? {};

@@ -5,6 +5,7 @@
  * enforces what the metadata claims (message ids exist, fix only when declared).
  */
 import type { Config } from './config.js';
+import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
 import type { Severity } from './finding.js';
 import type { LockMode } from './locks.js';
 import type { FileChange, InputFile, MigrationFile } from './migration.js';
@@ -35,6 +36,15 @@ export interface RuleExample {
   options?: Record<string, unknown>;
   /** For invalid examples: the message ids expected, in order (default: any, at least one). */
   messageIds?: string[];
+  /** History and code facts the example assumes (for rules that read them). */
+  facts?: ExampleFacts;
+}
+
+/** Facts for an example, as data: evidence and references keyed by target (`table` or `table.column`). */
+export interface ExampleFacts {
+  now: string;
+  expand?: Record<string, ExpandEvidence>;
+  references?: Record<string, CodeReference[]>;
 }
 
 /** The state of the migration at a statement, derived by the engine. */
@@ -90,6 +100,8 @@ export interface ReportDescriptor<MessageId extends string> {
   severity?: Severity;
   /** Overrides the rule's fix template with concrete text. */
   fix?: string;
+  /** Reports in another file (e.g. application code), with `span` in that file. */
+  file?: string;
 }
 
 interface BaseContext<MessageId extends string> {
@@ -98,6 +110,8 @@ interface BaseContext<MessageId extends string> {
   /** The rule's options from the config file (`rules.<id>.options`). */
   options: Readonly<Record<string, unknown>>;
   changeSet: ChangeSet;
+  /** History and code-search facts, when the caller gathered them (CLI with git, the action). */
+  facts: AnalysisFacts | undefined;
   report(descriptor: ReportDescriptor<MessageId>): void;
 }
 

@@ -10,14 +10,27 @@ import { isCandidate, type ReadProblem, readText } from './workspace.js';
 
 const run = promisify(execFile);
 
-/** Runs git in a directory and returns stdout; errors carry git's stderr. */
+/** A failed git command, with its exit code (git grep exits 1 when nothing matches). */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+/** Runs git in a directory and returns stdout; errors carry git's stderr and exit code. */
 export async function git(cwd: string, args: string[]): Promise<string> {
   try {
     const { stdout } = await run('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
     return stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
-    throw new Error(`git ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
+    const code = (error as { code?: unknown }).code;
+    const shown = args.length > 6 ? [...args.slice(0, 6), '...'] : args;
+    throw new GitError(`git ${shown.join(' ')} failed: ${stderr || (error as Error).message}`, typeof code === 'number' ? code : undefined);
   }
 }
 
@@ -25,6 +38,8 @@ export interface ChangedFiles {
   /** Every candidate file at the head (working tree), each with its change status. */
   files: InputFile[];
   mergeBase: string;
+  /** The repository's top-level directory. */
+  root: string;
   problems: ReadProblem[];
 }
 
@@ -58,5 +73,5 @@ export async function changedSince(base: string, repoDir: string, isMigrationPat
     if (text === undefined) continue;
     files.push({ path: file, text, change, ...(baseText === undefined ? {} : { baseText }) });
   }
-  return { files, mergeBase, problems };
+  return { files, mergeBase, root, problems };
 }

@@ -4,10 +4,14 @@
  */
 import type { Rule } from '../core/rule.js';
 import banDropColumn from './ban-drop-column.js';
+import codeStillReferences from './code-still-references.js';
+import contractTooEarly from './contract-too-early.js';
 import parseError from './parse-error.js';
 
 export const allRules: readonly Rule[] = [
   banDropColumn,
+  codeStillReferences,
+  contractTooEarly,
   parseError,
 ];
 

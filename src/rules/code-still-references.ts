@@ -1,0 +1,81 @@
+/**
+ * ## What it does
+ * When a migration drops or renames a column or table, searches the pull request's
+ * application code (config `code-paths`, or sensible defaults per language, skipping
+ * migrations, vendored and generated code) for the old name: identifiers, string
+ * literals, struct tags such as `db:"email"`, ORM fields and query text. Each hit is
+ * reported at its own file and line.
+ *
+ * ## Why is this bad?
+ * Code that ships together with the migration, or is still running, executes those lines
+ * and fails as soon as the name is gone. The code change must land (and deploy) first.
+ */
+import { contractTargets } from '../core/facts.js';
+import { defineRule } from '../core/rule.js';
+import { describeTarget, presentTense } from './support/contract.js';
+
+const NOW = '2026-11-25T12:00:00Z';
+
+export default defineRule({
+  id: 'code-still-references',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Application code in the pull request still names a column or table that a migration drops or renames',
+  lock: null,
+  rewrites: false,
+  messages: {
+    stillReferenced: '{{codeLocation}} still names {{what}}, which {{migration}} {{verb}}: this code fails once the migration runs.',
+  },
+  why: 'The old name disappears the moment the migration runs; every query, ORM mapping or struct tag that still uses it fails at run time. Removing the code uses comes first, the contract migration after.',
+  fix: [
+    'Remove or update the use of {{what}} at {{codeLocation}} first:',
+    '1. Change the code to use the new name (or stop using the column/table) and deploy it.',
+    '2. Then ship the migration that {{verb}} it, in a later pull request.',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/ddl-alter.html'],
+  examples: {
+    invalid: [
+      {
+        sql: 'ALTER TABLE users DROP COLUMN email;',
+        why: 'a Go struct tag still maps the column',
+        facts: { now: NOW, references: { 'users.email': [{ path: 'internal/user.go', line: 12, column: 2, text: 'Email string `db:"email"`' }] } },
+        messageIds: ['stillReferenced'],
+      },
+      {
+        sql: 'ALTER TABLE orders RENAME TO purchases;',
+        why: 'a query string still names the old table',
+        facts: { now: NOW, references: { orders: [{ path: 'app/models/order.rb', line: 3, column: 17, text: 'self.table_name = "orders"' }] } },
+        messageIds: ['stillReferenced'],
+      },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE users DROP COLUMN email;', why: 'no code names the column any more', facts: { now: NOW, references: {} } },
+      { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'adding a column never breaks code', facts: { now: NOW, references: { 'users.phone': [{ path: 'a.go', line: 1, column: 1, text: 'phone' }] } } },
+    ],
+  },
+  statement({ statement, facts, file, isNewTable, report }) {
+    if (!facts) return;
+    for (const target of contractTargets(statement.node)) {
+      if (isNewTable(target.table)) continue;
+      for (const reference of facts.codeReferences(target)) {
+        const span = {
+          startOffset: 0,
+          endOffset: 0,
+          start: { line: reference.line, column: reference.column },
+          end: { line: reference.line, column: reference.column },
+        };
+        report({
+          messageId: 'stillReferenced',
+          file: reference.path,
+          span,
+          data: {
+            codeLocation: `${reference.path}:${reference.line}`,
+            what: describeTarget(target),
+            migration: `${file.migration.path}:${statement.span.start.line}`,
+            verb: presentTense(target),
+          },
+        });
+      }
+    }
+  },
+});

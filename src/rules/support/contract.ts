@@ -1,0 +1,19 @@
+/**
+ * Shared wording for the expand/contract rules: what a target is called in messages.
+ */
+import type { ContractTarget } from '../../core/facts.js';
+
+/** `column users.email` or `table audit_log`. */
+export function describeTarget(target: ContractTarget): string {
+  return target.column ? `column ${target.table}.${target.column}` : `table ${target.table}`;
+}
+
+/** `dropped` or `renamed`. */
+export function pastTense(target: ContractTarget): string {
+  return target.operation === 'drop' ? 'dropped' : 'renamed';
+}
+
+/** `drops` or `renames`. */
+export function presentTense(target: ContractTarget): string {
+  return target.operation === 'drop' ? 'drops' : 'renames';
+}
