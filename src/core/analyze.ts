@@ -182,6 +182,7 @@ function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | unde
       lock: lockMode ? lockInfo(lockMode) : null,
       rewrite: descriptor.rewrite ?? rule.rewrites,
       docsUrl: docsUrl(rule.id),
+      details: data,
     });
   };
 }
@@ -204,6 +205,7 @@ function guard(active: ActiveRule, file: AnalyzedFile | undefined, statement: St
       lock: null,
       rewrite: false,
       docsUrl: docsUrl(active.rule.id),
+      details: {},
     });
   }
 }

@@ -38,6 +38,8 @@ export interface Finding {
   /** Whether the statement rewrites the table (copying every row). */
   rewrite: boolean;
   docsUrl: string;
+  /** The values the rule filled into its message (table, column, ...), for advice built on findings. */
+  details: Readonly<Record<string, string | number>>;
   /** Set when an ignore comment with a reason covers the finding. */
   suppression?: Suppression;
 }
