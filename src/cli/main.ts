@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { ConfigError, type Config, defaultConfig, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, parseConfigText } from '../core/config.js';
 import type { InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
+import { adviseStrategy } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
 import { gatherFacts } from '../local/facts.js';
@@ -181,7 +182,11 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
   const report = await checkMigrations(files, config, facts);
-  const rendered = renderReport(report, options.format, { color: options.color, sources: new Map(files.map((f) => [f.path, f.text])) });
+  const rendered = renderReport(report, options.format, {
+    color: options.color,
+    sources: new Map(files.map((f) => [f.path, f.text])),
+    advice: adviseStrategy(report, config),
+  });
   if (options.output) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.resolve(io.cwd, options.output), rendered);

@@ -5,11 +5,14 @@
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { countBySeverity } from '../core/report.js';
+import type { StrategyAdvice } from '../core/strategy.js';
 
 export interface TextOptions {
   color: boolean;
   /** Source text by path, to show the offending lines. */
   sources: ReadonlyMap<string, string>;
+  /** Deployment strategy and phase plans, printed after the findings. */
+  advice?: StrategyAdvice;
 }
 
 const CODES = { red: 31, yellow: 33, blue: 34, green: 32, dim: 2, bold: 1, cyan: 36 } as const;
@@ -26,6 +29,7 @@ export function renderText(report: Report, options: TextOptions): string {
   for (const finding of report.findings) {
     out.push(formatFinding(finding, linesOf(finding.file), paint), '');
   }
+  if (options.advice && options.advice.strategy !== 'backward-compatible') out.push(formatAdvice(options.advice, paint), '');
   const counts = countBySeverity(report.findings);
   const suppressed = report.findings.filter((f) => f.suppression).length;
   const parts = [
@@ -72,4 +76,17 @@ function formatFinding(finding: Finding, lines: string[], paint: Paint): string 
 function firstNonSpace(text: string): number {
   const i = text.search(/\S/);
   return i === -1 ? 1 : i + 1;
+}
+
+function formatAdvice(advice: StrategyAdvice, paint: Paint): string {
+  const out = [`${paint('bold', 'Strategy')}: ${advice.strategy}. ${advice.reason}`];
+  for (const plan of advice.plans) {
+    out.push('', `  ${paint('bold', `Phase plan: ${plan.subject}`)}`);
+    plan.steps.forEach((step, i) => {
+      out.push(`  ${i + 1}. ${step.title}`);
+      if (step.note) out.push(`     ${step.note}`);
+      for (const file of step.files) out.push(`     ${paint('cyan', file.path)}`, ...file.sql.split('\n').map((l) => `       ${l}`));
+    });
+  }
+  return out.join('\n');
 }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/core/config.js';
+import { adviseStrategy } from '../src/core/strategy.js';
+import { checkMigrations } from '../src/engine.js';
+import { renderText } from '../src/render/text.js';
+
+describe('text output', () => {
+  it('shows file:line:col, the underlined source, lock, why, fix, docs, the phase plan and the verdict', async () => {
+    const text = 'SELECT 1;\n  ALTER TABLE users DROP COLUMN email;\n';
+    const config = defaultConfig();
+    const report = await checkMigrations([{ path: 'm/1_drop.up.sql', text, change: 'added' }], config);
+    const out = renderText(report, { color: false, sources: new Map([['m/1_drop.up.sql', text]]), advice: adviseStrategy(report, config) });
+    expect(out).toContain('m/1_drop.up.sql:2:3 error ban-drop-column Dropping column email of users');
+    expect(out).toContain('  2 |   ALTER TABLE users DROP COLUMN email;\n    |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^');
+    expect(out).toContain('lock: ACCESS EXCLUSIVE on users (blocks reads, writes, ddl)');
+    expect(out).toMatch(/fix:\n {4}Contract in phases:/);
+    expect(out).toContain('Phase plan: drop users.email');
+    expect(out.trimEnd().split('\n').pop()).toBe('1 file checked, 1 error, 0 warnings, 0 notices: BLOCKED (1 blocking)');
+  });
+
+  it('colours only when asked', async () => {
+    const report = await checkMigrations([{ path: 'a.sql', text: 'ALTER TABLE t DROP COLUMN c;', change: 'added' }], defaultConfig());
+    const sources = new Map([['a.sql', 'ALTER TABLE t DROP COLUMN c;']]);
+    expect(renderText(report, { color: false, sources })).not.toContain('\x1b[');
+    expect(renderText(report, { color: true, sources })).toContain('\x1b[31merror\x1b[0m');
+  });
+});
