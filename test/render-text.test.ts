@@ -6,7 +6,7 @@ import { renderText } from '../src/render/text.js';
 
 describe('text output', () => {
   it('shows file:line:col, the underlined source, lock, why, fix, docs, the phase plan and the verdict', async () => {
-    const text = 'SELECT 1;\n  ALTER TABLE users DROP COLUMN email;\n';
+    const text = "SET lock_timeout = '2s';\n  ALTER TABLE users DROP COLUMN email;\n";
     const config = defaultConfig();
     const report = await checkMigrations([{ path: 'm/1_drop.up.sql', text, change: 'added' }], config);
     const out = renderText(report, { color: false, sources: new Map([['m/1_drop.up.sql', text]]), advice: adviseStrategy(report, config) });

@@ -3,8 +3,8 @@
  * whether lock_timeout / statement_timeout were set before it, and which tables the
  * change set created (new tables are empty and unused, so locking them is harmless).
  */
-import type { CreateStmt, CreateTableAsStmt, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
-import { constantValue, nodeAs, relationKey, relationName } from './ast.js';
+import type { CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
+import { constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
 import type { Statement } from './parse.js';
 import type { StatementState } from './rule.js';
 
@@ -79,16 +79,34 @@ export class TransactionTracker {
       }
     }
     const set = nodeAs<VariableSetStmt>(statement.node, 'VariableSetStmt');
-    if (set && (set.name === 'lock_timeout' || set.name === 'statement_timeout')) {
-      const enabled = set.kind === 'VAR_SET_VALUE' && !isZero(set.args?.[0]);
-      if (set.name === 'lock_timeout') {
-        if (set.is_local) this.localLockTimeout = enabled;
-        else this.sessionLockTimeout = enabled;
-      } else if (set.is_local) this.localStatementTimeout = enabled;
-      else this.sessionStatementTimeout = enabled;
-    }
+    if (set?.name) this.setTimeout(set.name, set.kind === 'VAR_SET_VALUE' && !isZero(set.args?.[0]), set.is_local === true);
+    for (const call of setConfigCalls(statement.node)) this.setTimeout(call.name, !isZero(call.value), call.local);
     if (this.explicit || this.implicitOpen) this.current.push(statement);
   }
+
+  /** Records a `lock_timeout` / `statement_timeout` setting (SET, SET LOCAL or set_config). */
+  private setTimeout(name: string, enabled: boolean, local: boolean): void {
+    if (name === 'lock_timeout') {
+      if (local) this.localLockTimeout = enabled;
+      else this.sessionLockTimeout = enabled;
+    } else if (name === 'statement_timeout') {
+      if (local) this.localStatementTimeout = enabled;
+      else this.sessionStatementTimeout = enabled;
+    }
+  }
+}
+
+/** `SELECT set_config('lock_timeout', '2s', is_local)` calls in a statement. */
+function setConfigCalls(node: Node): { name: string; value: Node | undefined; local: boolean }[] {
+  if (!nodeAs(node, 'SelectStmt')) return [];
+  const calls: { name: string; value: Node | undefined; local: boolean }[] = [];
+  walk(node, (type, payload) => {
+    const call = payload as FuncCall;
+    if (type !== 'FuncCall' || stringList(call.funcname).at(-1)?.toLowerCase() !== 'set_config') return;
+    const name = constantValue(call.args?.[0]);
+    if (typeof name === 'string') calls.push({ name: name.toLowerCase(), value: call.args?.[1], local: constantValue(call.args?.[2]) === true });
+  });
+  return calls;
 }
 
 function isZero(arg: Node | undefined): boolean {

@@ -1,0 +1,39 @@
+/**
+ * ## What it does
+ * Flags `ADD PRIMARY KEY` that builds its index inline on an existing table.
+ *
+ * ## Why is this bad?
+ * The index build (and the implied SET NOT NULL scans) hold ACCESS EXCLUSIVE throughout.
+ */
+import { defineRule } from '../core/rule.js';
+import { addedConstraints } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'ban-add-primary-key',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ADD PRIMARY KEY builds an index while blocking reads and writes',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { inlinePrimaryKey: 'Adding a primary key to {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
+  why: 'ADD PRIMARY KEY builds a unique index and checks NOT NULL inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',
+  fix: [
+    'Build the index concurrently, then attach it:',
+    '1. CREATE UNIQUE INDEX CONCURRENTLY {{table}}_pkey ON {{table}} (...);  -- outside a transaction',
+    '2. ALTER TABLE {{table}} ADD CONSTRAINT {{table}}_pkey PRIMARY KEY USING INDEX {{table}}_pkey;',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://squawkhq.com/docs/adding-serial-primary-key-field'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE events ADD PRIMARY KEY (id);', messageIds: ['inlinePrimaryKey'] }],
+    valid: [
+      { sql: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;', why: 'attaches an index built concurrently' },
+      { sql: 'CREATE TABLE drafts (id bigint);\nALTER TABLE drafts ADD PRIMARY KEY (id);', why: 'the table is new' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    for (const { table, constraint } of addedConstraints(statement)) {
+      if (constraint.contype !== 'CONSTR_PRIMARY' || constraint.indexname || isNewTable(table)) continue;
+      report({ messageId: 'inlinePrimaryKey', data: { table }, tables: [table] });
+    }
+  },
+});

@@ -1,0 +1,58 @@
+/**
+ * ## What it does
+ * Flags `ADD COLUMN` of a serial type, an identity column, or a `GENERATED ... STORED`
+ * column on an existing table.
+ *
+ * ## Why is this bad?
+ * Each fills every existing row, rewriting the table under ACCESS EXCLUSIVE.
+ */
+import type { ColumnDef, Constraint } from '@pgsql/types';
+import { alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
+
+export default defineRule({
+  id: 'ban-add-serial-or-stored-generated-column',
+  severity: 'error',
+  category: 'locking',
+  summary: 'Adding a serial, identity or stored generated column rewrites the table',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: true,
+  messages: { rewritingColumn: 'Adding {{kind}} column {{table}}.{{column}} computes a value for every row: the table is rewritten under an ACCESS EXCLUSIVE lock.' },
+  why: 'A serial or identity column draws a sequence value per existing row and a stored generated column computes one; either way Postgres rewrites the table while blocking reads and writes.',
+  fix: [
+    'Add a plain nullable column and fill it in batches:',
+    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
+    '2. Set the value for new rows (a DEFAULT, or a trigger for computed values).',
+    '3. Backfill {{column}} in batches in separate transactions.',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://squawkhq.com/docs/adding-serial-primary-key-field'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE events ADD COLUMN seq bigserial;', messageIds: ['rewritingColumn'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN total_cents bigint GENERATED ALWAYS AS (total * 100) STORED;', messageIds: ['rewritingColumn'] },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE events ADD COLUMN seq bigint;', why: 'a plain column is a catalog change' },
+      { sql: 'CREATE TABLE drafts (body text);\nALTER TABLE drafts ADD COLUMN id bigserial;', why: 'the table is new' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      const column = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
+      if (!column) continue;
+      const constraints = (column.constraints ?? []).map((c) => nodeAs<Constraint>(c, 'Constraint'));
+      const kind = SERIAL.has(typeBaseName(column.typeName))
+        ? 'serial'
+        : constraints.some((c) => c?.contype === 'CONSTR_IDENTITY')
+          ? 'identity'
+          : constraints.some((c) => c?.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v')
+            ? 'stored generated'
+            : undefined;
+      if (kind) report({ messageId: 'rewritingColumn', data: { kind, table: alter.table, column: column.colname ?? '?' }, tables: [alter.table] });
+    }
+  },
+});

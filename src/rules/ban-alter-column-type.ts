@@ -1,0 +1,100 @@
+/**
+ * ## What it does
+ * Flags `ALTER COLUMN ... TYPE` on an existing table, except changes Postgres makes
+ * without a rewrite and without breaking readers: varchar widening, varchar to text,
+ * dropping a varchar limit, text to unlimited varchar, numeric precision increase at
+ * the same scale.
+ *
+ * ## Why is this bad?
+ * Most type changes rewrite the whole table (and rebuild its indexes) under an ACCESS
+ * EXCLUSIVE lock, and running code may not handle values of the new type.
+ */
+import type { ColumnDef, TypeName } from '@pgsql/types';
+import { alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { priorColumn } from './support/breaking-ast.js';
+
+const TEXT_LIKE = new Set(['text', 'varchar']);
+
+export default defineRule({
+  id: 'ban-alter-column-type',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Changing a column type rewrites the table under ACCESS EXCLUSIVE and can break running code',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: true,
+  messages: {
+    alterType: 'Changing {{table}}.{{column}} to {{type}} rewrites {{table}} under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
+    alterTypeUsing: 'Changing {{table}}.{{column}} to {{type}} with USING rewrites {{table}} under an ACCESS EXCLUSIVE lock.',
+  },
+  why: 'Unless the old and new types are binary compatible, Postgres rewrites every row and rebuilds every index while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite. Old code may also send or expect values of the old type.',
+  fix: [
+    'Expand and contract:',
+    '1. ALTER TABLE {{table}} ADD COLUMN {{column}}_new {{type}};',
+    '2. Deploy code that writes both {{column}} and {{column}}_new (or a trigger); backfill {{column}}_new in batches.',
+    '3. Deploy code that reads {{column}}_new.',
+    '4. After every old instance is gone: drop {{column}} and rename, in separate phases.',
+  ].join('\n'),
+  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version.',
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ALTER COLUMN age TYPE bigint;', messageIds: ['alterType'] },
+      { sql: "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;", messageIds: ['alterTypeUsing'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100));', change: 'unchanged' },
+        { path: 'migrations/002_shrink.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);' },
+      ], why: 'narrowing a varchar checks and rewrites', messageIds: ['alterType'] },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100), price numeric(10,2));', change: 'unchanged' },
+        { path: 'migrations/002_widen.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200), ALTER COLUMN price TYPE numeric(12,2);' },
+      ], why: 'widening a varchar and raising numeric precision at the same scale need no rewrite' },
+      { sql: 'CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c TYPE bigint;', why: 'the table is new in this change' },
+    ],
+  },
+  statement({ statement, isNewTable, changeSet, file, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      if (command.subtype !== 'AT_AlterColumnType') continue;
+      const def = nodeAs<ColumnDef>(command.def, 'ColumnDef');
+      const column = command.name ?? '?';
+      const data = { table: alter.table, column, type: typeToSql(def?.typeName) };
+      if (def?.raw_default) {
+        report({ messageId: 'alterTypeUsing', data, tables: [alter.table] });
+        continue;
+      }
+      const before = priorColumn(changeSet.files, file, statement, alter.table, column)?.type;
+      if (!isSafeTypeChange(before, def?.typeName)) report({ messageId: 'alterType', data, tables: [alter.table] });
+    }
+  },
+});
+
+/** Whether Postgres changes `from` to `to` without a rewrite (binary compatible, no narrowing). */
+function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined): boolean {
+  const target = typeBaseName(to);
+  const targetMods = typeModifiers(to);
+  if (to?.arrayBounds?.length) return false;
+  if (!from) {
+    // NOTE: with the old type unknown, only an unlimited text-like target is safe for
+    // every text-like source (the common varchar -> text change); anything else may rewrite.
+    return TEXT_LIKE.has(target) && targetMods.length === 0;
+  }
+  const source = typeBaseName(from);
+  const sourceMods = typeModifiers(from);
+  if (!!from.arrayBounds?.length !== !!to?.arrayBounds?.length) return false;
+  if (TEXT_LIKE.has(source) && TEXT_LIKE.has(target)) {
+    if (targetMods.length === 0) return true;
+    return source === 'varchar' && sourceMods.length > 0 && targetMods[0] >= sourceMods[0];
+  }
+  if (source === 'numeric' && target === 'numeric') {
+    if (targetMods.length === 0) return true;
+    return sourceMods.length > 0 && targetMods[0] >= sourceMods[0] && (targetMods[1] ?? 0) === (sourceMods[1] ?? 0);
+  }
+  if (source === 'varbit' && target === 'varbit') return targetMods.length === 0 || (sourceMods.length > 0 && targetMods[0] >= sourceMods[0]);
+  if (source === 'cidr' && target === 'inet') return true;
+  return source === target && sourceMods.join(',') === targetMods.join(',');
+}

@@ -1,0 +1,56 @@
+/**
+ * ## What it does
+ * Flags `ALTER TYPE ... ADD VALUE` inside a transaction before Postgres 12, and, on 12+,
+ * statements later in the same transaction that use the new value.
+ *
+ * ## Why is this bad?
+ * Before 12 Postgres rejects ADD VALUE in a transaction block; from 12 the new value
+ * cannot be used until the transaction commits ("unsafe use of new value").
+ */
+import type { AlterEnumStmt } from '@pgsql/types';
+import { nodeAs, qualifiedName, walk } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-alter-enum-in-transaction',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ALTER TYPE ... ADD VALUE fails in a transaction before 12; the value is unusable until commit',
+  lock: null,
+  rewrites: false,
+  messages: {
+    addValueInTransaction: 'On Postgres {{version}}, ALTER TYPE {{type}} ADD VALUE cannot run inside a transaction block.',
+    newValueUsed: "The enum value '{{value}}' added to {{type}} earlier in this transaction cannot be used before the transaction commits.",
+  },
+  why: 'Before Postgres 12, ALTER TYPE ... ADD VALUE raises "cannot run inside a transaction block". From 12 it may, but the new value cannot be used in the same transaction ("unsafe use of new value").',
+  fix: "Add the value in its own migration that runs without a transaction:\n   ALTER TYPE {{type}} ADD VALUE IF NOT EXISTS '{{value}}';\nand use it only in a later migration.",
+  versions: 'Postgres 12 allows ADD VALUE in a transaction block, but not using the value before commit.',
+  references: ['https://www.postgresql.org/docs/current/sql-altertype.html#SQL-ALTERTYPE-NOTES'],
+  examples: {
+    invalid: [
+      { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nCOMMIT;", postgresVersion: 11, messageIds: ['addValueInTransaction'] },
+      { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nUPDATE people SET mood = 'curious' WHERE id = 1;\nCOMMIT;", messageIds: ['newValueUsed'] },
+    ],
+    valid: [
+      { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nCOMMIT;", why: 'allowed in a transaction on 12+ when the value is not used' },
+      { sql: "ALTER TYPE mood ADD VALUE 'curious';", postgresVersion: 11, why: 'no transaction block' },
+    ],
+  },
+  statement({ statement, state, postgresVersion, report }) {
+    const alter = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
+    if (alter?.newVal && state.inTransaction && postgresVersion < 12) {
+      report({ messageId: 'addValueInTransaction', data: { version: postgresVersion, type: qualifiedName(alter.typeName), value: alter.newVal } });
+      return;
+    }
+    if (alter || postgresVersion < 12) return;
+    const added = state.transactionStatements.map((s) => nodeAs<AlterEnumStmt>(s.node, 'AlterEnumStmt')).filter((a): a is AlterEnumStmt => !!a?.newVal);
+    if (added.length === 0) return;
+    const literals = new Set<string>();
+    walk(statement.node, (type, payload) => {
+      const sval = type === 'A_Const' ? (payload.sval as { sval?: string } | undefined)?.sval : undefined;
+      if (sval !== undefined) literals.add(sval);
+    });
+    const used = added.find((a) => literals.has(a.newVal!));
+    if (used) report({ messageId: 'newValueUsed', data: { type: qualifiedName(used.typeName), value: used.newVal! } });
+  },
+});

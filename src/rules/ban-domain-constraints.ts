@@ -1,0 +1,47 @@
+/**
+ * ## What it does
+ * Flags `ALTER DOMAIN ... ADD CONSTRAINT` (without NOT VALID) and `CREATE DOMAIN ... CHECK`.
+ *
+ * ## Why is this bad?
+ * Adding a domain constraint checks every column of every table using the domain under
+ * locks; the constraint is also invisible at the column, so changing it later is hard.
+ */
+import type { AlterDomainStmt, Constraint, CreateDomainStmt } from '@pgsql/types';
+import { nodeAs, qualifiedName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-domain-constraints',
+  severity: 'warning',
+  category: 'locking',
+  summary: 'Domain CHECK constraints validate every table using the domain and are hard to change',
+  lock: 'SHARE',
+  rewrites: false,
+  messages: {
+    alterDomain: 'Adding a constraint to domain {{domain}} scans every table column that uses it.',
+    createDomain: 'Domain {{domain}} has a CHECK constraint; changing it later validates every table that uses the domain.',
+  },
+  why: 'ALTER DOMAIN ADD CONSTRAINT checks all stored values of every column of the domain while locking those tables; constraints on domains are hard to evolve safely.',
+  fix: 'Put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and VALIDATE it later:\n   ALTER DOMAIN {{domain}} ADD CONSTRAINT ... CHECK (...) NOT VALID;\n   ALTER DOMAIN {{domain}} VALIDATE CONSTRAINT ...;',
+  references: ['https://www.postgresql.org/docs/current/sql-alterdomain.html', 'https://squawkhq.com/docs/ban-alter-domain-with-add-constraint'],
+  examples: {
+    invalid: [
+      { sql: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%');", messageIds: ['alterDomain'] },
+      { sql: "CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');", messageIds: ['createDomain'] },
+    ],
+    valid: [
+      { sql: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%') NOT VALID;", why: 'no scan' },
+      { sql: 'CREATE DOMAIN email AS text;' },
+    ],
+  },
+  statement({ statement, report }) {
+    const alter = nodeAs<AlterDomainStmt>(statement.node, 'AlterDomainStmt');
+    if (alter?.subtype === 'C' && !nodeAs<Constraint>(alter.def, 'Constraint')?.skip_validation) {
+      report({ messageId: 'alterDomain', data: { domain: qualifiedName(alter.typeName) } });
+    }
+    const create = nodeAs<CreateDomainStmt>(statement.node, 'CreateDomainStmt');
+    if (create?.constraints?.some((c) => nodeAs<Constraint>(c, 'Constraint')?.contype === 'CONSTR_CHECK')) {
+      report({ messageId: 'createDomain', data: { domain: qualifiedName(create.domainname) } });
+    }
+  },
+});

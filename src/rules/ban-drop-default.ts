@@ -1,0 +1,59 @@
+/**
+ * ## What it does
+ * Flags `ALTER COLUMN ... DROP DEFAULT` on a column that earlier migrations declare
+ * NOT NULL.
+ *
+ * ## Why is this bad?
+ * Old code that inserts without naming the column relied on the default; without it
+ * Postgres writes NULL and the NOT NULL constraint rejects every such insert.
+ */
+import { alterTableCommands } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { priorColumn } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'ban-drop-default',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Dropping the default of a NOT NULL column breaks inserts from running code',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { dropDefault: 'Dropping the default of NOT NULL column {{table}}.{{column}}: inserts from old services that omit {{column}} will fail.' },
+  why: 'Services deployed before this migration insert rows without the column and rely on its default; once it is gone those inserts write NULL into a NOT NULL column and fail.',
+  fix: [
+    '1. Deploy code that always writes {{table}}.{{column}} explicitly.',
+    '2. After every old instance is gone: ALTER TABLE {{table}} ALTER COLUMN {{column}} DROP DEFAULT;',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
+  examples: {
+    invalid: [
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE users ALTER COLUMN status DROP DEFAULT;' },
+      ], messageIds: ['dropDefault'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE orders (id bigint, total numeric DEFAULT 0);\nALTER TABLE orders ALTER COLUMN total SET NOT NULL;', change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE orders ALTER total DROP DEFAULT;' },
+      ], messageIds: ['dropDefault'] },
+    ],
+    valid: [
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE users ALTER COLUMN status DROP DEFAULT;' },
+      ], why: 'nullable column: old inserts store NULL, as before the default existed' },
+      { sql: "CREATE TABLE t (c text NOT NULL DEFAULT '');\nALTER TABLE t ALTER COLUMN c DROP DEFAULT;", why: 'the table is new in this change' },
+      { sql: 'ALTER TABLE users ALTER COLUMN status DROP DEFAULT;', why: 'nothing shows the column is NOT NULL' },
+    ],
+  },
+  statement({ statement, isNewTable, changeSet, file, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      // NOTE: AT_ColumnDefault without a def is DROP DEFAULT; with one it is SET DEFAULT.
+      if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name) continue;
+      if (priorColumn(changeSet.files, file, statement, alter.table, command.name)?.notNull) {
+        report({ messageId: 'dropDefault', data: { table: alter.table, column: command.name }, tables: [alter.table] });
+      }
+    }
+  },
+});

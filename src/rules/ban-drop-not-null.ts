@@ -1,0 +1,37 @@
+/**
+ * ## What it does
+ * Flags `ALTER COLUMN ... DROP NOT NULL` on an existing table.
+ *
+ * ## Why is this bad?
+ * Running code may rely on the column never being NULL; once new code writes NULLs,
+ * old readers crash on them, and restoring NOT NULL later needs a full validation.
+ */
+import { alterTableCommands } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-drop-not-null',
+  severity: 'warning',
+  category: 'breaking',
+  summary: 'Dropping NOT NULL lets NULLs reach code that assumes there are none',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { dropNotNull: 'Dropping NOT NULL on {{table}}.{{column}}: running code may assume it is never NULL.' },
+  why: 'Old services were written against a NOT NULL column; once NULLs are written their reads fail or misbehave, and putting NOT NULL back requires a scan of the table.',
+  fix: [
+    '1. Deploy code that handles NULL in {{table}}.{{column}} everywhere it is read.',
+    '2. Then: ALTER TABLE {{table}} ALTER COLUMN {{column}} DROP NOT NULL;',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;', messageIds: ['dropNotNull'] }, { sql: 'ALTER TABLE orders ALTER total DROP NOT NULL, ALTER note DROP NOT NULL;', messageIds: ['dropNotNull', 'dropNotNull'] }],
+    valid: [{ sql: 'CREATE TABLE t (c text NOT NULL);\nALTER TABLE t ALTER COLUMN c DROP NOT NULL;', why: 'the table is new in this change' }, { sql: 'ALTER TABLE users ALTER COLUMN email SET DEFAULT \'\';' }],
+  },
+  statement({ statement, isNewTable, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      if (command.subtype === 'AT_DropNotNull') report({ messageId: 'dropNotNull', data: { table: alter.table, column: command.name ?? '?' }, tables: [alter.table] });
+    }
+  },
+});

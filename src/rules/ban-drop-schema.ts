@@ -1,0 +1,36 @@
+/**
+ * ## What it does
+ * Flags `DROP SCHEMA`.
+ *
+ * ## Why is this bad?
+ * It removes every object in the schema (with CASCADE) and breaks all code that uses them.
+ */
+import { defineRule } from '../core/rule.js';
+import { dropTargets } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'ban-drop-schema',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Dropping a schema breaks running code and destroys everything in it',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { dropSchema: 'Dropping schema {{schema}} removes its objects and breaks services that use them.' },
+  why: 'Every table, view and function in the schema goes with it (CASCADE) or the drop fails half way; running code that uses any of them breaks and the data is gone.',
+  fix: [
+    '1. Deploy code that no longer uses anything in {{schema}}.',
+    '2. Back up what may be needed, wait until every old instance is gone.',
+    '3. Drop it in a reviewed maintenance migration: DROP SCHEMA {{schema}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
+  examples: {
+    invalid: [
+      { sql: 'DROP SCHEMA reporting CASCADE;', messageIds: ['dropSchema'] },
+      { sql: 'DROP SCHEMA IF EXISTS legacy;', messageIds: ['dropSchema'] },
+    ],
+    valid: [{ sql: 'CREATE SCHEMA IF NOT EXISTS reporting;' }, { sql: 'DROP VIEW reporting.daily;' }],
+  },
+  statement({ statement, report }) {
+    for (const schema of dropTargets(statement.node, 'OBJECT_SCHEMA')?.names ?? []) report({ messageId: 'dropSchema', data: { schema } });
+  },
+});

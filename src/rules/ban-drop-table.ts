@@ -1,0 +1,46 @@
+/**
+ * ## What it does
+ * Flags `DROP TABLE` of a table that existed before this change.
+ *
+ * ## Why is this bad?
+ * Services that are still running query the table; the moment it is gone their queries
+ * fail, and the data is lost for good. Dropping must be the last phase of expand/contract.
+ */
+import { defineRule } from '../core/rule.js';
+import { dropTargets } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'ban-drop-table',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Dropping a table breaks running code that still uses it and destroys its data',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { dropTable: 'Dropping table {{table}} breaks services that still query it and deletes its data.' },
+  why: 'Code deployed before this migration still reads and writes the table; its queries fail as soon as the table is gone, and the rows cannot be recovered without a backup restore.',
+  fix: [
+    'Contract in phases:',
+    '1. Deploy code that no longer reads or writes {{table}}.',
+    '2. Wait until every old instance is gone (the contract wait, e.g. 14 days for tables); optionally rename it to {{table}}_deprecated first to find stragglers.',
+    '3. Back up the data if it may be needed, then in its own migration:',
+    "   SET lock_timeout = '2s';",
+    '   DROP TABLE {{table}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-droptable.html', 'https://github.com/ankane/strong_migrations#removing-a-table'],
+  examples: {
+    invalid: [
+      { sql: 'DROP TABLE users;', messageIds: ['dropTable'] },
+      { sql: 'DROP TABLE IF EXISTS audit_log, sessions;', why: 'IF EXISTS does not make it safe', messageIds: ['dropTable', 'dropTable'] },
+    ],
+    valid: [
+      { sql: 'CREATE TABLE tmp_import (id bigint);\nDROP TABLE tmp_import;', why: 'the table is created in the same change, so no code uses it yet' },
+      { sql: 'DROP VIEW active_users;', why: 'views hold no data (other rules cover breaking views)' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const drop = dropTargets(statement.node, 'OBJECT_TABLE');
+    for (const table of drop?.names ?? []) {
+      if (!isNewTable(table)) report({ messageId: 'dropTable', data: { table }, tables: [table] });
+    }
+  },
+});

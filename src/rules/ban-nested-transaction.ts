@@ -1,0 +1,34 @@
+/**
+ * ## What it does
+ * Flags `BEGIN` inside a transaction that is already open (explicit, or the migration
+ * tool's implicit one).
+ *
+ * ## Why is this bad?
+ * Postgres ignores a nested BEGIN with a warning; the inner COMMIT then commits the tool's
+ * transaction early, so a later failure leaves the migration half applied.
+ */
+import type { TransactionStmt } from '@pgsql/types';
+import { nodeAs } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-nested-transaction',
+  severity: 'error',
+  category: 'locking',
+  summary: 'BEGIN inside an open transaction: the inner COMMIT ends the outer one early',
+  lock: null,
+  rewrites: false,
+  messages: { nestedBegin: 'BEGIN inside an already open {{transaction}} transaction is ignored; the following COMMIT commits the outer transaction early.' },
+  why: 'Postgres has no nested transactions: the inner BEGIN only warns, and its COMMIT ends the transaction the migration tool opened, so later statements run outside it and a failure leaves a half-applied migration.',
+  fix: 'Remove BEGIN/COMMIT from the file and let the migration tool own the transaction, or disable the tool\'s transaction for this migration. Use SAVEPOINT for nested scopes.',
+  references: ['https://www.postgresql.org/docs/current/sql-begin.html', 'https://squawkhq.com/docs/ban-concurrent-index-creation-in-transaction'],
+  examples: {
+    invalid: [{ sql: 'BEGIN;\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCOMMIT;', messageIds: ['nestedBegin'] }],
+    valid: [{ sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;', why: 'golang-migrate runs without a transaction, so this BEGIN is the only one' }],
+  },
+  statement({ statement, state, report }) {
+    const transaction = nodeAs<TransactionStmt>(statement.node, 'TransactionStmt');
+    if (!state.inTransaction || (transaction?.kind !== 'TRANS_STMT_BEGIN' && transaction?.kind !== 'TRANS_STMT_START')) return;
+    report({ messageId: 'nestedBegin', data: { transaction: state.transaction } });
+  },
+});

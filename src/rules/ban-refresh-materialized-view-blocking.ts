@@ -1,0 +1,37 @@
+/**
+ * ## What it does
+ * Flags `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY`.
+ *
+ * ## Why is this bad?
+ * It takes ACCESS EXCLUSIVE on the view: every query reading it waits for the refresh.
+ */
+import type { RefreshMatViewStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-refresh-materialized-view-blocking',
+  severity: 'error',
+  category: 'locking',
+  summary: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: true,
+  messages: { blockingRefresh: 'REFRESH MATERIALIZED VIEW {{view}} blocks every read of {{view}} until it finishes.' },
+  why: 'A plain refresh takes ACCESS EXCLUSIVE on the materialized view; the concurrent form takes EXCLUSIVE, which still allows reads.',
+  fix: 'Give {{view}} a unique index (once), then refresh concurrently:\n   CREATE UNIQUE INDEX CONCURRENTLY {{view}}_key ON {{view}} (...);\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view}};',
+  references: ['https://www.postgresql.org/docs/current/sql-refreshmaterializedview.html'],
+  examples: {
+    invalid: [{ sql: 'REFRESH MATERIALIZED VIEW daily_totals;', messageIds: ['blockingRefresh'] }],
+    valid: [
+      { sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;', why: 'reads continue' },
+      { sql: 'CREATE MATERIALIZED VIEW daily_totals AS SELECT 1 AS one WITH NO DATA;\nREFRESH MATERIALIZED VIEW daily_totals;', why: 'the view is new; nothing reads it yet' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const refresh = nodeAs<RefreshMatViewStmt>(statement.node, 'RefreshMatViewStmt');
+    if (!refresh || refresh.concurrent) return;
+    const view = relationName(refresh.relation);
+    if (isNewTable(view)) return;
+    report({ messageId: 'blockingRefresh', data: { view }, tables: [view] });
+  },
+});

@@ -1,0 +1,47 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
+ *
+ * ## Why is this bad?
+ * Running services still use the old name; every query naming it fails the moment the
+ * rename commits. A rename is an expand/contract change: add, backfill, switch, drop.
+ */
+import type { RenameStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-rename-column',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Renaming a column breaks running code that uses the old name',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { renameColumn: 'Renaming {{table}}.{{column}} to {{newName}} breaks services that still use {{column}}.' },
+  why: 'Code deployed before this migration names the old column in SELECT, INSERT and ORM mappings; those statements fail as soon as the rename commits, and new code fails against the old name until the deploy finishes.',
+  fix: [
+    'Expand and contract:',
+    '1. ALTER TABLE {{table}} ADD COLUMN {{newName}} <same type>; deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
+    '2. Backfill {{newName}} from {{column}} in batches.',
+    '3. Deploy code that reads {{newName}} only.',
+    '4. After every old instance is gone, in its own migration: ALTER TABLE {{table}} DROP COLUMN {{column}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-column'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users RENAME COLUMN email TO email_address;', messageIds: ['renameColumn'] },
+      { sql: 'ALTER TABLE public.orders RENAME total TO amount;', why: 'COLUMN is optional', messageIds: ['renameColumn'] },
+    ],
+    valid: [
+      { sql: 'CREATE TABLE drafts (id bigint, titel text);\nALTER TABLE drafts RENAME COLUMN titel TO title;', why: 'the table is new in this change' },
+      { sql: 'ALTER TABLE users ADD COLUMN email_address text;', why: 'the expand step of the rename' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const rename = nodeAs<RenameStmt>(statement.node, 'RenameStmt');
+    if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE') return;
+    const table = relationName(rename.relation);
+    if (isNewTable(table)) return;
+    report({ messageId: 'renameColumn', data: { table, column: rename.subname ?? '?', newName: rename.newname ?? '?' }, tables: [table] });
+  },
+});

@@ -1,0 +1,65 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... RENAME TO` on an existing table.
+ *
+ * ## Why is this bad?
+ * Running services still query the old name and fail the moment the rename commits.
+ */
+import type { RenameStmt, TransactionStmt, ViewStmt } from '@pgsql/types';
+import { nodeAs, relationKey, relationName } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-rename-table',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'Renaming a table breaks running code that uses the old name',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { renameTable: 'Renaming table {{table}} to {{newName}} breaks services that still query {{table}}.' },
+  why: 'Code deployed before this migration names the old table; its queries fail as soon as the rename commits.',
+  fix: [
+    'Expand and contract:',
+    '1. Rename and leave a compatibility view in the same transaction, so old code keeps working:',
+    '   BEGIN; ALTER TABLE {{table}} RENAME TO {{newName}}; CREATE VIEW {{table}} AS SELECT * FROM {{newName}}; COMMIT;',
+    '   (or create {{newName}}, write to both and backfill).',
+    '2. Deploy code that uses {{newName}} only.',
+    '3. After every old instance is gone: DROP VIEW {{table}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-table'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users RENAME TO accounts;', messageIds: ['renameTable'] },
+      { sql: 'ALTER TABLE IF EXISTS billing.invoice RENAME TO invoices;', messageIds: ['renameTable'] },
+      { sql: 'ALTER TABLE users RENAME TO accounts;\nCOMMIT;\nCREATE VIEW users AS SELECT * FROM accounts;', why: 'the view comes after the commit: old code fails in between', messageIds: ['renameTable'] },
+    ],
+    valid: [
+      { sql: 'CREATE TABLE acount (id bigint);\nALTER TABLE acount RENAME TO account;', why: 'the table is new in this change' },
+      { sql: 'ALTER INDEX users_email_idx RENAME TO users_email_key;', why: 'index names are not used by queries' },
+      { sql: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;', why: 'the documented alternative: a view keeps the old name working for old code' },
+    ],
+  },
+  statement({ statement, state, file, isNewTable, report }) {
+    const rename = nodeAs<RenameStmt>(statement.node, 'RenameStmt');
+    if (rename?.renameType !== 'OBJECT_TABLE') return;
+    const table = relationName(rename.relation);
+    if (isNewTable(table)) return;
+    if (state.inTransaction && compatibilityViewFollows(file.statements, statement, rename.relation?.relname ?? '')) return;
+    report({ messageId: 'renameTable', data: { table, newName: rename.newname ?? '?' }, tables: [table] });
+  },
+});
+
+/**
+ * Whether a later statement of the same transaction creates a view with the old name, the
+ * documented way to keep old code working across the rename.
+ */
+function compatibilityViewFollows(statements: readonly Statement[], rename: Statement, oldName: string): boolean {
+  for (const later of statements.filter((s) => s.index > rename.index)) {
+    const transaction = nodeAs<TransactionStmt>(later.node, 'TransactionStmt');
+    if (transaction && transaction.kind !== 'TRANS_STMT_SAVEPOINT') return false;
+    const view = nodeAs<ViewStmt>(later.node, 'ViewStmt');
+    if (view?.view?.relname && relationKey(view.view.relname) === relationKey(oldName)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,50 @@
+/**
+ * ## What it does
+ * Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless a validated
+ * `CHECK (col IS NOT NULL)` precedes it on Postgres 12+.
+ *
+ * ## Why is this bad?
+ * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE: every read and write waits.
+ */
+import { alterTableCommands } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { hasValidatedNotNullCheck } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'ban-set-not-null',
+  severity: 'error',
+  category: 'locking',
+  summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row while blocking all reads and writes.' },
+  why: 'ALTER COLUMN SET NOT NULL takes ACCESS EXCLUSIVE and checks every row. From Postgres 12 a validated CHECK (col IS NOT NULL) lets it skip the scan.',
+  fix: [
+    'Prove it with a CHECK first (Postgres 12+):',
+    '1. ALTER TABLE {{table}} ADD CONSTRAINT {{table}}_{{column}}_not_null CHECK ({{column}} IS NOT NULL) NOT VALID;',
+    '2. ALTER TABLE {{table}} VALIDATE CONSTRAINT {{table}}_{{column}}_not_null;',
+    '3. ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;',
+    '4. ALTER TABLE {{table}} DROP CONSTRAINT {{table}}_{{column}}_not_null;',
+  ].join('\n'),
+  versions: 'Postgres 12+ skips the scan when a validated CHECK (col IS NOT NULL) exists; before 12 there is no safe way.',
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL', 'https://github.com/ankane/strong_migrations#setting-not-null-on-an-existing-column'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;', messageIds: ['setNotNull'] },
+      { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', postgresVersion: 11, why: 'before 12 the CHECK is not used', messageIds: ['setNotNull'] },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', why: 'the validated CHECK proves it on 12+' },
+      { sql: 'CREATE TABLE drafts (body text);\nALTER TABLE drafts ALTER COLUMN body SET NOT NULL;', why: 'the table is new' },
+    ],
+  },
+  statement({ statement, isNewTable, changeSet, postgresVersion, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      if (command.subtype !== 'AT_SetNotNull' || !command.name) continue;
+      if (postgresVersion >= 12 && hasValidatedNotNullCheck(changeSet, statement, alter.table, command.name)) continue;
+      report({ messageId: 'setNotNull', data: { table: alter.table, column: command.name }, tables: [alter.table] });
+    }
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * ## What it does
+ * Flags statements that run in the same transaction after an ACCESS EXCLUSIVE lock on an
+ * existing table was taken (other than more DDL on that same table).
+ *
+ * ## Why is this bad?
+ * The lock is held until commit: a backfill or index build after it keeps the table
+ * unreadable for its whole duration.
+ */
+import { relationKey } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { statementLock } from '../core/statement-locks.js';
+
+export default defineRule({
+  id: 'ban-statements-after-access-exclusive',
+  severity: 'warning',
+  category: 'locking',
+  summary: 'Work after an ACCESS EXCLUSIVE lock in the same transaction holds the lock longer',
+  lock: null,
+  rewrites: false,
+  messages: { heldLock: 'ACCESS EXCLUSIVE on {{table}} is already held in this transaction; this statement keeps {{table}} blocked for reads and writes until it finishes.' },
+  why: 'Locks are released only at commit. Every statement after an ACCESS EXCLUSIVE lock extends the time the table is completely unavailable.',
+  fix: 'Commit right after the ACCESS EXCLUSIVE statement on {{table}}: move this statement to its own migration (or after COMMIT).',
+  references: ['https://www.postgresql.org/docs/current/explicit-locking.html'],
+  examples: {
+    invalid: [{ sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", messageIds: ['heldLock'] }],
+    valid: [
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE orders SET note = '' WHERE id = 1;", why: 'the lock was released' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMENT ON COLUMN users.nickname IS \'shown name\';\nCOMMIT;', why: 'catalog-only follow-ups are instant' },
+    ],
+  },
+  statement({ statement, state, isNewTable, report }) {
+    const lock = statementLock(statement.node);
+    // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are instant.
+    if (lock.tables.length === 0) return;
+    const held = state.transactionStatements
+      .flatMap((s) => {
+        const l = statementLock(s.node);
+        return l.lock?.mode === 'ACCESS EXCLUSIVE' ? l.tables : [];
+      })
+      .filter((t) => !isNewTable(t));
+    const current = new Set(lock.tables.map(relationKey));
+    const table = held.find((t) => !current.has(relationKey(t)));
+    if (table) report({ messageId: 'heldLock', data: { table }, tables: [table] });
+  },
+});

@@ -1,0 +1,63 @@
+/**
+ * ## What it does
+ * Flags `UPDATE` and `DELETE` on an existing table without a WHERE clause that bounds
+ * the rows (a key range, LIMIT subquery, or equality on a key).
+ *
+ * ## Why is this bad?
+ * One statement touching every row holds row locks on all of them until commit, bloats
+ * the table and WAL, and can run for minutes.
+ */
+import type { DeleteStmt, Node, UpdateStmt } from '@pgsql/types';
+import { nodeAs, relationName, walk } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+/** Whether a WHERE clause bounds the rows touched: a range, equality, IN list or LIMIT subquery. */
+function isBounded(where: Node | undefined): boolean {
+  if (!where) return false;
+  let bounded = false;
+  walk({ where }, (type, payload) => {
+    if (type === 'A_Expr') {
+      const kind = payload.kind as string;
+      const op = ((payload.name as Node[] | undefined) ?? []).map((n) => nodeAs<{ sval?: string }>(n, 'String')?.sval).join('');
+      if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_IN' || ['=', '<', '<=', '>', '>='].includes(op)) bounded = true;
+    }
+    if (type === 'SelectStmt' && payload.limitCount) bounded = true;
+  });
+  return bounded;
+}
+
+export default defineRule({
+  id: 'ban-unbatched-backfill',
+  severity: 'warning',
+  category: 'locking',
+  summary: 'UPDATE/DELETE of a whole existing table in one statement',
+  lock: 'ROW EXCLUSIVE',
+  rewrites: false,
+  messages: { unbatched: '{{operation}} on {{table}} without a bounded WHERE touches every row in one transaction.' },
+  why: 'A single statement over the whole table locks every row it changes until commit (blocking concurrent writers of those rows), produces a dead tuple per row and a burst of WAL, and cannot be paused.',
+  fix: [
+    'Backfill in batches, each in its own transaction, outside the schema migration:',
+    '   {{operation}} ... {{table}} ... WHERE id >= <from> AND id < <to>;  -- e.g. 10,000 rows per batch',
+    'repeat until no rows remain, pausing between batches.',
+  ].join('\n'),
+  references: ['https://github.com/ankane/strong_migrations#backfilling-data', 'https://www.postgresql.org/docs/current/sql-update.html'],
+  examples: {
+    invalid: [
+      { sql: "UPDATE users SET status = 'active';", messageIds: ['unbatched'] },
+      { sql: 'UPDATE users SET email = lower(email) WHERE email IS NOT NULL;', messageIds: ['unbatched'] },
+    ],
+    valid: [
+      { sql: "UPDATE users SET status = 'active' WHERE id BETWEEN 1 AND 10000;", why: 'one bounded batch' },
+      { sql: 'CREATE TABLE drafts (id bigint, body text);\nUPDATE drafts SET body = \'\';', why: 'the table is new' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const update = nodeAs<UpdateStmt>(statement.node, 'UpdateStmt');
+    const del = nodeAs<DeleteStmt>(statement.node, 'DeleteStmt');
+    const target = update ?? del;
+    if (!target || isBounded(target.whereClause)) return;
+    const table = relationName(target.relation);
+    if (isNewTable(table)) return;
+    report({ messageId: 'unbatched', data: { operation: update ? 'UPDATE' : 'DELETE', table }, tables: [table] });
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * ## What it does
+ * Flags a `BEGIN` with no matching `COMMIT` (or ROLLBACK) before the end of the section.
+ *
+ * ## Why is this bad?
+ * The session ends with the transaction open: depending on the tool it is rolled back
+ * silently, or it holds its locks until the connection closes.
+ */
+import type { TransactionStmt } from '@pgsql/types';
+import { nodeAs } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+const ENDS = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED']);
+
+export default defineRule({
+  id: 'ban-uncommitted-transaction',
+  severity: 'error',
+  category: 'locking',
+  summary: 'BEGIN without COMMIT leaves the transaction (and its locks) open',
+  lock: null,
+  rewrites: false,
+  messages: { uncommitted: 'This BEGIN is never committed: the migration ends with its transaction open.' },
+  why: 'A transaction left open is rolled back when the session closes (the migration silently does nothing) or keeps its locks while the tool keeps the connection.',
+  fix: 'Add COMMIT; after the last statement of the transaction, or remove the BEGIN and let the migration tool own the transaction.',
+  references: ['https://www.postgresql.org/docs/current/sql-commit.html', 'https://squawkhq.com/docs/transaction-nesting'],
+  examples: {
+    invalid: [{ sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;', messageIds: ['uncommitted'] }],
+    valid: [{ sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;' }],
+  },
+  file({ file, report }) {
+    let open: (typeof file.statements)[number] | undefined;
+    let section: string | undefined;
+    const flush = () => {
+      if (open) report({ messageId: 'uncommitted', statement: open, span: open.span });
+      open = undefined;
+    };
+    for (const statement of file.statements) {
+      if (statement.section !== section) flush();
+      section = statement.section;
+      const kind = nodeAs<TransactionStmt>(statement.node, 'TransactionStmt')?.kind;
+      if ((kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') && !open) open = statement;
+      else if (kind && ENDS.has(kind)) open = undefined;
+    }
+    flush();
+  },
+});

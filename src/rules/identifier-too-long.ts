@@ -1,0 +1,49 @@
+/**
+ * ## What it does
+ * Flags identifiers longer than 63 bytes (UTF-8), Postgres's NAMEDATALEN - 1.
+ *
+ * ## Why is this bad?
+ * Postgres silently truncates them: two long names can collide, and code that uses the
+ * full name no longer finds the object.
+ */
+import { defineRule } from '../core/rule.js';
+
+/** NAMEDATALEN - 1: the longest identifier in bytes. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+export default defineRule({
+  id: 'identifier-too-long',
+  severity: 'error',
+  category: 'locking',
+  summary: 'Identifiers longer than 63 bytes are silently truncated',
+  lock: null,
+  rewrites: false,
+  messages: { tooLong: 'Identifier "{{name}}" is {{bytes}} bytes; Postgres truncates it to 63 bytes ("{{truncated}}").' },
+  why: 'Postgres truncates identifiers to 63 bytes (NAMEDATALEN - 1) with only a NOTICE; the object gets a different name than the code expects, and two names sharing a prefix collide.',
+  fix: 'Rename "{{name}}" to at most 63 bytes (UTF-8: non-ASCII letters take 2-4 bytes each).',
+  references: ['https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ADD COLUMN "préférence_de_notification_par_courriel_électronique_éééé" text;', why: '57 characters but 64 bytes in UTF-8', messageIds: ['tooLong'] },
+      { sql: 'CREATE INDEX CONCURRENTLY index_on_users_email_and_created_at_and_status_and_region_and_tenant_idx ON users (email);', messageIds: ['tooLong'] },
+    ],
+    valid: [
+      { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' },
+      { sql: "COMMENT ON TABLE users IS 'a long comment is a string literal and not an identifier, so it may be long';", why: 'string literals are not identifiers' },
+    ],
+  },
+  statement({ statement, report }) {
+    // NOTE: the Postgres lexer already truncates identifiers, so the AST holds the short
+    // name; the original has to be read from the statement text.
+    const code = statement.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$/g, ' ');
+    const seen = new Set<string>();
+    for (const match of code.matchAll(/"((?:[^"]|"")+)"|([\p{L}_][\p{L}\p{N}_$]*)/gu)) {
+      const name = match[1]?.replace(/""/g, '"') ?? match[2]!;
+      const bytes = Buffer.byteLength(name, 'utf8');
+      if (bytes <= MAX_IDENTIFIER_BYTES || seen.has(name)) continue;
+      seen.add(name);
+      const truncated = Buffer.from(name, 'utf8').subarray(0, MAX_IDENTIFIER_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+      report({ messageId: 'tooLong', data: { name, bytes, truncated } });
+    }
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * ## What it does
+ * Flags `integer`, `smallint`, `serial` and `smallserial` key columns: primary keys and
+ * columns named `id` or `*_id`.
+ *
+ * ## Why is this bad?
+ * A 32-bit key runs out at 2,147,483,647; widening it later rewrites the table (and every
+ * referencing table) under ACCESS EXCLUSIVE, usually in an emergency.
+ */
+import { typeBaseName, typeToSql } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { introducedColumns } from './support/breaking-ast.js';
+
+const SMALL_INTEGERS = new Set(['int4', 'int2', 'int', 'integer', 'smallint', 'serial', 'serial4', 'smallserial', 'serial2']);
+
+export default defineRule({
+  id: 'prefer-bigint',
+  severity: 'warning',
+  category: 'advice',
+  summary: 'Prefer bigint for keys: 32-bit ids run out and widening rewrites the table',
+  lock: null,
+  rewrites: false,
+  messages: { smallKey: '{{table}}.{{column}} is {{type}}: key columns should be bigint, widening later rewrites the table.' },
+  why: 'Busy tables exhaust 32-bit ids; changing a key to bigint later rewrites the table and every table referencing it under ACCESS EXCLUSIVE locks. bigint costs 4 bytes more per row.',
+  fix: 'Declare {{table}}.{{column}} as bigint (or bigint GENERATED ALWAYS AS IDENTITY for a surrogate key), and referencing columns as bigint too.',
+  references: ['https://www.postgresql.org/docs/current/datatype-numeric.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_serial'],
+  examples: {
+    invalid: [
+      { sql: 'CREATE TABLE users (id serial PRIMARY KEY, name text);', messageIds: ['smallKey'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN customer_id integer REFERENCES customers (id);', messageIds: ['smallKey'] },
+    ],
+    valid: [
+      { sql: 'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, age integer);', why: 'bigint key; integer is fine for a non-key value' },
+      { sql: 'ALTER TABLE orders ADD COLUMN quantity smallint;' },
+    ],
+  },
+  statement({ statement, report }) {
+    for (const column of introducedColumns(statement.node)) {
+      const name = column.column.toLowerCase();
+      const keyLike = column.primaryKey || name === 'id' || name.endsWith('_id');
+      if (keyLike && SMALL_INTEGERS.has(typeBaseName(column.type)) && !column.type?.arrayBounds?.length) {
+        report({ messageId: 'smallKey', data: { table: column.table, column: column.column, type: typeToSql(column.type) }, tables: [column.table] });
+      }
+    }
+  },
+});

@@ -1,0 +1,60 @@
+/**
+ * ## What it does
+ * Flags `CREATE INDEX CONCURRENTLY` without `IF NOT EXISTS` (or a preceding
+ * `DROP INDEX CONCURRENTLY IF EXISTS` of the same index) and `DROP INDEX CONCURRENTLY`
+ * without `IF EXISTS`.
+ *
+ * ## Why is this bad?
+ * Concurrent index statements run outside a transaction, so a failed or interrupted
+ * migration leaves them half done; the rerun then fails with "already exists" or
+ * "does not exist" and the deploy is stuck until someone fixes the database by hand.
+ */
+import type { IndexStmt } from '@pgsql/types';
+import { nodeAs, relationKey } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { dropTargets, unqualified } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'prefer-robust-statements',
+  severity: 'warning',
+  category: 'advice',
+  summary: 'Concurrent index statements should be safe to rerun after a failure',
+  lock: null,
+  rewrites: false,
+  messages: {
+    createIndex: 'CREATE INDEX CONCURRENTLY {{index}} cannot be rerun after a failure: the leftover invalid index makes it fail with "already exists".',
+    dropIndex: 'DROP INDEX CONCURRENTLY {{index}} without IF EXISTS fails when rerun after a partial migration.',
+  },
+  why: 'CONCURRENTLY cannot run in a transaction, so nothing rolls back a failure: a failed build leaves an INVALID index behind, and a rerun of the migration stops at the first statement that is not idempotent.',
+  fix: [
+    'Make the statement rerunnable:',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index}};   -- removes an invalid leftover',
+    '   CREATE INDEX CONCURRENTLY {{index}} ON ...;',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/prefer-robust-stmts'],
+  examples: {
+    invalid: [
+      { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', messageIds: ['createIndex'] },
+      { sql: 'DROP INDEX CONCURRENTLY users_email_idx;', messageIds: ['dropIndex'] },
+    ],
+    valid: [
+      { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the documented rerunnable form' },
+      { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);' },
+      { sql: 'CREATE INDEX users_email_idx ON users (email);', why: 'a plain index build is transactional (other rules judge its lock)' },
+    ],
+  },
+  statement({ statement, file, report }) {
+    const drop = dropTargets(statement.node, 'OBJECT_INDEX');
+    if (drop?.concurrent && !drop.missingOk) {
+      for (const index of drop.names) report({ messageId: 'dropIndex', data: { index } });
+      return;
+    }
+    const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+    if (!index?.concurrent || index.if_not_exists || !index.idxname) return;
+    const name = index.idxname;
+    const droppedFirst = file.statements
+      .filter((s) => s.index < statement.index)
+      .some((s) => dropTargets(s.node, 'OBJECT_INDEX')?.names.some((n) => relationKey(unqualified(n)) === relationKey(name)));
+    if (!droppedFirst) report({ messageId: 'createIndex', data: { index: name } });
+  },
+});

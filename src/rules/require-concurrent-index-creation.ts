@@ -1,0 +1,49 @@
+/**
+ * ## What it does
+ * Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this change.
+ *
+ * ## Why is this bad?
+ * A plain index build takes a SHARE lock: every INSERT, UPDATE and DELETE on the table
+ * waits for the whole build, which takes minutes on a large table.
+ */
+import type { IndexStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'require-concurrent-index-creation',
+  severity: 'error',
+  category: 'locking',
+  summary: 'CREATE INDEX without CONCURRENTLY blocks writes for the whole build',
+  lock: 'SHARE',
+  rewrites: false,
+  messages: { missingConcurrently: 'CREATE INDEX on {{table}} without CONCURRENTLY blocks all writes to {{table}} until the index is built.' },
+  why: 'CREATE INDEX takes a SHARE lock on the table, which conflicts with ROW EXCLUSIVE: writes queue behind the build, and everything else queues behind them.',
+  fix: [
+    'Build it concurrently, outside a transaction block (one statement per migration, no implicit transaction):',
+    '   {{fixed}}',
+    'If it fails, drop the INVALID index (DROP INDEX CONCURRENTLY) and retry.',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
+  examples: {
+    invalid: [
+      { sql: 'CREATE INDEX users_email_idx ON users (email);', messageIds: ['missingConcurrently'] },
+      { sql: 'CREATE UNIQUE INDEX IF NOT EXISTS orders_ref_key ON public.orders (ref);', messageIds: ['missingConcurrently'] },
+    ],
+    valid: [
+      { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the documented safe form' },
+      { sql: 'CREATE TABLE invites (code text);\nCREATE INDEX invites_code_idx ON invites (code);', why: 'the table is new in this change' },
+      { sql: 'CREATE INDEX measurements_at_idx ON ONLY measurements (at);', why: 'partitioned tables: the parent-only index is instant; partitions are indexed CONCURRENTLY and attached' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+    // NOTE: `ON ONLY parent` is the first step of the partitioned-table recipe: it creates an
+    // invalid index on the parent alone, instantly; partitions are then indexed concurrently.
+    if (!index || index.concurrent || (index.relation && index.relation.inh !== true)) return;
+    const table = relationName(index.relation);
+    if (isNewTable(table)) return;
+    const fixed = statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY').replace(/;?$/, ';');
+    report({ messageId: 'missingConcurrently', data: { table, fixed }, tables: [table] });
+  },
+});

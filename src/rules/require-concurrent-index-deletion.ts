@@ -1,0 +1,59 @@
+/**
+ * ## What it does
+ * Flags `DROP INDEX` without `CONCURRENTLY`.
+ *
+ * ## Why is this bad?
+ * A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads and
+ * writes wait, and while it waits for a long query every new query queues behind it.
+ */
+import type { IndexStmt } from '@pgsql/types';
+import { nodeAs, relationKey, relationName } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
+import { defineRule, type AnalyzedFile } from '../core/rule.js';
+import { dropTargets, unqualified } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'require-concurrent-index-deletion',
+  severity: 'error',
+  category: 'locking',
+  summary: 'DROP INDEX without CONCURRENTLY blocks reads and writes of the table',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { missingConcurrently: 'DROP INDEX {{index}} without CONCURRENTLY locks its table against reads and writes.' },
+  why: 'DROP INDEX takes ACCESS EXCLUSIVE on the parent table; behind a long-running query it queues and blocks every later query on that table.',
+  fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};',
+  references: ['https://www.postgresql.org/docs/current/sql-dropindex.html'],
+  examples: {
+    invalid: [{ sql: 'DROP INDEX users_email_idx;', messageIds: ['missingConcurrently'] }, { sql: 'DROP INDEX IF EXISTS a_idx, b_idx;', messageIds: ['missingConcurrently', 'missingConcurrently'] }],
+    valid: [
+      { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;', why: 'the documented safe form' },
+      { sql: 'CREATE TABLE t (c int);\nCREATE INDEX t_c_idx ON t (c);\nDROP INDEX t_c_idx;', why: 'the index and its table were created in this change' },
+    ],
+  },
+  statement({ statement, changeSet, file, isNewTable, report }) {
+    const drop = dropTargets(statement.node, 'OBJECT_INDEX');
+    if (!drop || drop.concurrent) return;
+    for (const index of drop.names) {
+      const table = indexTable(index, changeSet.changed, file, statement);
+      if (table && isNewTable(table)) continue;
+      report({ messageId: 'missingConcurrently', data: { index }, tables: table ? [table] : undefined });
+    }
+  },
+});
+
+/**
+ * The table of an index that an earlier statement of the change set created, if any.
+ * NOTE: only an index on a table that is itself new may be dropped without CONCURRENTLY:
+ * on an existing table the drop still locks it, however young the index is.
+ */
+function indexTable(name: string, files: readonly AnalyzedFile[], current: AnalyzedFile, before: Statement): string | undefined {
+  const key = relationKey(unqualified(name));
+  for (const file of files) {
+    for (const statement of file.statements) {
+      if (file === current && statement.index >= before.index) return undefined;
+      const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+      if (index?.idxname && relationKey(index.idxname) === key) return relationName(index.relation);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,36 @@
+/**
+ * ## What it does
+ * Flags `REINDEX` without `CONCURRENTLY` (Postgres 12+ supports it).
+ *
+ * ## Why is this bad?
+ * A plain REINDEX blocks writes to the table, and reads that would use the index, for the
+ * whole rebuild.
+ */
+import type { ReindexStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'require-concurrent-reindex',
+  severity: 'error',
+  category: 'locking',
+  summary: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { missingConcurrently: 'REINDEX {{target}} without CONCURRENTLY blocks writes (and reads using the index) until it finishes.' },
+  why: 'REINDEX takes SHARE on the table and ACCESS EXCLUSIVE on the index: writes and index scans wait for the whole rebuild.',
+  fix: 'On Postgres 12+, outside a transaction block:\n   REINDEX {{kind}} CONCURRENTLY {{target}};\nBefore 12: CREATE INDEX CONCURRENTLY a copy, DROP INDEX CONCURRENTLY the old one, rename.',
+  versions: 'REINDEX CONCURRENTLY exists from Postgres 12.',
+  references: ['https://www.postgresql.org/docs/current/sql-reindex.html', 'https://squawkhq.com/docs/require-concurrent-index-creation'],
+  examples: {
+    invalid: [{ sql: 'REINDEX INDEX users_email_idx;', messageIds: ['missingConcurrently'] }],
+    valid: [{ sql: 'REINDEX INDEX CONCURRENTLY users_email_idx;', why: 'the concurrent form (12+)' }],
+  },
+  statement({ statement, report }) {
+    const reindex = nodeAs<ReindexStmt>(statement.node, 'ReindexStmt');
+    if (!reindex || reindex.params?.some((p) => nodeAs<{ defname?: string }>(p, 'DefElem')?.defname === 'concurrently')) return;
+    const kind = (reindex.kind ?? 'REINDEX_OBJECT_INDEX').replace('REINDEX_OBJECT_', '');
+    const target = reindex.relation ? relationName(reindex.relation) : (reindex.name ?? '?');
+    report({ messageId: 'missingConcurrently', data: { kind, target }, tables: [target] });
+  },
+});

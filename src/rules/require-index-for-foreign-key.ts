@@ -1,0 +1,51 @@
+/**
+ * ## What it does
+ * Flags `ADD FOREIGN KEY (cols)` when no index in the change set starts with those
+ * columns.
+ *
+ * ## Why is this bad?
+ * Every DELETE or key UPDATE on the referenced table scans the referencing table to
+ * check the constraint, and cascades become sequential scans under lock.
+ */
+import type { IndexElem, IndexStmt } from '@pgsql/types';
+import { nodeAs, relationKey, relationName, stringList } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { addedConstraints } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'require-index-for-foreign-key',
+  severity: 'warning',
+  category: 'locking',
+  summary: 'Foreign key columns without an index make deletes on the parent scan the child',
+  lock: null,
+  rewrites: false,
+  messages: { unindexed: 'No index on {{table}} ({{columns}}) is created in this change; deletes and key updates on {{referenced}} will scan {{table}}.' },
+  why: 'Postgres does not index the referencing side of a foreign key. Each DELETE or key UPDATE on the referenced table looks up matching rows in the referencing table, which without an index is a sequential scan.',
+  fix: 'Index the referencing columns (unless an existing index already starts with them):\n   CREATE INDEX CONCURRENTLY {{table}}_{{column}}_idx ON {{table}} ({{columns}});',
+  references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', messageIds: ['unindexed'] }],
+    valid: [
+      {
+        sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+        why: 'an index starting with the column exists',
+      },
+    ],
+  },
+  statement({ statement, changeSet, report }) {
+    for (const { table, constraint } of addedConstraints(statement)) {
+      if (constraint.contype !== 'CONSTR_FOREIGN') continue;
+      const columns = stringList(constraint.fk_attrs).map((c) => c.toLowerCase());
+      if (columns.length === 0) continue;
+      const indexed = changeSet.files.some((f) =>
+        f.statements.some((s) => {
+          const index = nodeAs<IndexStmt>(s.node, 'IndexStmt');
+          if (!index || relationKey(relationName(index.relation)) !== relationKey(table)) return false;
+          const leading = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase());
+          return columns.every((c) => leading.slice(0, columns.length).includes(c));
+        }),
+      );
+      if (!indexed) report({ messageId: 'unindexed', data: { table, columns: columns.join(', '), column: columns.join('_'), referenced: constraint.pktable?.relname ?? '?' }, tables: [table] });
+    }
+  },
+});

@@ -1,0 +1,43 @@
+/**
+ * ## What it does
+ * Flags `CREATE INDEX CONCURRENTLY IF NOT EXISTS` without a `DROP INDEX CONCURRENTLY IF
+ * EXISTS` of the same index before it.
+ *
+ * ## Why is this bad?
+ * A failed concurrent build leaves an INVALID index behind; on retry IF NOT EXISTS sees
+ * it and skips, so the migration "succeeds" with an index that is never used.
+ */
+import type { DropStmt, IndexStmt } from '@pgsql/types';
+import { nodeAs, qualifiedName, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'require-invalid-index-recovery',
+  severity: 'warning',
+  category: 'locking',
+  summary: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS can keep a half-built INVALID index',
+  lock: 'SHARE UPDATE EXCLUSIVE',
+  rewrites: false,
+  messages: { keepsInvalid: 'If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index {{index}} and skips the build.' },
+  why: 'CREATE INDEX CONCURRENTLY that fails (deadlock, unique violation, timeout) leaves an INVALID index that is maintained on writes but never used; IF NOT EXISTS then silently skips rebuilding it.',
+  fix: 'Drop a leftover first, then build:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};\n   CREATE INDEX CONCURRENTLY {{index}} ON ...;',
+  references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
+  examples: {
+    invalid: [{ sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', messageIds: ['keepsInvalid'] }],
+    valid: [
+      { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', why: 'a leftover is dropped first' },
+      { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'a leftover makes it fail loudly instead' },
+    ],
+  },
+  statement({ statement, file, isNewTable, report }) {
+    const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+    if (!index?.concurrent || !index.if_not_exists || !index.idxname || (index.relation && isNewTable(relationName(index.relation)))) return;
+    const name = index.idxname.toLowerCase();
+    const dropped = file.statements.some((s) => {
+      if (s.index >= statement.index) return false;
+      const drop = nodeAs<DropStmt>(s.node, 'DropStmt');
+      return drop?.removeType === 'OBJECT_INDEX' && (drop.objects ?? []).some((o) => qualifiedName(nodeAs<{ items?: [] }>(o, 'List')?.items).toLowerCase().split('.').at(-1) === name);
+    });
+    if (!dropped) report({ messageId: 'keepsInvalid', data: { index: index.idxname } });
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... ADD CHECK` without `NOT VALID` on an existing table.
+ *
+ * ## Why is this bad?
+ * A validated CHECK scans every row under an ACCESS EXCLUSIVE lock: reads and writes stall.
+ */
+import { defineRule } from '../core/rule.js';
+import { addedConstraints } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'require-not-valid-check',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ADD CHECK without NOT VALID blocks reads and writes while every row is checked',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { validatingCheck: 'Adding check {{constraint}} on {{table}} scans every row under an ACCESS EXCLUSIVE lock.' },
+  why: 'ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE and validates all existing rows before committing; every query on the table waits.',
+  fix: [
+    'Add it NOT VALID, then validate separately (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    '   ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} CHECK (...) NOT VALID;',
+    '   -- next migration:',
+    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['validatingCheck'] }],
+    valid: [
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'NOT VALID, then VALIDATE' },
+      { sql: 'CREATE TABLE carts (total int);\nALTER TABLE carts ADD CONSTRAINT carts_total CHECK (total >= 0);', why: 'the table is new and empty' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    for (const { table, constraint } of addedConstraints(statement)) {
+      if (constraint.contype !== 'CONSTR_CHECK' || constraint.skip_validation || isNewTable(table)) continue;
+      report({ messageId: 'validatingCheck', data: { table, constraint: constraint.conname ?? `${table}_check` }, tables: [table] });
+    }
+  },
+});

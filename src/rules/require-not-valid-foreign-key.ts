@@ -1,0 +1,43 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... ADD FOREIGN KEY` without `NOT VALID` on an existing table.
+ *
+ * ## Why is this bad?
+ * Adding a validated foreign key scans the whole table while holding SHARE ROW EXCLUSIVE on
+ * both tables: writes to both stall for the whole scan.
+ */
+import { defineRule } from '../core/rule.js';
+import { addedConstraints } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'require-not-valid-foreign-key',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ADD FOREIGN KEY without NOT VALID blocks writes on both tables while it scans',
+  lock: 'SHARE ROW EXCLUSIVE',
+  rewrites: false,
+  messages: { validatingForeignKey: 'Adding foreign key {{constraint}} on {{table}} validates every row while blocking writes on {{table}} and {{referenced}}.' },
+  why: 'ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on the table and the referenced table and checks every existing row before releasing them; writes wait for the whole scan.',
+  fix: [
+    'Add it NOT VALID, then validate in a separate migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    '   ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} FOREIGN KEY (...) REFERENCES {{referenced}} (...) NOT VALID;',
+    '   -- next migration:',
+    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-foreign-key'],
+  examples: {
+    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['validatingForeignKey'] }],
+    valid: [
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', why: 'NOT VALID skips the scan' },
+      { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', why: 'validation takes SHARE UPDATE EXCLUSIVE and does not block writes' },
+      { sql: 'CREATE TABLE carts (id bigint, user_id bigint);\nALTER TABLE carts ADD CONSTRAINT carts_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', why: 'the table is new and empty' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    for (const { table, constraint } of addedConstraints(statement)) {
+      if (constraint.contype !== 'CONSTR_FOREIGN' || constraint.skip_validation || isNewTable(table)) continue;
+      const referenced = constraint.pktable?.relname ?? '?';
+      report({ messageId: 'validatingForeignKey', data: { table, referenced, constraint: constraint.conname ?? `${table}_fkey` }, tables: [table, referenced] });
+    }
+  },
+});

@@ -1,0 +1,57 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` on an existing table.
+ *
+ * ## Why is this bad?
+ * On a table with rows it fails outright; on an empty one it succeeds, and then every
+ * insert from old code (which does not know the column) fails with a NOT NULL violation.
+ */
+import { defineRule } from '../core/rule.js';
+import { constantValue } from '../core/ast.js';
+import { introducedColumns, unqualified } from './support/breaking-ast.js';
+
+export default defineRule({
+  id: 'require-nullable-or-default',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'ADD COLUMN NOT NULL without DEFAULT breaks inserts from running code',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  messages: { notNullWithoutDefault: 'ADD COLUMN {{column}} NOT NULL without DEFAULT on {{table}}: inserts from old services that omit {{column}} fail (and existing rows make it fail at once).' },
+  why: 'Old services insert rows without the new column, so Postgres writes NULL and rejects the row. If the table has rows the ALTER itself fails.',
+  fix: [
+    'Expand in phases:',
+    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;   -- nullable (or with a constant DEFAULT on Postgres 11+)',
+    '2. Deploy code that writes {{column}}; backfill existing rows in batches.',
+    '3. ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} CHECK ({{column}} IS NOT NULL) NOT VALID;',
+    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
+    '   ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;   -- Postgres 12+ uses the validated CHECK, no scan',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#setting-not-null-on-an-existing-column'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ADD COLUMN phone text NOT NULL;', messageIds: ['notNullWithoutDefault'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN note text, ADD COLUMN region_id bigint NOT NULL REFERENCES regions (id);', messageIds: ['notNullWithoutDefault'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN shipped_at timestamptz NOT NULL DEFAULT NULL;', why: 'a NULL default fills nothing', messageIds: ['notNullWithoutDefault'] },
+    ],
+    valid: [
+      { sql: "ALTER TABLE users ADD COLUMN phone text NOT NULL DEFAULT '';", why: 'old inserts get the default' },
+      { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'nullable: the documented first phase' },
+      { sql: 'CREATE TABLE invites (id bigint);\nALTER TABLE invites ADD COLUMN code text NOT NULL;', why: 'the table is new in this change' },
+      { sql: 'ALTER TABLE events ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;', why: 'identity columns fill themselves (the rewrite is judged by ban-add-serial-or-stored-generated-column)' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    for (const column of introducedColumns(statement.node)) {
+      if (column.via !== 'add' || isNewTable(column.table)) continue;
+      // NOTE: identity and generated columns get values without the inserting code naming
+      // them; an explicit DEFAULT NULL fills nothing.
+      const filling = column.constraints.filter((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED' || (c.contype === 'CONSTR_DEFAULT' && constantValue(c.raw_expr) !== null));
+      const kinds = new Set(column.constraints.map((c) => c.contype));
+      const filled = filling.length > 0;
+      if ((kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled) {
+        report({ messageId: 'notNullWithoutDefault', data: { table: column.table, column: column.column, constraint: `${unqualified(column.table)}_${column.column}_not_null` }, tables: [column.table] });
+      }
+    }
+  },
+});

@@ -1,0 +1,136 @@
+/**
+ * AST readers shared by the breaking-change and type-advice rules: DROP targets, and the
+ * column definitions a statement introduces (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE).
+ */
+import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
+import { alterTableCommands, nodeAs, relationKey, relationName, stringList } from '../../core/ast.js';
+import { parseRegion, type Statement } from '../../core/parse.js';
+import type { AnalyzedFile } from '../../core/rule.js';
+
+/** A DROP statement of one object kind, with its targets and options. */
+export interface DropTargets {
+  names: string[];
+  concurrent: boolean;
+  missingOk: boolean;
+}
+
+/** The targets of `DROP <kind> ...` (e.g. `OBJECT_TABLE`), or undefined for other statements. */
+export function dropTargets(node: Node, removeType: string): DropTargets | undefined {
+  const drop = nodeAs<DropStmt>(node, 'DropStmt');
+  if (!drop || drop.removeType !== removeType) return undefined;
+  const names = (drop.objects ?? []).map((object) => {
+    const list = nodeAs<{ items?: Node[] }>(object, 'List');
+    return list ? stringList(list.items).join('.') : stringList([object]).join('.');
+  });
+  return { names, concurrent: !!drop.concurrent, missingOk: !!drop.missing_ok };
+}
+
+/** The relation name without its schema, for deriving constraint and index names. */
+export function unqualified(name: string): string {
+  return name.split('.').pop() ?? name;
+}
+
+/** A column definition a statement introduces. */
+export interface IntroducedColumn {
+  table: string;
+  column: string;
+  type: TypeName | undefined;
+  /** How it is introduced: in CREATE TABLE, by ADD COLUMN, or by ALTER COLUMN TYPE. */
+  via: 'create' | 'add' | 'alter-type';
+  /** Declared PRIMARY KEY inline or in a table constraint of the same CREATE TABLE. */
+  primaryKey: boolean;
+  constraints: Constraint[];
+}
+
+/** The constraints of a column definition. */
+export function columnConstraints(def: ColumnDef): Constraint[] {
+  return (def.constraints ?? []).map((c) => nodeAs<Constraint>(c, 'Constraint')).filter((c): c is Constraint => !!c);
+}
+
+/** Every column definition the statement introduces. */
+export function introducedColumns(node: Node): IntroducedColumn[] {
+  const create = nodeAs<CreateStmt>(node, 'CreateStmt');
+  if (create) {
+    const table = relationName(create.relation);
+    const elements = create.tableElts ?? [];
+    const tablePrimaryKey = new Set(
+      elements
+        .map((e) => nodeAs<Constraint>(e, 'Constraint'))
+        .filter((c) => c?.contype === 'CONSTR_PRIMARY')
+        .flatMap((c) => stringList(c?.keys)),
+    );
+    return elements
+      .map((e) => nodeAs<ColumnDef>(e, 'ColumnDef'))
+      .filter((d): d is ColumnDef => !!d?.colname)
+      .map((def) => {
+        const constraints = columnConstraints(def);
+        const column = def.colname ?? '?';
+        return { table, column, type: def.typeName, via: 'create' as const, constraints, primaryKey: tablePrimaryKey.has(column) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY') };
+      });
+  }
+  const alter = alterTableCommands(node);
+  if (!alter) return [];
+  const columns: IntroducedColumn[] = [];
+  for (const command of alter.commands) {
+    const def = nodeAs<ColumnDef>(command.def, 'ColumnDef');
+    if (!def) continue;
+    if (command.subtype === 'AT_AddColumn') {
+      const constraints = columnConstraints(def);
+      columns.push({ table: alter.table, column: def.colname ?? '?', type: def.typeName, via: 'add', constraints, primaryKey: constraints.some((c) => c.contype === 'CONSTR_PRIMARY') });
+    } else if (command.subtype === 'AT_AlterColumnType') {
+      columns.push({ table: alter.table, column: command.name ?? '?', type: def.typeName, via: 'alter-type', constraints: [], primaryKey: false });
+    }
+  }
+  return columns;
+}
+
+/** What earlier migrations show about a column. */
+export interface PriorColumn {
+  type: TypeName | undefined;
+  notNull: boolean;
+}
+
+/**
+ * The column as the migrations before `statement` leave it (CREATE TABLE, ADD COLUMN,
+ * ALTER COLUMN TYPE, SET/DROP NOT NULL in any earlier file or earlier in this one), or
+ * undefined when they never define it.
+ */
+export function priorColumn(files: readonly AnalyzedFile[], current: AnalyzedFile, statement: Statement, table: string, column: string): PriorColumn | undefined {
+  let state: PriorColumn | undefined;
+  const sameColumn = (t: string, c: string | undefined) => relationKey(t) === relationKey(table) && (c ?? '').toLowerCase() === column.toLowerCase();
+  for (const file of files) {
+    for (const earlier of statementsOf(file)) {
+      if (file === current && earlier.index >= statement.index) return state;
+      if (earlier.section !== 'up') continue;
+      for (const introduced of introducedColumns(earlier.node)) {
+        if (!sameColumn(introduced.table, introduced.column)) continue;
+        if (introduced.via === 'alter-type' && state) state = { ...state, type: introduced.type };
+        else state = { type: introduced.type, notNull: introduced.primaryKey || introduced.constraints.some((c) => c.contype === 'CONSTR_NOTNULL') };
+      }
+      const alter = alterTableCommands(earlier.node);
+      for (const command of alter?.commands ?? []) {
+        if (!state || !alter || !sameColumn(alter.table, command.name)) continue;
+        if (command.subtype === 'AT_SetNotNull') state = { ...state, notNull: true };
+        if (command.subtype === 'AT_DropNotNull') state = { ...state, notNull: false };
+      }
+    }
+  }
+  return state;
+}
+
+const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();
+
+/**
+ * The statements of a migration file. NOTE: the engine parses only changed files (and
+ * their partners); history files are parsed here on demand, once, to learn column types.
+ */
+function statementsOf(file: AnalyzedFile): Statement[] {
+  if (file.statements.length > 0 || file.input.text.trim() === '') return file.statements;
+  let statements = parsedUnchanged.get(file);
+  if (!statements) {
+    statements = [];
+    for (const section of file.migration.sections) statements.push(...parseRegion(file.lines, section.start, section.end, section.role, statements.length).statements);
+    parsedUnchanged.set(file, statements);
+  }
+  return statements;
+}

@@ -1,0 +1,52 @@
+/**
+ * AST readers shared by the locking rules: constraints an ALTER TABLE adds, and the
+ * validated `CHECK (col IS NOT NULL)` constraints seen earlier in the change set.
+ */
+import type { Constraint, NullTest } from '@pgsql/types';
+import { alterTableCommands, nodeAs, relationKey, stringList } from '../../core/ast.js';
+import type { Statement } from '../../core/parse.js';
+import type { ChangeSet } from '../../core/rule.js';
+
+/** The constraints an ALTER TABLE statement adds, with the table name. */
+export function addedConstraints(statement: Statement): { table: string; constraint: Constraint }[] {
+  const alter = alterTableCommands(statement.node);
+  if (!alter) return [];
+  return alter.commands
+    .filter((c) => c.subtype === 'AT_AddConstraint')
+    .map((c) => ({ table: alter.table, constraint: nodeAs<Constraint>(c.def, 'Constraint') }))
+    .filter((c): c is { table: string; constraint: Constraint } => !!c.constraint);
+}
+
+/** The column a `CHECK (col IS NOT NULL)` constraint proves, if it is one. */
+function notNullCheckColumn(constraint: Constraint): string | undefined {
+  if (constraint.contype !== 'CONSTR_CHECK') return undefined;
+  const test = nodeAs<NullTest>(constraint.raw_expr, 'NullTest');
+  if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = stringList(nodeAs<{ fields?: [] }>(test.arg, 'ColumnRef')?.fields);
+  return fields.at(-1)?.toLowerCase();
+}
+
+/**
+ * Whether a validated `CHECK (column IS NOT NULL)` on `table` exists before `current`:
+ * added without NOT VALID, or added NOT VALID and then validated by name.
+ * NOTE: scans the change set's files up to the current statement, in migration order.
+ */
+export function hasValidatedNotNullCheck(changeSet: ChangeSet, current: Statement, table: string, column: string): boolean {
+  const pending = new Set<string>();
+  for (const file of changeSet.files) {
+    for (const statement of file.statements) {
+      if (statement === current) return false;
+      const alter = alterTableCommands(statement.node);
+      if (!alter || relationKey(alter.table) !== relationKey(table)) continue;
+      for (const command of alter.commands) {
+        const constraint = nodeAs<Constraint>(command.def, 'Constraint');
+        if (command.subtype === 'AT_AddConstraint' && constraint && notNullCheckColumn(constraint) === column.toLowerCase()) {
+          if (!constraint.skip_validation) return true;
+          pending.add((constraint.conname ?? '').toLowerCase());
+        }
+        if (command.subtype === 'AT_ValidateConstraint' && pending.has((command.name ?? '').toLowerCase())) return true;
+      }
+    }
+  }
+  return false;
+}

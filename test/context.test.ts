@@ -1,0 +1,60 @@
+/** The migration context: transactions and timeouts as the rules see them. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CreatedTables, TransactionTracker } from '../src/core/context.js';
+import { loadParser, parseRegion } from '../src/core/parse.js';
+import type { StatementState } from '../src/core/rule.js';
+import { LineIndex } from '../src/core/source.js';
+
+beforeAll(async () => {
+  await loadParser();
+});
+
+/** The state before each statement of `sql`. */
+function states(sql: string, implicitTransaction = false): StatementState[] {
+  const { statements } = parseRegion(new LineIndex(sql), 0, sql.length, 'up');
+  const tracker = new TransactionTracker(implicitTransaction);
+  return statements.map((s) => {
+    const state = tracker.stateFor();
+    tracker.observe(s);
+    return state;
+  });
+}
+
+describe('TransactionTracker', () => {
+  it('follows explicit transactions', () => {
+    const [begin, inside, after] = states('BEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;').filter((_, i) => i !== 2);
+    expect(begin!.inTransaction).toBe(false);
+    expect(inside!.transaction).toBe('explicit');
+    expect(after!.inTransaction).toBe(false);
+  });
+
+  it('treats the tool transaction as implicit and a COMMIT as its end', () => {
+    const s = states('SELECT 1;\nCOMMIT;\nSELECT 2;', true);
+    expect(s[0]!.transaction).toBe('implicit');
+    expect(s[2]!.inTransaction).toBe(false);
+  });
+
+  it('sees lock_timeout from SET, SET LOCAL and set_config, and its reset', () => {
+    expect(states("SET lock_timeout = '2s';\nSELECT 1;")[1]!.lockTimeout).toBe(true);
+    expect(states("SET lock_timeout = 0;\nSELECT 1;")[1]!.lockTimeout).toBe(false);
+    expect(states("BEGIN;\nSET LOCAL lock_timeout = '2s';\nSELECT 1;\nCOMMIT;\nSELECT 2;").map((s) => s.lockTimeout)).toEqual([false, false, true, true, false]);
+    expect(states("SELECT set_config('lock_timeout', '2s', false);\nSELECT 1;")[1]!.lockTimeout).toBe(true);
+    expect(states("SELECT set_config('statement_timeout', '5min', false);\nSELECT 1;")[1]!.statementTimeout).toBe(true);
+    expect(states("SET lock_timeout = '2s';\nRESET lock_timeout;\nSELECT 1;")[2]!.lockTimeout).toBe(false);
+  });
+
+  it('lists the statements earlier in the transaction', () => {
+    expect(states('BEGIN;\nSELECT 1;\nSELECT 2;\nCOMMIT;')[2]!.transactionStatements.map((s) => s.text.trim())).toEqual(['SELECT 1']);
+  });
+});
+
+describe('CreatedTables', () => {
+  it('knows tables created (and renamed) earlier, schema-insensitively for public', () => {
+    const sql = 'CREATE TABLE public.Drafts (id int);\nALTER TABLE drafts RENAME TO notes;';
+    const created = new CreatedTables();
+    for (const s of parseRegion(new LineIndex(sql), 0, sql.length, 'up').statements) created.observe(s.node);
+    expect(created.has('drafts')).toBe(true);
+    expect(created.has('public.notes')).toBe(true);
+    expect(created.has('users')).toBe(false);
+  });
+});
