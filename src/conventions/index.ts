@@ -6,12 +6,18 @@
 import type { Config } from '../core/config.js';
 import type { InputFile, MigrationFile } from '../core/migration.js';
 import type { Convention } from './convention.js';
+import { diesel, sourcegraph } from './directory-pair.js';
+import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
+import { prisma, supabase } from './no-down.js';
 import { plain } from './plain.js';
+import { dbmate, goose } from './sectioned.js';
+import { sqitch } from './sqitch.js';
 
 /** In order of precedence: content markers first, then the most specific layouts. */
-export const conventions: readonly Convention[] = [golangMigrate, plain];
+export const conventions: readonly Convention[] = [goose, dbmate, sourcegraph, diesel, prisma, flyway, sqitch, supabase, golangMigrate, plain];
 
+/** Classifies every input file that a convention claims (companion files never are). */
 export function discoverMigrations(files: readonly InputFile[], config: Config): MigrationFile[] {
   const chosen = config.convention === 'auto' ? conventions : conventions.filter((c) => c.id === config.convention || c.id === 'plain');
   const claimedPaths = new Set<string>();
