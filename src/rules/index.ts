@@ -46,6 +46,7 @@ import requireConcurrentIndexCreation from './require-concurrent-index-creation.
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
 import requireConcurrentReindex from './require-concurrent-reindex.js';
+import requireDownMigration from './require-down-migration.js';
 import requireEnumValueOrdering from './require-enum-value-ordering.js';
 import requireIndexForForeignKey from './require-index-for-foreign-key.js';
 import requireInvalidIndexRecovery from './require-invalid-index-recovery.js';
@@ -99,6 +100,7 @@ export const allRules: readonly Rule[] = [
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,
   requireConcurrentReindex,
+  requireDownMigration,
   requireEnumValueOrdering,
   requireIndexForForeignKey,
   requireInvalidIndexRecovery,

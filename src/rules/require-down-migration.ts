@@ -1,0 +1,79 @@
+/**
+ * ## What it does
+ * Flags an up migration without a usable rollback where its tool expects one: the down
+ * file (or section) is missing, empty, or holds only comments.
+ *
+ * ## Why is this bad?
+ * When a deploy goes wrong, the rollback plan is the down migration. Writing it after the
+ * incident, under pressure, is how data gets lost. Tools without downs by design (Prisma,
+ * Supabase, Flyway community edition) are not flagged.
+ */
+import { skipTrivia } from '../core/split.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'require-down-migration',
+  severity: 'error',
+  category: 'rollback',
+  summary: 'Every up migration needs a down (rollback) migration where its tool expects one',
+  lock: null,
+  rewrites: false,
+  messages: {
+    missing: '{{path}} has no down migration: expected {{expected}}.',
+    empty: 'The down migration {{down}} is empty: write the statements that undo {{path}}, or document why it cannot be undone.',
+  },
+  why: 'A rollback written in advance is reviewed and tested; one written during an incident is neither. An empty down file looks like a rollback plan but does nothing.',
+  fix: 'Write {{expected}} with the statements that undo this migration, in reverse order (e.g. DROP COLUMN for ADD COLUMN, DROP INDEX CONCURRENTLY for CREATE INDEX CONCURRENTLY). If the change cannot be undone, say so in a comment and suppress this finding with a reason.',
+  references: ['https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md', 'https://www.postgresql.org/docs/current/ddl-alter.html'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'golang-migrate expects a .down.sql beside it', messageIds: ['missing'] },
+      {
+        files: [
+          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
+          { path: 'migrations/001_phone.down.sql', text: '-- TODO\n' },
+        ],
+        why: 'a down file with only comments undoes nothing',
+        messageIds: ['empty'],
+      },
+      { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\n' }], why: 'dbmate down section is empty', messageIds: ['empty'] },
+    ],
+    valid: [
+      {
+        files: [
+          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
+          { path: 'migrations/001_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;' },
+        ],
+      },
+      { files: [{ path: 'prisma/migrations/20240101000000_phone/migration.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' }], why: 'Prisma has no down migrations by design' },
+      { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\nALTER TABLE users DROP COLUMN phone;\n' }] },
+    ],
+  },
+  file({ file, changeSet, report }) {
+    const { migration } = file;
+    if (!migration.expectsDown || (migration.role !== 'up' && migration.role !== 'up-down')) return;
+    const path = migration.path;
+    if (migration.role === 'up-down') {
+      const down = migration.sections.find((s) => s.role === 'down');
+      if (!down) report({ messageId: 'missing', data: { path, expected: 'a down section' }, span: file.lines.span(0, 0) });
+      else if (skipTrivia(file.input.text, down.start, down.end) >= down.end) report({ messageId: 'empty', data: { path, down: `the down section of ${path}`, expected: 'the down section' }, span: file.lines.span(0, 0) });
+      return;
+    }
+    const expected = expectedDownPath(path);
+    const partner = migration.partner ? changeSet.byPath(migration.partner) : undefined;
+    if (!partner) {
+      report({ messageId: 'missing', data: { path, expected }, span: file.lines.span(0, 0) });
+      return;
+    }
+    const text = partner.input.text;
+    if (skipTrivia(text, 0) >= text.length) report({ messageId: 'empty', data: { path, down: partner.migration.path, expected }, span: file.lines.span(0, 0) });
+  },
+});
+
+/** Where the down file of an up file would live, for the message. */
+function expectedDownPath(upPath: string): string {
+  if (/\.up\.sql$/.test(upPath)) return upPath.replace(/\.up\.sql$/, '.down.sql');
+  if (/\/up\.sql$/.test(upPath)) return upPath.replace(/\/up\.sql$/, '/down.sql');
+  if (/\/deploy\//.test(upPath)) return upPath.replace(/\/deploy\//, '/revert/');
+  return 'a down migration';
+}
