@@ -8,9 +8,9 @@ describe('text output', () => {
   it('shows file:line:col, the underlined source, lock, why, fix, docs, the phase plan and the verdict', async () => {
     const text = "SET lock_timeout = '2s';\n  ALTER TABLE users DROP COLUMN email;\n";
     const config = defaultConfig();
-    const report = await checkMigrations([{ path: 'm/1_drop.up.sql', text, change: 'added' }], config);
-    const out = renderText(report, { color: false, sources: new Map([['m/1_drop.up.sql', text]]), advice: adviseStrategy(report, config) });
-    expect(out).toContain('m/1_drop.up.sql:2:3 error ban-drop-column Dropping column email of users');
+    const report = await checkMigrations([{ path: 'm/drop.sql', text, change: 'added' }], config);
+    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]), advice: adviseStrategy(report, config) });
+    expect(out).toContain('m/drop.sql:2:3 error ban-drop-column Dropping column email of users');
     expect(out).toContain('  2 |   ALTER TABLE users DROP COLUMN email;\n    |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^');
     expect(out).toContain('lock: ACCESS EXCLUSIVE on users (blocks reads, writes, ddl)');
     expect(out).toMatch(/fix:\n {4}Contract in phases:/);

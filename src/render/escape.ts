@@ -1,0 +1,33 @@
+/**
+ * Escaping for text that users control (file names, SQL, table names, reasons) when it is
+ * written into a PR comment or job summary: no Markdown or HTML injection, no broken
+ * tables, no @-mentions of users or teams, no closing of our hidden markers.
+ */
+
+/** Inline text: Markdown and HTML special characters escaped, mentions defused, one line. */
+export function escapeInline(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+!|~]/g, (c) => `\\${c}`)
+    .replace(/@(?=[\w-])/g, '@\u200b');
+}
+
+/** A code span that no backtick inside can close; safe in table cells. */
+export function codeSpan(text: string, max = 120): string {
+  let value = text.replace(/\r?\n\s*/g, ' ').replace(/\|/g, '\u2223');
+  if (value.length > max) value = `${value.slice(0, max - 1)}…`;
+  const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
+}
+
+/** A fenced code block that no line inside can close. */
+export function codeBlock(text: string, language = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`{3,}|~{3,}/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${text.replace(/-->/g, '--\u200b>')}\n${fence}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * The PR comment body (also `--format markdown`): verdict, strategy, a statement table per
+ * migration file, each blocking finding as a checklist item with its safe alternative,
+ * the pre-deployment checklist while something blocks, and how to resolve. Stays under
+ * GitHub's comment size limit by cutting whole sections. Everything users control is escaped.
+ */
+import { checklistKey, type ChecklistItem, type Resolution } from '../core/gate.js';
+import type { Finding } from '../core/finding.js';
+import type { FileReport, Report } from '../core/report.js';
+import type { StrategyAdvice } from '../core/strategy.js';
+import { codeBlock, codeSpan, escapeInline } from './escape.js';
+
+/** Finds our sticky comment (together with the bot's identity: never trust the marker alone). */
+export const COMMENT_MARKER = '<!-- migration-guard:comment -->';
+
+/** GitHub rejects issue comments longer than 65,536 characters (REST API, "body is too long"). */
+export const GITHUB_COMMENT_MAX_LENGTH = 65_536;
+
+export interface MarkdownOptions {
+  advice?: StrategyAdvice;
+  /** How blocking findings were resolved (acknowledgements, approval). */
+  resolutions?: ReadonlyMap<Finding, Resolution>;
+  /** The pre-deployment checklist to show (only while something blocks). */
+  checklist?: readonly ChecklistItem[];
+  /** Extra lines about approvals (granted, voided), already escaped. */
+  gateNotes?: readonly string[];
+  /** Where the full report lives when the comment is cut (e.g. the job summary URL). */
+  fullReportUrl?: string;
+  maxLength?: number;
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const resolutions = options.resolutions ?? new Map<Finding, Resolution>();
+  const unresolved = report.blocking.filter((f) => !resolutions.has(f));
+  const head = [COMMENT_MARKER, `## migration-guard: ${verdictLine(report, unresolved.length)}`, ''];
+  if (options.gateNotes?.length) head.push(...options.gateNotes, '');
+  if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
+
+  const sections: string[] = [];
+  if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions));
+  const checklist = options.checklist ?? [];
+  if (checklist.length) {
+    sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- [${item.by ? 'x' : ' '}] ${escapeInline(item.text)}${item.by ? ` (ticked by @${item.by})` : ''} <!-- mg:key=${item.key} -->`), ''].join('\n'));
+  }
+  for (const plan of options.advice?.plans ?? []) sections.push(planSection(plan));
+  const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
+  if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
+  for (const file of report.files) sections.push(fileSection(file, report));
+  if (report.blocking.length) sections.push(HOW_TO_RESOLVE);
+
+  return fit(head.join('\n'), sections, options);
+}
+
+function verdictLine(report: Report, unresolved: number): string {
+  if (report.files.length === 0) return '✅ no migration files changed';
+  if (unresolved > 0) return `❌ blocked: ${unresolved} blocking finding${unresolved === 1 ? '' : 's'} to resolve`;
+  if (report.blocking.length > 0) return '✅ pass: every blocking finding is resolved';
+  return `✅ pass (${report.files.length} migration file${report.files.length === 1 ? '' : 's'} checked)`;
+}
+
+function location(f: Finding): string {
+  return `${codeSpan(`${f.file}:${f.span.start.line}`)}`;
+}
+
+function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<Finding, Resolution>): string {
+  const lines = ['### Blocking findings', '', 'Tick a box to acknowledge a deliberate risk (counts only for authorised reviewers).', ''];
+  for (const f of blocking) {
+    const resolution = resolutions.get(f);
+    const by = resolution ? (resolution.kind === 'acknowledged' ? ` (acknowledged by @${resolution.by})` : ` (covered by the maintenance approval of @${resolution.by})`) : '';
+    lines.push(`- [${resolution?.kind === 'acknowledged' ? 'x' : ' '}] ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}${by} <!-- mg:key=${checklistKey(f)} -->`);
+    const lock = f.lock ? `Lock: ${f.lock.mode}${f.tables.length ? ` on ${f.tables.map((t) => codeSpan(t)).join(', ')}` : ''} (blocks ${f.lock.blocks.join(', ') || 'other DDL'})${f.rewrite ? ', rewrites the table' : ''}. ` : '';
+    const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`];
+    if (f.fix) details.push('', codeBlock(f.fix));
+    lines.push(`  <details><summary>Safe alternative</summary>`, '', ...details.map((d) => (d ? `  ${d.split('\n').join('\n  ')}` : '')), '', '  </details>');
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function planSection(plan: StrategyAdvice['plans'][number]): string {
+  const lines = [`### Phase plan: ${escapeInline(plan.subject)}`, ''];
+  plan.steps.forEach((step, i) => {
+    lines.push(`${i + 1}. **${escapeInline(step.title)}**${step.note ? `: ${escapeInline(step.note)}` : ''}`);
+    for (const file of step.files) lines.push(`   ${codeSpan(file.path)}`, '', codeBlock(file.sql, 'sql').replace(/^/gm, '   '), '');
+  });
+  lines.push('');
+  return lines.join('\n');
+}
+
+function rollbackStatus(file: FileReport): string {
+  if (file.role === 'up-down') return 'down section';
+  if (file.role === 'down') return 'this is a rollback';
+  if (file.partner) return `down: ${codeSpan(file.partner)}`;
+  return ['prisma', 'supabase', 'flyway', 'plain'].includes(file.convention) ? 'no down by convention' : '**missing**';
+}
+
+function fileSection(file: FileReport, report: Report): string {
+  const findings = report.findings.filter((f) => f.file === file.path);
+  const lines = [`### ${codeSpan(file.path)}`, '', `${file.convention}, ${file.role}, ${file.change}; rollback: ${rollbackStatus(file)}`, ''];
+  if (file.statements.length === 0) return [...lines, '_No statements._', ''].join('\n');
+  lines.push('| line | statement | lock | blocks | rewrite | status |', '| --- | --- | --- | --- | --- | --- |');
+  for (const s of file.statements) {
+    const here = findings.filter((f) => f.span.start.line >= s.line && f.span.start.line <= s.endLine);
+    const status = here.some((f) => report.blocking.includes(f)) ? '❌ blocking' : here.some((f) => !f.suppression && f.severity === 'warning') ? '⚠️ warning' : here.some((f) => f.suppression) ? 'suppressed' : 'ok';
+    const lock = s.lock ? `${s.lock.mode}${s.tables.length ? ` on ${s.tables.map((t) => codeSpan(t, 40)).join(', ')}` : ''}` : '';
+    lines.push(`| ${s.line} | ${codeSpan(s.text, 80)} | ${lock} | ${s.lock?.blocks.join(', ') ?? ''} | ${s.rewrite ? 'yes' : ''} | ${status} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+const HOW_TO_RESOLVE = [
+  '### How to resolve',
+  '',
+  '- **Fix** the migration with the safe alternative and push.',
+  '- **Ignore** a deliberate case on the line before the statement: `-- migration-guard:ignore <rule> reason: <why>`.',
+  '- **Acknowledge**: a reviewer with the required permission ticks the box of the finding (and the checklist).',
+  '- **Maintenance window**: a maintainer comments `/approve-maintenance <reason>`; a later push that changes migrations voids it.',
+  '',
+].join('\n');
+
+/** Adds whole sections while they fit; then a pointer to the full report. */
+function fit(head: string, sections: string[], options: MarkdownOptions): string {
+  const max = options.maxLength ?? GITHUB_COMMENT_MAX_LENGTH;
+  const pointer = `\n_The comment was cut to stay under GitHub's ${max.toLocaleString('en-US')}-character limit: ${options.fullReportUrl ? `[full report](${options.fullReportUrl})` : 'the full report is in the job summary'}._\n`;
+  let body = `${head}\n`;
+  for (let i = 0; i < sections.length; i++) {
+    const next = `${sections[i]}\n`;
+    if (body.length + next.length + pointer.length > max) return body + pointer;
+    body += next;
+  }
+  return body;
+}
