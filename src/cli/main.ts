@@ -45,7 +45,8 @@ Options:
   --base REF                 compare with git: files added/changed since merge-base(REF, HEAD),
                              including uncommitted and untracked files; changes to migrations
                              that exist on REF are flagged
-  --format FORMAT            text (default), json, sarif, markdown, github
+  --format FORMAT            text (default), json, sarif (2.1.0), markdown (the PR comment),
+                             github (workflow-command annotations)
   --output FILE              write the report to FILE instead of standard output
   --config FILE              config file (default: ${DEFAULT_CONFIG_PATH} when present)
   --postgres-version N       target Postgres major version, ${MIN_POSTGRES_VERSION}-${MAX_POSTGRES_VERSION} (default 15)
@@ -186,6 +187,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),
     advice: adviseStrategy(report, config),
+    version: VERSION,
   });
   if (options.output) {
     const { writeFile } = await import('node:fs/promises');
