@@ -7,7 +7,8 @@
  * The lock is held until commit: a backfill or index build after it keeps the table
  * unreadable for its whole duration.
  */
-import { relationKey } from '../core/ast.js';
+import type { Node } from '@pgsql/types';
+import { alterTableCommands, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
 
@@ -26,13 +27,16 @@ export default defineRule({
     invalid: [{ sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", messageIds: ['heldLock'] }],
     valid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE orders SET note = '' WHERE id = 1;", why: 'the lock was released' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;', why: 'catalog-only DDL on another table is instant' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMENT ON COLUMN users.nickname IS \'shown name\';\nCOMMIT;', why: 'catalog-only follow-ups are instant' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {
     const lock = statementLock(statement.node);
-    // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are instant.
-    if (lock.tables.length === 0) return;
+    // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are
+    // instant, and so are catalog-only DDL on other tables: only work that scans or writes
+    // rows of an existing table holds the lock long enough to matter.
+    if (lock.tables.length === 0 || !scansRows(statement.node) || lock.tables.every((t) => isNewTable(t))) return;
     const held = state.transactionStatements
       .flatMap((s) => {
         const l = statementLock(s.node);
@@ -44,3 +48,20 @@ export default defineRule({
     if (table) report({ messageId: 'heldLock', data: { table }, tables: [table] });
   },
 });
+
+/** ALTER TABLE sub-commands that scan or rewrite the table. */
+const SCANNING_ALTERS = new Set(['AT_AlterColumnType', 'AT_SetNotNull', 'AT_AddConstraint', 'AT_ValidateConstraint', 'AT_AddIndex', 'AT_SetLogged', 'AT_SetUnLogged', 'AT_SetAccessMethod', 'AT_SetTableSpace']);
+const SCANNING_KINDS = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'ClusterStmt', 'VacuumStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'CreateTableAsStmt']);
+
+/** Whether a statement reads or writes every row of a table (and so takes time). */
+function scansRows(node: Node): boolean {
+  const kind = Object.keys(node)[0]!;
+  if (SCANNING_KINDS.has(kind)) return true;
+  if (kind === 'IndexStmt') return !(node as { IndexStmt: { concurrent?: boolean } }).IndexStmt.concurrent;
+  if (kind === 'InsertStmt') {
+    const select = (node as { InsertStmt: { selectStmt?: { SelectStmt?: { valuesLists?: unknown } } } }).InsertStmt.selectStmt?.SelectStmt;
+    return !!select && !select.valuesLists; // INSERT ... SELECT copies rows; VALUES is quick
+  }
+  const alter = alterTableCommands(node);
+  return !!alter?.commands.some((c) => SCANNING_ALTERS.has(c.subtype ?? '') && !(c.subtype === 'AT_AddConstraint' && (c.def as { Constraint?: { skip_validation?: boolean } } | undefined)?.Constraint?.skip_validation));
+}
