@@ -1,5 +1,13 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
 import { main } from './main.js';
+
+// NOTE: V8 tiers hot WebAssembly functions up to TurboFan. libpg-query's parser function is
+// so large that this one compilation costs ~300 ms and ~550 MB of memory as soon as a file
+// has a few list items, and makes parsing no faster (measured: bench/, BENCHMARKS.md). Keep
+// the baseline (Liftoff) code. Must run before the parser's module is compiled.
+setFlagsFromString('--no-wasm-tier-up');
+setFlagsFromString('--no-wasm-dynamic-tiering');
 
 process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { AnalysisFacts } from './facts.js';
 import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, type Severity } from './finding.js';
+import { fileTooLargeMessage, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
 import { loadParser, parseRegion, type Statement } from './parse.js';
@@ -35,13 +36,11 @@ export async function analyze({ files, config, rules, discover, facts }: Analyze
   const changeSet = buildChangeSet(files, discover(files, config));
   const active = activeRules(rules, config);
   const findings = runRules(changeSet, active, config, facts);
+  const unsuppressible = new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id));
+  // NOTE: group once; filtering all findings per file is O(files x findings).
+  const findingsByFile = groupBy(findings, (f) => f.file);
   for (const file of changeSet.changed) {
-    applySuppressions(
-      findings.filter((f) => f.file === file.migration.path),
-      file.ignores,
-      file.statements,
-      new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id)),
-    );
+    applySuppressions(findingsByFile.get(file.migration.path) ?? [], file.ignores, file.statements, unsuppressible);
   }
   findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, facts, true));
   findings.sort(compareFindings);
@@ -72,11 +71,16 @@ function buildChangeSet(inputs: readonly InputFile[], migrations: MigrationFile[
     const lines = new LineIndex(input.text);
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
+    const unread = input.unread ?? (input.text.length > LIMITS.fileBytes ? fileTooLargeMessage(input.text.length) : undefined);
     if (needsParse.has(migration.path) && input.change !== 'deleted') {
-      for (const section of migration.sections) {
-        const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length);
-        statements.push(...parsed.statements);
-        issues.push(...parsed.issues);
+      if (unread !== undefined) issues.push({ kind: 'limit', message: unread, span: lines.span(0, 0) });
+      else {
+        for (const section of migration.sections) {
+          const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length);
+          // NOTE: a loop, not push(...spread): a spread of 100,000 items can overflow the stack.
+          for (const statement of parsed.statements) statements.push(statement);
+          issues.push(...parsed.issues);
+        }
       }
     }
     return {
@@ -123,10 +127,10 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
   const base = { config, postgresVersion: config['postgres-version'], changeSet, facts };
 
   for (const file of changeSet.changed) {
+    const statementsBySection = groupBy(file.statements, (s) => file.migration.sections.find((section) => s.span.startOffset >= section.start && s.span.endOffset <= section.end));
     for (const section of file.migration.sections) {
       const tracker = new TransactionTracker(section.implicitTransaction);
-      const sectionStatements = file.statements.filter((s) => s.span.startOffset >= section.start && s.span.endOffset <= section.end);
-      for (const statement of sectionStatements) {
+      for (const statement of statementsBySection.get(section) ?? []) {
         const state: StatementState = tracker.stateFor();
         for (const active of statementRules) {
           if (!(active.rule.sections ?? ['up']).includes(section.role)) continue;
@@ -154,6 +158,18 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
     );
   }
   return findings;
+}
+
+/** Groups items by a key in one pass, keeping their order. */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 /** Builds the `report` function a rule calls; it enforces the rule's metadata. */

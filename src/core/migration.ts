@@ -34,6 +34,11 @@ export interface InputFile {
   change: FileChange;
   /** Contents on the base branch, for modified and deleted files. */
   baseText?: string;
+  /**
+   * Set when the adapter did not read the contents (e.g. over LIMITS.fileBytes): why. The
+   * engine reports it as a blocking parse-error finding on the file instead of parsing.
+   */
+  unread?: string;
 }
 
 /** A part of a file that runs as one direction of a migration. */

@@ -5,8 +5,9 @@
  */
 import { loadModule, parseSync } from 'libpg-query';
 import type { Node, RawStmt } from '@pgsql/types';
+import { LIMITS } from './limits.js';
 import { type LineIndex, type Span, Utf8OffsetMap } from './source.js';
-import { skipTrivia, splitStatements } from './split.js';
+import { type Chunk, skipTrivia, splitStatements } from './split.js';
 
 /** Which part of a migration a statement runs in. */
 export type SectionRole = 'up' | 'down';
@@ -27,7 +28,8 @@ export interface Statement {
 
 /** Something in the text that is not a statement we can analyze. */
 export interface ParseIssue {
-  kind: 'syntax-error' | 'meta-command';
+  /** `limit`: part or all of the file was not checked because it is over a limit in LIMITS. */
+  kind: 'syntax-error' | 'meta-command' | 'limit';
   message: string;
   span: Span;
 }
@@ -53,33 +55,95 @@ interface SqlErrorLike {
 
 /**
  * Parses `lines.text` between `start` and `end` (character offsets). Statement indexes
- * continue from `firstIndex`. Requires loadParser() to have resolved.
+ * continue from `firstIndex`; past LIMITS.statementsPerFile statements (counting from
+ * index 0) parsing stops with a `limit` issue. Requires loadParser() to have resolved.
  */
 export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0): ParsedRegion {
   const { text: blanked, issues } = blankMetaCommands(lines, start, end);
+  // NOTE: the parser reads a C string, so a NUL byte would silently end the input there.
+  // U+FFFD has the same length in UTF-16 (offsets stay valid) and is rejected outside
+  // literals and comments, so nothing after a NUL escapes checking.
+  const sql = blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked;
   const statements: Statement[] = [];
-  const attempt = tryParse(blanked);
-  if (attempt.ok) {
-    collectStatements(attempt.stmts, blanked, start, lines, section, statements, firstIndex);
-    return { statements, issues };
+  const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);
+  for (const batch of batches(sql)) {
+    if (!parseBatch(sql.slice(batch.start, batch.end), start + batch.start, lines, section, firstIndex, statements, issues)) break;
+    if (statements.length > maxStatements) {
+      const firstUnchecked = statements[maxStatements]!.span.startOffset;
+      statements.length = maxStatements;
+      issues.push({
+        kind: 'limit',
+        message: `the file has more than ${LIMITS.statementsPerFile.toLocaleString('en-US')} statements (the limit per file), and the statements from here to the end were skipped; split it into smaller migrations`,
+        span: lines.span(firstUnchecked, end),
+      });
+      break;
+    }
   }
+  issues.sort((a, b) => a.span.startOffset - b.span.startOffset);
+  return { statements, issues };
+}
+
+/**
+ * Regions larger than this are parsed in batches of whole statements.
+ * NOTE: libpg-query returns the AST of one call as a single JSON string; for a region of
+ * many megabytes that string (about 10x the SQL) and its parse would dominate memory and
+ * could pass V8's maximum string length. Batches keep each call small. A statement whose
+ * body holds top-level semicolons (`BEGIN ATOMIC ... END`) and straddles a batch boundary
+ * fails to parse: fail closed, and only in regions over this size.
+ */
+const BATCH_CHARS = 1024 * 1024;
+
+/** The region as one piece, or, when large, as runs of whole statements of about BATCH_CHARS. */
+function batches(text: string): Chunk[] {
+  if (text.length <= BATCH_CHARS) return [{ start: 0, end: text.length }];
+  const result: Chunk[] = [];
+  for (const chunk of splitStatements(text)) {
+    const last = result[result.length - 1];
+    if (last && chunk.end - last.start <= BATCH_CHARS) last.end = chunk.end;
+    else result.push({ start: last ? last.end : 0, end: chunk.end });
+  }
+  return result;
+}
+
+/**
+ * Parses one piece of text that starts at `offset`. When it does not parse, it is split at
+ * top-level semicolons and each piece is parsed on its own, so one syntax error costs one
+ * statement, never the file. Returns false when it stopped at LIMITS.syntaxErrorsPerFile.
+ */
+function parseBatch(text: string, offset: number, lines: LineIndex, section: SectionRole, firstIndex: number, statements: Statement[], issues: ParseIssue[]): boolean {
+  const attempt = tryParse(text);
+  if (attempt.ok) {
+    collectStatements(attempt.stmts, text, offset, lines, section, statements, firstIndex + statements.length);
+    return true;
+  }
+  let syntaxErrors = issues.filter((issue) => issue.kind === 'syntax-error').length;
   let chunkFailed = false;
-  for (const chunk of splitStatements(blanked)) {
-    const chunkText = blanked.slice(chunk.start, chunk.end);
+  for (const chunk of splitStatements(text)) {
+    const chunkText = text.slice(chunk.start, chunk.end);
     if (skipTrivia(chunkText, 0) === chunkText.length) continue;
+    // NOTE: binary or non-SQL input fails at nearly every semicolon; one finding per
+    // failure would bury the report (and take time), so stop after a fixed number.
+    if (syntaxErrors >= LIMITS.syntaxErrorsPerFile) {
+      issues.push({
+        kind: 'limit',
+        message: `more than ${LIMITS.syntaxErrorsPerFile} statements of this file do not parse (is it SQL?), and the rest of the file was skipped`,
+        span: lines.span(offset + chunk.start, offset + text.length),
+      });
+      return false;
+    }
     const result = tryParse(chunkText);
     if (result.ok) {
-      collectStatements(result.stmts, chunkText, start + chunk.start, lines, section, statements, firstIndex + statements.length);
+      collectStatements(result.stmts, chunkText, offset + chunk.start, lines, section, statements, firstIndex + statements.length);
     } else {
       chunkFailed = true;
-      issues.push(syntaxIssue(result.error, chunkText, start + chunk.start, lines));
+      syntaxErrors++;
+      issues.push(syntaxIssue(result.error, chunkText, offset + chunk.start, lines));
     }
   }
   // NOTE: fail closed. If the pieces parse but the whole did not (our splitter cut
   // somewhere the parser would not), the original error still stands.
-  if (!chunkFailed) issues.push(syntaxIssue(attempt.error, blanked, start, lines));
-  issues.sort((a, b) => a.span.startOffset - b.span.startOffset);
-  return { statements, issues };
+  if (!chunkFailed) issues.push(syntaxIssue(attempt.error, text, offset, lines));
+  return true;
 }
 
 type ParseAttempt = { ok: true; stmts: RawStmt[] } | { ok: false; error: SqlErrorLike };

@@ -3,9 +3,11 @@
  * gave, or the files git reports as changed since a base ref. The only module (with git.ts)
  * that touches the disk for the engine.
  */
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
+import { closeSync, type Dirent, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { fileTooLargeMessage, LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
 
 /** Files conventions read besides `.sql`: sqitch plans and diesel/sourcegraph metadata. */
@@ -34,7 +36,11 @@ export interface CollectedFiles {
 /**
  * Reads every candidate file below `paths` (files or directories), relative to `cwd`.
  * Symbolic links that point outside `root` are refused (a migration folder must not make
- * us read arbitrary files).
+ * us read arbitrary files). A file over LIMITS.fileBytes is not read: it is returned with
+ * `unread` set, and the engine reports it. More than LIMITS.files candidates is an error.
+ * NOTE: synchronous file system calls on purpose: for thousands of small files they are
+ * several times faster than a thread-pool round trip per call (1,570 corpus files: 25 ms
+ * against 450 ms awaited one by one), and nothing else runs while a check reads its input.
  */
 export async function collectPaths(paths: readonly string[], cwd: string, exclude: readonly string[] = [], root = cwd): Promise<CollectedFiles> {
   const files: InputFile[] = [];
@@ -42,41 +48,83 @@ export async function collectPaths(paths: readonly string[], cwd: string, exclud
   const excluded = exclude.length ? picomatch(exclude as string[], { dot: true }) : () => false;
   const rootReal = await realpath(root).catch(() => path.resolve(root));
   const seen = new Set<string>();
+  const cannotRead = (display: string, error: unknown) =>
+    problems.push({ path: display, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
 
-  const visit = async (absolute: string, explicit: boolean): Promise<void> => {
+  // NOTE: a directory listing already says whether each entry is a file, a directory or a
+  // link, so only the paths given and the links cost an lstat.
+  const visit = (absolute: string, given: string, explicit: boolean, entry?: Dirent): void => {
     const display = toPosix(path.relative(cwd, absolute)) || path.basename(absolute);
     if (seen.has(absolute) || excluded(display)) return;
     seen.add(absolute);
-    let info;
+    let kind: FileKind;
     try {
-      info = await lstat(absolute);
+      kind = entry ? fileKind(entry) : fileKind(lstatSync(absolute));
+      if (kind === 'link') {
+        const target = realpathOrUndefined(absolute);
+        if (!target || !(target === rootReal || target.startsWith(rootReal + path.sep))) {
+          problems.push({ path: display, message: 'symbolic link pointing outside the repository: not followed' });
+          return;
+        }
+        kind = fileKind(lstatSync(target));
+        absolute = target;
+      }
     } catch (error) {
-      problems.push({ path: display, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      cannotRead(display, error);
       return;
     }
-    if (info.isSymbolicLink()) {
-      const target = await realpath(absolute).catch(() => undefined);
-      if (!target || !(target === rootReal || target.startsWith(rootReal + path.sep))) {
-        problems.push({ path: display, message: 'symbolic link pointing outside the repository: not followed' });
+    if (kind === 'directory') {
+      if (!explicit && SKIPPED_DIRS.has(path.basename(absolute))) return;
+      let entries;
+      try {
+        entries = readdirSync(absolute, { withFileTypes: true });
+      } catch (error) {
+        cannotRead(display, error);
         return;
       }
-      info = await lstat(target);
-      absolute = target;
-    }
-    if (info.isDirectory()) {
-      if (!explicit && SKIPPED_DIRS.has(path.basename(absolute))) return;
-      const entries = await readdir(absolute);
-      entries.sort();
-      for (const entry of entries) await visit(path.join(absolute, entry), false);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const child of entries) visit(path.join(absolute, child.name), given, false, child);
       return;
     }
-    if (!info.isFile() || (!explicit && !isCandidate(display))) return;
-    const text = await readText(absolute, display, problems);
-    if (text !== undefined) files.push({ path: display, text, change: 'added' });
+    if (kind !== 'file' || (!explicit && !isCandidate(display))) return;
+    if (files.length >= LIMITS.files) {
+      throw new Error(`more than ${LIMITS.files.toLocaleString('en-US')} candidate files (the limit per run) under ${given}; pass narrower paths, or exclude folders in the config`);
+    }
+    try {
+      files.push(readInput(absolute, display));
+    } catch (error) {
+      cannotRead(display, error);
+    }
   };
 
-  for (const given of paths) await visit(path.resolve(cwd, given), true);
+  for (const given of paths) visit(path.resolve(cwd, given), given, true);
   return { files, problems };
+}
+
+type FileKind = 'file' | 'directory' | 'link' | 'other';
+
+function fileKind(info: Dirent | Stats): FileKind {
+  return info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'directory' : info.isFile() ? 'file' : 'other';
+}
+
+function realpathOrUndefined(absolute: string): string | undefined {
+  try {
+    return realpathSync(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads one file given by path as an added input; over LIMITS.fileBytes it is not read. */
+function readInput(absolute: string, display: string): InputFile {
+  const fd = openSync(absolute, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > LIMITS.fileBytes) return { path: display, text: '', change: 'added', unread: fileTooLargeMessage(size) };
+    return { path: display, text: decode(readFileSync(fd)), change: 'added' };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -87,11 +135,15 @@ export async function collectPaths(paths: readonly string[], cwd: string, exclud
  */
 export async function readText(absolute: string, display: string, problems: ReadProblem[]): Promise<string | undefined> {
   try {
-    return (await readFile(absolute)).toString('utf8').replaceAll('\0', '\uFFFD');
+    return decode(await readFile(absolute));
   } catch (error) {
     problems.push({ path: display, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     return undefined;
   }
+}
+
+function decode(bytes: Buffer): string {
+  return bytes.toString('utf8').replaceAll('\0', '\uFFFD');
 }
 
 export function toPosix(p: string): string {

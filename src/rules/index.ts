@@ -19,9 +19,13 @@ import banDropNotNull from './ban-drop-not-null.js';
 import banDropSchema from './ban-drop-schema.js';
 import banDropTable from './ban-drop-table.js';
 import banDuplicateColumnAssignment from './ban-duplicate-column-assignment.js';
+import banEditingAppliedMigration from './ban-editing-applied-migration.js';
 import banExclusionConstraint from './ban-exclusion-constraint.js';
+import banIrreversibleDataMigration from './ban-irreversible-data-migration.js';
 import banJsonColumn from './ban-json-column.js';
+import banLossyDown from './ban-lossy-down.js';
 import banNestedTransaction from './ban-nested-transaction.js';
+import banOutOfOrderMigration from './ban-out-of-order-migration.js';
 import banRefreshMaterializedViewBlocking from './ban-refresh-materialized-view-blocking.js';
 import banRenameColumn from './ban-rename-column.js';
 import banRenameTable from './ban-rename-table.js';
@@ -48,6 +52,7 @@ import requireConcurrentPartitionDetach from './require-concurrent-partition-det
 import requireConcurrentReindex from './require-concurrent-reindex.js';
 import requireDownMigration from './require-down-migration.js';
 import requireEnumValueOrdering from './require-enum-value-ordering.js';
+import requireIgnoreReason from './require-ignore-reason.js';
 import requireIndexForForeignKey from './require-index-for-foreign-key.js';
 import requireInvalidIndexRecovery from './require-invalid-index-recovery.js';
 import requireLockTimeout from './require-lock-timeout.js';
@@ -55,6 +60,8 @@ import requireNotValidCheck from './require-not-valid-check.js';
 import requireNotValidForeignKey from './require-not-valid-foreign-key.js';
 import requireNullableOrDefault from './require-nullable-or-default.js';
 import requireStatementTimeout from './require-statement-timeout.js';
+import requireUniqueMigrationVersion from './require-unique-migration-version.js';
+import unusedIgnore from './unused-ignore.js';
 
 export const allRules: readonly Rule[] = [
   banAddPrimaryKey,
@@ -73,9 +80,13 @@ export const allRules: readonly Rule[] = [
   banDropSchema,
   banDropTable,
   banDuplicateColumnAssignment,
+  banEditingAppliedMigration,
   banExclusionConstraint,
+  banIrreversibleDataMigration,
   banJsonColumn,
+  banLossyDown,
   banNestedTransaction,
+  banOutOfOrderMigration,
   banRefreshMaterializedViewBlocking,
   banRenameColumn,
   banRenameTable,
@@ -102,6 +113,7 @@ export const allRules: readonly Rule[] = [
   requireConcurrentReindex,
   requireDownMigration,
   requireEnumValueOrdering,
+  requireIgnoreReason,
   requireIndexForForeignKey,
   requireInvalidIndexRecovery,
   requireLockTimeout,
@@ -109,6 +121,8 @@ export const allRules: readonly Rule[] = [
   requireNotValidForeignKey,
   requireNullableOrDefault,
   requireStatementTimeout,
+  requireUniqueMigrationVersion,
+  unusedIgnore,
 ];
 
 export const ruleIds: readonly string[] = allRules.map((rule) => rule.id);

@@ -20,6 +20,7 @@ export default defineRule({
   messages: {
     syntaxError: 'PostgreSQL cannot parse this: {{message}}. Fix the SQL (or, if it is not plain SQL, exclude the file in the config).',
     metaCommand: '{{message}}',
+    limit: 'Not checked: {{message}}.',
   },
   why: 'A statement the parser rejects would also fail at deploy time, and it cannot be checked for locks or breaking changes, so it is never passed silently.',
   references: ['https://www.postgresql.org/docs/current/sql-syntax.html'],
@@ -33,6 +34,7 @@ export default defineRule({
   file({ file, report }) {
     for (const issue of file.issues) {
       if (issue.kind === 'syntax-error') report({ messageId: 'syntaxError', data: { message: issue.message }, span: issue.span, tables: [] });
+      else if (issue.kind === 'limit') report({ messageId: 'limit', data: { message: issue.message }, span: issue.span, tables: [] });
       else report({ messageId: 'metaCommand', data: { message: issue.message }, span: issue.span, tables: [], severity: 'notice' });
     }
   },

@@ -1,0 +1,206 @@
+// `npm run bench`: times migration-guard's bundled CLI against squawk's native binary on
+// the same machine in one run, and writes BENCHMARKS.md.
+//
+//   scripts/node24.sh node bench/run.mjs [--runs N] [--corpus DIR] [--out FILE]
+//
+// Cases: every file of the DEV corpus (per repository folder and all at once; skipped
+// with a note when the corpus is absent, e.g. on a clean clone), a generated file of
+// 60,000 statements, a typical pull request of 5 migration files, and the generated file
+// at 1x, 2x and 4x size to show that time and memory grow linearly.
+// Both tools run as whole processes with JSON output written to /dev/null, so start-up,
+// reading, parsing, rules and rendering all count. Each case runs once to warm the file
+// cache, then N times per tool (interleaved); the table shows medians. Peak memory is the
+// maximum resident set size from one extra run under /usr/bin/time (Linux), when present.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { generateSql } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    corpus: { type: 'string', default: process.env.MG_BENCH_CORPUS ?? '/work/shared/corpus' },
+    out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
+  },
+});
+const RUNS = Math.max(1, Number(args.runs));
+const GENERATED_STATEMENTS = 60_000;
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'mg-bench-'));
+
+async function main() {
+  const dist = path.join(work, 'dist');
+  execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
+  const ours = { name: 'migration-guard', command: process.execPath, args: (files) => [path.join(dist, 'cli.js'), 'check', '--format', 'json', ...files] };
+  const squawkBinary = createRequire(import.meta.url)('squawk-cli/js/index.js').getBinaryPath();
+  const squawk = { name: 'squawk', command: squawkBinary, args: (files) => ['--reporter', 'json', ...files] };
+  const squawkVersion = execFileSync(squawkBinary, ['--version'], { encoding: 'utf8' }).trim();
+
+  const cases = [...corpusCases(args.corpus), ...generatedCases(path.join(work, 'input'))];
+  const results = [];
+  for (const c of cases) {
+    process.stderr.write(`bench: ${c.name} (${c.files.length} files) ...\n`);
+    const result = measure(c, ours, squawk);
+    results.push(result);
+    process.stderr.write(`  ${summaryLine(result)}\n`);
+  }
+  const machine = {
+    cpus: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    squawk: squawkVersion,
+    date: new Date().toISOString().slice(0, 10),
+  };
+  const markdown = renderMarkdown(machine, results);
+  writeFileSync(args.out, markdown);
+  process.stdout.write(`\n${markdown}\nwrote ${path.relative(process.cwd(), args.out)}\n`);
+}
+
+/** One case per corpus repository folder, plus all of them at once. */
+function corpusCases(corpus) {
+  if (!existsSync(corpus)) {
+    process.stderr.write(`bench: no corpus at ${corpus} (pass --corpus DIR or set MG_BENCH_CORPUS); corpus cases skipped\n`);
+    return [];
+  }
+  const repos = readdirSync(corpus, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const perRepo = repos.map((repo) => ({ name: `corpus: ${repo}`, files: sqlFiles(path.join(corpus, repo)), group: 'corpus' }));
+  return [...perRepo, { name: 'corpus: all repositories', files: perRepo.flatMap((c) => c.files), group: 'corpus' }];
+}
+
+function sqlFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/** The generated file, the 1x/2x/4x scaling series, and a 5-file pull request. */
+function generatedCases(dir) {
+  mkdirSync(dir, { recursive: true });
+  const write = (name, text) => {
+    const file = path.join(dir, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    return file;
+  };
+  const scale = [1, 2, 4].map((factor) => {
+    const count = (GENERATED_STATEMENTS / 4) * factor;
+    return { name: `scaling ${factor}x: ${count.toLocaleString('en-US')} statements`, files: [write(`scale-${factor}x.sql`, generateSql(count, 7))], group: 'scaling', factor };
+  });
+  const big = { name: `generated: ${GENERATED_STATEMENTS.toLocaleString('en-US')} statements in one file`, files: [write('generated.sql', generateSql(GENERATED_STATEMENTS, 1))], group: 'generated' };
+  const pr = {
+    name: 'pull request: 5 migration files',
+    files: [1, 2, 3, 4, 5].map((n) => write(`pr/migrations/2026112500000${n}_change_${n}.up.sql`, generateSql(12, 100 + n))),
+    group: 'pr',
+  };
+  return [big, pr, ...scale];
+}
+
+/** Times both tools on one case. */
+function measure(c, ...tools) {
+  const bytes = c.files.reduce((sum, f) => sum + readFileSync(f).length, 0);
+  const result = { ...c, bytes, tools: {} };
+  for (const tool of tools) run(tool, c.files); // warm the file cache and the binaries
+  const times = new Map(tools.map((t) => [t.name, []]));
+  for (let i = 0; i < RUNS; i++) for (const tool of tools) times.get(tool.name).push(run(tool, c.files).seconds);
+  for (const tool of tools) {
+    const seconds = median(times.get(tool.name));
+    result.tools[tool.name] = { seconds, peakKb: peakMemory(tool, c.files) };
+  }
+  result.statements = countStatements(tools[0], c.files);
+  return result;
+}
+
+/** Runs a tool once with output to /dev/null; exit 0 (pass) and 1 (findings) are fine. */
+function run(tool, files) {
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const start = process.hrtime.bigint();
+    const child = spawnSync(tool.command, tool.args(files), { stdio: ['ignore', devNull, 'pipe'], cwd: work, maxBuffer: 1 << 30 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (child.error) throw child.error;
+    if (child.status !== 0 && child.status !== 1) throw new Error(`${tool.name} exited with ${child.status ?? child.signal}: ${child.stderr.toString().slice(0, 2000)}`);
+    return { seconds };
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+/** Maximum resident set size in KB, from /usr/bin/time -f %M; undefined without it. */
+function peakMemory(tool, files) {
+  if (!TIME) return undefined;
+  const child = spawnSync(TIME, ['-f', 'MGPEAK %M', tool.command, ...tool.args(files)], { stdio: ['ignore', 'ignore', 'pipe'], cwd: work, maxBuffer: 1 << 30 });
+  const match = /MGPEAK (\d+)/.exec(child.stderr?.toString() ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Statements in the case, as our JSON report counts them (both tools read the same). */
+function countStatements(tool, files) {
+  const child = spawnSync(tool.command, tool.args(files), { cwd: work, maxBuffer: 1 << 30, encoding: 'utf8' });
+  return JSON.parse(child.stdout).summary.statements;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`;
+const mb = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
+const ratio = (r) => `${(r.tools['migration-guard'].seconds / r.tools.squawk.seconds).toFixed(2)}x`;
+const perSecond = (r, tool) => Math.round(r.statements / r.tools[tool].seconds).toLocaleString('en-US');
+
+function summaryLine(r) {
+  return `migration-guard ${ms(r.tools['migration-guard'].seconds)}, squawk ${ms(r.tools.squawk.seconds)}, ratio ${ratio(r)}, ${r.statements} statements`;
+}
+
+function renderMarkdown(machine, results) {
+  const lines = [
+    '# Benchmarks',
+    '',
+    'migration-guard (bundled CLI, `node dist/cli.js check --format json FILES...`) against',
+    "squawk (its native binary, `squawk --reporter json FILES...`), whole processes, same files,",
+    `same machine, one run of \`npm run bench\`. Median of ${RUNS} runs after one warm-up run;`,
+    'output goes to /dev/null. Ratio is migration-guard time / squawk time (below 1: we are faster).',
+    'Peak memory is the maximum resident set size of one run (`/usr/bin/time`).',
+    '',
+    `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; Node ${machine.node}; ${machine.squawk}; ${machine.date}.`,
+    '',
+    '| case | files | statements | bytes | migration-guard | squawk | ratio | statements/s (ours) | peak memory (ours / squawk) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    const o = r.tools['migration-guard'];
+    const s = r.tools.squawk;
+    lines.push(`| ${r.name} | ${r.files.length} | ${r.statements.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${ms(o.seconds)} | ${ms(s.seconds)} | ${ratio(r)} | ${perSecond(r, 'migration-guard')} | ${mb(o.peakKb)} / ${mb(s.peakKb)} |`);
+  }
+  const scaling = results.filter((r) => r.group === 'scaling');
+  if (scaling.length === 3) {
+    lines.push('', '## Growth with input size', '');
+    lines.push('Time and memory for the same generated SQL at 1x, 2x and 4x. Linear growth means the');
+    lines.push('2x->4x step costs about twice the 1x->2x step (start-up cost is constant and cancels out).', '');
+    lines.push('| tool | 1x | 2x | 4x | (4x-2x)/(2x-1x) time | peak memory 1x / 2x / 4x |', '|---|---:|---:|---:|---:|---:|');
+    for (const tool of ['migration-guard', 'squawk']) {
+      const [a, b, c] = scaling.map((r) => r.tools[tool]);
+      const growth = (c.seconds - b.seconds) / (b.seconds - a.seconds);
+      lines.push(`| ${tool} | ${ms(a.seconds)} | ${ms(b.seconds)} | ${ms(c.seconds)} | ${growth.toFixed(2)} (linear: 2.00) | ${[a, b, c].map((t) => mb(t.peakKb)).join(' / ')} |`);
+    }
+  }
+  lines.push('', 'Reproduce: `npm run bench` (options: `--runs N`, `--corpus DIR`; the corpus cases need the DEV corpus, see /work/shared/corpus/SOURCES.md).', '');
+  return lines.join('\n');
+}
+
+try {
+  await main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+/**
+ * Input limits. Past each one the result is a clear, blocking message that names the file
+ * (or, for the number of files, an error that names the path), never a silent truncation.
+ * The numbers are far above real migrations (the largest file of the 1,570-file corpus is
+ * 0.6 MB with 1,100 statements; a squashed pg_dump baseline is a few MB) and keep memory
+ * bounded: checking a file at the size limit peaks at about 1 GB.
+ */
+export const LIMITS = {
+  /** Bytes per file. A larger file is not read; it becomes a blocking parse-error finding. */
+  fileBytes: 16 * 1024 * 1024,
+  /** Statements per file. Parsing stops past it; the rest of the file is a blocking parse-error finding. */
+  statementsPerFile: 100_000,
+  /** Statements that fail to parse per file section; past it the rest is one blocking parse-error finding. */
+  syntaxErrorsPerFile: 100,
+  /** Candidate files read from the paths given to one run; past it the run stops with an error. */
+  files: 20_000,
+} as const;
+
+/** A size in bytes for messages, e.g. `50.0 MB`. */
+export function formatBytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Why a file over `LIMITS.fileBytes` is not checked (shown as its parse-error finding). */
+export function fileTooLargeMessage(bytes: number): string {
+  return `the file is ${formatBytes(bytes)}, over the limit of ${formatBytes(LIMITS.fileBytes)} per file, and was not read; split it into smaller migrations, or exclude it in the config if it is not a migration`;
+}

@@ -1,0 +1,162 @@
+/**
+ * ## What it does
+ * Flags changes to migrations that already exist on the base branch: edited files and
+ * deleted files. An edit that only touches white space or comments is a warning.
+ *
+ * ## Why is this bad?
+ * Migration tools record which migrations ran, by version (and some by checksum). An
+ * environment that already applied the old text never runs the new one, so databases
+ * drift apart silently; tools that check checksums (Flyway, sqitch) refuse to start.
+ */
+import type { InputFile } from '../core/migration.js';
+import { defineRule } from '../core/rule.js';
+import type { Span } from '../core/source.js';
+
+export default defineRule({
+  id: 'ban-editing-applied-migration',
+  severity: 'error',
+  category: 'process',
+  summary: 'Editing or deleting a migration that may already have run diverges the databases',
+  lock: null,
+  rewrites: false,
+  messages: {
+    edited: '{{path}} already exists on the base branch and this change edits its SQL: databases that applied the old version will never run the new statements.',
+    cosmetic: '{{path}} already exists on the base branch; this change only touches white space or comments, but tools that checksum migrations (Flyway, sqitch) will reject it.',
+    changed: '{{path}} differs from the base branch (renamed, or its base contents could not be read): databases that applied the old migration will not run this one as written.',
+    deleted: '{{path}} is deleted, but databases that applied it keep its changes and tools that track history may fail on the missing file.',
+  },
+  why: 'Migration tools record applied migrations by version, and some by checksum. Production, staging and developer databases that ran the old file will never run the edited statements; tools with checksums stop with a validation error. The schema then differs between environments without anyone noticing.',
+  fix: [
+    'Restore {{path}} to its base-branch contents, and put the change in a new migration with a later version.',
+    'If the migration has never run anywhere (e.g. it was added earlier in this same branch), suppress this finding with that reason.',
+  ].join('\n'),
+  references: ['https://documentation.red-gate.com/fd/validate-184127464.html', 'https://github.com/golang-migrate/migrate/blob/master/FAQ.md', 'https://www.postgresql.org/docs/current/ddl.html'],
+  examples: {
+    invalid: [
+      {
+        files: [{ path: 'migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint, email text NOT NULL);', change: 'modified', baseText: 'CREATE TABLE users (id bigint, email text);' }],
+        why: 'the NOT NULL never reaches databases that already ran 001',
+        messageIds: ['edited'],
+      },
+      {
+        files: [{ path: 'migrations/001_users.up.sql', text: '-- users\nCREATE TABLE users (id bigint);\n', change: 'modified', baseText: 'CREATE TABLE users (id bigint);' }],
+        messageIds: ['cosmetic'],
+      },
+      {
+        files: [{ path: 'migrations/001_users.up.sql', text: '', change: 'deleted', baseText: 'CREATE TABLE users (id bigint);' }],
+        messageIds: ['deleted'],
+      },
+      {
+        files: [{ path: 'migrations/002_users_email.up.sql', text: 'ALTER TABLE users ADD COLUMN email text;', change: 'modified' }],
+        why: 'modified without base contents (a rename): counted as an edit',
+        messageIds: ['changed'],
+      },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'a new migration' },
+      {
+        files: [
+          { path: 'migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint);', change: 'unchanged' },
+          { path: 'migrations/002_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+        ],
+        why: 'the change goes into a new migration; the applied one is untouched',
+      },
+      {
+        files: [{ path: 'migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint);', change: 'modified', baseText: 'CREATE TABLE users (id bigint);' }],
+        why: 'same contents (e.g. only the file mode changed)',
+      },
+    ],
+  },
+  changeSet({ changeSet, report }) {
+    for (const file of changeSet.files) {
+      if (file.input.change !== 'modified') continue;
+      const before = file.input.baseText;
+      if (before === file.input.text) continue;
+      const path = file.migration.path;
+      // NOTE: fail closed. Without the base contents (e.g. a renamed file) the change counts as an edit.
+      if (before === undefined) {
+        report({ messageId: 'changed', data: { path }, file: path, span: file.lines.span(0, 0), tables: [] });
+        continue;
+      }
+      const cosmetic = sqlTokens(before) === sqlTokens(file.input.text);
+      report({ messageId: cosmetic ? 'cosmetic' : 'edited', data: { path }, file: path, span: file.lines.span(0, 0), severity: cosmetic ? 'warning' : undefined, tables: [] });
+    }
+    for (const input of changeSet.deleted) {
+      if (!isMigration(input, changeSet.byPath(input.path) !== undefined)) continue;
+      report({ messageId: 'deleted', data: { path: input.path }, file: input.path, span: emptySpan(), tables: [] });
+    }
+  },
+});
+
+/** Deleted inputs the conventions classified as migrations. */
+function isMigration(input: InputFile, discovered: boolean): boolean {
+  return discovered || /\.sql$/i.test(input.path);
+}
+
+function emptySpan(): Span {
+  return { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+}
+
+/**
+ * The SQL with comments removed and white space folded, string literals and quoted
+ * identifiers kept exactly: equal results mean the edit was cosmetic.
+ */
+function sqlTokens(text: string): string {
+  let out = '';
+  let space = false;
+  let i = 0;
+  const emit = (s: string) => {
+    if (space && out !== '') out += ' ';
+    space = false;
+    out += s;
+  };
+  while (i < text.length) {
+    const c = text[i]!;
+    if (/\s/.test(c)) {
+      space = true;
+      i++;
+    } else if (c === '-' && text[i + 1] === '-') {
+      const eol = text.indexOf('\n', i);
+      i = eol === -1 ? text.length : eol + 1;
+      space = true;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') {
+          depth++;
+          i += 2;
+        } else if (text[i] === '*' && text[i + 1] === '/') {
+          depth--;
+          i += 2;
+        } else i++;
+      }
+      space = true;
+    } else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < text.length) {
+        if (text[j] === c) {
+          if (text[j + 1] === c) j += 2;
+          else break;
+        } else j++;
+      }
+      emit(text.slice(i, j + 1));
+      i = j + 1;
+    } else if (c === '$') {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
+      if (tag) {
+        const close = text.indexOf(tag[0], i + tag[0].length);
+        const end = close === -1 ? text.length : close + tag[0].length;
+        emit(text.slice(i, end));
+        i = end;
+      } else {
+        emit(c);
+        i++;
+      }
+    } else {
+      emit(c);
+      i++;
+    }
+  }
+  return out;
+}

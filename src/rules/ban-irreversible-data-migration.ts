@@ -1,0 +1,113 @@
+/**
+ * ## What it does
+ * Flags `UPDATE`, `DELETE` and `TRUNCATE` in an up migration when the down migration has no
+ * statement that touches the same table.
+ *
+ * ## Why is this bad?
+ * Schema changes can be undone by the down migration; overwritten or deleted rows cannot,
+ * unless the down restores them. A rollback that ignores the data change leaves the table
+ * in a state no version of the code expects.
+ */
+import type { CreateStmt, CreateTableAsStmt } from '@pgsql/types';
+import { nodeAs, relationKey, relationName } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
+import { defineRule } from '../core/rule.js';
+import { statementLock } from '../core/statement-locks.js';
+
+const DATA_CHANGES: Record<string, 'update' | 'delete' | 'truncate'> = { UpdateStmt: 'update', DeleteStmt: 'delete', TruncateStmt: 'truncate' };
+
+export default defineRule({
+  id: 'ban-irreversible-data-migration',
+  severity: 'warning',
+  category: 'rollback',
+  summary: 'UPDATE, DELETE or TRUNCATE in an up migration whose down migration does not restore the table',
+  lock: null,
+  rewrites: false,
+  messages: {
+    update: 'UPDATE {{table}} overwrites values, but the down migration {{down}} never touches {{table}}: a rollback cannot restore the old values.',
+    delete: 'DELETE FROM {{table}} removes rows, but the down migration {{down}} never touches {{table}}: a rollback cannot bring them back.',
+    truncate: 'TRUNCATE {{table}} removes every row, but the down migration {{down}} never touches {{table}}: a rollback cannot bring them back.',
+  },
+  why: 'The down migration is the rollback plan. It can recreate columns and indexes, but data that the up migration overwrote or deleted is gone unless the up saved it somewhere and the down puts it back.',
+  fix: [
+    'Make the data change reversible:',
+    '1. In the up migration, save what is changed first, e.g. CREATE TABLE {{table}}_backup AS SELECT * FROM {{table}} WHERE <rows changed>;',
+    '2. In the down migration ({{down}}), restore {{table}} from {{table}}_backup.',
+    'If the change is truly irreversible, say so in the down migration and suppress this finding with a reason.',
+  ].join('\n'),
+  references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/sql-delete.html', 'https://www.postgresql.org/docs/current/sql-truncate.html'],
+  examples: {
+    invalid: [
+      {
+        files: [
+          { path: 'migrations/001_status.up.sql', text: "ALTER TABLE invoices ADD COLUMN closed_at timestamptz;\nUPDATE orders SET status = 'closed' WHERE status = 'done';" },
+          { path: 'migrations/001_status.down.sql', text: 'ALTER TABLE invoices DROP COLUMN closed_at;' },
+        ],
+        why: 'the rollback leaves every "done" order as "closed"',
+        messageIds: ['update'],
+      },
+      {
+        files: [{ path: 'db/migrations/20240101_cleanup.sql', text: '-- migrate:up\nDELETE FROM sessions;\n-- migrate:down\nSELECT 1;\n' }],
+        messageIds: ['delete'],
+      },
+    ],
+    valid: [
+      {
+        files: [
+          { path: 'migrations/001_status.up.sql', text: "CREATE TABLE orders_status_backup AS SELECT id, status FROM orders;\nUPDATE orders SET status = 'closed' WHERE status = 'done';" },
+          { path: 'migrations/001_status.down.sql', text: 'UPDATE orders o SET status = b.status FROM orders_status_backup b WHERE b.id = o.id;\nDROP TABLE orders_status_backup;' },
+        ],
+        why: 'the down migration restores the old values',
+      },
+      {
+        files: [
+          { path: 'migrations/002_seed.up.sql', text: "CREATE TABLE plans (id bigint, name text);\nINSERT INTO plans VALUES (1, 'free');\nUPDATE plans SET name = 'basic';" },
+          { path: 'migrations/002_seed.down.sql', text: 'DROP TABLE plans;' },
+        ],
+        why: 'the table is created by the same migration, so the down removes it with its data',
+      },
+    ],
+  },
+  file({ file, changeSet, report }) {
+    const { migration } = file;
+    let up: readonly Statement[];
+    let down: readonly Statement[];
+    let downName: string;
+    if (migration.role === 'up-down') {
+      if (!migration.sections.some((s) => s.role === 'down')) return;
+      up = file.statements.filter((s) => s.section === 'up');
+      down = file.statements.filter((s) => s.section === 'down');
+      downName = `(the down section of ${migration.path})`;
+    } else if (migration.role === 'up' && migration.partner) {
+      const partner = changeSet.byPath(migration.partner);
+      // No down at all is require-down-migration's finding, not this rule's.
+      if (!partner || partner.input.change === 'deleted') return;
+      up = file.statements;
+      down = partner.statements;
+      downName = partner.migration.path;
+    } else {
+      return;
+    }
+    const touchedByDown = new Set(down.flatMap((s) => [...statementLock(s.node).tables, ...createdBy(s)]).map(relationKey));
+    const created = new Set<string>();
+    for (const statement of up) {
+      for (const name of createdBy(statement)) created.add(relationKey(name));
+      const kind = DATA_CHANGES[statement.kind];
+      if (!kind) continue;
+      for (const table of statementLock(statement.node).tables) {
+        const key = relationKey(table);
+        if (created.has(key) || touchedByDown.has(key)) continue;
+        report({ messageId: kind, data: { table, down: downName }, statement, tables: [table] });
+      }
+    }
+  },
+});
+
+/** Tables a statement creates (CREATE TABLE, CREATE TABLE AS). */
+function createdBy(statement: Statement): string[] {
+  const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
+  if (create) return [relationName(create.relation)];
+  const createAs = nodeAs<CreateTableAsStmt>(statement.node, 'CreateTableAsStmt');
+  if (createAs?.into?.rel) return [relationName(createAs.into.rel)];
+  return [];
+}

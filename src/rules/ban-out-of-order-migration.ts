@@ -1,0 +1,76 @@
+/**
+ * ## What it does
+ * Flags an added migration whose version sorts before the newest migration already on the
+ * base branch (same tool, same directory).
+ *
+ * ## Why is this bad?
+ * Databases that already ran the newer migrations either skip the older version (golang-
+ * migrate, dbmate without `--allow-missing`-style flags treat it as applied or fail) or run
+ * it after the newer ones, in a different order than a fresh database does.
+ */
+import { compareVersions } from '../core/migration.js';
+import { type AnalyzedFile, defineRule } from '../core/rule.js';
+import { isVersioned, migrationDirectory, sameHistory } from './support/history.js';
+
+export default defineRule({
+  id: 'ban-out-of-order-migration',
+  severity: 'error',
+  category: 'process',
+  summary: 'A new migration must sort after every migration already on the base branch',
+  lock: null,
+  rewrites: false,
+  messages: {
+    outOfOrder: '{{path}} (version {{version}}) sorts before {{newest}} (version {{newestVersion}}), which is already on the base branch: databases that ran {{newest}} may skip it or run it out of order.',
+  },
+  why: 'Migration tools apply versions in order and remember the highest one applied. A migration added with an older version than an applied one is skipped (golang-migrate), rejected (Flyway without outOfOrder, goose without allow-missing) or runs after newer migrations, so production and a fresh database end up built in a different order.',
+  fix: 'Renumber {{path}} to a version after {{newestVersion}} (e.g. a new timestamp, as when the branch is rebased), and rename its down file to match.',
+  references: ['https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md', 'https://documentation.red-gate.com/fd/flyway-out-of-order-setting-277579001.html', 'https://www.postgresql.org/docs/current/ddl.html'],
+  examples: {
+    invalid: [
+      {
+        files: [
+          { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+        ],
+        why: 'the branch was created before 20240301 was merged and not renumbered',
+        messageIds: ['outOfOrder'],
+      },
+    ],
+    valid: [
+      {
+        files: [
+          { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'migrations/20240302000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+        ],
+      },
+      {
+        files: [
+          { path: 'services/a/migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'services/b/migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+        ],
+        why: 'another directory is another history',
+      },
+    ],
+  },
+  changeSet({ changeSet, report }) {
+    const reported = new Set<string>();
+    for (const file of changeSet.changed) {
+      if (file.input.change !== 'added' || !isVersioned(file) || reported.has(file.migration.migrationId)) continue;
+      let newest: AnalyzedFile | undefined;
+      for (const g of changeSet.files) {
+        if (g.input.change !== 'unchanged' || !isVersioned(g) || !sameHistory(file, g)) continue;
+        if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newest = g;
+      }
+      if (!newest || compareVersions(file.migration.version, newest.migration.version) >= 0) continue;
+      reported.add(file.migration.migrationId);
+      const path = file.migration.path;
+      report({
+        messageId: 'outOfOrder',
+        data: { path, version: file.migration.version, newest: newest.migration.path, newestVersion: newest.migration.version, directory: migrationDirectory(file) || '.' },
+        file: path,
+        span: file.lines.span(0, 0),
+        tables: [],
+      });
+    }
+  },
+});

@@ -1,0 +1,88 @@
+/**
+ * ## What it does
+ * Flags a new or edited migration whose version is already used by a different migration
+ * of the same tool in the same directory (typically two branches that picked the same
+ * number).
+ *
+ * ## Why is this bad?
+ * Tools record applied migrations by version. With two migrations of one version, one of
+ * them never runs on databases that applied the other, or the tool refuses to start.
+ */
+import { compareVersions } from '../core/migration.js';
+import { defineRule } from '../core/rule.js';
+import { isVersioned, migrationDirectory, sameHistory } from './support/history.js';
+
+export default defineRule({
+  id: 'require-unique-migration-version',
+  severity: 'error',
+  category: 'process',
+  summary: 'Two migrations in one directory must not share a version',
+  lock: null,
+  rewrites: false,
+  messages: {
+    duplicate: '{{path}} has version {{version}}, which {{other}} already uses: databases that applied one of them will skip the other, or the tool stops with a duplicate-version error.',
+  },
+  why: 'Migration tools identify applied migrations by version. Two migrations with one version (usually from two branches merged in parallel) make the tool either fail on startup or treat the second as already applied, so its changes never reach some databases.',
+  fix: 'Renumber {{path}} to a version after every existing migration in {{directory}} (e.g. a new timestamp), and rename its down file to match.',
+  references: ['https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md', 'https://documentation.red-gate.com/fd/versioned-migrations-273973333.html', 'https://www.postgresql.org/docs/current/ddl.html'],
+  examples: {
+    invalid: [
+      {
+        files: [
+          { path: 'migrations/005_add_phone.up.sql', text: 'CREATE TABLE phones (id bigint);', change: 'unchanged' },
+          { path: 'migrations/005_add_address.up.sql', text: 'CREATE TABLE addresses (id bigint);', change: 'added' },
+        ],
+        why: 'a branch merged earlier already took version 005',
+        messageIds: ['duplicate'],
+      },
+      {
+        files: [
+          { path: 'db/migration/V7__add_phone.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'unchanged' },
+          { path: 'db/migration/V7__add_address.sql', text: 'ALTER TABLE users ADD COLUMN address text;', change: 'added' },
+        ],
+        why: 'Flyway refuses to migrate with two V7 migrations',
+        messageIds: ['duplicate'],
+      },
+    ],
+    valid: [
+      {
+        files: [
+          { path: 'migrations/005_add_phone.up.sql', text: 'CREATE TABLE phones (id bigint);', change: 'unchanged' },
+          { path: 'migrations/006_add_address.up.sql', text: 'CREATE TABLE addresses (id bigint);', change: 'added' },
+        ],
+      },
+      {
+        files: [
+          { path: 'migrations/005_add_address.up.sql', text: 'CREATE TABLE addresses (id bigint);' },
+          { path: 'migrations/005_add_address.down.sql', text: 'DROP TABLE addresses;' },
+        ],
+        why: 'the up and down files of one migration share its version',
+      },
+      {
+        files: [
+          { path: 'services/a/migrations/005_x.up.sql', text: 'CREATE TABLE x (id bigint);', change: 'unchanged' },
+          { path: 'services/b/migrations/005_y.up.sql', text: 'CREATE TABLE y (id bigint);' },
+        ],
+        why: 'different directories are separate histories',
+      },
+    ],
+  },
+  changeSet({ changeSet, report }) {
+    const reported = new Set<string>();
+    for (const file of changeSet.changed) {
+      if (!isVersioned(file) || reported.has(file.migration.migrationId)) continue;
+      const other = changeSet.files.find(
+        (g) =>
+          g !== file &&
+          isVersioned(g) &&
+          sameHistory(file, g) &&
+          compareVersions(file.migration.version, g.migration.version) === 0 &&
+          (g.migration.migrationId !== file.migration.migrationId || g.migration.role === file.migration.role),
+      );
+      if (!other) continue;
+      reported.add(file.migration.migrationId);
+      const path = file.migration.path;
+      report({ messageId: 'duplicate', data: { path, version: file.migration.version, other: other.migration.path, directory: migrationDirectory(file) || '.' }, file: path, span: file.lines.span(0, 0), tables: [] });
+    }
+  },
+});

@@ -1,0 +1,37 @@
+/**
+ * Helpers for the rules about migration history (versions, order, edits): where a
+ * migration's directory is, and which files take part in version ordering.
+ */
+import type { AnalyzedFile } from '../../core/rule.js';
+
+/**
+ * The directory the migration tool scans: the path up to (not including) the last segment
+ * that holds the version (`migrations/001_a.up.sql` and `migrations/2024_x/up.sql` both
+ * give `migrations`).
+ */
+export function migrationDirectory(file: AnalyzedFile): string {
+  const segments = file.migration.path.split('/');
+  const version = file.migration.version;
+  let at = segments.length - 1;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    if (version !== '' && segments[i]!.includes(version)) {
+      at = i;
+      break;
+    }
+  }
+  return segments.slice(0, at).join('/');
+}
+
+/** Files whose version orders them (not deleted, not plain or repeatable, not sqitch plan positions). */
+export function isVersioned(file: AnalyzedFile): boolean {
+  const { migration } = file;
+  if (file.input.change === 'deleted') return false;
+  if (migration.convention === 'plain' || migration.convention === 'sqitch') return false;
+  if (migration.role === 'repeatable' || migration.role === 'verify') return false;
+  return migration.version !== '' && !migration.version.startsWith('~');
+}
+
+/** Same convention and same migrations directory. */
+export function sameHistory(a: AnalyzedFile, b: AnalyzedFile): boolean {
+  return a.migration.convention === b.migration.convention && migrationDirectory(a) === migrationDirectory(b);
+}
