@@ -86,7 +86,7 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
 /**
  * Regions larger than this are parsed in batches of whole statements.
  * NOTE: libpg-query returns the AST of one call as a single JSON string; for a region of
- * many megabytes that string (about 10x the SQL) and its parse would dominate memory and
+ * many megabytes that string (about 6x the SQL) and its parse would dominate memory and
  * could pass V8's maximum string length. Batches keep each call small. A statement whose
  * body holds top-level semicolons (`BEGIN ATOMIC ... END`) and straddles a batch boundary
  * fails to parse: fail closed, and only in regions over this size.
