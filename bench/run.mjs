@@ -11,9 +11,9 @@
 // reading, parsing, rules and rendering all count. Each case runs once to warm the file
 // cache, then N times per tool (interleaved); the table shows medians. Peak memory is the
 // maximum resident set size from one extra run under /usr/bin/time (Linux), when present.
+import { squawkBinaryPath } from './squawk.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,7 +38,7 @@ async function main() {
   const dist = path.join(work, 'dist');
   execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
   const ours = { name: 'migration-guard', command: process.execPath, args: (files) => [path.join(dist, 'cli.js'), 'check', '--format', 'json', ...files] };
-  const squawkBinary = createRequire(import.meta.url)('squawk-cli/js/index.js').getBinaryPath();
+  const squawkBinary = squawkBinaryPath(root);
   const squawk = { name: 'squawk', command: squawkBinary, args: (files) => ['--reporter', 'json', ...files] };
   const squawkVersion = execFileSync(squawkBinary, ['--version'], { encoding: 'utf8' }).trim();
 

@@ -192,7 +192,9 @@ function syntaxIssue(error: SqlErrorLike, regionText: string, regionStart: numbe
   const local = cursor === undefined ? skipTrivia(regionText, 0) : new Utf8OffsetMap(regionText).charOffset(cursor);
   const at = regionStart + Math.min(local, regionText.length);
   const lineEnd = lines.lineStart(lines.positionAt(at).line + 1);
-  return { kind: 'syntax-error', message: error.message, span: lines.span(at, Math.max(at + 1, lineEnd - 1)) };
+  // NOTE: an error "at end of input" sits just past the text; the span must not.
+  const end = Math.min(regionStart + regionText.length, Math.max(at + 1, lineEnd - 1));
+  return { kind: 'syntax-error', message: error.message, span: lines.span(at, end) };
 }
 
 const META_COMMAND = /^[ \t]*\\/;

@@ -14,10 +14,10 @@ import { checkMigrations } from '../../src/engine.js';
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** fast-check settings: `FUZZ_RUNS` and `FUZZ_SEED` (set by scripts/fuzz.ts) override the CI slice. */
-export function fuzzParameters(ciRuns: number): { numRuns: number; seed: number; endOnFailure: boolean } {
+export function fuzzParameters(ciRuns: number): { numRuns: number; seed: number } {
   const runs = Number(process.env.FUZZ_RUNS);
   const seed = Number(process.env.FUZZ_SEED);
-  return { numRuns: Number.isInteger(runs) && runs > 0 ? runs : ciRuns, seed: Number.isInteger(seed) ? seed : 20261125, endOnFailure: true };
+  return { numRuns: Number.isInteger(runs) && runs > 0 ? runs : ciRuns, seed: Number.isInteger(seed) ? seed : 20261125 };
 }
 
 /** Per-test time limit: generous, so only a hang fails it. Scales with FUZZ_RUNS. */
