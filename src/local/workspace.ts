@@ -62,7 +62,11 @@ export async function collectPaths(paths: readonly string[], cwd: string, exclud
       kind = entry ? fileKind(entry) : fileKind(lstatSync(absolute));
       if (kind === 'link') {
         const target = realpathOrUndefined(absolute);
-        if (!target || !(target === rootReal || target.startsWith(rootReal + path.sep))) {
+        if (!target) {
+          problems.push({ path: display, message: 'symbolic link that does not resolve (broken, or a loop): not followed' });
+          return;
+        }
+        if (!(target === rootReal || target.startsWith(rootReal + path.sep))) {
           problems.push({ path: display, message: 'symbolic link pointing outside the repository: not followed' });
           return;
         }

@@ -9,8 +9,32 @@
  */
 import type { IndexElem, IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName, stringList } from '../core/ast.js';
-import { defineRule } from '../core/rule.js';
+import { type ChangeSet, defineRule } from '../core/rule.js';
 import { addedConstraints } from './support/locking-ast.js';
+
+/**
+ * The column lists of every index created in the change set, by table key. Built once per
+ * change set.
+ * NOTE: scanning every statement for each foreign key made this rule quadratic: 2.2 s of
+ * 3.5 s on a 30,000-statement file (bench/).
+ */
+const indexCache = new WeakMap<ChangeSet, Map<string, Array<Array<string | undefined>>>>();
+function indexesByTable(changeSet: ChangeSet): Map<string, Array<Array<string | undefined>>> {
+  let byTable = indexCache.get(changeSet);
+  if (byTable) return byTable;
+  byTable = new Map();
+  for (const file of changeSet.files) {
+    for (const statement of file.statements) {
+      const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+      if (!index) continue;
+      const key = relationKey(relationName(index.relation));
+      const columns = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase());
+      byTable.set(key, [...(byTable.get(key) ?? []), columns]);
+    }
+  }
+  indexCache.set(changeSet, byTable);
+  return byTable;
+}
 
 export default defineRule({
   id: 'require-index-for-foreign-key',
@@ -37,14 +61,7 @@ export default defineRule({
       if (constraint.contype !== 'CONSTR_FOREIGN') continue;
       const columns = stringList(constraint.fk_attrs).map((c) => c.toLowerCase());
       if (columns.length === 0) continue;
-      const indexed = changeSet.files.some((f) =>
-        f.statements.some((s) => {
-          const index = nodeAs<IndexStmt>(s.node, 'IndexStmt');
-          if (!index || relationKey(relationName(index.relation)) !== relationKey(table)) return false;
-          const leading = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase());
-          return columns.every((c) => leading.slice(0, columns.length).includes(c));
-        }),
-      );
+      const indexed = (indexesByTable(changeSet).get(relationKey(table)) ?? []).some((leading) => columns.every((c) => leading.slice(0, columns.length).includes(c)));
       if (!indexed) report({ messageId: 'unindexed', data: { table, columns: columns.join(', '), column: columns.join('_'), referenced: constraint.pktable?.relname ?? '?' }, tables: [table] });
     }
   },

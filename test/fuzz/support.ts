@@ -13,16 +13,20 @@ import { checkMigrations } from '../../src/engine.js';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** fast-check settings: `FUZZ_RUNS` and `FUZZ_SEED` (set by scripts/fuzz.ts) override the CI slice. */
-export function fuzzParameters(ciRuns: number): { numRuns: number; seed: number } {
+/**
+ * fast-check settings: `ciRuns` with a fixed seed in CI; `FUZZ_RUNS` / `costFactor` runs and
+ * `FUZZ_SEED` under `npm run fuzz` (scripts/fuzz.ts). `costFactor` scales expensive
+ * properties (one process per run) down.
+ */
+export function fuzzParameters(ciRuns: number, costFactor = 1): { numRuns: number; seed: number } {
   const runs = Number(process.env.FUZZ_RUNS);
   const seed = Number(process.env.FUZZ_SEED);
-  return { numRuns: Number.isInteger(runs) && runs > 0 ? runs : ciRuns, seed: Number.isInteger(seed) ? seed : 20261125 };
+  return { numRuns: Number.isInteger(runs) && runs > 0 ? Math.ceil(runs / costFactor) : ciRuns, seed: Number.isInteger(seed) ? seed : 20261125 };
 }
 
-/** Per-test time limit: generous, so only a hang fails it. Scales with FUZZ_RUNS. */
-export function fuzzTimeout(ciRuns: number, perRunMs = 100): number {
-  return 30_000 + fuzzParameters(ciRuns).numRuns * perRunMs;
+/** Per-test time limit: generous, so only a hang fails it. Scales with the number of runs. */
+export function fuzzTimeout(ciRuns: number, perRunMs: number, costFactor = 1): number {
+  return 30_000 + fuzzParameters(ciRuns, costFactor).numRuns * perRunMs;
 }
 
 /**

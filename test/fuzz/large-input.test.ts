@@ -1,0 +1,43 @@
+/**
+ * Large regions are parsed in batches of whole statements (src/core/parse.ts): the result
+ * must be exactly what one parse would give, errors included, at the right positions.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseRegion } from '../../src/core/parse.js';
+import { LineIndex } from '../../src/core/source.js';
+
+beforeAll(() => loadParser());
+
+/** About 2.4 MB: several batches. Statement i is on line i + 1. */
+const STATEMENTS = 30_000;
+const lineOf = (i: number) =>
+  i % 3 === 0
+    ? `ALTER TABLE t${i} ADD COLUMN "ü${i}" text; -- ; not a boundary`
+    : i % 3 === 1
+      ? `CREATE FUNCTION f${i}() RETURNS int LANGUAGE sql AS $$ SELECT 1; SELECT ${i}; $$;`
+      : `COMMENT ON TABLE t${i} IS 'it''s ${i}; still one statement';`;
+
+describe('batched parsing of large regions', () => {
+  it('gives every statement with its exact text and line, as one parse would', () => {
+    const text = Array.from({ length: STATEMENTS }, (_, i) => lineOf(i)).join('\n');
+    expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
+    const { statements, issues } = parseRegion(new LineIndex(text), 0, text.length, 'up');
+    expect(issues).toEqual([]);
+    expect(statements).toHaveLength(STATEMENTS);
+    statements.forEach((s, i) => {
+      expect(s.index).toBe(i);
+      expect(s.span.start.line).toBe(i + 1);
+      expect(`${s.text};`).toBe(lineOf(i).replace(/ -- ; not a boundary$/, ''));
+    });
+  });
+
+  it('reports a syntax error deep in a large region at its line, and keeps the statements around it', () => {
+    const lines = Array.from({ length: STATEMENTS }, (_, i) => lineOf(i));
+    lines[25_000] = 'ALTER TABLE broken ADD COLUMN;';
+    const text = lines.join('\n');
+    const { statements, issues } = parseRegion(new LineIndex(text), 0, text.length, 'up');
+    expect(issues.map((i) => [i.kind, i.span.start.line])).toEqual([['syntax-error', 25_001]]);
+    expect(statements).toHaveLength(STATEMENTS - 1);
+    expect(statements[25_000]!.span.start.line).toBe(25_002);
+  });
+});
