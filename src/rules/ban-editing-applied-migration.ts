@@ -10,7 +10,8 @@
  */
 import type { InputFile } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
-import type { Span } from '../core/source.js';
+import { parseRegion } from '../core/parse.js';
+import { LineIndex, type Span } from '../core/source.js';
 
 export default defineRule({
   id: 'ban-editing-applied-migration',
@@ -78,7 +79,8 @@ export default defineRule({
         report({ messageId: 'changed', data: { path }, file: path, span: file.lines.span(0, 0), tables: [] });
         continue;
       }
-      const cosmetic = sqlTokens(before) === sqlTokens(file.input.text);
+      const shape = syntaxShape(before);
+      const cosmetic = shape !== undefined && shape === syntaxShape(file.input.text);
       report({ messageId: cosmetic ? 'cosmetic' : 'edited', data: { path }, file: path, span: file.lines.span(0, 0), severity: cosmetic ? 'warning' : undefined, tables: [] });
     }
     for (const input of changeSet.deleted) {
@@ -98,65 +100,11 @@ function emptySpan(): Span {
 }
 
 /**
- * The SQL with comments removed and white space folded, string literals and quoted
- * identifiers kept exactly: equal results mean the edit was cosmetic.
+ * The parsed statements without source positions: equal shapes mean the edit changed only
+ * comments and white space. Undefined when the text does not parse (never cosmetic then).
  */
-function sqlTokens(text: string): string {
-  let out = '';
-  let space = false;
-  let i = 0;
-  const emit = (s: string) => {
-    if (space && out !== '') out += ' ';
-    space = false;
-    out += s;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (/\s/.test(c)) {
-      space = true;
-      i++;
-    } else if (c === '-' && text[i + 1] === '-') {
-      const eol = text.indexOf('\n', i);
-      i = eol === -1 ? text.length : eol + 1;
-      space = true;
-    } else if (c === '/' && text[i + 1] === '*') {
-      let depth = 1;
-      i += 2;
-      while (i < text.length && depth > 0) {
-        if (text[i] === '/' && text[i + 1] === '*') {
-          depth++;
-          i += 2;
-        } else if (text[i] === '*' && text[i + 1] === '/') {
-          depth--;
-          i += 2;
-        } else i++;
-      }
-      space = true;
-    } else if (c === "'" || c === '"') {
-      let j = i + 1;
-      while (j < text.length) {
-        if (text[j] === c) {
-          if (text[j + 1] === c) j += 2;
-          else break;
-        } else j++;
-      }
-      emit(text.slice(i, j + 1));
-      i = j + 1;
-    } else if (c === '$') {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(text.slice(i));
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length);
-        const end = close === -1 ? text.length : close + tag[0].length;
-        emit(text.slice(i, end));
-        i = end;
-      } else {
-        emit(c);
-        i++;
-      }
-    } else {
-      emit(c);
-      i++;
-    }
-  }
-  return out;
+function syntaxShape(text: string): string | undefined {
+  const parsed = parseRegion(new LineIndex(text), 0, text.length, 'up');
+  if (parsed.issues.some((issue) => issue.kind === 'syntax-error')) return undefined;
+  return JSON.stringify(parsed.statements.map((s) => s.node), (key, value: unknown) => (key === 'location' ? undefined : value));
 }

@@ -29,7 +29,9 @@ function indexesByTable(changeSet: ChangeSet): Map<string, Array<Array<string | 
       if (!index) continue;
       const key = relationKey(relationName(index.relation));
       const columns = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase());
-      byTable.set(key, [...(byTable.get(key) ?? []), columns]);
+      const known = byTable.get(key);
+      if (known) known.push(columns);
+      else byTable.set(key, [columns]);
     }
   }
   indexCache.set(changeSet, byTable);
