@@ -10,7 +10,7 @@ import { compareFindings, docsUrl, type Finding, type Severity } from './finding
 import { fileTooLargeMessage, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
-import { loadParser, parseRegion, type Statement } from './parse.js';
+import { loadParser, parseRegion, type SectionRole, type Statement } from './parse.js';
 import type { FileReport, Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementState } from './rule.js';
 import { LineIndex, type Span } from './source.js';
@@ -123,7 +123,11 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
   const findings: Finding[] = [];
   const selected = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions);
   const statementRules = selected.filter((r) => r.rule.statement);
+  // NOTE: per section role, once: these loops run rules x statements times.
+  const runsOn = (role: SectionRole) => statementRules.filter((r) => (r.rule.sections ?? ['up']).includes(role));
+  const rulesFor = { up: runsOn('up'), down: runsOn('down') };
   const created = new CreatedTables();
+  const isNewTable = (name: string) => created.has(name);
   const base = { config, postgresVersion: config['postgres-version'], changeSet, facts };
 
   for (const file of changeSet.changed) {
@@ -132,12 +136,9 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
       const tracker = new TransactionTracker(section.implicitTransaction);
       for (const statement of statementsBySection.get(section) ?? []) {
         const state: StatementState = tracker.stateFor();
-        for (const active of statementRules) {
-          if (!(active.rule.sections ?? ['up']).includes(section.role)) continue;
+        for (const active of rulesFor[section.role]) {
           const report = reporter(active, findings, file, statement);
-          guard(active, file, statement, findings, () =>
-            active.rule.statement!({ ...base, options: active.options, file, statement, state, report, isNewTable: (name) => created.has(name) }),
-          );
+          guard(active, file, statement, findings, () => active.rule.statement!({ ...base, options: active.options, file, statement, state, report, isNewTable }));
         }
         tracker.observe(statement);
         if (section.role === 'up') created.observe(statement.node);

@@ -67,7 +67,15 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
   const statements: Statement[] = [];
   const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);
   for (const batch of batches(sql)) {
-    if (!parseBatch(sql.slice(batch.start, batch.end), start + batch.start, lines, section, firstIndex, statements, issues)) break;
+    const stoppedAt = parseBatch(sql.slice(batch.start, batch.end), start + batch.start, lines, section, firstIndex, statements, issues);
+    if (stoppedAt !== undefined) {
+      issues.push({
+        kind: 'limit',
+        message: `more than ${LIMITS.syntaxErrorsPerFile} statements of this file do not parse (is it SQL?), and the rest of the file was skipped`,
+        span: lines.span(stoppedAt, end),
+      });
+      break;
+    }
     if (statements.length > maxStatements) {
       const firstUnchecked = statements[maxStatements]!.span.startOffset;
       statements.length = maxStatements;
@@ -108,13 +116,14 @@ function batches(text: string): Chunk[] {
 /**
  * Parses one piece of text that starts at `offset`. When it does not parse, it is split at
  * top-level semicolons and each piece is parsed on its own, so one syntax error costs one
- * statement, never the file. Returns false when it stopped at LIMITS.syntaxErrorsPerFile.
+ * statement, never the file. Returns the offset where it stopped when it reached
+ * LIMITS.syntaxErrorsPerFile.
  */
-function parseBatch(text: string, offset: number, lines: LineIndex, section: SectionRole, firstIndex: number, statements: Statement[], issues: ParseIssue[]): boolean {
+function parseBatch(text: string, offset: number, lines: LineIndex, section: SectionRole, firstIndex: number, statements: Statement[], issues: ParseIssue[]): number | undefined {
   const attempt = tryParse(text);
   if (attempt.ok) {
     collectStatements(attempt.stmts, text, offset, lines, section, statements, firstIndex + statements.length);
-    return true;
+    return undefined;
   }
   let syntaxErrors = issues.filter((issue) => issue.kind === 'syntax-error').length;
   let chunkFailed = false;
@@ -123,14 +132,7 @@ function parseBatch(text: string, offset: number, lines: LineIndex, section: Sec
     if (skipTrivia(chunkText, 0) === chunkText.length) continue;
     // NOTE: binary or non-SQL input fails at nearly every semicolon; one finding per
     // failure would bury the report (and take time), so stop after a fixed number.
-    if (syntaxErrors >= LIMITS.syntaxErrorsPerFile) {
-      issues.push({
-        kind: 'limit',
-        message: `more than ${LIMITS.syntaxErrorsPerFile} statements of this file do not parse (is it SQL?), and the rest of the file was skipped`,
-        span: lines.span(offset + chunk.start, offset + text.length),
-      });
-      return false;
-    }
+    if (syntaxErrors >= LIMITS.syntaxErrorsPerFile) return offset + chunk.start + skipTrivia(chunkText, 0);
     const result = tryParse(chunkText);
     if (result.ok) {
       collectStatements(result.stmts, chunkText, offset + chunk.start, lines, section, statements, firstIndex + statements.length);
@@ -143,7 +145,7 @@ function parseBatch(text: string, offset: number, lines: LineIndex, section: Sec
   // NOTE: fail closed. If the pieces parse but the whole did not (our splitter cut
   // somewhere the parser would not), the original error still stands.
   if (!chunkFailed) issues.push(syntaxIssue(attempt.error, text, offset, lines));
-  return true;
+  return undefined;
 }
 
 type ParseAttempt = { ok: true; stmts: RawStmt[] } | { ok: false; error: SqlErrorLike };

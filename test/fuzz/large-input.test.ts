@@ -3,8 +3,10 @@
  * must be exactly what one parse would give, errors included, at the right positions.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/core/limits.js';
 import { loadParser, parseRegion } from '../../src/core/parse.js';
 import { LineIndex } from '../../src/core/source.js';
+import { checkText, parseErrors } from './support.js';
 
 beforeAll(() => loadParser());
 
@@ -39,5 +41,25 @@ describe('batched parsing of large regions', () => {
     expect(issues.map((i) => [i.kind, i.span.start.line])).toEqual([['syntax-error', 25_001]]);
     expect(statements).toHaveLength(STATEMENTS - 1);
     expect(statements[25_000]!.span.start.line).toBe(25_002);
+  });
+});
+
+describe('limits enforced by the engine', () => {
+  it('stops after LIMITS.syntaxErrorsPerFile errors with one finding that covers the rest of the file', () => {
+    const text = Array.from({ length: LIMITS.syntaxErrorsPerFile + 50 }, (_, i) => `SELEC ${i};`).join('\n');
+    const { issues } = parseRegion(new LineIndex(text), 0, text.length, 'up');
+    expect(issues.filter((i) => i.kind === 'syntax-error')).toHaveLength(LIMITS.syntaxErrorsPerFile);
+    const limit = issues.filter((i) => i.kind === 'limit');
+    expect(limit).toHaveLength(1);
+    expect(limit[0]!.message).toContain(`more than ${LIMITS.syntaxErrorsPerFile} statements of this file do not parse`);
+    expect([limit[0]!.span.start.line, limit[0]!.span.endOffset]).toEqual([LIMITS.syntaxErrorsPerFile + 1, text.length]);
+  });
+
+  it('does not parse text over LIMITS.fileBytes that an adapter read anyway: one blocking finding at the top', async () => {
+    const text = 'SELECT 1;\n'.repeat(LIMITS.fileBytes / 10 + 1);
+    const report = await checkText(text);
+    expect(report.verdict).toBe('blocked');
+    expect(parseErrors(report).map((f) => [f.span.start.line, f.message])).toEqual([[1, expect.stringContaining('over the limit of 16.0 MB per file')]]);
+    expect(report.files[0]!.statements).toEqual([]);
   });
 });
