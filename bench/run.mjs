@@ -11,7 +11,7 @@
 // reading, parsing, rules and rendering all count. Each case runs once to warm the file
 // cache, then N times per tool (interleaved); the table shows medians. Peak memory is the
 // maximum resident set size from one extra run under /usr/bin/time (Linux), when present.
-import { squawkBinaryPath } from './squawk.mjs';
+import { SQUAWK_VERSION, squawkBinaryPath } from './squawk.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     corpus: { type: 'string', default: process.env.MG_BENCH_CORPUS ?? '/work/shared/corpus' },
     out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
+    note: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -33,11 +34,17 @@ const GENERATED_STATEMENTS = 60_000;
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'mg-bench-'));
+let replayNote = '';
 
 async function main() {
   const dist = path.join(work, 'dist');
   execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
-  const ours = { name: 'migration-guard', command: process.execPath, args: (files) => [path.join(dist, 'cli.js'), 'check', '--format', 'json', ...files] };
+  // NOTE: squawk lints; so does this comparison. When the CLI can also replay migrations on
+  // PostgreSQL (--replay), that is turned off here (it is a separate, opt-out feature).
+  const help = spawnSync(process.execPath, [path.join(dist, 'cli.js'), '--help'], { encoding: 'utf8' }).stdout ?? '';
+  const lintOnly = help.includes('--replay') ? ['--replay', 'off'] : [];
+  const ours = { name: 'migration-guard', command: process.execPath, args: (files) => [path.join(dist, 'cli.js'), 'check', '--format', 'json', ...lintOnly, ...files] };
+  replayNote = lintOnly.length ? ' with `--replay off`' : '';
   const squawkBinary = squawkBinaryPath(root);
   const squawk = { name: 'squawk', command: squawkBinary, args: (files) => ['--reporter', 'json', ...files] };
   const squawkVersion = execFileSync(squawkBinary, ['--version'], { encoding: 'utf8' }).trim();
@@ -57,6 +64,7 @@ async function main() {
     os: `${os.type()} ${os.release()}`,
     node: process.version,
     squawk: squawkVersion,
+    ours: `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version} (${gitDescribe()})`,
     date: new Date().toISOString().slice(0, 10),
   };
   const markdown = renderMarkdown(machine, results);
@@ -148,6 +156,15 @@ function countStatements(tool, files) {
   return JSON.parse(child.stdout).summary.statements;
 }
 
+/** The commit the sources are at, with `+changes` when the working tree differs. */
+function gitDescribe() {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty=+changes'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown commit';
+  }
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -167,21 +184,24 @@ function renderMarkdown(machine, results) {
   const lines = [
     '# Benchmarks',
     '',
-    'migration-guard (bundled CLI, `node dist/cli.js check --format json FILES...`) against',
+    `migration-guard (bundled CLI, \`node dist/cli.js check --format json FILES...\`${replayNote}) against`,
     "squawk (its native binary, `squawk --reporter json FILES...`), whole processes, same files,",
     `same machine, one run of \`npm run bench\`. Median of ${RUNS} runs after one warm-up run;`,
     'output goes to /dev/null. Ratio is migration-guard time / squawk time (below 1: we are faster).',
-    'Peak memory is the maximum resident set size of one run (`/usr/bin/time`).',
+    'Peak memory is the maximum resident set size of one run (`/usr/bin/time`). Statements per',
+    'second is the case\'s statements (as migration-guard counts them) divided by the median wall time,',
+    'start-up included.',
     '',
-    `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; Node ${machine.node}; ${machine.squawk}; ${machine.date}.`,
+    `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; Node ${machine.node}; ${machine.squawk} (squawk-cli ${SQUAWK_VERSION}, linux-x64 binary); migration-guard ${machine.ours}; ${machine.date}.`,
+    ...(args.note ? ['', args.note] : []),
     '',
-    '| case | files | statements | bytes | migration-guard | squawk | ratio | statements/s (ours) | peak memory (ours / squawk) |',
+    '| case | files | statements | bytes | migration-guard (median) | squawk (median) | ratio ours/squawk | statements/s ours / squawk | peak RSS ours / squawk |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const o = r.tools['migration-guard'];
     const s = r.tools.squawk;
-    lines.push(`| ${r.name} | ${r.files.length} | ${r.statements.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${ms(o.seconds)} | ${ms(s.seconds)} | ${ratio(r)} | ${perSecond(r, 'migration-guard')} | ${mb(o.peakKb)} / ${mb(s.peakKb)} |`);
+    lines.push(`| ${r.name} | ${r.files.length} | ${r.statements.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${ms(o.seconds)} | ${ms(s.seconds)} | ${ratio(r)} | ${perSecond(r, 'migration-guard')} / ${perSecond(r, 'squawk')} | ${mb(o.peakKb)} / ${mb(s.peakKb)} |`);
   }
   const scaling = results.filter((r) => r.group === 'scaling');
   if (scaling.length === 3) {
@@ -195,7 +215,24 @@ function renderMarkdown(machine, results) {
       lines.push(`| ${tool} | ${ms(a.seconds)} | ${ms(b.seconds)} | ${ms(c.seconds)} | ${growth.toFixed(2)} (linear: 2.00) | ${[a, b, c].map((t) => mb(t.peakKb)).join(' / ')} |`);
     }
   }
-  lines.push('', 'Reproduce: `npm run bench` (options: `--runs N`, `--corpus DIR`; the corpus cases need the DEV corpus, see /work/shared/corpus/SOURCES.md).', '');
+  lines.push(
+    '',
+    '## How it runs',
+    '',
+    'Reproduce: `npm run bench` (options: `--runs N`, `--corpus DIR`, `--note TEXT`; the corpus cases need the DEV corpus, see /work/shared/corpus/SOURCES.md).',
+    '',
+    '- migration-guard: the benchmark bundles the current sources into a temporary `dist/` (scripts/bundle.mjs) and runs',
+    '  `node dist/cli.js check --format json FILES...`. The first run fills Node\'s compile cache (dist/cli.js enables it),',
+    '  so the measured runs, like repeated runs in CI with a kept temp directory, start from it.',
+    `- squawk: squawk-cli ${SQUAWK_VERSION} is not a devDependency: its optional platform packages for other systems are missing`,
+    '  from some registry mirrors, which makes `npm ci` reject the lockfile. bench/squawk.mjs installs the pinned version on',
+    '  demand into `.cache/squawk` (git-ignored) and the benchmark runs its native binary directly (not through the npm `js/` wrapper).',
+    '- Cases: (a) every file of the corpus in one invocation per tool (per repository and all at once), (b) one generated file',
+    `  of ${GENERATED_STATEMENTS.toLocaleString('en-US')} statements (bench/generate.mjs, deterministic), (c) a typical pull request of 5 generated`,
+    '  migration files, and the 1x/2x/4x growth series. The tools run in the same loop, alternating, so load changes on the',
+    '  machine hit both.',
+    '',
+  );
   return lines.join('\n');
 }
 

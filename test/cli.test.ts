@@ -79,6 +79,8 @@ describe('migration-guard check', () => {
     expect((await run(['check', '--config', 'typo.yml', '.'], dir)).stderr).toMatch(/unknown key "fail-onn" \(did you mean "fail-on"\?\)/);
     writeFileSync(path.join(dir, 'rule.yml'), 'rules:\n  ban-drop-colum: off\n');
     expect((await run(['check', '--config', 'rule.yml', '.'], dir)).stderr).toContain('key "rules.ban-drop-colum": unknown rule "ban-drop-colum" (did you mean "ban-drop-column"?)');
+    writeFileSync(path.join(dir, 'silent.yml'), 'rules:\n  parse-error: { severity: warning }\n');
+    expect((await run(['check', '--config', 'silent.yml', '.'], dir)).stderr).toContain('key "rules.parse-error": cannot be "warning": SQL that does not parse is never checked, so it always blocks.');
     writeFileSync(path.join(dir, 'yaml.yml'), 'rules: [\n');
     expect((await run(['check', '--config', 'yaml.yml', '.'], dir)).stderr).toMatch(/yaml\.yml: not valid YAML at line \d/);
     expect((await run(['check', '--config', 'missing.yml', '.'], dir)).stderr).toContain('missing.yml: cannot read the config file (ENOENT)');
@@ -87,7 +89,7 @@ describe('migration-guard check', () => {
   it('config severities and `off` apply end to end', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mg-cli-'));
     mkdirSync(path.join(dir, '.github'));
-    writeFileSync(path.join(dir, '.github/migration-guard.yml'), 'rules:\n  ban-drop-column: warning\n  require-lock-timeout: off\n  require-down-migration: off\n');
+    writeFileSync(path.join(dir, '.github/migration-guard.yml'), 'rules:\n  ban-drop-column: warning\n  require-lock-timeout: off\n  require-down-migration: off\n  replay-incomplete: off\n');
     writeFileSync(path.join(dir, '001_drop.up.sql'), 'ALTER TABLE users DROP COLUMN email;\n');
     const { code, stdout } = await run(['check', '--format', 'json', '001_drop.up.sql'], dir);
     const report = JSON.parse(stdout) as JsonReport;

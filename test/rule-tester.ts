@@ -1,8 +1,10 @@
 /**
  * Runs a rule's examples (as ESLint's RuleTester does): valid examples must produce no
  * finding of the rule, invalid ones at least one, with the expected message ids. Only the
- * rule under test runs, so other rules' findings never interfere.
+ * rule under test runs, so other rules' findings never interfere. Rules whose findings
+ * come from replay get their examples replayed on PGlite.
  */
+import { afterAll } from 'vitest';
 import { analyze } from '../src/core/analyze.js';
 import { validateConfig } from '../src/core/config.js';
 import { staticFacts } from '../src/core/facts.js';
@@ -10,7 +12,16 @@ import type { Finding } from '../src/core/finding.js';
 import type { InputFile } from '../src/core/migration.js';
 import type { Rule, RuleExample } from '../src/core/rule.js';
 import { discoverMigrations } from '../src/conventions/index.js';
+import type { ReplayDatabase } from '../src/replay/interface.js';
+import { openPglite } from '../src/replay/pglite.js';
+import { replayReport } from '../src/replay/replay.js';
 import { ruleIds } from '../src/rules/index.js';
+
+/** One PGlite for the examples of replay rules (source: 'replay'), started on first use. */
+let replayDatabase: Promise<ReplayDatabase> | undefined;
+afterAll(async () => {
+  await (await replayDatabase)?.close();
+});
 
 /** Where a `sql:` example is placed: a golang-migrate up file. */
 export const EXAMPLE_PATH = 'migrations/20260101000000_example.up.sql';
@@ -30,7 +41,12 @@ export async function runExample(rule: Rule, example: RuleExample): Promise<Find
     ruleIds,
   );
   const facts = example.facts ? staticFacts(example.facts) : undefined;
-  const report = await analyze({ files: exampleFiles(example), config, rules: [rule], discover: discoverMigrations, facts });
+  const files = exampleFiles(example);
+  let report = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts });
+  if (rule.source === 'replay') {
+    replayDatabase ??= openPglite();
+    report = await replayReport(report, files, config, { database: await replayDatabase });
+  }
   return report.findings.filter((f) => f.ruleId === rule.id && !f.suppression);
 }
 

@@ -14,8 +14,9 @@ import { adviseStrategy } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
 import { gatherFacts } from '../local/facts.js';
+import { withReplay } from '../replay/index.js';
 import { changedSince } from '../local/git.js';
-import { collectPaths, type ReadProblem } from '../local/workspace.js';
+import { collectPaths, isCandidate, type ReadProblem } from '../local/workspace.js';
 import { findRule, ruleIds } from '../rules/index.js';
 import { renderRuleList, renderRuleExplanation } from './explain.js';
 import { FORMATS, type Format, renderReport } from './formats.js';
@@ -51,6 +52,10 @@ Options:
   --config FILE              config file (default: ${DEFAULT_CONFIG_PATH} when present)
   --postgres-version N       target Postgres major version, ${MIN_POSTGRES_VERSION}-${MAX_POSTGRES_VERSION} (default 15)
   --fail-on LEVEL            error (default), warning or never: which findings block
+  --replay MODE              pglite (default) replays the migrations on PostgreSQL in process
+                             and records locks, rewrites and the down round trip; off skips it
+  --database-url URL         replay on this PostgreSQL server instead of PGlite (needs CREATEDB:
+                             replay works in a scratch database it drops afterwards)
   --explain RULE             print a rule's documentation and exit
   --no-color                 no colours in text output (also: NO_COLOR=1)
   -h, --help                 this help
@@ -70,6 +75,8 @@ export interface CheckOptions {
   configPath?: string;
   postgresVersion?: number;
   failOn?: Config['fail-on'];
+  replay?: Config['replay']['mode'];
+  databaseUrl?: string;
   color: boolean;
 }
 
@@ -133,6 +140,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
         config: { type: 'string', short: 'c' },
         'postgres-version': { type: 'string' },
         'fail-on': { type: 'string' },
+        replay: { type: 'string' },
+        'database-url': { type: 'string' },
         explain: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -153,6 +162,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
   }
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`invalid --fail-on "${failOn}"; expected error, warning or never`);
+  const replay = values.replay;
+  if (replay !== undefined && replay !== 'pglite' && replay !== 'off') throw new UsageError(`invalid --replay "${replay}"; expected pglite or off`);
   if (values.base === undefined && positionals.length === 0 && !values.explain && !values.help) {
     throw new UsageError('check needs PATHS (files or folders) or --base REF');
   }
@@ -164,6 +175,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
     configPath: values.config,
     postgresVersion,
     failOn: failOn as Config['fail-on'] | undefined,
+    replay,
+    databaseUrl: values['database-url'],
     color: !values['no-color'] && io.isTTY && !io.env.NO_COLOR && format === 'text' && values.output === undefined,
     explain: values.explain,
     help: !!values.help,
@@ -179,10 +192,20 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   if (options.explain !== undefined) return explain(options.explain, io);
   const config = await loadConfig(options, io.cwd);
   const { files, problems, git } = await readInputs(options, config, io.cwd);
-  for (const problem of problems) io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
+  for (const problem of problems) {
+    io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
+    // NOTE: a migration file that could not be read (a link out of the repository, a loop,
+    // no permission) must not pass unseen: it becomes a blocking parse-error on the file.
+    if (isCandidate(problem.path)) files.push({ path: problem.path, text: '', change: 'added', unread: `not checked: ${problem.message}; replace it with a readable file, or exclude it in the config if it is not a migration` });
+  }
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
-  const report = await checkMigrations(files, config, facts);
+  const report = await withReplay(await checkMigrations(files, config, facts), files, config, {
+    // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
+    mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
+    databaseUrl: options.databaseUrl,
+    schemaFile: await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH),
+  });
   const rendered = renderReport(report, options.format, {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),
@@ -194,6 +217,17 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     await writeFile(path.resolve(io.cwd, options.output), rendered);
   } else io.stdout(rendered);
   return exitCode(report);
+}
+
+/** The configured `replay.schema-file`, relative to the working directory. */
+async function readSchemaFile(config: Config, cwd: string, configPath: string): Promise<{ path: string; text: string } | undefined> {
+  const file = config.replay['schema-file'];
+  if (file === undefined || config.replay.mode === 'off') return undefined;
+  try {
+    return { path: file, text: await readFile(path.resolve(cwd, file), 'utf8') };
+  } catch (error) {
+    throw new ConfigError(`key "replay.schema-file": cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, configPath);
+  }
 }
 
 export function exitCode(report: Report): number {
@@ -217,6 +251,7 @@ async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
     ...config,
     'postgres-version': options.postgresVersion ?? config['postgres-version'],
     'fail-on': options.failOn ?? config['fail-on'],
+    replay: { ...config.replay, mode: options.replay ?? config.replay.mode },
   };
 }
 

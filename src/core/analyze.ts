@@ -137,8 +137,9 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
       for (const statement of statementsBySection.get(section) ?? []) {
         const state: StatementState = tracker.stateFor();
         for (const active of rulesFor[section.role]) {
-          const report = reporter(active, findings, file, statement);
-          guard(active, file, statement, findings, () => active.rule.statement!({ ...base, options: active.options, file, statement, state, report, isNewTable }));
+          // NOTE: a literal, not a spread of `base`: this runs rules x statements times.
+          const context = { config, postgresVersion: base.postgresVersion, changeSet, facts, options: active.options, file, statement, state, report: reporter(active, findings, file, statement), isNewTable };
+          guard(active, file, statement, findings, () => active.rule.statement!(context));
         }
         tracker.observe(statement);
         if (section.role === 'up') created.observe(statement.node);

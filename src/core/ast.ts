@@ -85,9 +85,14 @@ export function walk(node: unknown, visit: (type: string, payload: Record<string
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push(current[i]);
     } else if (current && typeof current === 'object') {
-      for (const [key, value] of Object.entries(current)) {
+      // NOTE: for-in and a char code test instead of Object.entries and a regex: this loop
+      // visits every node of every statement (a 100,000-statement file: 0.6 s, bench/).
+      const object = current as Record<string, unknown>;
+      for (const key in object) {
+        const value = object[key];
         if (value && typeof value === 'object') {
-          if (/^[A-Z]/.test(key) && !Array.isArray(value)) visit(key, value as Record<string, unknown>);
+          const first = key.charCodeAt(0);
+          if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as Record<string, unknown>);
           stack.push(value);
         }
       }

@@ -20,6 +20,15 @@ export const DEFAULT_CHECKLIST = [
   'Team notified of the maintenance window',
 ];
 
+/** The seed's post-deployment checklist: a follow-up comment when a PR with migrations merges. */
+export const DEFAULT_POST_DEPLOYMENT_CHECKLIST = [
+  'Watch lock waits and long-running queries while the migration runs',
+  'Error rate and latency back to their usual level after deploy',
+  'Replication lag back to normal',
+  'Keep the pre-migration backup for 7 days',
+  'Schedule the contract (cleanup) migration once every old service is gone',
+];
+
 const severityOrOff = z.enum(['off', ...SEVERITIES]);
 const ruleSetting = z.union([
   severityOrOff,
@@ -50,6 +59,12 @@ const configSchema = z.strictObject({
     .prefault({}),
   'contract-wait': z
     .strictObject({ column: duration.default('24h'), table: duration.default('14d') })
+    .prefault({}),
+  'post-deployment': z
+    .strictObject({
+      comment: z.boolean().default(true),
+      checklist: z.array(z.string().min(1)).default(DEFAULT_POST_DEPLOYMENT_CHECKLIST),
+    })
     .prefault({}),
   'code-paths': z.array(z.string().min(1)).default([]),
   replay: z
@@ -100,6 +115,12 @@ export function validateConfig(raw: unknown, knownRuleIds: readonly string[], so
     if (!knownRuleIds.includes(ruleId)) {
       throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${suggest(ruleId, knownRuleIds)}. Run "migration-guard rules" for the list.`, source);
     }
+  }
+  // NOTE: unparseable or skipped input must never pass silently; it stays a blocking error.
+  const parseError = result.data.rules['parse-error'];
+  const parseErrorSeverity = typeof parseError === 'string' ? parseError : parseError?.severity;
+  if (parseErrorSeverity !== undefined && parseErrorSeverity !== 'error') {
+    throw new ConfigError(`key "rules.parse-error": cannot be "${parseErrorSeverity}": SQL that does not parse is never checked, so it always blocks. Fix the file, or exclude it with "exclude:" if it is not a migration.`, source);
   }
   return result.data;
 }

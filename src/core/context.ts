@@ -3,10 +3,11 @@
  * whether lock_timeout / statement_timeout were set before it, and which tables the
  * change set created (new tables are empty and unused, so locking them is harmless).
  */
-import type { CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
-import { constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
+import type { AlterEnumStmt, CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
+import { alterTableCommands, constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
 import type { Statement } from './parse.js';
 import type { StatementState } from './rule.js';
+import { statementLock } from './statement-locks.js';
 
 /** Tables created by earlier statements of the change set, by normalised name. */
 export class CreatedTables {
@@ -29,11 +30,58 @@ export class CreatedTables {
   }
 }
 
+const EMPTY_SET: ReadonlySet<string> = new Set();
+
+/** The state of one statement (a class: the tracker makes one per statement). */
+class TrackedState implements StatementState {
+  readonly inTransaction: boolean;
+  readonly transaction: StatementState['transaction'];
+  readonly lockTimeout: boolean;
+  readonly statementTimeout: boolean;
+  readonly accessExclusiveTables: readonly string[];
+  readonly alteredTables: ReadonlySet<string>;
+  readonly addedEnumValues: readonly AlterEnumStmt[];
+  private readonly current: readonly Statement[];
+  private readonly length: number;
+
+  constructor(
+    inTransaction: boolean,
+    transaction: StatementState['transaction'],
+    current: readonly Statement[],
+    lockTimeout: boolean,
+    statementTimeout: boolean,
+    accessExclusiveTables: readonly string[],
+    alteredTables: ReadonlySet<string>,
+    addedEnumValues: readonly AlterEnumStmt[],
+  ) {
+    this.inTransaction = inTransaction;
+    this.transaction = transaction;
+    this.current = current;
+    // NOTE: the tracker's array only grows until it is replaced, so its first `length`
+    // entries are this state's snapshot; copying it for every statement was quadratic.
+    this.length = current.length;
+    this.lockTimeout = lockTimeout;
+    this.statementTimeout = statementTimeout;
+    this.accessExclusiveTables = accessExclusiveTables;
+    this.alteredTables = alteredTables;
+    this.addedEnumValues = addedEnumValues;
+  }
+
+  get transactionStatements(): readonly Statement[] {
+    return this.inTransaction ? this.current.slice(0, this.length) : [];
+  }
+}
+
 /** Follows transaction blocks and timeout settings through one section of a file. */
 export class TransactionTracker {
   private explicit = false;
   private implicitOpen: boolean;
   private current: Statement[] = [];
+  // NOTE: copied on write (only when a new table or value appears), so each state can
+  // share them without a copy per statement.
+  private accessExclusive: readonly string[] = [];
+  private altered: ReadonlySet<string> = new Set();
+  private enumValues: readonly AlterEnumStmt[] = [];
   private sessionLockTimeout = false;
   private localLockTimeout = false;
   private sessionStatementTimeout = false;
@@ -46,13 +94,16 @@ export class TransactionTracker {
   /** The state in which the statement runs. Call before observe(statement). */
   stateFor(): StatementState {
     const inTransaction = this.explicit || this.implicitOpen;
-    return {
+    return new TrackedState(
       inTransaction,
-      transaction: this.explicit ? 'explicit' : this.implicitOpen ? 'implicit' : 'none',
-      transactionStatements: inTransaction ? [...this.current] : [],
-      lockTimeout: this.sessionLockTimeout || this.localLockTimeout,
-      statementTimeout: this.sessionStatementTimeout || this.localStatementTimeout,
-    };
+      this.explicit ? 'explicit' : this.implicitOpen ? 'implicit' : 'none',
+      this.current,
+      this.sessionLockTimeout || this.localLockTimeout,
+      this.sessionStatementTimeout || this.localStatementTimeout,
+      inTransaction ? this.accessExclusive : [],
+      inTransaction ? this.altered : EMPTY_SET,
+      inTransaction ? this.enumValues : [],
+    );
   }
 
   observe(statement: Statement): void {
@@ -62,7 +113,7 @@ export class TransactionTracker {
         case 'TRANS_STMT_BEGIN':
         case 'TRANS_STMT_START':
           this.explicit = true;
-          this.current = [];
+          this.startTransaction();
           return;
         case 'TRANS_STMT_COMMIT':
         case 'TRANS_STMT_ROLLBACK':
@@ -70,7 +121,7 @@ export class TransactionTracker {
           // NOTE: a COMMIT also ends the migration tool's implicit transaction.
           this.explicit = false;
           this.implicitOpen = false;
-          this.current = [];
+          this.startTransaction();
           this.localLockTimeout = false;
           this.localStatementTimeout = false;
           return;
@@ -81,7 +132,25 @@ export class TransactionTracker {
     const set = nodeAs<VariableSetStmt>(statement.node, 'VariableSetStmt');
     if (set?.name) this.setTimeout(set.name, set.kind === 'VAR_SET_VALUE' && !isZero(set.args?.[0]), set.is_local === true);
     for (const call of setConfigCalls(statement.node)) this.setTimeout(call.name, !isZero(call.value), call.local);
-    if (this.explicit || this.implicitOpen) this.current.push(statement);
+    if (this.explicit || this.implicitOpen) {
+      this.current.push(statement);
+      const lock = statementLock(statement.node);
+      if (lock.lock?.mode === 'ACCESS EXCLUSIVE') {
+        const added = lock.tables.filter((t, i) => !this.accessExclusive.includes(t) && lock.tables.indexOf(t) === i);
+        if (added.length > 0) this.accessExclusive = [...this.accessExclusive, ...added];
+      }
+      const alter = alterTableCommands(statement.node);
+      if (alter && !this.altered.has(relationKey(alter.table))) this.altered = new Set([...this.altered, relationKey(alter.table)]);
+      const enumValue = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
+      if (enumValue?.newVal) this.enumValues = [...this.enumValues, enumValue];
+    }
+  }
+
+  private startTransaction(): void {
+    this.current = [];
+    this.accessExclusive = [];
+    this.altered = new Set();
+    this.enumValues = [];
   }
 
   /** Records a `lock_timeout` / `statement_timeout` setting (SET, SET LOCAL or set_config). */

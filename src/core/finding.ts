@@ -1,4 +1,4 @@
-import type { LockInfo } from './locks.js';
+import type { LockInfo, LockMode } from './locks.js';
 import type { Span } from './source.js';
 
 /** `error` blocks the merge, `warning` informs (blocks with fail-on: warning), `notice` never blocks. */
@@ -42,6 +42,28 @@ export interface Finding {
   details: Readonly<Record<string, string | number>>;
   /** Set when an ignore comment with a reason covers the finding. */
   suppression?: Suppression;
+  /** What Postgres did with the statement when replayed (absent without replay). */
+  replay?: FindingReplay;
+}
+
+/** What replay observed for one statement (src/replay). */
+export interface ReplayObservation {
+  /** The strongest lock per relation that existed before the statement, as pg_locks showed it. */
+  locks: { relation: string; mode: LockMode }[];
+  /** Tables and indexes whose data files were replaced (relfilenode changed). */
+  rewrites: string[];
+  /** False when the statement had to run outside a transaction (CONCURRENTLY, VACUUM): locks not seen. */
+  locksObserved: boolean;
+  /** The Postgres error, with the line in the migration file. */
+  error?: { message: string; line: number; code?: string };
+}
+
+/** Replay's observation for a finding's statement, checked against the rule's claimed lock. */
+export interface FindingReplay extends ReplayObservation {
+  /** The strongest observed lock on the finding's tables (on any relation when it names none). */
+  observedLock: LockMode | null;
+  /** The rule claims a lock and Postgres, observably, took a different one. */
+  lockMismatch: boolean;
 }
 
 /** Where the generated rule pages live (also the SARIF helpUri). */

@@ -219,7 +219,10 @@ export type Resolution = { kind: 'acknowledged'; by: string } | { kind: 'approve
 export interface ChecklistItem {
   text: string;
   key: string;
+  /** Who ticked it. */
   by?: string;
+  /** Not ticked, but a maintenance approval is in force: the approver answers for it. */
+  approvedBy?: string;
 }
 
 /** The gate's decision after people's resolutions. */
@@ -237,7 +240,9 @@ export function checklistItemKey(text: string): string {
 
 /**
  * Applies acknowledgements (key -> who ticked) and the approval in force to the blocking
- * findings. While any finding blocks on its own, every checklist item must be ticked too.
+ * findings. While any finding blocks on its own, every checklist item must be ticked too,
+ * unless a maintenance approval is in force: the approver answers for the window's
+ * preparation (the items stay visible, marked as covered).
  */
 export function resolveGate(blocking: readonly Finding[], acks: ReadonlyMap<string, string>, approval: Approval | undefined, checklistTexts: readonly string[]): GateVerdict {
   const resolutions = new Map<Finding, Resolution>();
@@ -251,8 +256,8 @@ export function resolveGate(blocking: readonly Finding[], acks: ReadonlyMap<stri
   const checklist = blocking.length === 0 ? [] : checklistTexts.map((text) => {
     const key = checklistItemKey(text);
     const by = acks.get(key);
-    return by ? { text, key, by } : { text, key };
+    return by ? { text, key, by } : approval ? { text, key, approvedBy: approval.by } : { text, key };
   });
-  const verdict = unresolved.length === 0 && checklist.every((item) => item.by) ? 'pass' : 'blocked';
+  const verdict = unresolved.length === 0 && checklist.every((item) => item.by ?? item.approvedBy) ? 'pass' : 'blocked';
   return { verdict, resolutions, unresolved, checklist };
 }

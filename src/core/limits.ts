@@ -23,5 +23,7 @@ export function formatBytes(bytes: number): string {
 
 /** Why a file over `LIMITS.fileBytes` is not checked (shown as its parse-error finding). */
 export function fileTooLargeMessage(bytes: number): string {
-  return `the file is ${formatBytes(bytes)}, over the limit of ${formatBytes(LIMITS.fileBytes)} per file, and was not read; split it into smaller migrations, or exclude it in the config if it is not a migration`;
+  // NOTE: just over the limit, both sizes round to the same text ("16.0 MB, over the limit of 16.0 MB").
+  const size = formatBytes(bytes) === formatBytes(LIMITS.fileBytes) ? `${bytes.toLocaleString('en-US')} bytes` : formatBytes(bytes);
+  return `the file is ${size}, over the limit of ${formatBytes(LIMITS.fileBytes)} per file, and was not read; split it into smaller migrations, or exclude it in the config if it is not a migration`;
 }

@@ -75,20 +75,55 @@ export interface MigrationFile {
  * Compares version keys naturally: digit runs as numbers (so V2 < V10), the rest as text.
  */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
+  const pa = versionParts(a);
+  const pb = versionParts(b);
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i]!;
     const y = pb[i]!;
     if (x === y) continue;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) {
-      const diff = BigInt(x) - BigInt(y);
-      if (diff !== 0n) return diff < 0n ? -1 : 1;
+    if (isDigit(x) && isDigit(y)) {
+      const diff = compareDigits(x, y);
+      if (diff !== 0) return diff;
       continue;
     }
     return x < y ? -1 : 1;
   }
   return pa.length - pb.length;
+}
+
+/**
+ * A key that is equal for two versions exactly when compareVersions returns 0 for them
+ * (numbers compared by value: `005` and `5` share a key), for grouping without comparing
+ * every pair.
+ */
+export function versionKey(version: string): string {
+  return JSON.stringify(versionParts(version).map((part) => (isDigit(part) ? part.replace(/^0+(?=\d)/, '') : part)));
+}
+
+// NOTE: memoised: sorting and the history rules compare versions O(n log n) to O(n) times
+// per file, and splitting with a regex each time dominated a 1,570-file run (bench/).
+const partsCache = new Map<string, string[]>();
+
+/** Runs of digits and of non-digits, e.g. `V2_1__x` -> `V`, `2`, `_`, `1`, `__x`. */
+function versionParts(version: string): string[] {
+  let parts = partsCache.get(version);
+  if (parts === undefined) {
+    if (partsCache.size >= 100_000) partsCache.clear();
+    parts = version.match(/\d+|\D+/g) ?? [];
+    partsCache.set(version, parts);
+  }
+  return parts;
+}
+
+function isDigit(part: string): boolean {
+  const code = part.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}
+
+/** Compares two runs of ASCII digits by numeric value, at any length (like BigInt). */
+function compareDigits(x: string, y: string): number {
+  const a = x.replace(/^0+/, '');
+  const b = y.replace(/^0+/, '');
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a === b ? 0 : a < b ? -1 : 1;
 }

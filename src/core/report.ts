@@ -1,4 +1,4 @@
-import type { Finding, Severity } from './finding.js';
+import type { Finding, ReplayObservation, Severity } from './finding.js';
 import type { LockInfo } from './locks.js';
 import type { ConventionId, FileChange, FileRole } from './migration.js';
 import type { SectionRole } from './parse.js';
@@ -14,6 +14,8 @@ export interface StatementReport {
   tables: string[];
   lock: LockInfo | null;
   rewrite: boolean;
+  /** What Postgres did when the statement was replayed (absent without replay). */
+  replay?: ReplayObservation;
 }
 
 /** One migration file in the report. */
@@ -40,6 +42,30 @@ export interface Report {
   findings: Finding[];
   /** Findings that decide the verdict (unsuppressed, at or above fail-on). */
   blocking: Finding[];
+  /** How the replay went, when it ran. */
+  replay?: ReplaySummary;
+}
+
+/** The replay stage's numbers (src/replay). */
+export interface ReplaySummary {
+  database: 'pglite' | 'postgres';
+  serverVersion: number;
+  /** Where the base schema came from: the earlier migrations or the configured schema file. */
+  base: 'migrations' | 'schema-file';
+  baseFiles: number;
+  /** Base files with at least one failed statement (the first few are also notices). */
+  baseFailedFiles: number;
+  /** Base statements run, and how many of them failed. */
+  baseStatements: number;
+  baseFailures: number;
+  baseMs: number;
+  /** Statements of the new migrations traced, and how many of those failed. */
+  statements: number;
+  failures: number;
+  /** Time spent on the new migrations (traced up, down, compare, up again). */
+  tracedMs: number;
+  /** The whole replay, including resetting the database and parsing. */
+  ms: number;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

@@ -4,6 +4,7 @@
  * look at statements, files or the whole change set and report findings. The engine
  * enforces what the metadata claims (message ids exist, fix only when declared).
  */
+import type { AlterEnumStmt } from '@pgsql/types';
 import type { Config } from './config.js';
 import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
 import type { Severity } from './finding.js';
@@ -55,6 +56,16 @@ export interface StatementState {
   transaction: 'implicit' | 'explicit' | 'none';
   /** Statements earlier in the same transaction block (same file). */
   transactionStatements: readonly Statement[];
+  /**
+   * Tables (as written, each once, in order) that statements earlier in the same
+   * transaction block locked ACCESS EXCLUSIVE. Kept incrementally: rules that scanned
+   * transactionStatements for every statement were quadratic in long transactions.
+   */
+  accessExclusiveTables: readonly string[];
+  /** Normalised names (relationKey) of the tables that ALTER TABLE statements earlier in the same transaction block changed. */
+  alteredTables: ReadonlySet<string>;
+  /** `ALTER TYPE ... ADD VALUE` statements earlier in the same transaction block. */
+  addedEnumValues: readonly AlterEnumStmt[];
   /** `SET lock_timeout` ran earlier in this file and is still in effect. */
   lockTimeout: boolean;
   /** `SET statement_timeout` ran earlier in this file and is still in effect. */
@@ -146,6 +157,11 @@ export interface RuleMeta<MessageId extends string> {
   versions?: string;
   /** Links to the Postgres documentation and other references. */
   references: string[];
+  /**
+   * `replay`: the rule's findings come from replaying the migrations on Postgres
+   * (src/replay), not from hooks; its examples are checked by replaying them.
+   */
+  source?: 'replay';
   /** Sections the statement hook runs on; default up only. */
   sections?: SectionRole[];
   examples: { valid: RuleExample[]; invalid: RuleExample[] };

@@ -41,6 +41,11 @@ export interface CodeSearchOptions {
   include: readonly string[];
   /** Globs of migration files, never searched. */
   excludeMigrations: readonly string[];
+  /**
+   * Search this commit's tree instead of the working tree (a PR head fetched into a
+   * checkout of the default branch: read as data, never checked out).
+   */
+  revision?: string;
 }
 
 /** A line that matched a name, before target-specific filtering. */
@@ -62,9 +67,9 @@ export async function findCodeReferences(targets: readonly ContractTarget[], opt
   const isCode = picomatch([...options.include], { dot: false });
   const isExcluded = picomatch([...EXCLUDED_CODE_GLOBS, ...options.excludeMigrations], { dot: true });
   const accept = (p: string) => isCode(p) && !isExcluded(p);
-  const files = await listFiles(options.root, accept);
+  const files = options.revision ? await listTree(options.root, options.revision, accept) : await listFiles(options.root, accept);
   const names = [...new Set(targets.flatMap((t) => [bareName(t.column ?? t.table), bareName(t.table)]))];
-  const hits = await searchWords(options.root, files, names);
+  const hits = await searchWords(options.root, files, names, options.revision);
   const fileMentions = (file: string, word: string) => (hits.get(word) ?? []).some((h) => h.path === file);
   for (const target of targets) {
     const table = bareName(target.table);
@@ -86,6 +91,12 @@ function bareName(name: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The files of a commit's tree. */
+async function listTree(root: string, revision: string, accept: (p: string) => boolean): Promise<string[]> {
+  const out = await git(root, ['ls-tree', '-r', '-z', '--name-only', revision]);
+  return out.split('\0').filter((p) => p && accept(p));
 }
 
 /** Tracked and untracked (not ignored) files in a git checkout; a plain walk elsewhere. */
@@ -110,7 +121,7 @@ async function listFiles(root: string, accept: (p: string) => boolean): Promise<
 }
 
 /** Whole-word, case-insensitive search for several names at once; hits grouped by name. */
-async function searchWords(root: string, files: readonly string[] | undefined, names: readonly string[]): Promise<Map<string, Hit[]>> {
+async function searchWords(root: string, files: readonly string[] | undefined, names: readonly string[], revision?: string): Promise<Map<string, Hit[]>> {
   const byName = new Map<string, Hit[]>(names.map((n) => [n, []]));
   if (!files || files.length === 0) return byName;
   const pattern = new RegExp(`\\b(${names.map(escapeRegExp).join('|')})\\b`, 'gi');
@@ -123,7 +134,10 @@ async function searchWords(root: string, files: readonly string[] | undefined, n
       byName.get(name)?.push({ path: file, line: lineNumber, column: match.index + 1, text: text.trim().slice(0, 200) });
     }
   };
-  const grepped = await gitGrep(root, files, names).catch(() => undefined);
+  const grepped = await gitGrep(root, files, names, revision).catch((error: unknown) => {
+    if (revision) throw error; // no working tree to fall back to
+    return undefined;
+  });
   if (grepped !== undefined) {
     for (const { file, line, text } of grepped) record(file, line, text);
     return byName;
@@ -137,8 +151,8 @@ async function searchWords(root: string, files: readonly string[] | undefined, n
   return byName;
 }
 
-/** `git grep` over the working tree (the PR head in a checkout), pathspecs in chunks. */
-async function gitGrep(root: string, files: readonly string[], names: readonly string[]): Promise<Array<{ file: string; line: number; text: string }>> {
+/** `git grep` over the working tree (the PR head in a checkout) or a commit, pathspecs in chunks. */
+async function gitGrep(root: string, files: readonly string[], names: readonly string[], revision?: string): Promise<Array<{ file: string; line: number; text: string }>> {
   const out: Array<{ file: string; line: number; text: string }> = [];
   const patterns = names.flatMap((n) => ['-e', n]);
   // NOTE: stay well under the kernel's argument-length limit.
@@ -147,14 +161,17 @@ async function gitGrep(root: string, files: readonly string[], names: readonly s
     const chunk = files.slice(i, i + CHUNK);
     let stdout = '';
     try {
-      stdout = await git(root, ['grep', '--untracked', '-I', '-n', '-i', '-w', '-z', ...patterns, '--', ...chunk]);
+      const tree = revision ? [revision] : [];
+      stdout = await git(root, ['grep', ...(revision ? [] : ['--untracked']), '-I', '-n', '-i', '-w', '-z', ...patterns, ...tree, '--', ...chunk]);
     } catch (error) {
       if (error instanceof GitError && error.exitCode === 1) continue; // nothing matched
       throw error;
     }
     for (const record of stdout.split('\n')) {
       if (!record) continue;
-      const [file, line, ...rest] = record.split('\0');
+      const [named, line, ...rest] = record.split('\0');
+      // NOTE: on a commit, git names each file "<revision>:<path>".
+      const file = revision && named?.startsWith(`${revision}:`) ? named.slice(revision.length + 1) : named;
       if (file && line) out.push({ file, line: Number(line), text: rest.join('\0') });
     }
   }

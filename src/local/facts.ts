@@ -16,6 +16,8 @@ export interface GatherOptions {
   root: string;
   /** The base commit (merge base) whose history holds the expand steps. */
   baseCommit: string;
+  /** Search application code in this commit instead of the working tree (see CodeSearchOptions). */
+  headRevision?: string;
   now: Date;
 }
 
@@ -38,7 +40,12 @@ export async function gatherFacts(files: readonly InputFile[], config: Config, o
     for (const target of targets) {
       evidence.set(targetKey(target), await expandEvidenceFor(target, { root: options.root, baseCommit: options.baseCommit, baseMigrations, codeGlobs: codeOnly }));
     }
-    const found = await findCodeReferences(targets, { root: options.root, include: codeGlobs, excludeMigrations: migrationGlobs });
+    const found = await findCodeReferences(targets, {
+      root: options.root,
+      include: codeGlobs,
+      excludeMigrations: migrationGlobs,
+      ...(options.headRevision ? { revision: options.headRevision } : {}),
+    });
     for (const [target, refs] of found) references.set(targetKey(target), refs);
   }
   return {

@@ -2,7 +2,7 @@
  * The JSON report: a stable contract (version 1) that other tools and our own tests read.
  * Field names are part of the contract; add fields, never rename or remove them.
  */
-import type { Finding } from '../core/finding.js';
+import type { Finding, FindingReplay } from '../core/finding.js';
 import type { LockInfo } from '../core/locks.js';
 import type { Report, StatementReport } from '../core/report.js';
 import { countBySeverity } from '../core/report.js';
@@ -30,6 +30,8 @@ export interface JsonFinding {
   suppression: Finding['suppression'] | null;
   blocking: boolean;
   docsUrl: string;
+  /** What Postgres did with the statement when replayed; absent without replay. */
+  replay?: FindingReplay;
 }
 
 /** The whole report as serialised. */
@@ -51,6 +53,8 @@ export interface JsonReport {
     statementDetails: StatementReport[];
   }>;
   findings: JsonFinding[];
+  /** The replay stage's numbers, when it ran. */
+  replay?: Report['replay'];
 }
 
 export function toJsonReport(report: Report): JsonReport {
@@ -101,7 +105,9 @@ export function toJsonReport(report: Report): JsonReport {
       suppression: f.suppression ?? null,
       blocking: blocking.has(f),
       docsUrl: f.docsUrl,
+      ...(f.replay ? { replay: f.replay } : {}),
     })),
+    ...(report.replay ? { replay: report.replay } : {}),
   };
 }
 

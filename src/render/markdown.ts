@@ -9,9 +9,13 @@ import type { Finding } from '../core/finding.js';
 import type { FileReport, Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
+import { findingReplayLine, replayCell, replaySummaryLine } from './replay.js';
 
 /** Finds our sticky comment (together with the bot's identity: never trust the marker alone). */
 export const COMMENT_MARKER = '<!-- migration-guard:comment -->';
+
+/** Finds the follow-up comment posted when a pull request with migrations merges. */
+export const POST_DEPLOYMENT_MARKER = '<!-- migration-guard:post-deployment -->';
 
 /** GitHub rejects issue comments longer than 65,536 characters (REST API, "body is too long"). */
 export const GITHUB_COMMENT_MAX_LENGTH = 65_536;
@@ -24,6 +28,8 @@ export interface MarkdownOptions {
   checklist?: readonly ChecklistItem[];
   /** Extra lines about approvals (granted, voided), already escaped. */
   gateNotes?: readonly string[];
+  /** Blocking findings of the previous run that are gone now: `file:line` and rule. */
+  fixed?: ReadonlyArray<{ location: string; ruleId: string }>;
   /** Where the full report lives when the comment is cut (e.g. the job summary URL). */
   fullReportUrl?: string;
   maxLength?: number;
@@ -35,13 +41,16 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const head = [COMMENT_MARKER, `## migration-guard: ${verdictLine(report, unresolved.length)}`, ''];
   if (options.gateNotes?.length) head.push(...options.gateNotes, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
+  if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
 
   const sections: string[] = [];
   if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions));
   const checklist = options.checklist ?? [];
   if (checklist.length) {
-    sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- [${item.by ? 'x' : ' '}] ${escapeInline(item.text)}${item.by ? ` (ticked by @${item.by})` : ''} <!-- mg:key=${item.key} -->`), ''].join('\n'));
+    sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- [${item.by ? 'x' : ' '}] ${escapeInline(item.text)}${item.by ? ` (ticked by @${item.by})` : item.approvedBy ? ` (covered by the maintenance approval of @${item.approvedBy})` : ''} <!-- mg:key=${item.key} -->`), ''].join('\n'));
   }
+  const resolved = resolvedSection(report, options.fixed ?? []);
+  if (resolved) sections.push(resolved);
   for (const plan of options.advice?.plans ?? []) sections.push(planSection(plan));
   const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
   if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
@@ -69,12 +78,30 @@ function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<
     const by = resolution ? (resolution.kind === 'acknowledged' ? ` (acknowledged by @${resolution.by})` : ` (covered by the maintenance approval of @${resolution.by})`) : '';
     lines.push(`- [${resolution?.kind === 'acknowledged' ? 'x' : ' '}] ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}${by} <!-- mg:key=${checklistKey(f)} -->`);
     const lock = f.lock ? `Lock: ${f.lock.mode}${f.tables.length ? ` on ${f.tables.map((t) => codeSpan(t)).join(', ')}` : ''} (blocks ${f.lock.blocks.join(', ') || 'other DDL'})${f.rewrite ? ', rewrites the table' : ''}. ` : '';
-    const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`];
+    const observed = findingReplayLine(f);
+    const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`, ...(observed ? ['', `Replay: ${escapeInline(observed)}`] : [])];
     if (f.fix) details.push('', codeBlock(f.fix));
     lines.push(`  <details><summary>Safe alternative</summary>`, '', ...details.map((d) => (d ? `  ${d.split('\n').join('\n  ')}` : '')), '', '  </details>');
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The findings that would block but do not: ignored inline (with the reason), and those
+ * fixed since the last run. Acknowledged and approved ones are marked in place above.
+ */
+function resolvedSection(report: Report, fixed: ReadonlyArray<{ location: string; ruleId: string }>): string | undefined {
+  const blocksUnderPolicy = (f: Finding) => f.severity === 'error' || (report.failOn === 'warning' && f.severity === 'warning');
+  const ignored = report.findings.filter((f) => f.suppression && report.failOn !== 'never' && blocksUnderPolicy(f));
+  if (ignored.length === 0 && fixed.length === 0) return undefined;
+  return [
+    '### Resolved',
+    '',
+    ...ignored.map((f) => `- ${location(f)} **${f.ruleId}**: ignored inline: ${escapeInline(f.suppression!.reason)}`),
+    ...fixed.map((f) => `- ${codeSpan(f.location)} **${f.ruleId}**: fixed since the last run`),
+    '',
+  ].join('\n');
 }
 
 function planSection(plan: StrategyAdvice['plans'][number]): string {
@@ -98,12 +125,15 @@ function fileSection(file: FileReport, report: Report): string {
   const findings = report.findings.filter((f) => f.file === file.path);
   const lines = [`### ${codeSpan(file.path)}`, '', `${file.convention}, ${file.role}, ${file.change}; rollback: ${rollbackStatus(file)}`, ''];
   if (file.statements.length === 0) return [...lines, '_No statements._', ''].join('\n');
-  lines.push('| line | statement | lock | blocks | rewrite | status |', '| --- | --- | --- | --- | --- | --- |');
+  // NOTE: the replay column appears only when replay ran: what Postgres actually did.
+  const replayed = report.replay !== undefined;
+  lines.push(`| line | statement | lock | blocks | rewrite |${replayed ? ' replay |' : ''} status |`, `| --- | --- | --- | --- | --- |${replayed ? ' --- |' : ''} --- |`);
   for (const s of file.statements) {
     const here = findings.filter((f) => f.span.start.line >= s.line && f.span.start.line <= s.endLine);
     const status = here.some((f) => report.blocking.includes(f)) ? '❌ blocking' : here.some((f) => !f.suppression && f.severity === 'warning') ? '⚠️ warning' : here.some((f) => f.suppression) ? 'suppressed' : 'ok';
     const lock = s.lock ? `${s.lock.mode}${s.tables.length ? ` on ${s.tables.map((t) => codeSpan(t, 40)).join(', ')}` : ''}` : '';
-    lines.push(`| ${s.line} | ${codeSpan(s.text, 80)} | ${lock} | ${s.lock?.blocks.join(', ') ?? ''} | ${s.rewrite ? 'yes' : ''} | ${status} |`);
+    const observed = replayed ? ` ${escapeInline(replayCell(s.replay))} |` : '';
+    lines.push(`| ${s.line} | ${codeSpan(s.text, 80)} | ${lock} | ${s.lock?.blocks.join(', ') ?? ''} | ${s.rewrite ? 'yes' : ''} |${observed} ${status} |`);
   }
   lines.push('');
   return lines.join('\n');
@@ -119,15 +149,50 @@ const HOW_TO_RESOLVE = [
   '',
 ].join('\n');
 
-/** Adds whole sections while they fit; then a pointer to the full report. */
+/**
+ * Adds whole sections while they fit. The first section that does not fit is cut after its
+ * last whole item (a top-level list item with its indented details, or a table row), so the
+ * most important part, the blocking findings, is never dropped wholesale; then a pointer to
+ * the full report.
+ */
 function fit(head: string, sections: string[], options: MarkdownOptions): string {
   const max = options.maxLength ?? GITHUB_COMMENT_MAX_LENGTH;
-  const pointer = `\n_The comment was cut to stay under GitHub's ${max.toLocaleString('en-US')}-character limit: ${options.fullReportUrl ? `[full report](${options.fullReportUrl})` : 'the full report is in the job summary'}._\n`;
+  const pointer = `\n_The comment was cut to stay under GitHub's ${GITHUB_COMMENT_MAX_LENGTH.toLocaleString('en-US')}-character limit: ${options.fullReportUrl ? `[full report](${options.fullReportUrl})` : 'the full report is in the job summary'}._\n`;
   let body = `${head}\n`;
-  for (let i = 0; i < sections.length; i++) {
-    const next = `${sections[i]}\n`;
-    if (body.length + next.length + pointer.length > max) return body + pointer;
-    body += next;
+  for (const section of sections) {
+    const next = `${section}\n`;
+    if (body.length + next.length + pointer.length <= max) {
+      body += next;
+      continue;
+    }
+    for (const item of items(section)) {
+      if (body.length + item.length + 1 + pointer.length > max) break;
+      body += `${item}\n`;
+    }
+    return body + pointer;
   }
   return body;
+}
+
+/** A section's top-level blocks: each starts at a line that is not indented and not blank. */
+function items(section: string): string[] {
+  const blocks: string[] = [];
+  for (const line of section.split('\n')) {
+    if (blocks.length === 0 || (line !== '' && !/^\s/.test(line))) blocks.push(line);
+    else blocks[blocks.length - 1] += `\n${line}`;
+  }
+  return blocks;
+}
+
+/** The follow-up comment for a merged pull request: the post-deployment checklist. */
+export function renderPostDeployment(migrationPaths: readonly string[], checklist: readonly string[]): string {
+  return [
+    POST_DEPLOYMENT_MARKER,
+    '## migration-guard: after the deploy',
+    '',
+    `This pull request merged ${migrationPaths.length} migration file${migrationPaths.length === 1 ? '' : 's'}: ${migrationPaths.map((p) => codeSpan(p)).join(', ')}.`,
+    '',
+    ...checklist.map((item) => `- [ ] ${escapeInline(item)}`),
+    '',
+  ].join('\n');
 }

@@ -5,6 +5,7 @@
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { countBySeverity } from '../core/report.js';
+import { findingReplayLine, replaySummaryLine } from './replay.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 
 export interface TextOptions {
@@ -39,6 +40,7 @@ export function renderText(report: Report, options: TextOptions): string {
     `${counts.notice} notice${counts.notice === 1 ? '' : 's'}`,
   ];
   if (suppressed) parts.push(`${suppressed} suppressed`);
+  if (report.replay) out.push(paint('dim', replaySummaryLine(report.replay)));
   const verdict = report.verdict === 'pass' ? paint('green', 'PASS') : paint('red', `BLOCKED (${report.blocking.length} blocking)`);
   out.push(`${parts.join(', ')}: ${verdict}`);
   return `${out.join('\n')}\n`;
@@ -67,6 +69,8 @@ function formatFinding(finding: Finding, lines: string[], paint: Paint): string 
     const blocks = finding.lock.blocks.length ? `blocks ${finding.lock.blocks.join(', ')}` : 'blocks nothing but other DDL';
     out.push(`  ${paint('bold', 'lock')}: ${finding.lock.mode}${on} (${blocks})${finding.rewrite ? '; rewrites the table' : ''}`);
   }
+  const replayed = findingReplayLine(finding);
+  if (replayed) out.push(`  ${paint('bold', 'replay')}: ${finding.replay?.lockMismatch ? paint('red', replayed) : replayed}`);
   out.push(`  ${paint('bold', 'why')}: ${finding.why}`);
   if (finding.fix) out.push(`  ${paint('bold', 'fix')}:`, ...finding.fix.split('\n').map((l) => `    ${l}`));
   out.push(`  ${paint('bold', 'docs')}: ${finding.docsUrl}`);

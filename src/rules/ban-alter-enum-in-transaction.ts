@@ -43,7 +43,7 @@ export default defineRule({
       return;
     }
     if (alter || postgresVersion < 12) return;
-    const added = state.transactionStatements.map((s) => nodeAs<AlterEnumStmt>(s.node, 'AlterEnumStmt')).filter((a): a is AlterEnumStmt => !!a?.newVal);
+    const added = state.addedEnumValues;
     if (added.length === 0) return;
     const literals = new Set<string>();
     walk(statement.node, (type, payload) => {

@@ -55,7 +55,8 @@ export default defineRule({
  * documented way to keep old code working across the rename.
  */
 function compatibilityViewFollows(statements: readonly Statement[], rename: Statement, oldName: string): boolean {
-  for (const later of statements.filter((s) => s.index > rename.index)) {
+  for (let i = statements.indexOf(rename) + 1; i < statements.length; i++) {
+    const later = statements[i]!;
     const transaction = nodeAs<TransactionStmt>(later.node, 'TransactionStmt');
     if (transaction && transaction.kind !== 'TRANS_STMT_SAVEPOINT') return false;
     const view = nodeAs<ViewStmt>(later.node, 'ViewStmt');

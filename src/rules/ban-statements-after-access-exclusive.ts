@@ -37,12 +37,7 @@ export default defineRule({
     // instant, and so are catalog-only DDL on other tables: only work that scans or writes
     // rows of an existing table holds the lock long enough to matter.
     if (lock.tables.length === 0 || !scansRows(statement.node) || lock.tables.every((t) => isNewTable(t))) return;
-    const held = state.transactionStatements
-      .flatMap((s) => {
-        const l = statementLock(s.node);
-        return l.lock?.mode === 'ACCESS EXCLUSIVE' ? l.tables : [];
-      })
-      .filter((t) => !isNewTable(t));
+    const held = state.accessExclusiveTables.filter((t) => !isNewTable(t));
     const current = new Set(lock.tables.map(relationKey));
     const table = held.find((t) => !current.has(relationKey(t)));
     if (table) report({ messageId: 'heldLock', data: { table }, tables: [table] });

@@ -33,6 +33,9 @@ export default defineRule({
     ],
   },
   statement({ statement, report }) {
+    // NOTE: fast path: in ASCII text without quoted identifiers, an identifier over the
+    // limit is a run of more than MAX_IDENTIFIER_BYTES identifier characters.
+    if (!mayHaveLongIdentifier(statement.text)) return;
     // NOTE: the Postgres lexer already truncates identifiers, so the AST holds the short
     // name; the original has to be read from the statement text.
     const code = statement.text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$/g, ' ');
@@ -47,3 +50,19 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * False when the text is ASCII without `"` and has no run of more than MAX_IDENTIFIER_BYTES
+ * identifier characters (then no identifier in it can be too long); one pass, no regex.
+ */
+function mayHaveLongIdentifier(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c > 127) return true;
+    const identifierChar = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+    run = identifierChar ? run + 1 : 0;
+    if (run > MAX_IDENTIFIER_BYTES) return true;
+  }
+  return false;
+}

@@ -38,6 +38,7 @@ import banVacuumFullClusterReindex from './ban-vacuum-full-cluster-reindex.js';
 import banVolatileDefault from './ban-volatile-default.js';
 import codeStillReferences from './code-still-references.js';
 import contractTooEarly from './contract-too-early.js';
+import downNotReversible from './down-not-reversible.js';
 import identifierTooLong from './identifier-too-long.js';
 import parseError from './parse-error.js';
 import preferBigint from './prefer-bigint.js';
@@ -46,6 +47,7 @@ import preferRobustStatements from './prefer-robust-statements.js';
 import preferSingleAlterPerTable from './prefer-single-alter-per-table.js';
 import preferTextField from './prefer-text-field.js';
 import preferTimestamptz from './prefer-timestamptz.js';
+import replayIncomplete from './replay-incomplete.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
@@ -99,6 +101,7 @@ export const allRules: readonly Rule[] = [
   banVolatileDefault,
   codeStillReferences,
   contractTooEarly,
+  downNotReversible,
   identifierTooLong,
   parseError,
   preferBigint,
@@ -107,6 +110,7 @@ export const allRules: readonly Rule[] = [
   preferSingleAlterPerTable,
   preferTextField,
   preferTimestamptz,
+  replayIncomplete,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,

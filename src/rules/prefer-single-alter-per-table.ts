@@ -31,7 +31,7 @@ export default defineRule({
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     const key = relationKey(alter.table);
-    if (state.transactionStatements.some((s) => { const earlier = alterTableCommands(s.node); return earlier !== undefined && relationKey(earlier.table) === key; })) {
+    if (state.alteredTables.has(key)) {
       report({ messageId: 'combine', data: { table: alter.table }, tables: [alter.table] });
     }
   },

@@ -9,6 +9,7 @@
  */
 import type { DropStmt, IndexStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, relationName } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -32,12 +33,29 @@ export default defineRule({
   statement({ statement, file, isNewTable, report }) {
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (!index?.concurrent || !index.if_not_exists || !index.idxname || (index.relation && isNewTable(relationName(index.relation)))) return;
-    const name = index.idxname.toLowerCase();
-    const dropped = file.statements.some((s) => {
-      if (s.index >= statement.index) return false;
-      const drop = nodeAs<DropStmt>(s.node, 'DropStmt');
-      return drop?.removeType === 'OBJECT_INDEX' && (drop.objects ?? []).some((o) => qualifiedName(nodeAs<{ items?: [] }>(o, 'List')?.items).toLowerCase().split('.').at(-1) === name);
-    });
+    const firstDrop = firstIndexDrops(file.statements).get(index.idxname.toLowerCase());
+    const dropped = firstDrop !== undefined && firstDrop < statement.index;
     if (!dropped) report({ messageId: 'keepsInvalid', data: { index: index.idxname } });
   },
 });
+
+// NOTE: computed once per file; searching the earlier statements for each CREATE INDEX
+// was quadratic (a 60,000-statement file: 0.9 s, bench/).
+const dropsByFile = new WeakMap<readonly Statement[], Map<string, number>>();
+
+/** For each index name (lower case, schema dropped) that DROP INDEX names: the index of the first such statement. */
+function firstIndexDrops(statements: readonly Statement[]): Map<string, number> {
+  let drops = dropsByFile.get(statements);
+  if (drops) return drops;
+  drops = new Map();
+  for (const s of statements) {
+    const drop = nodeAs<DropStmt>(s.node, 'DropStmt');
+    if (drop?.removeType !== 'OBJECT_INDEX') continue;
+    for (const o of drop.objects ?? []) {
+      const name = qualifiedName(nodeAs<{ items?: [] }>(o, 'List')?.items).toLowerCase().split('.').at(-1);
+      if (name !== undefined && !drops.has(name)) drops.set(name, s.index);
+    }
+  }
+  dropsByFile.set(statements, drops);
+  return drops;
+}

@@ -36,12 +36,7 @@ export default defineRule({
     const lock = statementLock(statement.node);
     if (lock.lock?.mode !== 'ACCESS EXCLUSIVE') return;
     // NOTE: a table already locked ACCESS EXCLUSIVE earlier in this transaction is not waited for again.
-    const held = new Set(
-      state.transactionStatements.flatMap((s) => {
-        const earlier = statementLock(s.node);
-        return earlier.lock?.mode === 'ACCESS EXCLUSIVE' ? earlier.tables.map(relationKey) : [];
-      }),
-    );
+    const held = new Set(state.accessExclusiveTables.map(relationKey));
     const tables = lock.tables.filter((t) => !isNewTable(t) && !held.has(relationKey(t)));
     if (tables.length === 0) return;
     report({ messageId: 'missingLockTimeout', data: { table: tables.join(', '), statement: statement.text.trim() }, tables });

@@ -8,8 +8,8 @@
  * Tools record applied migrations by version. With two migrations of one version, one of
  * them never runs on databases that applied the other, or the tool refuses to start.
  */
-import { compareVersions } from '../core/migration.js';
-import { defineRule } from '../core/rule.js';
+import { compareVersions, versionKey } from '../core/migration.js';
+import { type AnalyzedFile, defineRule } from '../core/rule.js';
 import { isVersioned, migrationDirectory, sameHistory } from './support/history.js';
 
 export default defineRule({
@@ -68,13 +68,23 @@ export default defineRule({
     ],
   },
   changeSet({ changeSet, report }) {
+    // NOTE: files grouped by history and version (in changeSet.files order, so the first
+    // match is the one a linear search would find); comparing every changed file with
+    // every file was quadratic (1,570 corpus files: 600 ms, bench/).
+    const byVersion = new Map<string, AnalyzedFile[]>();
+    for (const g of changeSet.files) {
+      if (!isVersioned(g)) continue;
+      const key = historyVersionKey(g);
+      const group = byVersion.get(key);
+      if (group) group.push(g);
+      else byVersion.set(key, [g]);
+    }
     const reported = new Set<string>();
     for (const file of changeSet.changed) {
       if (!isVersioned(file) || reported.has(file.migration.migrationId)) continue;
-      const other = changeSet.files.find(
+      const other = (byVersion.get(historyVersionKey(file)) ?? []).find(
         (g) =>
           g !== file &&
-          isVersioned(g) &&
           sameHistory(file, g) &&
           compareVersions(file.migration.version, g.migration.version) === 0 &&
           (g.migration.migrationId !== file.migration.migrationId || g.migration.role === file.migration.role),
@@ -86,3 +96,8 @@ export default defineRule({
     }
   },
 });
+
+/** Equal for two files exactly when they are in the same history with equal versions. */
+function historyVersionKey(file: AnalyzedFile): string {
+  return JSON.stringify([file.migration.convention, migrationDirectory(file), versionKey(file.migration.version)]);
+}

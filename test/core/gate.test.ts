@@ -174,6 +174,18 @@ describe('resolveGate', () => {
     expect(resolveGate([drop], new Map([[checklistKey(drop), 'maria']]), undefined, checklist).verdict).toBe('blocked');
   });
 
+  it('lets a maintenance approval answer for the unticked checklist, and says so per item', () => {
+    const approval = { by: 'admin', reason: '', digest: DIGEST, commentId: 1 };
+    const ticked = new Map([[checklistItemKey('Backup taken'), 'maria']]);
+    const gate = resolveGate([drop], ticked, approval, checklist);
+    expect(gate.verdict).toBe('pass');
+    expect(gate.checklist).toEqual([
+      { text: 'Backup taken', key: checklistItemKey('Backup taken'), by: 'maria' },
+      { text: 'Team notified', key: checklistItemKey('Team notified'), approvedBy: 'admin' },
+    ]);
+    expect(resolveGate([drop], ticked, undefined, checklist).verdict).toBe('blocked');
+  });
+
   it('keys a finding by rule, file and statement with white space folded', () => {
     expect(checklistKey(finding('ALTER TABLE users\n   DROP COLUMN email'))).toBe(checklistKey(drop));
     expect(checklistKey(finding('ALTER TABLE users DROP COLUMN phone'))).not.toBe(checklistKey(drop));

@@ -167,7 +167,10 @@ describe('hostile input through the CLI', () => {
     expect(run.stderr).toContain('migrations/escape-dir: symbolic link pointing outside the repository: not followed');
     expect(run.stderr).toContain('migrations/loop-a.sql: symbolic link that does not resolve (broken, or a loop): not followed');
     expect(run.report!.files.map((f) => f.path)).toEqual(expect.arrayContaining(['migrations/001_real.sql', 'migrations/003_inside.sql']));
-    expect(run.report!.files.map((f) => f.path)).not.toContain('migrations/002_escape.sql');
+    // The refused file is not read, but it blocks: a migration nobody checked never passes.
+    expect(run.code).toBe(1);
+    expect(parseErrorMessages(run, 'migrations/002_escape.sql')).toEqual([expect.stringContaining('not checked: symbolic link pointing outside the repository: not followed')]);
+    expect(run.report!.files.find((f) => f.path === 'migrations/002_escape.sql')!.statements).toBe(0);
     expect(JSON.stringify(run.report)).not.toContain('secrets');
   });
 });

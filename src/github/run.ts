@@ -1,0 +1,298 @@
+/**
+ * The action: reads the event, analyses the pull request, publishes. One function per
+ * kind of trigger; the entry point (src/action/index.ts) only calls `runAction`.
+ */
+import { readFile } from 'node:fs/promises';
+import * as core from '@actions/core';
+import { z } from 'zod';
+import { parseCommands } from '../core/gate.js';
+import { POST_DEPLOYMENT_MARKER, renderPostDeployment } from '../render/markdown.js';
+import { COMMENT_MARKER } from '../render/markdown.js';
+import { analyzeCommits, analyzePull, loadConfigAt, migrationMatcher, type PullAnalysis } from './analysis.js';
+import { GitHubApi, type PullInfo } from './api.js';
+import { createClient } from './client.js';
+import { type CommentInfo, parseTrigger, type Trigger } from './event.js';
+import { Authoriser, type TickEdit } from './gate.js';
+import { applyInputs, type ActionInputs, InputError, parseInputs } from './inputs.js';
+import { annotate, decide, publish, type PublishContext, STATUS_CONTEXT, tryWrite, writeRunOutputs } from './publish.js';
+import { isBotComment } from './sticky.js';
+
+/** The runner's environment, read once by the entry point. */
+export interface ActionEnv {
+  eventName: string;
+  eventPath: string;
+  /** `owner/name`. */
+  repository: string;
+  workspace: string;
+  runnerTemp: string;
+  apiUrl: string;
+  serverUrl: string;
+  runId: string;
+}
+
+/** Requests one run may make: enough for 3,000 files and a long comment thread, bounded. */
+export const MAX_API_CALLS = 400;
+
+/** Marks the bot's replies to commands (never mistaken for the sticky comment). */
+const REPLY_MARKER = '<!-- migration-guard:reply -->';
+
+/** Returns the process exit code: 0 pass (or nothing to do), 1 blocked or failed. */
+export async function runAction(env: ActionEnv): Promise<number> {
+  let inputs: ActionInputs;
+  try {
+    inputs = parseInputs((name) => core.getInput(name));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    core.setFailed(error.message);
+    return 1;
+  }
+  const [owner, repo] = env.repository.split('/');
+  if (!owner || !repo) {
+    core.setFailed(`GITHUB_REPOSITORY is "${env.repository}"; expected "owner/name". Is this running on GitHub Actions?`);
+    return 1;
+  }
+  let trigger: Trigger;
+  try {
+    trigger = parseTrigger(env.eventName, JSON.parse(await readFile(env.eventPath, 'utf8')));
+  } catch (error) {
+    core.setFailed(`Cannot read the ${env.eventName || 'triggering'} event from GITHUB_EVENT_PATH (${env.eventPath}): ${(error as Error).message}`);
+    return 1;
+  }
+  if (trigger.kind === 'ignored') {
+    core.info(`migration-guard: nothing to do: ${trigger.reason}.`);
+    return 0;
+  }
+  const client = createClient({ token: inputs.token, baseUrl: env.apiUrl, maxCalls: MAX_API_CALLS, warn: (m) => core.warning(m) });
+  const api = new GitHubApi(client.octokit, { owner, repo });
+  const run = new Run(api, inputs, env);
+  try {
+    return await run.handle(trigger);
+  } catch (error) {
+    core.debug((error as Error).stack ?? String(error));
+    const message = `migration-guard failed: ${(error as Error).message}`;
+    core.setFailed(message);
+    if (run.statusSha) await api.setStatus(run.statusSha, 'error', message, STATUS_CONTEXT, run.runUrl).catch(() => undefined);
+    return 1;
+  } finally {
+    core.info(`migration-guard: ${client.calls()} GitHub API requests in this run.`);
+    if (run.refused.length) {
+      core.warning(
+        `GitHub refused ${run.refused.length} write${run.refused.length === 1 ? '' : 's'} (403): ${run.refused.join('; ')}. The token is read-only, as it is for pull requests from forks, or the workflow lacks "permissions:". Annotations, the job summary and the exit code still work; for the comment and status on fork pull requests use the fork-safe setup (README: "Pull requests from forks").`,
+      );
+    }
+  }
+}
+
+class Run {
+  readonly runUrl: string;
+  readonly refused: string[] = [];
+  /** The commit whose status this run owns (set once known), for the `error` status. */
+  statusSha: string | undefined;
+
+  constructor(
+    private readonly api: GitHubApi,
+    private readonly inputs: ActionInputs,
+    private readonly env: ActionEnv,
+  ) {
+    this.runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
+  }
+
+  handle(trigger: Exclude<Trigger, { kind: 'ignored' }>): Promise<number> {
+    switch (trigger.kind) {
+      case 'pull-request':
+        return this.pullRequest(trigger);
+      case 'merge-group':
+        return this.mergeGroup(trigger);
+      case 'comment':
+        return this.comment(trigger);
+      case 'workflow-run':
+        return this.workflowRun(trigger);
+      case 'merged':
+        return this.merged(trigger);
+    }
+  }
+
+  private async context(baseSha: string): Promise<PublishContext> {
+    const config = applyInputs(await loadConfigAt(this.api, this.inputs.configPath, baseSha), this.inputs);
+    return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused };
+  }
+
+  /**
+   * @param privileged a comment or workflow_run run (write token, default branch): its
+   * replay stays in PGlite's in-process sandbox and never sends the PR's SQL to a server.
+   */
+  private analysisContext(ctx: PublishContext, privileged: boolean) {
+    const server = this.inputs.databaseUrl && !privileged ? { databaseUrl: this.inputs.databaseUrl } : {};
+    return { api: this.api, config: ctx.config, workspace: this.env.workspace, ...server };
+  }
+
+  private async pullRequest(trigger: Extract<Trigger, { kind: 'pull-request' }>): Promise<number> {
+    this.statusSha = trigger.headSha;
+    const ctx = await this.context(trigger.baseSha);
+    const analysis = await analyzePull(this.analysisContext(ctx, false), trigger, true);
+    logNotices(analysis);
+    const pull = { number: trigger.number, headSha: trigger.headSha, author: trigger.author };
+    const comments = await this.api.comments(trigger.number);
+    const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author) });
+    if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report.findings, analysis.report);
+    await publish(ctx, pull, analysis, comments, decision);
+    await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, pull, analysis, decision);
+    return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
+  }
+
+  private async mergeGroup(trigger: Extract<Trigger, { kind: 'merge-group' }>): Promise<number> {
+    this.statusSha = trigger.headSha;
+    const ctx = await this.context(trigger.baseSha);
+    const analysis = await analyzeCommits(this.analysisContext(ctx, false), trigger.baseSha);
+    logNotices(analysis);
+    // NOTE: approvals and acknowledgements given on the pull request carry into the queue.
+    const pull = trigger.number !== undefined ? await this.api.pull(trigger.number) : undefined;
+    const comments = pull ? await this.api.comments(pull.number) : [];
+    const target = { number: pull?.number ?? 0, headSha: trigger.headSha, author: pull?.author ?? '' };
+    const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author) });
+    await annotate(ctx, trigger.headSha, analysis.report.findings, analysis.report);
+    await tryWrite(ctx, 'the commit status', () =>
+      this.api.setStatus(trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', decision.verdict === 'pass' ? 'No blocking findings' : `${decision.outcome.verdict.unresolved.length} blocking findings`, STATUS_CONTEXT, this.runUrl),
+    );
+    await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, undefined, analysis, decision);
+    return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
+  }
+
+  /** `/approve-maintenance`, `/revoke-maintenance`, and tick edits of the sticky comment. */
+  private async comment(trigger: Extract<Trigger, { kind: 'comment' }>): Promise<number> {
+    const { comment, sender } = trigger;
+    // NOTE: bots are ignored, the bot itself included: its own edits must not loop.
+    if (sender.type === 'Bot' || sender.login.endsWith('[bot]') || sender.login === this.inputs.botLogin) {
+      core.info(`migration-guard: ignoring a comment event sent by the bot ${sender.login}.`);
+      return 0;
+    }
+    const stickyEdit = trigger.action === 'edited' && trigger.previousBody !== undefined && isBotComment(comment, this.inputs.botLogin, COMMENT_MARKER);
+    const commands = comment.login === this.inputs.botLogin ? [] : parseCommands(comment.body);
+    if (!stickyEdit && commands.length === 0) {
+      core.info('migration-guard: the comment holds no command; nothing to do.');
+      return 0;
+    }
+    const pull = await this.api.pull(trigger.number);
+    this.statusSha = pull.headSha;
+    const ctx = await this.context(pull.baseSha);
+    const command = commands.at(-1);
+    const refuse = async (reason: string) => {
+      await tryWrite(ctx, 'the reply', async () => {
+        await this.api.react(comment.id, 'confused');
+        await this.api.createComment(trigger.number, `${REPLY_MARKER}\n@${comment.login}: \`/${command!.kind}\` was not accepted: ${reason}. Nothing changed.`);
+      });
+      core.notice(`/${command!.kind} by @${comment.login} refused: ${reason}`);
+      return 0;
+    };
+    if (command && trigger.action === 'edited') return refuse('edited comments are not accepted; post the command in a new comment');
+    if (command && !pull.open) return refuse('the pull request is closed');
+    const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
+    logNotices(analysis);
+    const authoriser = new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author);
+    let acceptedCommand: number | undefined;
+    let tickEdit: TickEdit | undefined;
+    if (command) {
+      if (analysis.changedCount === 0) return refuse('this pull request changes no migration files, so there is nothing to approve');
+      await authoriser.load([comment.login]);
+      const refusal = authoriser.refusal(comment.login, comment.userType);
+      if (refusal) return refuse(refusal);
+      await tryWrite(ctx, 'the reaction', () => this.api.react(comment.id, '+1'));
+      if (command.kind === 'approve-maintenance') acceptedCommand = comment.id;
+    } else tickEdit = { before: trigger.previousBody!, after: comment.body, editor: sender };
+    const comments = await this.api.comments(pull.number);
+    return this.publishPull(ctx, pull, analysis, comments, authoriser, acceptedCommand, tickEdit);
+  }
+
+  /**
+   * Publishes what a read-only `pull_request` run of a fork could not. The artifact is
+   * untrusted (a fork controls that run's workflow): it only names the pull request, and
+   * that claim must match the API and this event. The analysis runs again here, on the PR's
+   * files read through the API (never a checkout of PR code).
+   */
+  private async workflowRun(trigger: Extract<Trigger, { kind: 'workflow-run' }>): Promise<number> {
+    if (trigger.event !== 'pull_request') {
+      core.info(`migration-guard: the triggering run was a "${trigger.event}" run, not a pull_request run; nothing to publish.`);
+      return 0;
+    }
+    if (!this.inputs.reportFile) throw new InputError('Input "report-file" is empty; on workflow_run, pass the path of the report.json downloaded from the pull_request run\'s artifact.');
+    const claim = await readArtifact(this.inputs.reportFile);
+    if (claim.headSha !== trigger.headSha) {
+      throw new Error(`refusing the artifact: it claims head ${claim.headSha.slice(0, 7)}, but the workflow run that uploaded it ran on ${trigger.headSha.slice(0, 7)}`);
+    }
+    const pull = await this.api.pull(claim.number);
+    if (pull.headSha !== trigger.headSha || (trigger.headRepo && pull.headRepo !== trigger.headRepo)) {
+      throw new Error(
+        `refusing the artifact: pull request #${claim.number} is at ${pull.headSha.slice(0, 7)} from ${pull.headRepo}, but the workflow run ran on ${trigger.headSha.slice(0, 7)} from ${trigger.headRepo}`,
+      );
+    }
+    this.statusSha = pull.headSha;
+    const ctx = await this.context(pull.baseSha);
+    const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
+    logNotices(analysis);
+    const comments = await this.api.comments(pull.number);
+    const authoriser = new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author);
+    const code = await this.publishPull(ctx, pull, analysis, comments, authoriser);
+    if (claim.verdict !== undefined && claim.verdict !== analysis.report.verdict) {
+      core.warning(`The artifact said "${claim.verdict}", this run's own analysis says "${analysis.report.verdict}"; the artifact is untrusted, so this run's analysis was published.`);
+    }
+    return code;
+  }
+
+  /** The post-deployment checklist as a follow-up comment, once, on merge. */
+  private async merged(trigger: Extract<Trigger, { kind: 'merged' }>): Promise<number> {
+    const ctx = await this.context(trigger.baseSha);
+    if (!ctx.config['post-deployment'].comment) return 0;
+    const isMigration = migrationMatcher(ctx.config);
+    const { files } = await this.api.pullFiles(trigger.number);
+    const migrations = files.filter((f) => f.status !== 'removed' && isMigration(f.path)).map((f) => f.path);
+    if (migrations.length === 0) {
+      core.info('migration-guard: the merged pull request changed no migration files; no follow-up.');
+      return 0;
+    }
+    const comments = await this.api.comments(trigger.number);
+    if (comments.some((c) => isBotComment(c, this.inputs.botLogin, POST_DEPLOYMENT_MARKER))) return 0;
+    await tryWrite(ctx, 'the post-deployment comment', () => this.api.createComment(trigger.number, renderPostDeployment(migrations, ctx.config['post-deployment'].checklist)));
+    return 0;
+  }
+
+  private async publishPull(ctx: PublishContext, pull: PullInfo, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser, acceptedCommand?: number, tickEdit?: TickEdit): Promise<number> {
+    const target = { number: pull.number, headSha: pull.headSha, author: pull.author };
+    const decision = await decide(ctx, analysis, comments, { authoriser, ...(acceptedCommand !== undefined ? { acceptedCommand } : {}), ...(tickEdit ? { tickEdit } : {}) });
+    await publish(ctx, target, analysis, comments, decision);
+    await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, target, analysis, decision);
+    // NOTE: a comment run does not gate anything by its own exit code; the status does.
+    return 0;
+  }
+
+  private finish(ctx: PublishContext, verdict: 'pass' | 'blocked', unresolved: number): number {
+    if (verdict === 'pass' || ctx.config['fail-on'] === 'never') return 0;
+    core.setFailed(unresolved ? `${unresolved} blocking finding${unresolved === 1 ? '' : 's'}: see the annotations and the pull request comment.` : 'the pre-deployment checklist is not complete.');
+    return 1;
+  }
+}
+
+function logNotices(analysis: PullAnalysis): void {
+  for (const notice of analysis.notices) core.notice(notice);
+}
+
+/** The pull request run's report artifact: only the fields trusted after checking. */
+const artifactSchema = z.object({
+  pullRequest: z.strictObject({ number: z.int().positive(), headSha: z.string().regex(/^[0-9a-f]{40}$/) }),
+  verdict: z.enum(['pass', 'blocked']).optional(),
+  report: z.object({ version: z.literal(1) }).loose(),
+});
+
+async function readArtifact(file: string): Promise<{ number: number; headSha: string; verdict?: 'pass' | 'blocked' }> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`refusing the artifact ${file}: not readable JSON (${(error as Error).message})`);
+  }
+  const parsed = artifactSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`refusing the artifact ${file}: "${issue.path.join('.') || '(top level)'}": ${issue.message}`);
+  }
+  return { ...parsed.data.pullRequest, ...(parsed.data.verdict ? { verdict: parsed.data.verdict } : {}) };
+}

@@ -1,0 +1,60 @@
+/**
+ * The engine's input files for a pull request: the migration files it changes (from
+ * `pulls.listFiles`, contents from the checkout or the API at the head SHA, base contents
+ * from the API) and the unchanged migration files of a checkout as context (ordering,
+ * pairing, history).
+ */
+import { LIMITS } from '../core/limits.js';
+import type { InputFile } from '../core/migration.js';
+import { isCandidate } from '../local/workspace.js';
+import type { PullFile } from './api.js';
+
+/** Reads one file's text at the PR head or base; undefined when it does not exist there. */
+export type ReadAt = (path: string) => Promise<string | undefined>;
+
+export interface PullInputsOptions {
+  changed: readonly PullFile[];
+  isMigration: (path: string) => boolean;
+  /** Migration files of the checked-out tree, used as unchanged context. */
+  context: readonly InputFile[];
+  head: ReadAt;
+  base: ReadAt;
+}
+
+/** The changed migration files (and their old paths) first, then the context. */
+export async function pullRequestInputs(options: PullInputsOptions): Promise<InputFile[]> {
+  const wanted = (path: string) => isCandidate(path) && options.isMigration(path);
+  const files = new Map<string, InputFile>();
+  const relevant = options.changed.filter((f) => wanted(f.path) || (f.previousPath !== undefined && wanted(f.previousPath)));
+  if (relevant.length > LIMITS.files) {
+    throw new Error(`the pull request changes ${relevant.length} migration files, more than the limit of ${LIMITS.files} per run; split it`);
+  }
+  for (const file of relevant) {
+    if (file.status === 'removed') {
+      files.set(file.path, { path: file.path, text: '', change: 'deleted', ...(await baseText(options.base, file.path)) });
+      continue;
+    }
+    if (file.status === 'renamed' && file.previousPath !== undefined && wanted(file.previousPath)) {
+      files.set(file.previousPath, { path: file.previousPath, text: '', change: 'deleted', ...(await baseText(options.base, file.previousPath)) });
+    }
+    if (!wanted(file.path)) continue;
+    const text = await options.head(file.path);
+    if (text === undefined) throw new Error(`${file.path}: listed as changed by the pull request but not found at its head; is the checkout at the head SHA?`);
+    const modified = file.status === 'modified' || file.status === 'changed';
+    files.set(file.path, { path: file.path, text, change: modified ? 'modified' : 'added', ...(modified ? await baseText(options.base, file.path) : {}) });
+  }
+  for (const file of options.context) {
+    if (!files.has(file.path) && wanted(file.path)) files.set(file.path, { ...file, change: 'unchanged' });
+  }
+  return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function baseText(read: ReadAt, path: string): Promise<{ baseText?: string }> {
+  const text = await read(path);
+  return text === undefined ? {} : { baseText: text };
+}
+
+/** The files an approval is bound to: what the pull request changes. */
+export function changedMigrations(files: readonly InputFile[]): Array<{ path: string; text: string; deleted: boolean }> {
+  return files.filter((f) => f.change !== 'unchanged').map((f) => ({ path: f.path, text: f.text, deleted: f.change === 'deleted' }));
+}

@@ -1,0 +1,42 @@
+/**
+ * Short one-line descriptions of what replay observed, shared by the text output and the PR
+ * comment: `ACCESS EXCLUSIVE on users; rewrites users`. Plain text: relation names and
+ * Postgres messages are the user's, so markdown callers escape (escapeInline).
+ */
+import type { Finding, ReplayObservation } from '../core/finding.js';
+import type { ReplaySummary } from '../core/report.js';
+
+/** What Postgres did with one statement, in one line. */
+export function replayCell(replay: ReplayObservation | undefined): string {
+  if (!replay) return 'not replayed';
+  if (replay.error) return safe(`failed at line ${replay.error.line}: ${replay.error.message}`);
+  const parts: string[] = [];
+  if (!replay.locksObserved) parts.push('ran outside a transaction (locks not observed)');
+  else if (replay.locks.length === 0) parts.push('no relation locks');
+  else {
+    const byMode = new Map<string, string[]>();
+    for (const lock of replay.locks) byMode.set(lock.mode, [...(byMode.get(lock.mode) ?? []), lock.relation]);
+    parts.push([...byMode].map(([mode, relations]) => `${mode} on ${relations.join(', ')}`).join('; '));
+  }
+  if (replay.rewrites.length) parts.push(`rewrites ${replay.rewrites.join(', ')}`);
+  return safe(parts.join('; '));
+}
+
+/** The replay line of a finding, saying when the rule's claimed lock differs from Postgres's. */
+export function findingReplayLine(finding: Finding): string | undefined {
+  const replay = finding.replay;
+  if (!replay) return undefined;
+  const mismatch = replay.lockMismatch ? ` (the rule claims ${finding.lock?.mode ?? 'no lock'}; Postgres took ${replay.observedLock ?? 'none'})` : '';
+  return `${replayCell(replay)}${mismatch}`;
+}
+
+/** One line about the whole replay. */
+export function replaySummaryLine(summary: ReplaySummary): string {
+  const base = `base: ${summary.baseFiles} ${summary.base === 'schema-file' ? 'schema file' : `earlier migration${summary.baseFiles === 1 ? '' : 's'}`} in ${Math.round(summary.baseMs)} ms${summary.baseFailures ? ` (${summary.baseFailures} statements failed)` : ''}`;
+  const traced = `${summary.statements} statement${summary.statements === 1 ? '' : 's'} traced${summary.failures ? `, ${summary.failures} migration${summary.failures === 1 ? '' : 's'} stopped at an error` : ''}`;
+  return `replay on ${summary.database} (Postgres ${summary.serverVersion}): ${base}; ${traced}; ${Math.round(summary.ms)} ms`;
+}
+
+function safe(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,61 @@
+/**
+ * A real PostgreSQL server through `pg` (`--database-url`, e.g. a service container in
+ * CI). Replay never touches the database named in the URL: it creates a scratch database
+ * next to it, works there, and drops it on close.
+ */
+import pg from 'pg';
+import { RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
+
+/** Connects to `url`, creates a scratch database and opens one session on it. Needs CREATEDB. */
+export async function openPostgres(url: string): Promise<ReplayDatabase> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const name = `migration_guard_replay_${process.pid}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  let client: pg.Client | undefined;
+  let created = false;
+  let adminVersion = 0;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    try {
+      await client?.end();
+    } finally {
+      try {
+        // NOTE: WITH (FORCE) (Postgres 13+) also ends sessions a timed-out run left behind.
+        if (created) await admin.query(`DROP DATABASE IF EXISTS ${name}${adminVersion >= 13 ? ' WITH (FORCE)' : ''}`);
+      } finally {
+        await admin.end();
+      }
+    }
+  };
+  try {
+    adminVersion = Math.floor(Number((await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]?.v) / 10_000);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+    created = true;
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    client = new pg.Client({ connectionString: target.toString() });
+    // NOTE: an unhandled 'error' event (server restart, killed backend) would crash the process.
+    client.on('error', () => {});
+    await client.connect();
+    await client.query(SESSION_SQL);
+    const session = client;
+    return {
+      kind: 'postgres',
+      serverVersion: adminVersion,
+      exec: async (sql) => {
+        await session.query(sql);
+      },
+      query: async <Row extends object>(sql: string) => (await session.query(sql)).rows as Row[],
+      reset: async () => {
+        await session.query(RESET_SQL);
+      },
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

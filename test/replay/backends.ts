@@ -1,0 +1,48 @@
+/**
+ * The two replay backends for describe.each: PGlite in process and a real server from
+ * test/support/postgres-server.ts. Each suite opens one database in beforeAll and resets
+ * it per test (replayReport resets it anyway).
+ */
+import type { ReplayDatabase } from '../../src/replay/interface.js';
+import { openPglite } from '../../src/replay/pglite.js';
+import { openPostgres } from '../../src/replay/postgres.js';
+import { startPostgresServer } from '../support/postgres-server.js';
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  /** Opens the database; the returned close also stops whatever it started. */
+  open(): Promise<{ db: ReplayDatabase; url?: string; close(): Promise<void> }>;
+}
+
+export const BACKENDS: readonly Backend[] = [
+  {
+    name: 'pglite',
+    async open() {
+      const db = await openPglite();
+      return { db, close: () => db.close() };
+    },
+  },
+  {
+    name: 'postgres',
+    async open() {
+      const server = await startPostgresServer();
+      try {
+        const db = await openPostgres(server.url);
+        return {
+          db,
+          url: server.url,
+          async close() {
+            try {
+              await db.close();
+            } finally {
+              await server.stop();
+            }
+          },
+        };
+      } catch (error) {
+        await server.stop();
+        throw error;
+      }
+    },
+  },
+];
