@@ -26,6 +26,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     corpus: { type: 'string', default: process.env.MG_BENCH_CORPUS ?? '/work/shared/corpus' },
     out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
+    'skip-replay': { type: 'boolean', default: false },
     note: { type: 'string' },
   },
 });
@@ -240,4 +241,10 @@ try {
   await main();
 } finally {
   rmSync(work, { recursive: true, force: true });
+}
+// The replay stage's own numbers (PGlite start, corpus histories, linear base cost), into
+// BENCHMARKS-replay.md: the same as `npm run bench:replay`.
+if (!args['skip-replay']) {
+  const replay = spawnSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/replay.ts'), '--corpus', args.corpus, '--out', path.join(root, 'BENCHMARKS-replay.md')], { stdio: 'inherit' });
+  if (replay.status !== 0) process.exitCode = replay.status ?? 1;
 }

@@ -78,6 +78,16 @@ describe('the action on pull_request', () => {
     for (const request of s.server.requestsTo('*', /check-runs/)) expect(((request.body as { output?: { annotations?: unknown[] } }).output?.annotations ?? []).length).toBeLessThanOrEqual(50);
   });
 
+  it('lists the files with git when GitHub caps the list at 3,000, never checking a part', async () => {
+    const docs = Object.fromEntries(Array.from({ length: 3001 }, (_, i) => [`docs/page-${i}.md`, `page ${i}\n`]));
+    // The migration comes after 3,000 other files: GitHub's list would not include it.
+    const s = await open({ ...docs, [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL });
+    const run = await s.pullRequest();
+    expect(run.code).toBe(1);
+    const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')).report;
+    expect(report.findings.map((f: { rule: string; file: string }) => `${f.rule} ${f.file}`)).toContain(`ban-drop-column ${MIGRATIONS}/002_drop_email.up.sql`);
+  });
+
   it('answers a PR without migrations with a quick success and no comment', async () => {
     const s = await open({ 'README.md': '# shop, now with docs\n', 'src/app.ts': 'export {};\n' });
     const run = await s.pullRequest();
@@ -185,12 +195,18 @@ describe('replay in the action', () => {
 
 describe('fork-safe publishing from workflow_run', () => {
   const open = async (changes: Record<string, string | null>) => (scenario = await Scenario.open(changes, {}, { fork: true }));
-  it('publishes the comment and status for the PR the artifact names, from its own analysis', async () => {
-    const s = await open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL });
+  /** The fork's read-only pull_request run: its report.json, as the artifact carries it. */
+  const forkArtifact = async (s: Scenario) => {
     s.server.forbidWrites(true);
     const forkRun = await s.pullRequest();
     s.server.forbidWrites(false);
-    const publish = await s.workflowRun(forkRun.outputs['report-json']!);
+    const file = forkRun.outputs['report-json']!;
+    return { file, artifact: JSON.parse(readFileSync(file, 'utf8')) };
+  };
+  it('publishes the comment and status for the PR the artifact names, from its own analysis', async () => {
+    const s = await open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL });
+    const { file } = await forkArtifact(s);
+    const publish = await s.workflowRun(file);
     expect(publish.code, publish.stdout).toBe(0);
     // ban-drop-column, require-down-migration (no down file) and contract-too-early: the same
     // three as the pull_request run, which had the PR checked out.
@@ -204,17 +220,14 @@ describe('fork-safe publishing from workflow_run', () => {
 
   it('refuses a tampered artifact and publishes nothing', async () => {
     const s = await open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL });
-    s.server.forbidWrites(true);
-    const forkRun = await s.pullRequest();
-    s.server.forbidWrites(false);
-    const artifact = JSON.parse(readFileSync(forkRun.outputs['report-json']!, 'utf8'));
+    const { file, artifact } = await forkArtifact(s);
     const otherSha = 'f'.repeat(40);
-    writeFileSync(forkRun.outputs['report-json']!, JSON.stringify({ ...artifact, pullRequest: { number: PR, headSha: otherSha } }));
-    const refused = await s.workflowRun(forkRun.outputs['report-json']!);
+    writeFileSync(file, JSON.stringify({ ...artifact, pullRequest: { number: PR, headSha: otherSha } }));
+    const refused = await s.workflowRun(file);
     expect(refused.code).toBe(1);
     expect(refused.annotations.find((a) => a.level === 'error')!.message).toContain(`refusing the artifact: it claims head ${otherSha.slice(0, 7)}`);
-    writeFileSync(forkRun.outputs['report-json']!, JSON.stringify({ pullRequest: { number: '7; rm -rf /', headSha: s.headSha }, report: {} }));
-    const malformed = await s.workflowRun(forkRun.outputs['report-json']!);
+    writeFileSync(file, JSON.stringify({ pullRequest: { number: '7; rm -rf /', headSha: s.headSha }, report: {} }));
+    const malformed = await s.workflowRun(file);
     expect(malformed.code).toBe(1);
     expect(malformed.annotations.find((a) => a.level === 'error')!.message).toContain('refusing the artifact');
     expect(s.server.state.comments).toEqual([]);
@@ -223,12 +236,9 @@ describe('fork-safe publishing from workflow_run', () => {
 
   it('publishes its own verdict when the artifact forges a pass', async () => {
     const s = await open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL });
-    s.server.forbidWrites(true);
-    const forkRun = await s.pullRequest();
-    s.server.forbidWrites(false);
-    const artifact = JSON.parse(readFileSync(forkRun.outputs['report-json']!, 'utf8'));
-    writeFileSync(forkRun.outputs['report-json']!, JSON.stringify({ ...artifact, verdict: 'pass', report: { ...artifact.report, verdict: 'pass', findings: [] } }));
-    const publish = await s.workflowRun(forkRun.outputs['report-json']!);
+    const { file, artifact } = await forkArtifact(s);
+    writeFileSync(file, JSON.stringify({ ...artifact, verdict: 'pass', report: { ...artifact.report, verdict: 'pass', findings: [] } }));
+    const publish = await s.workflowRun(file);
     expect(s.status()).toMatchObject({ state: 'failure' });
     expect(publish.annotations.some((a) => a.level === 'warning' && a.message.includes('the artifact is untrusted'))).toBe(true);
   });
