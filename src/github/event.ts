@@ -56,6 +56,7 @@ export function parseTrigger(eventName: string, payload: unknown): Trigger {
       };
     }
     case 'merge_group': {
+      if (p.str('action') !== 'checks_requested') return { kind: 'ignored', reason: `merge_group action "${p.str('action')}" needs no check` };
       // NOTE: the queue's branch is gh-readonly-queue/<base>/pr-<number>-<sha>: the PR whose
       // approvals and acknowledgements apply.
       const ref = p.opt('merge_group.head_ref') ?? '';

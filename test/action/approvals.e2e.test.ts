@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { checklistItemKey } from '../../src/core/gate.js';
 import { DEFAULT_CHECKLIST } from '../../src/core/config.js';
-import { ADD_PHONE, AUTHOR, DROP_EMAIL, MIGRATIONS, Scenario } from './scenario.js';
+import { mergeGroupEvent } from '../support/events.js';
+import { ADD_PHONE, AUTHOR, DROP_EMAIL, MIGRATIONS, PR, runAction, Scenario } from './scenario.js';
 
 let scenario: Scenario | undefined;
 afterEach(async () => {
@@ -114,6 +115,59 @@ describe('/approve-maintenance', () => {
     await Promise.all([s.comment('maintainer', '/approve-maintenance first'), s.comment('admin', '/approve-maintenance second')]);
     await s.pullRequest();
     expect(s.stickies()).toHaveLength(1);
+    expect(s.status()).toMatchObject({ state: 'success' });
+  });
+});
+
+describe('who may approve, configured', () => {
+  const configured = async (config: string) => {
+    const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL, [`${MIGRATIONS}/002_drop_email.down.sql`]: 'ALTER TABLE users ADD COLUMN email text;\n' }));
+    s.server.state.trees[s.baseSha]!['.github/migration-guard.yml'] = config;
+    await s.pullRequest();
+    return s;
+  };
+
+  it('lets members of approvals.teams approve whatever their repository permission', async () => {
+    const s = await configured('approvals:\n  teams: [octo-org/dba]\n');
+    s.server.state.teams['octo-org/dba'] = ['dana'];
+    s.server.state.permissions['dana'] = 'read';
+    await s.comment('dana', '/approve-maintenance DBA approved');
+    expect(s.status()).toMatchObject({ state: 'success', description: 'Maintenance approved by @dana' });
+  });
+
+  it('refuses the PR author with approvals.allow-author: false, even with the permission', async () => {
+    const s = await configured('approvals:\n  allow-author: false\n');
+    s.server.state.permissions[AUTHOR] = 'admin';
+    await s.comment(AUTHOR, '/approve-maintenance my own');
+    expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining('the pull request author may not approve their own pull request (approvals.allow-author: false)')]);
+    expect(s.status()).toMatchObject({ state: 'failure' });
+  });
+
+  it('refuses a command on a closed pull request', async () => {
+    const s = await configured('');
+    s.server.state.pulls[PR]!.state = 'closed';
+    await s.comment('maintainer', '/approve-maintenance late');
+    expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining('was not accepted: the pull request is closed')]);
+  });
+});
+
+describe('the merge queue', () => {
+  it('checks the group and honours the approval given on its pull request', async () => {
+    const s = await blockedPr();
+    const queue = () =>
+      runAction({
+        server: s.server,
+        event: 'merge_group',
+        payload: mergeGroupEvent({ headSha: s.headSha, baseSha: s.baseSha, prNumber: PR }),
+        inputs: { replay: 'off' },
+        workspace: s.repo.root,
+      });
+    const blocked = await queue();
+    expect(blocked.code).toBe(1);
+    expect(s.status()).toMatchObject({ state: 'failure' });
+    await s.comment('maintainer', '/approve-maintenance queue it');
+    const approved = await queue();
+    expect(approved.code, approved.stdout).toBe(0);
     expect(s.status()).toMatchObject({ state: 'success' });
   });
 });

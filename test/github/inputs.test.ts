@@ -57,7 +57,7 @@ describe('event payloads', () => {
 
   it('reads a merge and the merge queue branch', () => {
     expect(parseTrigger('pull_request', pr('closed', { merged: true, merge_commit_sha: 'c'.repeat(40) }))).toEqual({ kind: 'merged', number: 7, baseSha: 'b'.repeat(40), mergeSha: 'c'.repeat(40) });
-    expect(parseTrigger('merge_group', { merge_group: { head_sha: 'd'.repeat(40), base_sha: 'e'.repeat(40), head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${'f'.repeat(40)}` } })).toEqual({
+    expect(parseTrigger('merge_group', { action: 'checks_requested', merge_group: { head_sha: 'd'.repeat(40), base_sha: 'e'.repeat(40), head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${'f'.repeat(40)}` } })).toEqual({
       kind: 'merge-group',
       headSha: 'd'.repeat(40),
       baseSha: 'e'.repeat(40),
