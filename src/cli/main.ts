@@ -13,6 +13,7 @@ import type { Report } from '../core/report.js';
 import { adviseStrategy } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
+import { VERSION } from '../version.js';
 import { gatherFacts } from '../local/facts.js';
 import { withReplay } from '../replay/index.js';
 import { changedSince } from '../local/git.js';
@@ -115,9 +116,6 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   throw new UsageError(`unknown command "${command}"; expected check, rules or explain`);
 }
 
-declare const MIGRATION_GUARD_VERSION: string | undefined;
-/** Replaced at bundle time; the package.json version. */
-const VERSION = typeof MIGRATION_GUARD_VERSION === 'string' ? MIGRATION_GUARD_VERSION : 'dev';
 
 function explain(ruleId: string | undefined, io: CliIo): number {
   if (!ruleId) throw new UsageError('explain needs a rule id, e.g. "migration-guard explain ban-drop-column"');

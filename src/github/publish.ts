@@ -7,13 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../core/config.js';
-import type { Finding } from '../core/finding.js';
 import { checklistKey } from '../core/gate.js';
 import { COMMENT_MARKER, GITHUB_COMMENT_MAX_LENGTH, renderMarkdown } from '../render/markdown.js';
 import { renderGithubAnnotations } from '../render/github-annotations.js';
 import { toJsonReport } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { allRules } from '../rules/index.js';
+import { VERSION } from '../version.js';
 import { type CheckAnnotation, type GitHubApi, isForbidden } from './api.js';
 import type { PullAnalysis } from './analysis.js';
 import type { CommentInfo } from './event.js';
@@ -126,6 +126,7 @@ export async function publish(ctx: PublishContext, pull: PullTarget, analysis: P
   return true;
 }
 
+/** The status's one line: why it is green or red. */
 export function statusDescription(analysis: PullAnalysis, decision: Decision): string {
   if (analysis.changedCount === 0) return 'No migration files changed';
   const unresolved = decision.outcome.verdict.unresolved.length;
@@ -142,9 +143,9 @@ export function statusDescription(analysis: PullAnalysis, decision: Decision): s
  * Annotations for every unsuppressed finding: workflow commands (the runner shows 10 per
  * severity), and above that a check run that carries all of them, 50 per request.
  */
-export async function annotate(ctx: PublishContext, headSha: string, findings: readonly Finding[], report: PullAnalysis['report']): Promise<void> {
+export async function annotate(ctx: PublishContext, headSha: string, report: PullAnalysis['report']): Promise<void> {
   process.stdout.write(renderGithubAnnotations(report));
-  const shown = findings.filter((f) => !f.suppression);
+  const shown = report.findings.filter((f) => !f.suppression);
   const perSeverity = new Map<string, number>();
   for (const f of shown) perSeverity.set(f.severity, (perSeverity.get(f.severity) ?? 0) + 1);
   if (![...perSeverity.values()].some((n) => n > WORKFLOW_COMMAND_ANNOTATIONS)) return;
@@ -186,7 +187,3 @@ export async function writeRunOutputs(ctx: PublishContext, runnerTemp: string, w
   });
   if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(full).write();
 }
-
-declare const MIGRATION_GUARD_VERSION: string | undefined;
-/** Replaced at bundle time; the package.json version. */
-export const VERSION = typeof MIGRATION_GUARD_VERSION === 'string' ? MIGRATION_GUARD_VERSION : 'dev';

@@ -6,15 +6,14 @@ import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { z } from 'zod';
 import { parseCommands } from '../core/gate.js';
-import { POST_DEPLOYMENT_MARKER, renderPostDeployment } from '../render/markdown.js';
-import { COMMENT_MARKER } from '../render/markdown.js';
+import { COMMENT_MARKER, POST_DEPLOYMENT_MARKER, renderPostDeployment } from '../render/markdown.js';
 import { analyzeCommits, analyzePull, loadConfigAt, migrationMatcher, type PullAnalysis } from './analysis.js';
 import { GitHubApi, type PullInfo } from './api.js';
 import { createClient } from './client.js';
 import { type CommentInfo, parseTrigger, type Trigger } from './event.js';
 import { Authoriser, type TickEdit } from './gate.js';
 import { applyInputs, type ActionInputs, InputError, parseInputs } from './inputs.js';
-import { annotate, decide, publish, type PublishContext, STATUS_CONTEXT, tryWrite, writeRunOutputs } from './publish.js';
+import { annotate, decide, publish, type PublishContext, STATUS_CONTEXT, statusDescription, tryWrite, writeRunOutputs } from './publish.js';
 import { isBotComment } from './sticky.js';
 
 /** The runner's environment, read once by the entry point. */
@@ -134,7 +133,7 @@ class Run {
     const pull = { number: trigger.number, headSha: trigger.headSha, author: trigger.author };
     const comments = await this.api.comments(trigger.number);
     const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author) });
-    if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report.findings, analysis.report);
+    if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report);
     await publish(ctx, pull, analysis, comments, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, pull, analysis, decision);
     return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
@@ -150,9 +149,9 @@ class Run {
     const comments = pull ? await this.api.comments(pull.number) : [];
     const target = { number: pull?.number ?? 0, headSha: trigger.headSha, author: pull?.author ?? '' };
     const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author) });
-    await annotate(ctx, trigger.headSha, analysis.report.findings, analysis.report);
-    await tryWrite(ctx, 'the commit status', () =>
-      this.api.setStatus(trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', decision.verdict === 'pass' ? 'No blocking findings' : `${decision.outcome.verdict.unresolved.length} blocking findings`, STATUS_CONTEXT, this.runUrl),
+    await annotate(ctx, trigger.headSha, analysis.report);
+    await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () =>
+      this.api.setStatus(trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision), STATUS_CONTEXT, this.runUrl),
     );
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, undefined, analysis, decision);
     return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
