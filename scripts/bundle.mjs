@@ -32,6 +32,8 @@ const banner = [
 // only applies to modules compiled after it is enabled.
 const entryPoints = { 'cli-main': 'src/cli/index.ts' };
 if (existsSync(path.join(root, 'src/action/index.ts'))) entryPoints.index = 'src/action/index.ts';
+// PGlite runs on a worker thread (src/replay/pglite-thread.ts), loaded from this file.
+entryPoints['replay-worker'] = 'src/replay/pglite-worker.ts';
 
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });

@@ -18,6 +18,8 @@ export interface ReplaySettings {
   databaseUrl?: string;
   /** The contents of `replay.schema-file`, read by the caller. */
   schemaFile?: { path: string; text: string };
+  /** PGlite only: the longest one statement may run (default CALL_TIMEOUT_MS, 60 s). */
+  statementTimeoutMs?: number;
 }
 
 /**
@@ -25,9 +27,9 @@ export interface ReplaySettings {
  * NOTE: loaded on demand: PGlite and pg are large, and most runs (replay off, nothing new
  * to replay, --help) must not pay for loading them at start-up.
  */
-export async function openReplayDatabase(databaseUrl?: string): Promise<ReplayDatabase> {
+export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number): Promise<ReplayDatabase> {
   if (databaseUrl) return (await import('./postgres.js')).openPostgres(databaseUrl);
-  return (await import('./pglite.js')).openPglite();
+  return (await import('./pglite-thread.js')).openPgliteThread(statementTimeoutMs === undefined ? {} : { callTimeoutMs: statementTimeoutMs });
 }
 
 /**
@@ -42,7 +44,7 @@ export async function withReplay(report: Report, files: readonly InputFile[], co
   if (settings.mode === 'off' || !hasNewStatements) return report;
   let database: ReplayDatabase;
   try {
-    database = await openReplayDatabase(settings.databaseUrl);
+    database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs);
   } catch (error) {
     const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
     return replayUnavailableReport(report, config, `${where} could not be opened: ${(error as Error).message}`);

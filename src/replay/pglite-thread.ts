@@ -1,0 +1,114 @@
+/**
+ * PGlite on a worker thread, with a deadline per call. NOTE: PGlite runs a statement
+ * synchronously inside WebAssembly and ignores statement_timeout, so an endless loop in a
+ * migration would hang the run; here the main thread stays free, and a call that outlives
+ * its deadline terminates the worker (every database on it) and fails with a clear error,
+ * which replay turns into a notice. One worker per process, started on demand, so PGlite's
+ * start-up cache (pglite.ts) is shared by the databases opened after the first.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ReplayDatabase } from './interface.js';
+import type { WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
+
+/** How long one call may take: the statement_timeout that servers apply (SESSION_SQL). */
+export const CALL_TIMEOUT_MS = 60_000;
+
+/** The worker's file: the bundle's sibling in dist/, or the TypeScript source through tsx. */
+function workerSpec(): { url: URL; execArgv: string[] } {
+  const fromSources = import.meta.url.endsWith('.ts');
+  return fromSources
+    ? { url: new URL('./pglite-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+    : { url: new URL('./replay-worker.js', import.meta.url), execArgv: [] };
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+class PgliteWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  /** Set when the worker was stopped or died: why, for every later call. */
+  private dead: string | undefined;
+
+  constructor() {
+    const { url, execArgv } = workerSpec();
+    this.worker = new Worker(url, { execArgv });
+    this.worker.unref();
+    this.worker.on('message', (response: WorkerResponse) => this.settle(response));
+    this.worker.on('error', (error) => this.stop(`the PGlite worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => this.stop(`the PGlite worker exited (code ${code})`));
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  call(request: WorkerCall, timeoutMs: number, what: string): Promise<unknown> {
+    if (this.dead) return Promise.reject(new Error(this.dead));
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.stop(`${what} did not finish within ${Math.round(timeoutMs / 1000)} s; PGlite cannot cancel a running statement, so the replay database was stopped`);
+      }, timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      // NOTE: keep the process alive only while a call is waiting for the worker.
+      this.worker.ref();
+      this.worker.postMessage({ ...request, id } satisfies WorkerRequest);
+    });
+  }
+
+  private settle(response: WorkerResponse): void {
+    const pending = this.pending.get(response.id);
+    if (!pending) return;
+    this.pending.delete(response.id);
+    clearTimeout(pending.timer);
+    if (this.pending.size === 0) this.worker.unref();
+    if (response.ok) pending.resolve(response.value);
+    else pending.reject(Object.assign(new Error(response.error.message), response.error));
+  }
+
+  private stop(reason: string): void {
+    if (this.dead) return;
+    this.dead = reason;
+    for (const pending of this.pending.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(new Error(reason));
+    }
+    this.pending.clear();
+    void this.worker.terminate();
+  }
+}
+
+let shared: PgliteWorker | undefined;
+
+/** Opens a PGlite database on the shared worker (a new worker after one was stopped). */
+export async function openPgliteThread(options: { callTimeoutMs?: number } = {}): Promise<ReplayDatabase> {
+  const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
+  if (!shared?.alive) shared = new PgliteWorker();
+  const worker = shared;
+  // NOTE: the first start compiles PGlite and runs initdb: seconds, not a statement.
+  const { db, serverVersion } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number };
+  let closed = false;
+  const close = async () => {
+    if (closed || !worker.alive) return;
+    closed = true;
+    await worker.call({ op: 'close', db }, timeout, 'closing PGlite');
+  };
+  return {
+    kind: 'pglite',
+    serverVersion,
+    exec: async (sql) => {
+      await worker.call({ op: 'exec', db, sql }, timeout, 'a statement');
+    },
+    query: async <Row extends object>(sql: string) => (await worker.call({ op: 'query', db, sql }, timeout, 'a query')) as Row[],
+    reset: async () => {
+      await worker.call({ op: 'reset', db }, timeout, 'resetting the database');
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The worker side of pglite-thread.ts: PGlite instances live here, off the main thread, so
+ * the main thread can stop a statement that never ends by terminating this worker
+ * (PGlite runs each statement synchronously and ignores statement_timeout).
+ */
+import { parentPort } from 'node:worker_threads';
+import { type ReplayDatabase, sqlError } from './interface.js';
+import { openPglite } from './pglite.js';
+
+/** What the main thread asks for. */
+export type WorkerCall = { op: 'open' } | { op: 'exec' | 'query' | 'reset' | 'close'; db: number; sql?: string };
+
+/** A call with the id its answer carries. */
+export type WorkerRequest = WorkerCall & { id: number };
+
+/** The answer to one request. */
+export type WorkerResponse = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: ReturnType<typeof sqlError> };
+
+const port = parentPort;
+if (!port) throw new Error('pglite-worker.ts runs only as a worker thread (see pglite-thread.ts)');
+
+const databases = new Map<number, ReplayDatabase>();
+let next = 0;
+
+async function answer(request: WorkerRequest): Promise<unknown> {
+  if (request.op === 'open') {
+    const db = await openPglite();
+    databases.set(++next, db);
+    return { db: next, serverVersion: db.serverVersion };
+  }
+  const db = databases.get(request.db);
+  if (!db) throw new Error(`no open database ${request.db}`);
+  switch (request.op) {
+    case 'exec':
+      return db.exec(request.sql ?? '');
+    case 'query':
+      return db.query(request.sql ?? '');
+    case 'reset':
+      return db.reset();
+    case 'close':
+      databases.delete(request.db);
+      return db.close();
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  answer(request).then(
+    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse),
+    (error: unknown) => port.postMessage({ id: request.id, ok: false, error: sqlError(error) } satisfies WorkerResponse),
+  );
+});
