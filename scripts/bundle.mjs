@@ -35,6 +35,19 @@ if (existsSync(path.join(root, 'src/action/index.ts'))) entryPoints.index = 'src
 // PGlite runs on a worker thread (src/replay/pglite-thread.ts), loaded from this file.
 entryPoints['replay-worker'] = 'src/replay/pglite-worker.ts';
 
+// NOTE: PGlite's contrib extensions find their archive at new URL('../<name>.tar.gz',
+// import.meta.url), relative to their own module; once bundled, that would point outside
+// dist/. Point them at dist/ itself, and copy the archives the bundle names there (below).
+const pgliteContribNextToBundle = {
+  name: 'pglite-contrib-next-to-bundle',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /@electric-sql[\\/]pglite[\\/]dist[\\/]contrib[\\/][\w-]+\.js$/ }, async (args) => ({
+      contents: (await readFile(args.path, 'utf8')).replaceAll('new URL("../', 'new URL("./'),
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
 await build({
@@ -51,8 +64,12 @@ await build({
   logLevel: 'warning',
   minifySyntax: true,
   minifyWhitespace: true,
+  plugins: [pgliteContribNextToBundle],
 });
 await copyFile(path.join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), path.join(dist, 'libpg-query.wasm'));
+const pgliteDist = path.join(root, 'node_modules/@electric-sql/pglite/dist');
+const worker = await readFile(path.join(dist, 'replay-worker.js'), 'utf8');
+for (const [, archive] of worker.matchAll(/new URL\("\.\/([\w-]+\.tar\.gz)"/g)) await copyFile(path.join(pgliteDist, archive), path.join(dist, archive));
 // PGlite (replay) loads Postgres, its initdb and its data files from next to the bundle.
 for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   await copyFile(path.join(root, 'node_modules/@electric-sql/pglite/dist', file), path.join(dist, file));

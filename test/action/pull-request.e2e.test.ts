@@ -175,9 +175,14 @@ describe('replay in the action', () => {
     const s = await open({
       [`${MIGRATIONS}/002_phone.up.sql`]: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN phone text;\nALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n",
       [`${MIGRATIONS}/002_phone.down.sql`]: 'ALTER TABLE users DROP COLUMN phone;\n',
+      // A contrib extension: its archive must ship in dist/ too.
+      [`${MIGRATIONS}/003_nick.up.sql`]: 'CREATE EXTENSION IF NOT EXISTS citext;\nALTER TABLE users ADD COLUMN nick citext;\n',
     });
     const run = await s.pullRequest({ inputs: { replay: 'pglite' } });
     const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')).report;
+    expect(report.findings.filter((f: { rule: string }) => f.rule === 'replay-incomplete')).toEqual([]);
+    const nick = report.files.find((f: { path: string }) => f.path.endsWith('003_nick.up.sql')).statementDetails;
+    expect(nick.map((st: { replay?: { error?: unknown } }) => st.replay && !st.replay.error)).toEqual([true, true]);
     const statements = report.files.find((f: { path: string }) => f.path.endsWith('002_phone.up.sql')).statementDetails;
     expect(statements.map((st: { replay?: { locks: Array<{ relation: string; mode: string }>; rewrites: string[] } }) => st.replay && { locks: st.replay.locks.filter((l) => l.relation === 'users'), rewrites: st.replay.rewrites })).toEqual([
       { locks: [], rewrites: [] },
