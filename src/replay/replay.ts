@@ -14,6 +14,7 @@ import { loadParser, parseRegion, type SectionRole, type Statement } from '../co
 import type { Report, ReplaySummary } from '../core/report.js';
 import { fillTemplate, type Rule } from '../core/rule.js';
 import { LineIndex, type Span } from '../core/source.js';
+import { applySuppressions, findIgnoreComments } from '../core/suppressions.js';
 import { computeVerdict } from '../core/verdict.js';
 import { discoverMigrations } from '../conventions/index.js';
 import downNotReversible from '../rules/down-not-reversible.js';
@@ -272,6 +273,25 @@ class ReplayRun {
     });
   }
 
+  /**
+   * Applies the files' ignore comments to the replay findings, as the engine does to the
+   * static ones. NOTE: unused-ignore ran before replay, so it reported ignores that only
+   * replay findings use; returns those ignores (`file@offset`) so merge drops that report.
+   */
+  private suppressReplayFindings(): Set<string> {
+    const used = new Set<string>();
+    const byFile = new Map<string, Finding[]>();
+    for (const finding of this.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+    for (const [path, findings] of byFile) {
+      const parsed = this.parsed.get(path);
+      if (!parsed) continue;
+      const ignores = findIgnoreComments(parsed.lines);
+      applySuppressions(findings, ignores, parsed.statements, new Set());
+      for (const ignore of ignores) if (ignore.used > 0) used.add(`${path}@${ignore.startOffset}`);
+    }
+    return used;
+  }
+
   /** The report with observations attached, replay findings added and the verdict recomputed. */
   merge(report: Report): Report {
     const files = report.files.map((file) => {
@@ -286,12 +306,16 @@ class ReplayRun {
         }),
       };
     });
+    const usedIgnores = this.suppressReplayFindings();
     const findings = [
-      ...report.findings.map((finding) => {
-        const statement = statementAt(this.parsed.get(finding.file)?.statements ?? [], finding.span.startOffset);
-        const observation = statement && this.observations.get(`${finding.file}@${statement.span.startOffset}`);
-        return observation ? { ...finding, replay: findingReplay(finding, observation) } : finding;
-      }),
+      ...report.findings
+        // An ignore that covers a replay finding is used after all.
+        .filter((finding) => !(finding.ruleId === 'unused-ignore' && usedIgnores.has(`${finding.file}@${finding.span.startOffset}`)))
+        .map((finding) => {
+          const statement = statementAt(this.parsed.get(finding.file)?.statements ?? [], finding.span.startOffset);
+          const observation = statement && this.observations.get(`${finding.file}@${statement.span.startOffset}`);
+          return observation ? { ...finding, replay: findingReplay(finding, observation) } : finding;
+        }),
       ...this.findings,
     ].sort(compareFindings);
     const { verdict, blocking } = computeVerdict(findings, report.failOn);

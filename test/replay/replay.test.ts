@@ -136,6 +136,18 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
     expect(findings[0]!.severity).toBe('warning');
   });
 
+  it('honours ignore comments on replay findings, and does not call such an ignore unused', async () => {
+    const files = [
+      INIT,
+      added('migrations/002_phone.up.sql', 'ALTER TABLE users ADD COLUMN phone text;'),
+      added('migrations/002_phone.down.sql', '-- migration-guard:ignore-file down-not-reversible reason: phone numbers are kept on rollback (#42)\nSELECT 1;'),
+    ];
+    const report = await replay(files);
+    const [difference] = ofRule(report, 'down-not-reversible').filter((f) => f.messageId === 'difference');
+    expect(difference!.suppression).toEqual({ kind: 'file', reason: 'phone numbers are kept on rollback (#42)', line: 1 });
+    expect(ofRule(report, 'unused-ignore')).toEqual([]);
+  });
+
   it('passes a down that restores everything (tables, indexes, enums, functions, views, sequences)', async () => {
     const up = [
       'CREATE TYPE state AS ENUM (\'a\', \'b\');',
