@@ -175,19 +175,24 @@ class Run {
     this.statusSha = pull.headSha;
     const ctx = await this.context(pull.baseSha);
     const command = commands.at(-1);
-    const refuse = async (reason: string) => {
+    const refuse = async (reason: string, consequence = 'Nothing changed.') => {
       await tryWrite(ctx, 'the reply', async () => {
         await this.api.react(comment.id, 'confused');
-        await this.api.createComment(trigger.number, `${REPLY_MARKER}\n@${comment.login}: \`/${command!.kind}\` was not accepted: ${reason}. Nothing changed.`);
+        await this.api.createComment(trigger.number, `${REPLY_MARKER}\n@${comment.login}: \`/${command!.kind}\` was not accepted: ${reason}. ${consequence}`);
       });
       core.notice(`/${command!.kind} by @${comment.login} refused: ${reason}`);
       return 0;
     };
-    if (command && trigger.action === 'edited') return refuse('edited comments are not accepted; post the command in a new comment');
     if (command && !pull.open) return refuse('the pull request is closed');
     const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
-    logNotices(analysis);
     const authoriser = new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author);
+    if (command && trigger.action === 'edited') {
+      // NOTE: an approval in a comment edited later no longer counts (deriveGateState), so
+      // after the reply the gate is published again: it may have lost that approval.
+      await refuse('edited comments are not accepted; post the command in a new comment', 'An approval in an edited comment no longer counts.');
+      return this.publishPull(ctx, pull, analysis, await this.api.comments(pull.number), authoriser);
+    }
+    logNotices(analysis);
     let acceptedCommand: number | undefined;
     let tickEdit: TickEdit | undefined;
     if (command) {

@@ -41,13 +41,13 @@ describe('/approve-maintenance', () => {
   });
 
   it.each([
-    ['an unauthorised user', 'writer', '/approve-maintenance please', {}, '@writer has "write" permission on this repository; "maintain" or higher is needed'],
-    ['an edited comment', 'maintainer', '/approve-maintenance typo fixed', { edited: true }, 'edited comments are not accepted; post the command in a new comment'],
+    ['an unauthorised user', 'writer', '/approve-maintenance please', {}, '@writer has "write" permission on this repository; "maintain" or higher is needed. Nothing changed.'],
+    ['an edited comment', 'maintainer', '/approve-maintenance typo fixed', { edited: true }, 'edited comments are not accepted; post the command in a new comment. An approval in an edited comment no longer counts.'],
   ])('from %s is refused with a reply that says why, and nothing changes', async (_, user, body, options, reason) => {
     const s = await blockedPr();
     const before = s.sticky()!.body;
     const { id } = await s.comment(user, body, options);
-    expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining(`was not accepted: ${reason}. Nothing changed.`)]);
+    expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining(`was not accepted: ${reason}`)]);
     expect(reactions(s, id)).toEqual(['confused']);
     expect(s.status()).toMatchObject({ state: 'failure' });
     expect(s.sticky()!.body).toBe(before);
@@ -98,6 +98,15 @@ describe('/approve-maintenance', () => {
     expect(changed.code).toBe(1);
     expect(s.status()).toMatchObject({ state: 'failure' });
     expect(s.sticky()!.body).toMatch(/The maintenance approval by @maintainer for digest `[0-9a-f]{12}` no longer applies: a push changed the migration files since\./);
+  });
+
+  it('no longer counts once its comment is edited', async () => {
+    const s = await blockedPr();
+    const { id } = await s.comment('maintainer', '/approve-maintenance ok');
+    expect(s.status()).toMatchObject({ state: 'success' });
+    await s.editComment(id, '/approve-maintenance ok, and also the next three migrations');
+    expect(s.status()).toMatchObject({ state: 'failure' });
+    expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining('An approval in an edited comment no longer counts.')]);
   });
 
   it('is withdrawn by /revoke-maintenance', async () => {

@@ -146,6 +146,31 @@ export class Scenario {
     return { id, result };
   }
 
+  /** The author edits an existing comment of theirs, and the edit event runs. */
+  async editComment(id: number, body: string) {
+    const comment = this.server.state.comments.find((c) => c.id === id)!;
+    const before = comment.body;
+    comment.body = body;
+    comment.updated_at = new Date().toISOString();
+    return runAction({
+      server: this.server,
+      event: 'issue_comment',
+      payload: issueCommentEvent({
+        action: 'edited',
+        commentId: id,
+        prNumber: PR,
+        body,
+        user: comment.user,
+        sender: comment.user,
+        createdAt: comment.created_at,
+        updatedAt: comment.updated_at,
+        changes: { body: { from: before } },
+      }),
+      inputs: { replay: 'off' },
+      workspace: this.defaultBranchCheckout(),
+    });
+  }
+
   /** `editor` edits the bot's sticky comment (e.g. ticks boxes) and the edit event runs. */
   async editSticky(editor: string, edit: (body: string) => string) {
     const sticky = this.sticky();
