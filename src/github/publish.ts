@@ -120,7 +120,10 @@ export async function publish(ctx: PublishContext, pull: PullTarget, analysis: P
   const sticky = findSticky(comments, ctx.inputs.botLogin, COMMENT_MARKER);
   const mode = ctx.config.comment;
   const hasSomething = analysis.report.findings.some((f) => !f.suppression) || decision.outcome.notes.length > 0;
-  const wantComment = mode === 'always' || (mode === 'on-findings' && (sticky !== undefined || (analysis.changedCount > 0 && hasSomething)));
+  // NOTE: approvals and acknowledgements are recorded in the comment, so with records to
+  // keep it is written even under `comment: off`; otherwise they would be lost.
+  const wantComment =
+    mode === 'always' || decision.outcome.records.length > 0 || (mode === 'on-findings' && (sticky !== undefined || (analysis.changedCount > 0 && hasSomething)));
   if (wantComment) await tryWrite(ctx, 'the pull request comment', () => upsertSticky(ctx.api, pull.number, sticky, decision.body, ctx.inputs.botLogin, COMMENT_MARKER));
   await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () => ctx.api.setStatus(pull.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision), STATUS_CONTEXT, ctx.runUrl));
   return true;

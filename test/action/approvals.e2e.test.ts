@@ -152,6 +152,15 @@ describe('who may approve, configured', () => {
     expect(s.status()).toMatchObject({ state: 'failure' });
   });
 
+  it('records an approval even with comment: off (the comment is where it is kept)', async () => {
+    const s = await configured('comment: off\n');
+    expect(s.stickies()).toEqual([]);
+    await s.comment('maintainer', '/approve-maintenance ok');
+    expect(s.status()).toMatchObject({ state: 'success' });
+    await s.pullRequest();
+    expect(s.status()).toMatchObject({ state: 'success', description: 'Maintenance approved by @maintainer' });
+  });
+
   it('refuses a command on a closed pull request', async () => {
     const s = await configured('');
     s.server.state.pulls[PR]!.state = 'closed';
