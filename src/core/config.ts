@@ -82,10 +82,11 @@ export type Config = z.infer<typeof configSchema>;
 /** A configuration problem, with the file and key it is about. */
 export class ConfigError extends Error {
   constructor(
-    message: string,
+    /** What is wrong, without the file name. */
+    readonly detail: string,
     readonly source: string,
   ) {
-    super(`${source}: ${message}`);
+    super(`${source}: ${detail}`);
     this.name = 'ConfigError';
   }
 }

@@ -7,13 +7,13 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Config, ConfigError, defaultConfig, parseConfigText } from '../core/config.js';
 import { migrationDigest } from '../core/gate.js';
-import type { InputFile } from '../core/migration.js';
+import type { FileChange, InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { adviseStrategy, type StrategyAdvice } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
 import { gatherFacts } from '../local/facts.js';
-import { changedSince, git } from '../local/git.js';
+import { changedSince, diffStatus, git } from '../local/git.js';
 import { collectPaths, readText } from '../local/workspace.js';
 import { withReplay } from '../replay/index.js';
 import { ruleIds } from '../rules/index.js';
@@ -36,6 +36,8 @@ export interface PullAnalysis {
 export interface AnalysisContext {
   api: GitHubApi;
   config: Config;
+  /** The config file's path, for errors about its keys. */
+  configPath: string;
   /** The `database-url` input: replay on that server instead of PGlite. */
   databaseUrl?: string;
   /** GITHUB_WORKSPACE: the checkout (PR head for pull_request, default branch for comment runs). */
@@ -53,7 +55,7 @@ export async function loadConfigAt(api: GitHubApi, configPath: string, ref: stri
   try {
     return parseConfigText(text, ruleIds, configPath);
   } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${error.message.slice(configPath.length + 2)} (in the file on the base branch, commit ${ref.slice(0, 7)})`, configPath);
+    if (error instanceof ConfigError) throw new ConfigError(`${error.detail} (in the file on the base branch, commit ${ref.slice(0, 7)})`, configPath);
     throw error;
   }
 }
@@ -107,7 +109,7 @@ async function replay(ctx: AnalysisContext, report: Report, files: InputFile[], 
   if (mode === 'off') return report;
   const schemaPath = ctx.config.replay['schema-file'];
   const schemaText = schemaPath ? await ctx.api.fileAt(schemaPath, baseSha) : undefined;
-  if (schemaPath && schemaText === undefined) throw new ConfigError(`key "replay.schema-file": ${schemaPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, 'config');
+  if (schemaPath && schemaText === undefined) throw new ConfigError(`key "replay.schema-file": ${schemaPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
   return withReplay(report, files, ctx.config, {
     mode,
     ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}),
@@ -163,19 +165,13 @@ async function headCommit(workspace: string): Promise<string | undefined> {
  * git on the checkout; without both commits there, the run fails rather than check a part.
  */
 async function changedFromGit(workspace: string, pull: { headSha: string; baseSha: string }): Promise<PullFile[]> {
-  let diff: string;
+  let changes: Map<string, FileChange>;
   try {
-    diff = await git(workspace, ['diff', '--name-status', '--no-renames', '-z', `${pull.baseSha}...${pull.headSha}`]);
+    changes = await diffStatus(workspace, `${pull.baseSha}...${pull.headSha}`);
   } catch (error) {
     throw new Error(
       `the pull request changes more than 3,000 files, the most GitHub's API lists, and the checkout cannot list them either (${(error as Error).message}); use "fetch-depth: 0" in actions/checkout so the full list comes from git`,
     );
   }
-  const parts = diff.split('\0');
-  const files: PullFile[] = [];
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const code = parts[i]!;
-    files.push({ path: parts[i + 1]!, status: code.startsWith('A') ? 'added' : code.startsWith('D') ? 'removed' : 'modified' });
-  }
-  return files;
+  return [...changes].map(([path, change]) => ({ path, status: change === 'deleted' ? 'removed' : change === 'added' ? 'added' : 'modified' }));
 }

@@ -23,8 +23,8 @@ export interface CommentInfo {
 
 /** What the action was asked to do. */
 export type Trigger =
-  | { kind: 'pull-request'; number: number; headSha: string; baseSha: string; author: string; fork: boolean }
-  | { kind: 'merged'; number: number; baseSha: string; mergeSha: string }
+  | { kind: 'pull-request'; number: number; headSha: string; baseSha: string; author: string }
+  | { kind: 'merged'; number: number; baseSha: string }
   | { kind: 'merge-group'; headSha: string; baseSha: string; number?: number }
   | { kind: 'comment'; action: 'created' | 'edited'; number: number; comment: CommentInfo; sender: { login: string; type: string }; previousBody?: string }
   | { kind: 'workflow-run'; headSha: string; headRepo: string; runId: number; event: string }
@@ -42,7 +42,7 @@ export function parseTrigger(eventName: string, payload: unknown): Trigger {
       const number = p.num('pull_request.number');
       if (action === 'closed') {
         return p.bool('pull_request.merged')
-          ? { kind: 'merged', number, baseSha: p.str('pull_request.base.sha'), mergeSha: p.str('pull_request.merge_commit_sha') }
+          ? { kind: 'merged', number, baseSha: p.str('pull_request.base.sha') }
           : { kind: 'ignored', reason: `pull request #${number} was closed without merging` };
       }
       if (!PR_ACTIONS.includes(action)) return { kind: 'ignored', reason: `pull_request action "${action}" needs no check` };
@@ -52,7 +52,6 @@ export function parseTrigger(eventName: string, payload: unknown): Trigger {
         headSha: p.str('pull_request.head.sha'),
         baseSha: p.str('pull_request.base.sha'),
         author: p.str('pull_request.user.login'),
-        fork: p.opt('pull_request.head.repo.full_name') !== p.str('repository.full_name'),
       };
     }
     case 'merge_group': {

@@ -66,6 +66,8 @@ export interface Decision {
   outcome: GateOutcome;
   /** The comment body (also the job summary's core). */
   body: string;
+  /** The bot's sticky comment as it was before this run, if any. */
+  sticky: CommentInfo | undefined;
 }
 
 /** Derives the gate state and renders the comment; no writes. */
@@ -92,7 +94,7 @@ export async function decide(ctx: PublishContext, analysis: PullAnalysis, commen
     maxLength: GITHUB_COMMENT_MAX_LENGTH - records.length - 1,
   })}${records ? `\n${records}` : ''}`;
   const verdict = analysis.changedCount === 0 ? 'pass' : outcome.verdict.verdict;
-  return { verdict, outcome, body };
+  return { verdict, outcome, body, sticky };
 }
 
 /**
@@ -111,13 +113,13 @@ function previousBlocking(body: string): Array<{ key: string; location: string; 
  * Writes the comment and the status, unless a newer commit arrived while this run worked
  * (then the newer run publishes; a stale write could turn its result green).
  */
-export async function publish(ctx: PublishContext, pull: PullTarget, analysis: PullAnalysis, comments: readonly CommentInfo[], decision: Decision): Promise<boolean> {
+export async function publish(ctx: PublishContext, pull: PullTarget, analysis: PullAnalysis, decision: Decision): Promise<boolean> {
   const latest = await ctx.api.pull(pull.number);
   if (latest.headSha !== pull.headSha) {
     core.notice(`Not publishing: pull request #${pull.number} moved from ${pull.headSha.slice(0, 7)} to ${latest.headSha.slice(0, 7)} while this run worked; the run for the new commit publishes.`);
     return false;
   }
-  const sticky = findSticky(comments, ctx.inputs.botLogin, COMMENT_MARKER);
+  const { sticky } = decision;
   const mode = ctx.config.comment;
   const hasSomething = analysis.report.findings.some((f) => !f.suppression) || decision.outcome.notes.length > 0;
   // NOTE: approvals and acknowledgements are recorded in the comment, so with records to

@@ -122,7 +122,7 @@ class Run {
    */
   private analysisContext(ctx: PublishContext, privileged: boolean) {
     const server = this.inputs.databaseUrl && !privileged ? { databaseUrl: this.inputs.databaseUrl } : {};
-    return { api: this.api, config: ctx.config, workspace: this.env.workspace, ...server };
+    return { api: this.api, config: ctx.config, configPath: this.inputs.configPath, workspace: this.env.workspace, ...server };
   }
 
   private async pullRequest(trigger: Extract<Trigger, { kind: 'pull-request' }>): Promise<number> {
@@ -134,7 +134,7 @@ class Run {
     const comments = await this.api.comments(trigger.number);
     const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author) });
     if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report);
-    await publish(ctx, pull, analysis, comments, decision);
+    await publish(ctx, pull, analysis, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, pull, analysis, decision);
     return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
   }
@@ -262,7 +262,7 @@ class Run {
   private async publishPull(ctx: PublishContext, pull: PullInfo, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser, acceptedCommand?: number, tickEdit?: TickEdit): Promise<number> {
     const target = { number: pull.number, headSha: pull.headSha, author: pull.author };
     const decision = await decide(ctx, analysis, comments, { authoriser, ...(acceptedCommand !== undefined ? { acceptedCommand } : {}), ...(tickEdit ? { tickEdit } : {}) });
-    await publish(ctx, target, analysis, comments, decision);
+    await publish(ctx, target, analysis, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, target, analysis, decision);
     // NOTE: a comment run does not gate anything by its own exit code; the status does.
     return 0;

@@ -34,6 +34,17 @@ export async function git(cwd: string, args: string[]): Promise<string> {
   }
 }
 
+/** What `git diff <range>` changes, per path (renames as a delete and an add). */
+export async function diffStatus(root: string, range: string): Promise<Map<string, FileChange>> {
+  const status = new Map<string, FileChange>();
+  const parts = (await git(root, ['diff', '--name-status', '--no-renames', '-z', range])).split('\0');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const code = parts[i]!;
+    status.set(parts[i + 1]!, code.startsWith('A') ? 'added' : code.startsWith('D') ? 'deleted' : 'modified');
+  }
+  return status;
+}
+
 export interface ChangedFiles {
   /** Every candidate file at the head (working tree), each with its change status. */
   files: InputFile[];
@@ -51,14 +62,7 @@ export interface ChangedFiles {
 export async function changedSince(base: string, repoDir: string, isMigrationPath: (p: string) => boolean): Promise<ChangedFiles> {
   const root = (await git(repoDir, ['rev-parse', '--show-toplevel'])).trim();
   const mergeBase = (await git(root, ['merge-base', base, 'HEAD'])).trim();
-  const status = new Map<string, FileChange>();
-  const diff = await git(root, ['diff', '--name-status', '--no-renames', '-z', mergeBase]);
-  const parts = diff.split('\0');
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const code = parts[i]!;
-    const file = parts[i + 1]!;
-    status.set(file, code.startsWith('A') ? 'added' : code.startsWith('D') ? 'deleted' : 'modified');
-  }
+  const status = await diffStatus(root, mergeBase);
   const untracked = (await git(root, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
   for (const file of untracked) status.set(file, 'added');
   const tracked = (await git(root, ['ls-files', '-z'])).split('\0').filter(Boolean);

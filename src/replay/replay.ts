@@ -281,7 +281,11 @@ class ReplayRun {
   private suppressReplayFindings(): Set<string> {
     const used = new Set<string>();
     const byFile = new Map<string, Finding[]>();
-    for (const finding of this.findings) byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+    for (const finding of this.findings) {
+      const group = byFile.get(finding.file);
+      if (group) group.push(finding);
+      else byFile.set(finding.file, [finding]);
+    }
     for (const [path, findings] of byFile) {
       const parsed = this.parsed.get(path);
       if (!parsed) continue;

@@ -104,7 +104,7 @@ describe('/approve-maintenance', () => {
     const s = await blockedPr();
     const { id } = await s.comment('maintainer', '/approve-maintenance ok');
     expect(s.status()).toMatchObject({ state: 'success' });
-    await s.editComment(id, '/approve-maintenance ok, and also the next three migrations');
+    await s.editComment(id, () => '/approve-maintenance ok, and also the next three migrations');
     expect(s.status()).toMatchObject({ state: 'failure' });
     expect(s.replies().map((r) => r.body)).toEqual([expect.stringContaining('An approval in an edited comment no longer counts.')]);
   });

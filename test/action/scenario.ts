@@ -146,11 +146,12 @@ export class Scenario {
     return { id, result };
   }
 
-  /** The author edits an existing comment of theirs, and the edit event runs. */
-  async editComment(id: number, body: string) {
-    const comment = this.server.state.comments.find((c) => c.id === id)!;
+  /** `editor` (default: the comment's author) edits comment `id`, and the edit event runs. */
+  async editComment(id: number, edit: (body: string) => string, editor?: string) {
+    const comment = this.server.state.comments.find((c) => c.id === id);
+    if (!comment) throw new Error(`no comment ${id} to edit`);
     const before = comment.body;
-    comment.body = body;
+    comment.body = edit(before);
     comment.updated_at = new Date().toISOString();
     return runAction({
       server: this.server,
@@ -159,9 +160,9 @@ export class Scenario {
         action: 'edited',
         commentId: id,
         prNumber: PR,
-        body,
+        body: comment.body,
         user: comment.user,
-        sender: comment.user,
+        sender: editor ?? comment.user,
         createdAt: comment.created_at,
         updatedAt: comment.updated_at,
         changes: { body: { from: before } },
@@ -172,29 +173,10 @@ export class Scenario {
   }
 
   /** `editor` edits the bot's sticky comment (e.g. ticks boxes) and the edit event runs. */
-  async editSticky(editor: string, edit: (body: string) => string) {
+  editSticky(editor: string, edit: (body: string) => string) {
     const sticky = this.sticky();
     if (!sticky) throw new Error('no sticky comment to edit');
-    const before = sticky.body;
-    sticky.body = edit(before);
-    sticky.updated_at = new Date().toISOString();
-    return runAction({
-      server: this.server,
-      event: 'issue_comment',
-      payload: issueCommentEvent({
-        action: 'edited',
-        commentId: sticky.id,
-        prNumber: PR,
-        body: sticky.body,
-        user: { login: BOT, type: 'Bot' },
-        sender: editor,
-        createdAt: sticky.created_at,
-        updatedAt: sticky.updated_at,
-        changes: { body: { from: before } },
-      }),
-      inputs: { replay: 'off' },
-      workspace: this.defaultBranchCheckout(),
-    });
+    return this.editComment(sticky.id, edit, editor);
   }
 
   /** The fork-safe publisher: a workflow_run event with the downloaded artifact. */

@@ -45,8 +45,8 @@ describe('event payloads', () => {
     pull_request: { number: 7, merged: false, user: { login: 'dev' }, head: { sha: 'a'.repeat(40), repo: { full_name: 'fork/shop' } }, base: { sha: 'b'.repeat(40) }, ...extra },
   });
 
-  it('reads a pull_request and tells a fork', () => {
-    expect(parseTrigger('pull_request', pr('synchronize'))).toEqual({ kind: 'pull-request', number: 7, headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), author: 'dev', fork: true });
+  it('reads a pull_request', () => {
+    expect(parseTrigger('pull_request', pr('synchronize'))).toEqual({ kind: 'pull-request', number: 7, headSha: 'a'.repeat(40), baseSha: 'b'.repeat(40), author: 'dev' });
   });
 
   it('ignores what needs no check, with the reason', () => {
@@ -56,7 +56,7 @@ describe('event payloads', () => {
   });
 
   it('reads a merge and the merge queue branch', () => {
-    expect(parseTrigger('pull_request', pr('closed', { merged: true, merge_commit_sha: 'c'.repeat(40) }))).toEqual({ kind: 'merged', number: 7, baseSha: 'b'.repeat(40), mergeSha: 'c'.repeat(40) });
+    expect(parseTrigger('pull_request', pr('closed', { merged: true, merge_commit_sha: 'c'.repeat(40) }))).toEqual({ kind: 'merged', number: 7, baseSha: 'b'.repeat(40) });
     expect(parseTrigger('merge_group', { action: 'checks_requested', merge_group: { head_sha: 'd'.repeat(40), base_sha: 'e'.repeat(40), head_ref: `refs/heads/gh-readonly-queue/main/pr-42-${'f'.repeat(40)}` } })).toEqual({
       kind: 'merge-group',
       headSha: 'd'.repeat(40),
