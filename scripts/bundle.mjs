@@ -34,6 +34,8 @@ const entryPoints = { 'cli-main': 'src/cli/index.ts' };
 if (existsSync(path.join(root, 'src/action/index.ts'))) entryPoints.index = 'src/action/index.ts';
 // PGlite runs on a worker thread (src/replay/pglite-thread.ts), loaded from this file.
 entryPoints['replay-worker'] = 'src/replay/pglite-worker.ts';
+// Large inputs parse on worker threads (src/local/parse-pool.ts), loaded from this file.
+entryPoints['parse-worker'] = 'src/local/parse-worker.ts';
 
 // NOTE: PGlite's contrib extensions find their archive at new URL('../<name>.tar.gz',
 // import.meta.url), relative to their own module; once bundled, that would point outside
@@ -87,3 +89,6 @@ const loader = [
   '',
 ].join('\n');
 await writeFile(path.join(dist, 'cli.js'), loader, { mode: 0o755 });
+// NOTE: says that dist/*.js are ES modules, so Node need not detect it by parsing them
+// (a measurable part of start-up) wherever dist/ is copied without the project's package.json.
+await writeFile(path.join(dist, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);

@@ -13,6 +13,7 @@ import type { Report } from '../core/report.js';
 import { adviseStrategy } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
+import { prepareParser } from '../local/parse-pool.js';
 import { VERSION } from '../version.js';
 import { gatherFacts } from '../local/facts.js';
 import { withReplay } from '../replay/index.js';
@@ -188,6 +189,9 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
   if (options.explain !== undefined) return explain(options.explain, io);
+  // NOTE: started first: the parser compiles on background threads while the files are read.
+  const parser = prepareParser();
+  parser.catch(() => undefined); // NOTE: awaited below; an early usage error must not leave it unhandled.
   const config = await loadConfig(options, io.cwd);
   const { files, problems, git } = await readInputs(options, config, io.cwd);
   for (const problem of problems) {
@@ -198,7 +202,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   }
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
-  const report = await withReplay(await checkMigrations(files, config, facts), files, config, {
+  const report = await withReplay(await checkMigrations(files, config, facts, await parser), files, config, {
     // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
     mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
     databaseUrl: options.databaseUrl,

@@ -10,7 +10,7 @@ import { compareFindings, docsUrl, type Finding, type Severity } from './finding
 import { fileTooLargeMessage, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
-import { loadParser, parseRegion, type SectionRole, type Statement } from './parse.js';
+import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
 import type { FileReport, Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementState } from './rule.js';
 import { LineIndex, type Span } from './source.js';
@@ -28,12 +28,18 @@ export interface AnalyzeOptions {
   discover: Discover;
   /** History and code facts for the rules that need them (absent: those rules stay quiet). */
   facts?: AnalysisFacts;
+  /** Parses many texts ahead, e.g. on worker threads (src/local/parse-pool.ts); default: one by one on this thread. */
+  parseAhead?: ParseAhead;
 }
 
+/** Parses the given texts, each on its own, in any order; results in the order of `texts`. */
+export type ParseAhead = (texts: readonly string[]) => Promise<ParseAttempt[]>;
+
 /** Runs the whole pure pipeline. */
-export async function analyze({ files, config, rules, discover, facts }: AnalyzeOptions): Promise<Report> {
+export async function analyze({ files, config, rules, discover, facts, parseAhead }: AnalyzeOptions): Promise<Report> {
   await loadParser();
-  const changeSet = buildChangeSet(files, discover(files, config));
+  const planned = plan(files, discover(files, config));
+  const changeSet = buildChangeSet(files, planned, parseAhead ? await parsedAhead(planned, parseAhead) : parseSql);
   const active = activeRules(rules, config);
   const findings = runRules(changeSet, active, config, facts);
   const unsuppressible = new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id));
@@ -56,7 +62,20 @@ export async function analyze({ files, config, rules, discover, facts }: Analyze
   };
 }
 
-function buildChangeSet(inputs: readonly InputFile[], migrations: MigrationFile[]): ChangeSet {
+/** A migration file in migration order, with what the engine does with it. */
+interface PlannedFile {
+  migration: MigrationFile;
+  input: InputFile;
+  lines: LineIndex;
+  /** The change adds or modifies it: it gets statement findings. */
+  analyzed: boolean;
+  /** It is analyzed, or the partner of an analyzed file: its statements are needed (unless the change deletes it). */
+  parse: boolean;
+  /** Why it cannot be read, when it cannot (then it is not parsed). */
+  unread: string | undefined;
+}
+
+function plan(inputs: readonly InputFile[], migrations: MigrationFile[]): PlannedFile[] {
   const inputByPath = new Map(inputs.map((f) => [f.path, f]));
   const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
   const isChanged = (m: MigrationFile) => ['added', 'modified'].includes(inputByPath.get(m.path)?.change ?? '');
@@ -66,17 +85,32 @@ function buildChangeSet(inputs: readonly InputFile[], migrations: MigrationFile[
     needsParse.add(m.path);
     if (m.partner) needsParse.add(m.partner);
   }
-  const files: AnalyzedFile[] = ordered.map((migration) => {
+  return ordered.map((migration) => {
     const input = inputByPath.get(migration.path) ?? { path: migration.path, text: '', change: 'unchanged' as const };
-    const lines = new LineIndex(input.text);
+    const unread = input.unread ?? (input.text.length > LIMITS.fileBytes ? fileTooLargeMessage(input.text.length) : undefined);
+    return { migration, input, lines: new LineIndex(input.text), analyzed: isChanged(migration), parse: needsParse.has(migration.path), unread };
+  });
+}
+
+/** A parser that answers from `parseAhead`'s results for the texts parseRegion will ask for first. */
+async function parsedAhead(planned: readonly PlannedFile[], parseAhead: ParseAhead): Promise<SqlParser> {
+  const texts = planned
+    .filter((file) => file.parse && file.input.change !== 'deleted' && file.unread === undefined)
+    .flatMap((file) => file.migration.sections.flatMap((section) => regionTexts(file.lines, section.start, section.end)));
+  const results = await parseAhead(texts);
+  const byText = new Map(texts.map((text, i) => [text, results[i]!]));
+  return (sql) => byText.get(sql) ?? parseSql(sql);
+}
+
+function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser): ChangeSet {
+  const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread }) => {
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
-    const unread = input.unread ?? (input.text.length > LIMITS.fileBytes ? fileTooLargeMessage(input.text.length) : undefined);
-    if (needsParse.has(migration.path) && input.change !== 'deleted') {
+    if (needsParse && input.change !== 'deleted') {
       if (unread !== undefined) issues.push({ kind: 'limit', message: unread, span: lines.span(0, 0) });
       else {
         for (const section of migration.sections) {
-          const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length);
+          const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length, parse);
           // NOTE: a loop, not push(...spread): a spread of 100,000 items can overflow the stack.
           for (const statement of parsed.statements) statements.push(statement);
           issues.push(...parsed.issues);
@@ -89,8 +123,8 @@ function buildChangeSet(inputs: readonly InputFile[], migrations: MigrationFile[
       lines,
       statements,
       issues,
-      ignores: needsParse.has(migration.path) ? findIgnoreComments(lines) : [],
-      analyzed: isChanged(migration),
+      ignores: needsParse ? findIgnoreComments(lines) : [],
+      analyzed,
     };
   });
   const byPath = new Map(files.map((f) => [f.migration.path, f]));
@@ -124,7 +158,7 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
   const selected = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions);
   const statementRules = selected.filter((r) => r.rule.statement);
   // NOTE: per section role, once: these loops run rules x statements times.
-  const runsOn = (role: SectionRole) => statementRules.filter((r) => (r.rule.sections ?? ['up']).includes(role));
+  const runsOn = (role: SectionRole) => byStatementKind(statementRules.filter((r) => (r.rule.sections ?? ['up']).includes(role)));
   const rulesFor = { up: runsOn('up'), down: runsOn('down') };
   const created = new CreatedTables();
   const isNewTable = (name: string) => created.has(name);
@@ -136,7 +170,7 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
       const tracker = new TransactionTracker(section.implicitTransaction);
       for (const statement of statementsBySection.get(section) ?? []) {
         const state: StatementState = tracker.stateFor();
-        for (const active of rulesFor[section.role]) {
+        for (const active of rulesFor[section.role](statement.kind)) {
           // NOTE: a literal, not a spread of `base`: this runs rules x statements times.
           const context = { config, postgresVersion: base.postgresVersion, changeSet, facts, options: active.options, file, statement, state, report: reporter(active, findings, file, statement), isNewTable };
           guard(active, file, statement, findings, () => active.rule.statement!(context));
@@ -160,6 +194,23 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
     );
   }
   return findings;
+}
+
+/**
+ * The rules whose statement hook takes a statement kind, in registry order, cached per kind.
+ * NOTE: most rules read one or two kinds of statement; calling every rule on every
+ * statement was most of the rule time on large inputs (bench/).
+ */
+function byStatementKind(rules: ActiveRule[]): (kind: string) => ActiveRule[] {
+  const cache = new Map<string, ActiveRule[]>();
+  return (kind) => {
+    let selected = cache.get(kind);
+    if (!selected) {
+      selected = rules.filter((r) => !r.rule.statementKinds || (r.rule.statementKinds as readonly string[]).includes(kind));
+      cache.set(kind, selected);
+    }
+    return selected;
+  };
 }
 
 /** Groups items by a key in one pass, keeping their order. */

@@ -4,6 +4,13 @@
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
 
+/** A node type name such as `AlterTableStmt`: the keys of libpg-query's Node union. */
+export type NodeKind = KeysOfUnion<Node>;
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+
+/** The statement kinds alterTableCommands reads (for rules' `statementKinds`). */
+export const ALTER_TABLE_KINDS: readonly NodeKind[] = ['AlterTableStmt'];
+
 /** The payload of a node if it is of the given type. */
 export function nodeAs<T>(node: Node | undefined, type: string): T | undefined {
   return node && type in node ? ((node as Record<string, unknown>)[type] as T) : undefined;
@@ -22,7 +29,8 @@ export function relationName(relation: RangeVar | undefined): string {
 
 /** Normalises a relation name for comparisons: lower case, `public.` dropped. */
 export function relationKey(name: string): string {
-  return name.toLowerCase().replace(/^public\./, '');
+  const lower = name.toLowerCase();
+  return lower.startsWith('public.') ? lower.slice(7) : lower;
 }
 
 /** The string values of a list of `String` nodes (qualified names). */
@@ -100,10 +108,41 @@ export function walk(node: unknown, visit: (type: string, payload: Record<string
   }
 }
 
-/** An ALTER TABLE statement's target and sub-commands, or undefined for other statements. */
-export function alterTableCommands(node: Node): { table: string; relation: RangeVar | undefined; commands: AlterTableCmd[] } | undefined {
+/** An ALTER TABLE statement's target and sub-commands. */
+export interface AlterTableCommands {
+  table: string;
+  relation: RangeVar | undefined;
+  commands: readonly AlterTableCmd[];
+}
+
+/**
+ * An ALTER TABLE statement's target and sub-commands, or undefined for other statements.
+ * Computed once per node (shared: do not modify).
+ */
+export function alterTableCommands(node: Node): AlterTableCommands | undefined {
+  // NOTE: most statements are not ALTER TABLE; they need no memo lookup.
+  return 'AlterTableStmt' in node ? memoized(alterTableMemo, node, readAlterTable) : undefined;
+}
+
+const alterTableMemo = new WeakMap<Node, AlterTableCommands | undefined>();
+
+function readAlterTable(node: Node): AlterTableCommands | undefined {
   const alter = nodeAs<AlterTableStmt>(node, 'AlterTableStmt');
   if (!alter || (alter.objtype !== undefined && alter.objtype !== 'OBJECT_TABLE')) return undefined;
   const commands = (alter.cmds ?? []).map((c) => nodeAs<AlterTableCmd>(c, 'AlterTableCmd')).filter((c): c is AlterTableCmd => !!c);
   return { table: relationName(alter.relation), relation: alter.relation, commands };
+}
+
+/**
+ * `read(key)`, computed once per key. NOTE: several rules read the same facts of every
+ * statement (its ALTER TABLE commands, the columns it adds, its lock); on large inputs
+ * recomputing them per rule was a large part of the rule time (bench/).
+ */
+export function memoized<K extends object, V>(memo: WeakMap<K, V>, key: K, read: (key: K) => V): V {
+  let value = memo.get(key);
+  if (value === undefined && !memo.has(key)) {
+    value = read(key);
+    memo.set(key, value);
+  }
+  return value as V;
 }

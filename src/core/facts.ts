@@ -5,7 +5,7 @@
  * the core only reads them, so rules stay pure and testable with plain data.
  */
 import type { Node, RenameStmt } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationKey, relationName } from './ast.js';
+import { alterTableCommands, nodeAs, type NodeKind, relationKey, relationName } from './ast.js';
 import type { InputFile, MigrationFile } from './migration.js';
 import { loadParser, parseRegion } from './parse.js';
 import type { ExampleFacts } from './rule.js';
@@ -83,6 +83,9 @@ export async function contractTargetsOf(files: readonly InputFile[], migrations:
   }
   return [...targets.values()];
 }
+
+/** The statement kinds contractTargets reads. */
+export const CONTRACT_TARGET_KINDS: readonly NodeKind[] = ['AlterTableStmt', 'RenameStmt', 'DropStmt'];
 
 /** The columns and tables a statement drops or renames (the names old code may still use). */
 export function contractTargets(node: Node): ContractTarget[] {

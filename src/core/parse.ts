@@ -3,9 +3,9 @@
  * source spans. A region that does not parse is split at top-level semicolons and each
  * piece is parsed on its own, so one syntax error costs one statement, never the file.
  */
-import { loadModule, parseSync } from 'libpg-query';
-import type { Node, RawStmt } from '@pgsql/types';
+import type { Node, ParseResult, RawStmt } from '@pgsql/types';
 import { LIMITS } from './limits.js';
+import { loadPgQuery, parseToJson, type RawParse, type SqlErrorLike } from './pg-query.js';
 import { type LineIndex, type Span, Utf8OffsetMap } from './source.js';
 import { type Chunk, skipTrivia, splitStatements } from './split.js';
 
@@ -40,17 +40,59 @@ export interface ParsedRegion {
   issues: ParseIssue[];
 }
 
-let parserReady: Promise<void> | undefined;
-
-/** Loads the parser's WebAssembly module; call once before parseRegion. */
-export function loadParser(): Promise<void> {
-  parserReady ??= loadModule();
-  return parserReady;
+/**
+ * Loads the parser's WebAssembly module; await it once before parseRegion. `compiled`
+ * reuses a module compiled elsewhere (see loadPgQuery).
+ */
+export function loadParser(compiled?: WebAssembly.Module): Promise<void> {
+  return loadPgQuery(compiled);
 }
 
-interface SqlErrorLike {
-  message: string;
-  sqlDetails?: { cursorPosition?: number };
+/** The statements of a piece of SQL text, or the parser's error. */
+export type ParseAttempt = { ok: true; stmts: RawStmt[]; ascii: boolean } | { ok: false; error: SqlErrorLike };
+
+/** Parses one piece of SQL text (any number of statements). */
+export type SqlParser = (sql: string) => ParseAttempt;
+
+/** Turns the parser's JSON into statements. Never throws. */
+export function toParseAttempt(raw: RawParse): ParseAttempt {
+  if (!raw.ok) return raw;
+  try {
+    return { ok: true, stmts: (JSON.parse(raw.json) as ParseResult).stmts ?? [], ascii: raw.ascii };
+  } catch (error) {
+    return failedParse(error);
+  }
+}
+
+/** Parses on this thread; never throws. Requires loadParser() to have resolved. */
+export const parseSql: SqlParser = (sql) => {
+  try {
+    return toParseAttempt(parseToJson(sql));
+  } catch (error) {
+    return failedParse(error);
+  }
+};
+
+/**
+ * The texts parseRegion hands to the parser first for this region (the whole region, or
+ * its batches when large), so a caller can parse them ahead, e.g. on worker threads.
+ */
+export function regionTexts(lines: LineIndex, start: number, end: number): string[] {
+  const { sql } = parserInput(lines, start, end);
+  const chunks = batches(sql);
+  if (chunks.length > 1) plannedBatches.set(sql, chunks);
+  return chunks
+    .map((batch) => sql.slice(batch.start, batch.end))
+    .filter((text) => skipTrivia(text, 0) < text.length);
+}
+
+/** The region as the parser reads it: psql meta-commands blanked, NUL bytes replaced. */
+function parserInput(lines: LineIndex, start: number, end: number): { sql: string; issues: ParseIssue[] } {
+  const { text: blanked, issues } = blankMetaCommands(lines, start, end);
+  // NOTE: the parser reads a C string, so a NUL byte would silently end the input there.
+  // U+FFFD has the same length in UTF-16 (offsets stay valid) and is rejected outside
+  // literals and comments, so nothing after a NUL escapes checking.
+  return { sql: blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked, issues };
 }
 
 /**
@@ -58,16 +100,14 @@ interface SqlErrorLike {
  * continue from `firstIndex`; past LIMITS.statementsPerFile statements (counting from
  * index 0) parsing stops with a `limit` issue. Requires loadParser() to have resolved.
  */
-export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0): ParsedRegion {
-  const { text: blanked, issues } = blankMetaCommands(lines, start, end);
-  // NOTE: the parser reads a C string, so a NUL byte would silently end the input there.
-  // U+FFFD has the same length in UTF-16 (offsets stay valid) and is rejected outside
-  // literals and comments, so nothing after a NUL escapes checking.
-  const sql = blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked;
+export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0, parse: SqlParser = parseSql): ParsedRegion {
+  const { sql, issues } = parserInput(lines, start, end);
   const statements: Statement[] = [];
   const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);
-  for (const batch of batches(sql)) {
-    const stoppedAt = parseBatch(sql.slice(batch.start, batch.end), start + batch.start, lines, section, firstIndex, statements, issues);
+  const chunks = plannedBatches.get(sql) ?? batches(sql);
+  plannedBatches.delete(sql);
+  for (const batch of chunks) {
+    const stoppedAt = parseBatch(sql.slice(batch.start, batch.end), start + batch.start, { lines, section, firstIndex, parse }, statements, issues);
     if (stoppedAt !== undefined) {
       issues.push({
         kind: 'limit',
@@ -101,6 +141,12 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
  */
 const BATCH_CHARS = 1024 * 1024;
 
+/**
+ * Batches of large regions that regionTexts computed, for parseRegion to reuse.
+ * NOTE: splitting a region of many megabytes into statements costs tens of milliseconds.
+ */
+const plannedBatches = new Map<string, Chunk[]>();
+
 /** The region as one piece, or, when large, as runs of whole statements of about BATCH_CHARS. */
 function batches(text: string): Chunk[] {
   if (text.length <= BATCH_CHARS) return [{ start: 0, end: text.length }];
@@ -119,10 +165,11 @@ function batches(text: string): Chunk[] {
  * statement, never the file. Returns the offset where it stopped when it reached
  * LIMITS.syntaxErrorsPerFile.
  */
-function parseBatch(text: string, offset: number, lines: LineIndex, section: SectionRole, firstIndex: number, statements: Statement[], issues: ParseIssue[]): number | undefined {
-  const attempt = tryParse(text);
+function parseBatch(text: string, offset: number, region: RegionContext, statements: Statement[], issues: ParseIssue[]): number | undefined {
+  const { lines, parse } = region;
+  const attempt = tryParse(text, region.parse);
   if (attempt.ok) {
-    collectStatements(attempt.stmts, text, offset, lines, section, statements, firstIndex + statements.length);
+    collectStatements(attempt, text, offset, region, statements);
     return undefined;
   }
   let syntaxErrors = issues.filter((issue) => issue.kind === 'syntax-error').length;
@@ -133,9 +180,9 @@ function parseBatch(text: string, offset: number, lines: LineIndex, section: Sec
     // NOTE: binary or non-SQL input fails at nearly every semicolon; one finding per
     // failure would bury the report (and take time), so stop after a fixed number.
     if (syntaxErrors >= LIMITS.syntaxErrorsPerFile) return offset + chunk.start + skipTrivia(chunkText, 0);
-    const result = tryParse(chunkText);
+    const result = tryParse(chunkText, parse);
     if (result.ok) {
-      collectStatements(result.stmts, chunkText, offset + chunk.start, lines, section, statements, firstIndex + statements.length);
+      collectStatements(result, chunkText, offset + chunk.start, region, statements);
     } else {
       chunkFailed = true;
       syntaxErrors++;
@@ -148,33 +195,46 @@ function parseBatch(text: string, offset: number, lines: LineIndex, section: Sec
   return undefined;
 }
 
-type ParseAttempt = { ok: true; stmts: RawStmt[] } | { ok: false; error: SqlErrorLike };
+/** What parseBatch needs to know about the region it parses in. */
+interface RegionContext {
+  lines: LineIndex;
+  section: SectionRole;
+  /** Index of the region's first statement in the file. */
+  firstIndex: number;
+  parse: SqlParser;
+}
 
-function tryParse(sql: string): ParseAttempt {
-  if (skipTrivia(sql, 0) === sql.length) return { ok: true, stmts: [] };
+function tryParse(sql: string, parse: SqlParser): ParseAttempt {
+  if (skipTrivia(sql, 0) === sql.length) return { ok: true, stmts: [], ascii: true };
   try {
-    return { ok: true, stmts: parseSync(sql).stmts ?? [] };
+    return parse(sql);
   } catch (error) {
-    const err = error as SqlErrorLike;
-    return { ok: false, error: { message: String(err?.message ?? error), sqlDetails: err?.sqlDetails } };
+    return failedParse(error);
   }
 }
 
-function collectStatements(
-  raws: RawStmt[],
-  regionText: string,
-  regionStart: number,
-  lines: LineIndex,
-  section: SectionRole,
-  into: Statement[],
-  firstIndex: number,
-): void {
-  const bytes = new Utf8OffsetMap(regionText);
-  raws.forEach((raw, i) => {
+/**
+ * A parse that threw, as a parse failure. NOTE: input nested deeply enough overflows the
+ * stack (in the WebAssembly parser, or in JSON.parse of its tree); that must become a
+ * parse-error on the statement, never a crash of the run.
+ */
+function failedParse(error: unknown): ParseAttempt {
+  const err = error as SqlErrorLike | undefined;
+  return { ok: false, error: { message: String(err?.message ?? error), sqlDetails: err?.sqlDetails } };
+}
+
+/** Adds the parsed statements of `regionText` (which starts at `regionStart` in the file) to `into`. */
+function collectStatements(parsed: { stmts: RawStmt[]; ascii: boolean }, regionText: string, regionStart: number, region: RegionContext, into: Statement[]): void {
+  const { lines, section } = region;
+  const firstIndex = region.firstIndex + into.length;
+  // NOTE: in ASCII text byte offsets are character offsets.
+  const bytes = parsed.ascii ? undefined : new Utf8OffsetMap(regionText);
+  const charOffset = (byte: number) => (bytes ? bytes.charOffset(byte) : byte);
+  parsed.stmts.forEach((raw, i) => {
     if (!raw.stmt) return;
     const byteStart = raw.stmt_location ?? 0;
-    const localStart = bytes.charOffset(byteStart);
-    const localEnd = raw.stmt_len ? bytes.charOffset(byteStart + raw.stmt_len) : regionText.length;
+    const localStart = charOffset(byteStart);
+    const localEnd = raw.stmt_len ? charOffset(byteStart + raw.stmt_len) : regionText.length;
     const from = skipTrivia(regionText, localStart, localEnd);
     const to = from + regionText.slice(from, localEnd).trimEnd().replace(/;$/, '').trimEnd().length;
     const kind = Object.keys(raw.stmt)[0] ?? 'Unknown';

@@ -5,6 +5,7 @@
  * enforces what the metadata claims (message ids exist, fix only when declared).
  */
 import type { AlterEnumStmt } from '@pgsql/types';
+import type { NodeKind } from './ast.js';
 import type { Config } from './config.js';
 import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
 import type { Severity } from './finding.js';
@@ -162,6 +163,12 @@ export interface RuleMeta<MessageId extends string> {
    * (src/replay), not from hooks; its examples are checked by replaying them.
    */
   source?: 'replay';
+  /**
+   * The statement kinds (top-level node types) the statement hook can report on; the
+   * engine calls the hook only for statements of these kinds. Omit it when any statement
+   * may matter. test/registry.test.ts checks that declaring it changes no finding.
+   */
+  statementKinds?: readonly NodeKind[];
   /** Sections the statement hook runs on; default up only. */
   sections?: SectionRole[];
   examples: { valid: RuleExample[]; invalid: RuleExample[] };

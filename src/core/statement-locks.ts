@@ -5,7 +5,7 @@
  * checks both against what Postgres really does.
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar } from '@pgsql/types';
-import { nodeAs, relationName } from './ast.js';
+import { memoized, nodeAs, relationName } from './ast.js';
 import { type LockInfo, type LockMode, lockInfo, strongerLock } from './locks.js';
 
 /** The relations a statement locks and the strongest mode it takes on them. */
@@ -60,8 +60,14 @@ function locked(relations: (RangeVar | undefined)[], mode: LockMode, rewrite = f
   return { tables: relations.filter((r): r is RangeVar => !!r).map(relationName), lock: lockInfo(mode), rewrite };
 }
 
-/** The lock a statement takes, as documented. Statements that lock nothing return no tables. */
+/** The lock a statement takes, as documented. Statements that lock nothing return no tables. Computed once per node (shared: do not modify). */
 export function statementLock(node: Node): StatementLock {
+  return memoized(lockMemo, node, readStatementLock);
+}
+
+const lockMemo = new WeakMap<Node, StatementLock>();
+
+function readStatementLock(node: Node): StatementLock {
   const [kind, payload] = Object.entries(node)[0] as [string, Record<string, unknown>];
   switch (kind) {
     case 'AlterTableStmt': {

@@ -111,6 +111,10 @@ export function toJsonReport(report: Report): JsonReport {
   };
 }
 
+/**
+ * The report as one line of JSON (pipe it through `jq` to read it). NOTE: not indented:
+ * on large inputs indenting took a third longer and made the output 60% larger (bench/).
+ */
 export function renderJson(report: Report): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  return `${JSON.stringify(toJsonReport(report))}\n`;
 }

@@ -6,7 +6,7 @@
  * The index build (and the implied SET NOT NULL scans) hold ACCESS EXCLUSIVE throughout.
  */
 import { defineRule } from '../core/rule.js';
-import { addedConstraints } from './support/locking-ast.js';
+import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'ban-add-primary-key',
@@ -15,6 +15,7 @@ export default defineRule({
   summary: 'ADD PRIMARY KEY builds an index while blocking reads and writes',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { inlinePrimaryKey: 'Adding a primary key to {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD PRIMARY KEY builds a unique index and checks NOT NULL inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',
   fix: [

@@ -7,7 +7,7 @@
  * Each fills every existing row, rewriting the table under ACCESS EXCLUSIVE.
  */
 import type { ColumnDef, Constraint } from '@pgsql/types';
-import { alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
@@ -19,6 +19,7 @@ export default defineRule({
   summary: 'Adding a serial, identity or stored generated column rewrites the table',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: true,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { rewritingColumn: 'Adding {{kind}} column {{table}}.{{column}} computes a value for every row: the table is rewritten under an ACCESS EXCLUSIVE lock.' },
   why: 'A serial or identity column draws a sequence value per existing row and a stored generated column computes one; either way Postgres rewrites the table while blocking reads and writes.',
   fix: [

@@ -6,7 +6,7 @@
  * The index build holds ACCESS EXCLUSIVE for its whole duration: reads and writes stall.
  */
 import { defineRule } from '../core/rule.js';
-import { addedConstraints } from './support/locking-ast.js';
+import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'ban-add-unique-constraint',
@@ -15,6 +15,7 @@ export default defineRule({
   summary: 'ADD UNIQUE builds an index while blocking reads and writes',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { inlineUnique: 'Adding unique constraint {{constraint}} on {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD CONSTRAINT ... UNIQUE builds a unique index inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',
   fix: [

@@ -10,7 +10,7 @@
  * EXCLUSIVE lock, and running code may not handle values of the new type.
  */
 import type { ColumnDef, TypeName } from '@pgsql/types';
-import { alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
 
@@ -23,6 +23,7 @@ export default defineRule({
   summary: 'Changing a column type rewrites the table under ACCESS EXCLUSIVE and can break running code',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: true,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: {
     alterType: 'Changing {{table}}.{{column}} to {{type}} rewrites {{table}} under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
     alterTypeUsing: 'Changing {{table}}.{{column}} to {{type}} with USING rewrites {{table}} under an ACCESS EXCLUSIVE lock.',

@@ -7,7 +7,7 @@
  */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { introducedColumns } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'ban-char-field',
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Avoid char(n): it pads with spaces; use text (with a CHECK) instead',
   lock: null,
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { charField: '{{table}}.{{column}} is char(n): values are blank-padded; use text or varchar.' },
   why: 'char(n) pads shorter values with spaces, so application code sees trailing blanks and equality behaves unexpectedly; it is no faster than text.',
   fix: 'Declare {{table}}.{{column}} as text, with CHECK (char_length({{column}}) = <n>) if the length is fixed.',

@@ -31,6 +31,7 @@ export default defineRule({
   summary: 'CONCURRENTLY cannot run inside a transaction block: the deploy fails',
   lock: null,
   rewrites: false,
+  statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'AlterTableStmt'],
   messages: {
     inTransaction: 'This CONCURRENTLY statement runs inside an {{transaction}} transaction; Postgres rejects it ("cannot run inside a transaction block").',
     multiStatement: 'golang-migrate sends this file as one multi-statement query, which Postgres runs as one implicit transaction; the CONCURRENTLY statement fails there.',

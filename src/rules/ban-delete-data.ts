@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'DELETE or TRUNCATE in a migration destroys data running code may rely on',
   lock: null,
   rewrites: false,
+  statementKinds: ['DeleteStmt', 'TruncateStmt'],
   messages: {
     delete: 'DELETE FROM {{table}} destroys rows that running services may still read; it cannot be rolled back.',
     truncate: 'TRUNCATE {{table}} destroys every row and takes an ACCESS EXCLUSIVE lock; it cannot be rolled back.',

@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'Domain CHECK constraints validate every table using the domain and are hard to change',
   lock: 'SHARE',
   rewrites: false,
+  statementKinds: ['AlterDomainStmt', 'CreateDomainStmt'],
   messages: {
     alterDomain: 'Adding a constraint to domain {{domain}} scans every table column that uses it.',
     createDomain: 'Domain {{domain}} has a CHECK constraint; changing it later validates every table that uses the domain.',

@@ -6,7 +6,7 @@
  * Services that are still running select, insert or map the column; the moment it is gone
  * their queries fail. Dropping must be the last phase of an expand/contract change.
  */
-import { alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Dropping a column breaks running code that still reads or writes it',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: {
     dropColumn: 'Dropping column {{column}} of {{table}} breaks services that still read or write it.',
   },

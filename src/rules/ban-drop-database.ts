@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Dropping a database destroys all of its data',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['DropdbStmt'],
   messages: { dropDatabase: 'Dropping database {{database}} destroys all of its data and breaks every service using it.' },
   why: 'All data is lost and every connected service fails; this belongs in an operator runbook, not in an application migration.',
   fix: 'Remove DROP DATABASE {{database}} from the migration; decommission databases by hand, after a backup, once nothing connects to them.',

@@ -7,7 +7,7 @@
  * Old code that inserts without naming the column relied on the default; without it
  * Postgres writes NULL and the NOT NULL constraint rejects every such insert.
  */
-import { alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
 
@@ -18,6 +18,7 @@ export default defineRule({
   summary: 'Dropping the default of a NOT NULL column breaks inserts from running code',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { dropDefault: 'Dropping the default of NOT NULL column {{table}}.{{column}}: inserts from old services that omit {{column}} will fail.' },
   why: 'Services deployed before this migration insert rows without the column and rely on its default; once it is gone those inserts write NULL into a NOT NULL column and fail.',
   fix: [

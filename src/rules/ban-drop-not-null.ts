@@ -6,7 +6,7 @@
  * Running code may rely on the column never being NULL; once new code writes NULLs,
  * old readers crash on them, and restoring NOT NULL later needs a full validation.
  */
-import { alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Dropping NOT NULL lets NULLs reach code that assumes there are none',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { dropNotNull: 'Dropping NOT NULL on {{table}}.{{column}}: running code may assume it is never NULL.' },
   why: 'Old services were written against a NOT NULL column; once NULLs are written their reads fail or misbehave, and putting NOT NULL back requires a scan of the table.',
   fix: [

@@ -6,7 +6,7 @@
  * It removes every object in the schema (with CASCADE) and breaks all code that uses them.
  */
 import { defineRule } from '../core/rule.js';
-import { dropTargets } from './support/breaking-ast.js';
+import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'ban-drop-schema',
@@ -15,6 +15,7 @@ export default defineRule({
   summary: 'Dropping a schema breaks running code and destroys everything in it',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: DROP_KINDS,
   messages: { dropSchema: 'Dropping schema {{schema}} removes its objects and breaks services that use them.' },
   why: 'Every table, view and function in the schema goes with it (CASCADE) or the drop fails half way; running code that uses any of them breaks and the data is gone.',
   fix: [

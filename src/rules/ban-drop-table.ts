@@ -7,7 +7,7 @@
  * fail, and the data is lost for good. Dropping must be the last phase of expand/contract.
  */
 import { defineRule } from '../core/rule.js';
-import { dropTargets } from './support/breaking-ast.js';
+import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'ban-drop-table',
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Dropping a table breaks running code that still uses it and destroys its data',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: DROP_KINDS,
   messages: { dropTable: 'Dropping table {{table}} breaks services that still query it and deletes its data.' },
   why: 'Code deployed before this migration still reads and writes the table; its queries fail as soon as the table is gone, and the rows cannot be recovered without a backup restore.',
   fix: [

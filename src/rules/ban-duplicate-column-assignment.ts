@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Assigning the same column twice in one statement fails at deploy',
   lock: null,
   rewrites: false,
+  statementKinds: ['UpdateStmt', 'InsertStmt'],
   messages: { duplicate: 'Column {{column}} is assigned more than once; Postgres rejects this statement.' },
   why: 'Postgres raises "multiple assignments to same column" and the migration fails.',
   fix: 'Assign {{column}} once, combining the expressions.',

@@ -7,7 +7,7 @@
  * UNIQUE there is no `USING INDEX` or `NOT VALID` escape.
  */
 import { defineRule } from '../core/rule.js';
-import { addedConstraints } from './support/locking-ast.js';
+import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'ban-exclusion-constraint',
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'ADD EXCLUDE builds its index while blocking reads and writes, with no online form',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { exclusion: 'Adding exclusion constraint {{constraint}} on {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'Exclusion constraints cannot be added NOT VALID nor attached from a concurrently built index; the whole build holds ACCESS EXCLUSIVE.',
   fix: 'Create it when the table is created, or enforce the rule in the application / a trigger; if it must be added to {{table}}, schedule a maintenance window.',

@@ -8,7 +8,7 @@
  */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { introducedColumns } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'ban-json-column',
@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'Prefer jsonb over json',
   lock: null,
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { json: '{{table}}.{{column}} is json: prefer jsonb.' },
   why: 'json has no equality operator and no GIN indexing and is reparsed on every read; converting to jsonb later rewrites the table under ACCESS EXCLUSIVE.',
   fix: 'Declare {{table}}.{{column}} as jsonb.',

@@ -18,6 +18,7 @@ export default defineRule({
   summary: 'BEGIN inside an open transaction: the inner COMMIT ends the outer one early',
   lock: null,
   rewrites: false,
+  statementKinds: ['TransactionStmt'],
   messages: { nestedBegin: 'BEGIN inside an already open {{transaction}} transaction is ignored; the following COMMIT commits the outer transaction early.' },
   why: 'Postgres has no nested transactions: the inner BEGIN only warns, and its COMMIT ends the transaction the migration tool opened, so later statements run outside it and a failure leaves a half-applied migration.',
   fix: 'Remove BEGIN/COMMIT from the file and let the migration tool own the transaction, or disable the tool\'s transaction for this migration. Use SAVEPOINT for nested scopes.',

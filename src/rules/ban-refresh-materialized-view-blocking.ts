@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks reads of the view',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: true,
+  statementKinds: ['RefreshMatViewStmt'],
   messages: { blockingRefresh: 'REFRESH MATERIALIZED VIEW {{view}} blocks every read of {{view}} until it finishes.' },
   why: 'A plain refresh takes ACCESS EXCLUSIVE on the materialized view; the concurrent form takes EXCLUSIVE, which still allows reads.',
   fix: 'Give {{view}} a unique index (once), then refresh concurrently:\n   CREATE UNIQUE INDEX CONCURRENTLY {{view}}_key ON {{view}} (...);\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view}};',

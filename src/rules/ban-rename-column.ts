@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'Renaming a column breaks running code that uses the old name',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['RenameStmt'],
   messages: { renameColumn: 'Renaming {{table}}.{{column}} to {{newName}} breaks services that still use {{column}}.' },
   why: 'Code deployed before this migration names the old column in SELECT, INSERT and ORM mappings; those statements fail as soon as the rename commits, and new code fails against the old name until the deploy finishes.',
   fix: [

@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'Renaming a table breaks running code that uses the old name',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['RenameStmt'],
   messages: { renameTable: 'Renaming table {{table}} to {{newName}} breaks services that still query {{table}}.' },
   why: 'Code deployed before this migration names the old table; its queries fail as soon as the rename commits.',
   fix: [

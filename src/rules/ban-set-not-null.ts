@@ -6,7 +6,7 @@
  * ## Why is this bad?
  * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE: every read and write waits.
  */
-import { alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
 
@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row while blocking all reads and writes.' },
   why: 'ALTER COLUMN SET NOT NULL takes ACCESS EXCLUSIVE and checks every row. From Postgres 12 a validated CHECK (col IS NOT NULL) lets it skip the scan.',
   fix: [

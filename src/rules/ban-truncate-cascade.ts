@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'TRUNCATE CASCADE silently empties every referencing table too',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['TruncateStmt'],
   messages: { truncateCascade: 'TRUNCATE {{table}} CASCADE also empties every table whose foreign keys reference it, recursively.' },
   why: 'CASCADE truncates all tables with foreign keys to the named ones, and their referencing tables in turn, under ACCESS EXCLUSIVE locks; the data loss reaches far beyond the statement.',
   fix: 'Name every table to empty explicitly (TRUNCATE {{table}}, <referencing tables>;) after checking which tables reference {{table}}, or delete the rows in batches.',

@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'VACUUM FULL and CLUSTER rewrite the table under an ACCESS EXCLUSIVE lock',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: true,
+  statementKinds: ['VacuumStmt', 'ClusterStmt'],
   messages: { rewrite: '{{operation}} rewrites {{table}} while blocking all reads and writes.' },
   why: 'VACUUM FULL and CLUSTER copy the table into new files holding ACCESS EXCLUSIVE for the whole copy.',
   fix: 'Do not rewrite in a migration. Use plain VACUUM (no lock on reads/writes), or an online tool such as pg_repack / pg_squeeze on {{table}} in a maintenance task.',

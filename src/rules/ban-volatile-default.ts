@@ -9,7 +9,7 @@
  * default rewrites it.
  */
 import type { ColumnDef, Constraint, FuncCall } from '@pgsql/types';
-import { alterTableCommands, nodeAs, stringList, walk } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 /**
@@ -43,6 +43,7 @@ export default defineRule({
   summary: 'ADD COLUMN with a volatile DEFAULT (or any DEFAULT before 11) rewrites the table',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: true,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: {
     volatileDefault: 'Adding {{table}}.{{column}} with DEFAULT {{expression}} rewrites the whole table under an ACCESS EXCLUSIVE lock.',
     defaultBefore11: 'On Postgres {{version}}, adding {{table}}.{{column}} with a DEFAULT rewrites the whole table under an ACCESS EXCLUSIVE lock.',

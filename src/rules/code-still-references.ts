@@ -10,7 +10,7 @@
  * Code that ships together with the migration, or is still running, executes those lines
  * and fails as soon as the name is gone. The code change must land (and deploy) first.
  */
-import { contractTargets } from '../core/facts.js';
+import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
 import { describeTarget, presentTense } from './support/contract.js';
 
@@ -23,6 +23,7 @@ export default defineRule({
   summary: 'Application code in the pull request still names a column or table that a migration drops or renames',
   lock: null,
   rewrites: false,
+  statementKinds: CONTRACT_TARGET_KINDS,
   messages: {
     stillReferenced: '{{codeLocation}} still names {{what}}, which {{migration}} {{verb}}: this code fails once the migration runs.',
   },

@@ -11,7 +11,7 @@
  * draining queues, a rollback to the previous release. Dropping too soon breaks them.
  */
 import { durationMs } from '../core/config.js';
-import { contractTargets } from '../core/facts.js';
+import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
 import { describeTarget, pastTense } from './support/contract.js';
 
@@ -25,6 +25,7 @@ export default defineRule({
   summary: 'A drop or rename lands before old code has had time to stop using the old name',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: CONTRACT_TARGET_KINDS,
   messages: {
     tooEarly: '{{what}} is {{verb}} {{age}} after its expand step ({{evidence}} landed {{landedAt}}); it is safe from {{safeAt}} ({{wait}} after the expand step).',
     shallowHistory: 'Cannot tell when the expand step for {{what}} landed: the git history is shallow. Fetch full history (actions/checkout with fetch-depth: 0).',

@@ -9,7 +9,7 @@
  */
 import { typeBaseName, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { introducedColumns } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
 
 const SMALL_INTEGERS = new Set(['int4', 'int2', 'int', 'integer', 'smallint', 'serial', 'serial4', 'smallserial', 'serial2']);
 
@@ -20,6 +20,7 @@ export default defineRule({
   summary: 'Prefer bigint for keys: 32-bit ids run out and widening rewrites the table',
   lock: null,
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { smallKey: '{{table}}.{{column}} is {{type}}: key columns should be bigint, widening later rewrites the table.' },
   why: 'Busy tables exhaust 32-bit ids; changing a key to bigint later rewrites the table and every table referencing it under ACCESS EXCLUSIVE locks. bigint costs 4 bytes more per row.',
   fix: 'Declare {{table}}.{{column}} as bigint (or bigint GENERATED ALWAYS AS IDENTITY for a surrogate key), and referencing columns as bigint too.',

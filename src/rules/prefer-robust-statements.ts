@@ -21,6 +21,7 @@ export default defineRule({
   summary: 'Concurrent index statements should be safe to rerun after a failure',
   lock: null,
   rewrites: false,
+  statementKinds: ['DropStmt', 'IndexStmt'],
   messages: {
     createIndex: 'CREATE INDEX CONCURRENTLY {{index}} cannot be rerun after a failure: the leftover invalid index makes it fail with "already exists".',
     dropIndex: 'DROP INDEX CONCURRENTLY {{index}} without IF EXISTS fails when rerun after a partial migration.',

@@ -6,7 +6,7 @@
  * Each ALTER TABLE takes (and queues for) the lock again, and may scan or rewrite the
  * table again; one ALTER TABLE with several sub-commands does it once.
  */
-import { alterTableCommands, relationKey } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -16,6 +16,7 @@ export default defineRule({
   summary: 'Several ALTER TABLE statements on one table: combine them',
   lock: null,
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { combine: '{{table}} is altered again in the same transaction; combine the ALTER TABLE statements into one.' },
   why: 'Every ALTER TABLE re-checks and may re-scan or rewrite the table; one statement with comma-separated sub-commands does the work in one pass.',
   fix: 'Combine them: ALTER TABLE {{table}} <first change>, <second change>;',

@@ -9,7 +9,7 @@
  */
 import { typeBaseName, typeModifiers } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { introducedColumns, unqualified } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns, unqualified } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'prefer-text-field',
@@ -18,6 +18,7 @@ export default defineRule({
   summary: 'Prefer text with a CHECK constraint over varchar(n)',
   lock: null,
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { varchar: '{{table}}.{{column}} is varchar({{limit}}): prefer text with a CHECK (char_length({{column}}) <= {{limit}}) that can change without locking.' },
   why: 'A length limit in the type can only be changed by ALTER COLUMN TYPE (narrowing rewrites and scans under ACCESS EXCLUSIVE); a CHECK constraint can be swapped with NOT VALID + VALIDATE, which does not block writes.',
   fix: [

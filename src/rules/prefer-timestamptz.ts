@@ -8,7 +8,7 @@
  */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { introducedColumns } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'prefer-timestamptz',
@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'Prefer timestamptz over timestamp without time zone',
   lock: null,
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { timestamp: '{{table}}.{{column}} is timestamp without time zone: prefer timestamptz.' },
   why: 'timestamp without time zone ignores the session time zone, so instants written by differently configured clients disagree; converting later rewrites the table unless the time zone is UTC (Postgres 12+).',
   fix: 'Declare {{table}}.{{column}} as timestamptz (timestamp with time zone).',

@@ -10,7 +10,7 @@ import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule, type AnalyzedFile } from '../core/rule.js';
-import { dropTargets, unqualified } from './support/breaking-ast.js';
+import { DROP_KINDS, dropTargets, unqualified } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'require-concurrent-index-deletion',
@@ -19,6 +19,7 @@ export default defineRule({
   summary: 'DROP INDEX without CONCURRENTLY blocks reads and writes of the table',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: DROP_KINDS,
   messages: { missingConcurrently: 'DROP INDEX {{index}} without CONCURRENTLY locks its table against reads and writes.' },
   why: 'DROP INDEX takes ACCESS EXCLUSIVE on the parent table; behind a long-running query it queues and blocks every later query on that table.',
   fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};',

@@ -7,7 +7,7 @@
  * partition waits.
  */
 import type { PartitionCmd } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationName } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'DETACH PARTITION without CONCURRENTLY blocks the whole partitioned table',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
   messages: { blockingDetach: 'Detaching {{partition}} from {{table}} without CONCURRENTLY blocks all reads and writes on {{table}}.' },
   why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; the concurrent form (Postgres 14+) takes SHARE UPDATE EXCLUSIVE.',
   fix: 'Outside a transaction block (Postgres 14+):\n   ALTER TABLE {{table}} DETACH PARTITION {{partition}} CONCURRENTLY;\nIf it is interrupted: ALTER TABLE {{table}} DETACH PARTITION {{partition}} FINALIZE;',

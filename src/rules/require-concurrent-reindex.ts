@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['ReindexStmt'],
   messages: { missingConcurrently: 'REINDEX {{target}} without CONCURRENTLY blocks writes (and reads using the index) until it finishes.' },
   why: 'REINDEX takes SHARE on the table and ACCESS EXCLUSIVE on the index: writes and index scans wait for the whole rebuild.',
   fix: 'On Postgres 12+, outside a transaction block:\n   REINDEX {{kind}} CONCURRENTLY {{target}};\nBefore 12: CREATE INDEX CONCURRENTLY a copy, DROP INDEX CONCURRENTLY the old one, rename.',

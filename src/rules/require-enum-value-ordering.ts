@@ -18,6 +18,7 @@ export default defineRule({
   summary: 'ADD VALUE without BEFORE/AFTER appends the value to the end of the enum order',
   lock: null,
   rewrites: false,
+  statementKinds: ['AlterEnumStmt'],
   messages: { unordered: "ADD VALUE '{{value}}' to {{type}} without BEFORE or AFTER sorts it after every existing value." },
   why: 'Enum values compare and sort by their position; an appended value is greater than all existing ones, so ORDER BY and comparisons such as status < ... change meaning for code that assumed a position.',
   fix: "State the position explicitly, even when it is the end: ALTER TYPE {{type}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';",

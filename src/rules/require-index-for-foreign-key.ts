@@ -10,7 +10,7 @@
 import type { IndexElem, IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName, stringList } from '../core/ast.js';
 import { type ChangeSet, defineRule } from '../core/rule.js';
-import { addedConstraints } from './support/locking-ast.js';
+import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 
 /**
  * The column lists of every index created in the change set, by table key. Built once per
@@ -45,6 +45,7 @@ export default defineRule({
   summary: 'Foreign key columns without an index make deletes on the parent scan the child',
   lock: null,
   rewrites: false,
+  statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { unindexed: 'No index on {{table}} ({{columns}}) is created in this change; deletes and key updates on {{referenced}} will scan {{table}}.' },
   why: 'Postgres does not index the referencing side of a foreign key. Each DELETE or key UPDATE on the referenced table looks up matching rows in the referencing table, which without an index is a sequential scan.',
   fix: 'Index the referencing columns (unless an existing index already starts with them):\n   CREATE INDEX CONCURRENTLY {{table}}_{{column}}_idx ON {{table}} ({{columns}});',

@@ -19,6 +19,7 @@ export default defineRule({
   summary: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS can keep a half-built INVALID index',
   lock: 'SHARE UPDATE EXCLUSIVE',
   rewrites: false,
+  statementKinds: ['IndexStmt'],
   messages: { keepsInvalid: 'If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index {{index}} and skips the build.' },
   why: 'CREATE INDEX CONCURRENTLY that fails (deadlock, unique violation, timeout) leaves an INVALID index that is maintained on writes but never used; IF NOT EXISTS then silently skips rebuilding it.',
   fix: 'Drop a leftover first, then build:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};\n   CREATE INDEX CONCURRENTLY {{index}} ON ...;',

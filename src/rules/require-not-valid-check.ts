@@ -6,7 +6,7 @@
  * A validated CHECK scans every row under an ACCESS EXCLUSIVE lock: reads and writes stall.
  */
 import { defineRule } from '../core/rule.js';
-import { addedConstraints } from './support/locking-ast.js';
+import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
@@ -15,6 +15,7 @@ export default defineRule({
   summary: 'ADD CHECK without NOT VALID blocks reads and writes while every row is checked',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { validatingCheck: 'Adding check {{constraint}} on {{table}} scans every row under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE and validates all existing rows before committing; every query on the table waits.',
   fix: [

@@ -8,7 +8,7 @@
  */
 import { defineRule } from '../core/rule.js';
 import { constantValue } from '../core/ast.js';
-import { introducedColumns, unqualified } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns, unqualified } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'require-nullable-or-default',
@@ -17,6 +17,7 @@ export default defineRule({
   summary: 'ADD COLUMN NOT NULL without DEFAULT breaks inserts from running code',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { notNullWithoutDefault: 'ADD COLUMN {{column}} NOT NULL without DEFAULT on {{table}}: inserts from old services that omit {{column}} fail (and existing rows make it fail at once).' },
   why: 'Old services insert rows without the new column, so Postgres writes NULL and rejects the row. If the table has rows the ALTER itself fails.',
   fix: [

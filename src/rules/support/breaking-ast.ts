@@ -3,7 +3,7 @@
  * column definitions a statement introduces (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE).
  */
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationKey, relationName, stringList } from '../../core/ast.js';
+import { alterTableCommands, memoized, nodeAs, type NodeKind, relationKey, relationName, stringList } from '../../core/ast.js';
 import { parseRegion, type Statement } from '../../core/parse.js';
 import type { AnalyzedFile } from '../../core/rule.js';
 
@@ -13,6 +13,9 @@ export interface DropTargets {
   concurrent: boolean;
   missingOk: boolean;
 }
+
+/** The statement kinds dropTargets reads. */
+export const DROP_KINDS: readonly NodeKind[] = ['DropStmt'];
 
 /** The targets of `DROP <kind> ...` (e.g. `OBJECT_TABLE`), or undefined for other statements. */
 export function dropTargets(node: Node, removeType: string): DropTargets | undefined {
@@ -47,8 +50,17 @@ export function columnConstraints(def: ColumnDef): Constraint[] {
   return (def.constraints ?? []).map((c) => nodeAs<Constraint>(c, 'Constraint')).filter((c): c is Constraint => !!c);
 }
 
-/** Every column definition the statement introduces. */
-export function introducedColumns(node: Node): IntroducedColumn[] {
+/** The statement kinds introducedColumns reads. */
+export const INTRODUCED_COLUMN_KINDS: readonly NodeKind[] = ['CreateStmt', 'AlterTableStmt'];
+
+/** Every column definition the statement introduces. Computed once per node (shared: do not modify). */
+export function introducedColumns(node: Node): readonly IntroducedColumn[] {
+  return 'CreateStmt' in node || 'AlterTableStmt' in node ? memoized(introducedMemo, node, readIntroducedColumns) : [];
+}
+
+const introducedMemo = new WeakMap<Node, readonly IntroducedColumn[]>();
+
+function readIntroducedColumns(node: Node): IntroducedColumn[] {
   const create = nodeAs<CreateStmt>(node, 'CreateStmt');
   if (create) {
     const table = relationName(create.relation);

@@ -2,19 +2,34 @@
  * AST readers shared by the locking rules: constraints an ALTER TABLE adds, and the
  * validated `CHECK (col IS NOT NULL)` constraints seen earlier in the change set.
  */
-import type { Constraint, NullTest } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationKey, stringList } from '../../core/ast.js';
+import type { Constraint, Node, NullTest } from '@pgsql/types';
+import { ALTER_TABLE_KINDS, alterTableCommands, memoized, nodeAs, relationKey, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { ChangeSet } from '../../core/rule.js';
 
-/** The constraints an ALTER TABLE statement adds, with the table name. */
-export function addedConstraints(statement: Statement): { table: string; constraint: Constraint }[] {
-  const alter = alterTableCommands(statement.node);
+/** The statement kinds addedConstraints reads. */
+export const ADDED_CONSTRAINT_KINDS = ALTER_TABLE_KINDS;
+
+/** A constraint an ALTER TABLE statement adds, with the table name. */
+export interface AddedConstraint {
+  table: string;
+  constraint: Constraint;
+}
+
+/** The constraints an ALTER TABLE statement adds. Computed once per statement (shared: do not modify). */
+export function addedConstraints(statement: Statement): readonly AddedConstraint[] {
+  return memoized(addedMemo, statement.node, readAddedConstraints);
+}
+
+const addedMemo = new WeakMap<Node, readonly AddedConstraint[]>();
+
+function readAddedConstraints(node: Node): AddedConstraint[] {
+  const alter = alterTableCommands(node);
   if (!alter) return [];
   return alter.commands
     .filter((c) => c.subtype === 'AT_AddConstraint')
     .map((c) => ({ table: alter.table, constraint: nodeAs<Constraint>(c.def, 'Constraint') }))
-    .filter((c): c is { table: string; constraint: Constraint } => !!c.constraint);
+    .filter((c): c is AddedConstraint => !!c.constraint);
 }
 
 /** The column a `CHECK (col IS NOT NULL)` constraint proves, if it is one. */

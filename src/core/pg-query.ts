@@ -1,0 +1,96 @@
+/**
+ * A thin binding to libpg-query's WebAssembly build of the real PostgreSQL parser, used
+ * instead of the package's JavaScript wrapper. Returns the parse tree as libpg-query's
+ * JSON text, so the caller decides where to turn it into objects (on this thread, or after
+ * a worker thread parsed it: src/local/parse-pool.ts).
+ *
+ * NOTE: the wrapper converts strings to and from UTF-8 in JavaScript, one character at a
+ * time; TextEncoder.encodeInto and TextDecoder do it natively, and the encoder tells for
+ * free whether the text is ASCII (then byte offsets are character offsets). Together that
+ * was about a sixth of the parse time on large inputs (bench/).
+ */
+import PgQueryModule from 'libpg-query/wasm/libpg-query.js';
+
+/** The parser's error for text that does not parse. */
+export interface SqlErrorLike {
+  message: string;
+  /** 0-based byte offset into the UTF-8 text where the parser stopped. */
+  sqlDetails?: { cursorPosition?: number };
+}
+
+/** The outcome of parsing one piece of text. */
+export type RawParse = { ok: true; json: string; ascii: boolean } | { ok: false; error: SqlErrorLike };
+
+/** The part of the emscripten module this binding uses. */
+interface PgQueryWasm {
+  HEAPU8: Uint8Array;
+  HEAPU32: Uint32Array;
+  _malloc(size: number): number;
+  _free(pointer: number): void;
+  _wasm_parse_query_raw(query: number): number;
+  _wasm_free_parse_result(result: number): void;
+}
+
+/** The WebAssembly functions used to load the parser (the project's TypeScript libs have no DOM types). */
+export const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module>; instantiate(module: WebAssembly.Module, imports: object): Promise<object> } }).WebAssembly;
+
+let instance: PgQueryWasm | undefined;
+let loading: Promise<void> | undefined;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Loads the parser once. `compiled` reuses a WebAssembly.Module compiled elsewhere (the
+ * worker threads get the main thread's, so nothing compiles twice); without it the module
+ * loads libpg-query.wasm itself.
+ */
+export function loadPgQuery(compiled?: WebAssembly.Module): Promise<void> {
+  loading ??= (async () => {
+    const options = compiled
+      ? {
+          instantiateWasm(imports: object, done: (instance: object) => void) {
+            void wasmApi.instantiate(compiled, imports).then(done);
+            return {};
+          },
+        }
+      : {};
+    instance = (await PgQueryModule(options)) as PgQueryWasm;
+  })();
+  return loading;
+}
+
+/** Parses SQL text (one or many statements) to libpg-query's JSON. Requires loadPgQuery(). */
+export function parseToJson(sql: string): RawParse {
+  const wasm = instance;
+  if (!wasm) throw new Error('the SQL parser is not loaded: await loadPgQuery() first');
+  // NOTE: UTF-8 takes at most 3 bytes per UTF-16 unit; +1 for the C string's NUL.
+  const capacity = sql.length * 3 + 1;
+  const query = wasm._malloc(capacity);
+  let result = 0;
+  try {
+    const { written } = encoder.encodeInto(sql, wasm.HEAPU8.subarray(query, query + capacity - 1));
+    wasm.HEAPU8[query + written] = 0;
+    result = wasm._wasm_parse_query_raw(query);
+    if (!result) throw new Error('the SQL parser ran out of memory');
+    // NOTE: the heap views are replaced when the parser grows its memory: read them afresh.
+    const words = wasm.HEAPU32;
+    const tree = words[result >> 2]!;
+    const error = words[(result >> 2) + 2]!;
+    if (error) {
+      const message = cString(wasm, words[error >> 2]!) || 'syntax error';
+      const cursor = words[(error >> 2) + 4]! | 0; // a C int
+      return { ok: false, error: { message, sqlDetails: { cursorPosition: cursor > 0 ? cursor - 1 : 0 } } };
+    }
+    return { ok: true, json: cString(wasm, tree), ascii: written === sql.length };
+  } finally {
+    wasm._free(query);
+    if (result) wasm._wasm_free_parse_result(result);
+  }
+}
+
+/** The NUL-terminated UTF-8 string at `pointer` ('' for a null pointer). */
+function cString(wasm: PgQueryWasm, pointer: number): string {
+  if (!pointer) return '';
+  const heap = wasm.HEAPU8;
+  return decoder.decode(heap.subarray(pointer, heap.indexOf(0, pointer)));
+}

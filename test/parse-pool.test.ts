@@ -1,0 +1,62 @@
+/**
+ * Parsing on worker threads (src/local/parse-pool.ts) must give exactly what parsing on
+ * the main thread gives, errors and non-ASCII text included, also when a worker fails.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyze, type ParseAhead } from '../src/core/analyze.js';
+import { defaultConfig } from '../src/core/config.js';
+import type { InputFile } from '../src/core/migration.js';
+import { parseSql } from '../src/core/parse.js';
+import { wasmApi } from '../src/core/pg-query.js';
+import { discoverMigrations } from '../src/conventions/index.js';
+import { PARALLEL_MIN_CHARS, parseInParallel, prepareParser } from '../src/local/parse-pool.js';
+import { allRules } from '../src/rules/index.js';
+import { generateSql } from '../bench/generate.mjs';
+
+let parseAhead: ParseAhead;
+let compiled: WebAssembly.Module;
+beforeAll(async () => {
+  parseAhead = await prepareParser();
+  compiled = await wasmApi.compile(readFileSync(createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm')));
+});
+
+/** Texts of several sizes, with a syntax error and non-ASCII identifiers, above the parallel threshold in all. */
+function texts(): string[] {
+  return [
+    generateSql(4000, 1),
+    `${generateSql(3000, 2)}\nALTER TABLE broken ADD COLUMN;\n`,
+    generateSql(3000, 3).replaceAll('orders_', 'bestellungen_ü'),
+    'SELECT 1;',
+    `SELECT 1${' + 1'.repeat(10_000)};`, // too deep: a parse failure, never a crash
+    generateSql(200, 4),
+  ];
+}
+
+describe('parsing on worker threads', () => {
+  it('gives what this thread gives, text by text, above the threshold', async () => {
+    const input = texts();
+    expect(input.reduce((sum, t) => sum + t.length, 0)).toBeGreaterThan(PARALLEL_MIN_CHARS);
+    const expected = input.map(parseSql);
+    expect(expected[1]!.ok).toBe(false);
+    expect(expected[4]!.ok).toBe(false);
+    expect(await parseAhead(input)).toEqual(expected);
+    expect(await parseInParallel(input, 2, compiled)).toEqual(expected);
+  });
+
+  it('finishes on this thread when the workers cannot start', async () => {
+    // NOTE: a valid but empty WebAssembly module: the workers fail to load the parser.
+    const empty = await wasmApi.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
+    const input = texts();
+    expect(await parseInParallel(input, 2, empty)).toEqual(input.map(parseSql));
+  });
+
+  it('gives the same report through analyze() as parsing on this thread', async () => {
+    const files: InputFile[] = texts().map((text, i) => ({ path: `migrations/2026010100000${i}_m.up.sql`, text, change: 'added' }));
+    const options = { files, config: defaultConfig(), rules: allRules, discover: discoverMigrations };
+    const expected = await analyze(options);
+    expect(expected.findings.some((f) => f.ruleId === 'parse-error')).toBe(true);
+    expect(await analyze({ ...options, parseAhead })).toEqual(expected);
+  });
+});
