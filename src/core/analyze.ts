@@ -17,6 +17,7 @@ import { LineIndex, type Span } from './source.js';
 import { statementLock } from './statement-locks.js';
 import { applySuppressions, findIgnoreComments } from './suppressions.js';
 import { computeVerdict } from './verdict.js';
+import { compareStrings } from './compare.js';
 
 /** Classifies input files into migrations (the conventions' job). */
 export type Discover = (files: readonly InputFile[], config: Config) => MigrationFile[];
@@ -77,7 +78,7 @@ interface PlannedFile {
 
 function plan(inputs: readonly InputFile[], migrations: MigrationFile[]): PlannedFile[] {
   const inputByPath = new Map(inputs.map((f) => [f.path, f]));
-  const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+  const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || compareStrings(a.path, b.path));
   const isChanged = (m: MigrationFile) => ['added', 'modified'].includes(inputByPath.get(m.path)?.change ?? '');
   const needsParse = new Set<string>();
   for (const m of ordered) {

@@ -18,7 +18,9 @@ export function nodeAs<T>(node: Node | undefined, type: string): T | undefined {
 
 /** The node's type name, e.g. `ColumnDef`. */
 export function nodeType(node: Node | undefined): string | undefined {
-  return node ? Object.keys(node)[0] : undefined;
+  // NOTE: for-in, not Object.keys(node)[0]: no array per call (it runs for every statement).
+  for (const key in node) return key;
+  return undefined;
 }
 
 /** `schema.table` as written (schema omitted when not given). */
@@ -121,10 +123,8 @@ export interface AlterTableCommands {
  */
 export function alterTableCommands(node: Node): AlterTableCommands | undefined {
   // NOTE: most statements are not ALTER TABLE; they need no memo lookup.
-  return 'AlterTableStmt' in node ? memoized(alterTableMemo, node, readAlterTable) : undefined;
+  return 'AlterTableStmt' in node ? alterTableMemo.of(node) : undefined;
 }
-
-const alterTableMemo = new WeakMap<Node, AlterTableCommands | undefined>();
 
 function readAlterTable(node: Node): AlterTableCommands | undefined {
   const alter = nodeAs<AlterTableStmt>(node, 'AlterTableStmt');
@@ -134,15 +134,30 @@ function readAlterTable(node: Node): AlterTableCommands | undefined {
 }
 
 /**
- * `read(key)`, computed once per key. NOTE: several rules read the same facts of every
- * statement (its ALTER TABLE commands, the columns it adds, its lock); on large inputs
- * recomputing them per rule was a large part of the rule time (bench/).
+ * A fact about an AST node, computed once per node. NOTE: several rules read the same
+ * facts of every statement (its ALTER TABLE commands, the columns it adds, its lock);
+ * recomputing them per rule was a large part of the rule time on large inputs (bench/).
+ * The value is kept on the node itself, under a private symbol.
  */
-export function memoized<K extends object, V>(memo: WeakMap<K, V>, key: K, read: (key: K) => V): V {
-  let value = memo.get(key);
-  if (value === undefined && !memo.has(key)) {
-    value = read(key);
-    memo.set(key, value);
+export class NodeMemo<V> {
+  private readonly slot: symbol;
+
+  constructor(
+    name: string,
+    private readonly read: (node: Node) => V,
+  ) {
+    this.slot = Symbol(name);
   }
-  return value as V;
+
+  of(node: Node): V {
+    const holder = node as unknown as Record<symbol, V>;
+    const known = holder[this.slot];
+    if (known !== undefined || this.slot in holder) return known as V;
+    const value = this.read(node);
+    // NOTE: not enumerable: JSON output and deep equality do not see it.
+    Object.defineProperty(holder, this.slot, { value });
+    return value;
+  }
 }
+
+const alterTableMemo = new NodeMemo('alterTableCommands', readAlterTable);

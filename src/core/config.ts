@@ -3,7 +3,7 @@
  * object. Errors name the key, quote the bad value and say what is expected.
  */
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from './zod.js';
 import { CONVENTION_IDS } from './migration.js';
 import { SEVERITIES } from './finding.js';
 
@@ -33,51 +33,53 @@ const severityOrOff = z.enum(['off', ...SEVERITIES]);
 const ruleSetting = z.union([
   severityOrOff,
   z.strictObject({
-    severity: severityOrOff.optional(),
-    options: z.record(z.string(), z.unknown()).optional(),
+    severity: z.optional(severityOrOff),
+    options: z.optional(z.record(z.string(), z.unknown())),
   }),
 ]);
-const duration = z.string().regex(/^\d+(\.\d+)?\s*(m|h|d|w)$/, 'a duration such as "24h", "14d" or "90m"');
+const duration = z.string().check(z.regex(/^\d+(\.\d+)?\s*(m|h|d|w)$/, 'a duration such as "24h", "14d" or "90m"'));
 const permission = z.enum(['read', 'triage', 'write', 'maintain', 'admin']);
+const names = (fallback: string[]) => z._default(z.array(z.string().check(z.minLength(1))), fallback);
 
 const configSchema = z.strictObject({
-  'postgres-version': z.int().min(MIN_POSTGRES_VERSION).max(MAX_POSTGRES_VERSION).default(DEFAULT_POSTGRES_VERSION),
-  'fail-on': z.enum(['error', 'warning', 'never']).default('error'),
-  convention: z.enum(['auto', ...CONVENTION_IDS]).default('auto'),
-  paths: z.array(z.string().min(1)).default([]),
-  exclude: z.array(z.string().min(1)).default([]),
-  rules: z.record(z.string(), ruleSetting).default({}),
-  checklist: z.array(z.string().min(1)).default(DEFAULT_CHECKLIST),
-  comment: z.enum(['always', 'on-findings', 'off']).default('on-findings'),
-  approvals: z
-    .strictObject({
-      permission: permission.default('maintain'),
-      users: z.array(z.string()).default([]),
-      teams: z.array(z.string()).default([]),
-      'allow-author': z.boolean().default(true),
-    })
-    .prefault({}),
-  'contract-wait': z
-    .strictObject({ column: duration.default('24h'), table: duration.default('14d') })
-    .prefault({}),
-  'post-deployment': z
-    .strictObject({
-      comment: z.boolean().default(true),
-      checklist: z.array(z.string().min(1)).default(DEFAULT_POST_DEPLOYMENT_CHECKLIST),
-    })
-    .prefault({}),
-  'code-paths': z.array(z.string().min(1)).default([]),
-  replay: z
-    .strictObject({
-      mode: z.enum(['pglite', 'off']).default('pglite'),
-      'schema-file': z.string().optional(),
-      skip: z.array(z.string()).default([]),
-    })
-    .prefault({}),
+  'postgres-version': z._default(z.int().check(z.minimum(MIN_POSTGRES_VERSION), z.maximum(MAX_POSTGRES_VERSION)), DEFAULT_POSTGRES_VERSION),
+  'fail-on': z._default(z.enum(['error', 'warning', 'never']), 'error'),
+  convention: z._default(z.enum(['auto', ...CONVENTION_IDS]), 'auto'),
+  paths: names([]),
+  exclude: names([]),
+  rules: z._default(z.record(z.string(), ruleSetting), {}),
+  checklist: names(DEFAULT_CHECKLIST),
+  comment: z._default(z.enum(['always', 'on-findings', 'off']), 'on-findings'),
+  approvals: z.prefault(
+    z.strictObject({
+      permission: z._default(permission, 'maintain'),
+      users: z._default(z.array(z.string()), []),
+      teams: z._default(z.array(z.string()), []),
+      'allow-author': z._default(z.boolean(), true),
+    }),
+    {},
+  ),
+  'contract-wait': z.prefault(z.strictObject({ column: z._default(duration, '24h'), table: z._default(duration, '14d') }), {}),
+  'post-deployment': z.prefault(
+    z.strictObject({
+      comment: z._default(z.boolean(), true),
+      checklist: names(DEFAULT_POST_DEPLOYMENT_CHECKLIST),
+    }),
+    {},
+  ),
+  'code-paths': names([]),
+  replay: z.prefault(
+    z.strictObject({
+      mode: z._default(z.enum(['pglite', 'off']), 'pglite'),
+      'schema-file': z.optional(z.string()),
+      skip: z._default(z.array(z.string()), []),
+    }),
+    {},
+  ),
 });
 
 /** The validated configuration. Every key has a default, so `{}` is a valid file. */
-export type Config = z.infer<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
 
 /** A configuration problem, with the file and key it is about. */
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import type { LockInfo, LockMode } from './locks.js';
 import type { Span } from './source.js';
+import { compareStrings } from './compare.js';
 
 /** `error` blocks the merge, `warning` informs (blocks with fail-on: warning), `notice` never blocks. */
 export type Severity = 'error' | 'warning' | 'notice';
@@ -80,5 +81,5 @@ export function findingKey(finding: Pick<Finding, 'ruleId' | 'file' | 'statement
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
-  return a.file.localeCompare(b.file) || a.span.startOffset - b.span.startOffset || a.ruleId.localeCompare(b.ruleId);
+  return compareStrings(a.file, b.file) || a.span.startOffset - b.span.startOffset || compareStrings(a.ruleId, b.ruleId);
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Finding, findingKey } from './finding.js';
+import { compareStrings } from './compare.js';
 
 /** Repository permission levels, weakest first (GitHub's role names). */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -147,7 +148,7 @@ export function deriveGateState(input: GateStateInput): GateState {
     for (const match of comment.body.matchAll(new RegExp(APPROVAL_RECORD, 'g'))) records.set(Number(match[1]), match[2]!);
   }
   const state: GateState = { voided: [], pending: [], refused: [] };
-  const ordered = [...input.comments].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+  const ordered = [...input.comments].sort((a, b) => compareStrings(a.createdAt, b.createdAt) || a.id - b.id);
   for (const comment of ordered) {
     if (comment.author === input.botLogin) continue;
     const commands = parseCommands(comment.body);

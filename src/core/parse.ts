@@ -4,6 +4,7 @@
  * piece is parsed on its own, so one syntax error costs one statement, never the file.
  */
 import type { Node, ParseResult, RawStmt } from '@pgsql/types';
+import { nodeType } from './ast.js';
 import { LIMITS } from './limits.js';
 import { loadPgQuery, parseToJson, type RawParse, type SqlErrorLike } from './pg-query.js';
 import { type LineIndex, type Span, Utf8OffsetMap } from './source.js';
@@ -237,7 +238,7 @@ function collectStatements(parsed: { stmts: RawStmt[]; ascii: boolean }, regionT
     const localEnd = raw.stmt_len ? charOffset(byteStart + raw.stmt_len) : regionText.length;
     const from = skipTrivia(regionText, localStart, localEnd);
     const to = from + regionText.slice(from, localEnd).trimEnd().replace(/;$/, '').trimEnd().length;
-    const kind = Object.keys(raw.stmt)[0] ?? 'Unknown';
+    const kind = nodeType(raw.stmt) ?? 'Unknown';
     into.push({
       index: firstIndex + i,
       node: raw.stmt,

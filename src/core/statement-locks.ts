@@ -5,7 +5,7 @@
  * checks both against what Postgres really does.
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar } from '@pgsql/types';
-import { memoized, nodeAs, relationName } from './ast.js';
+import { NodeMemo, nodeAs, nodeType, relationName } from './ast.js';
 import { type LockInfo, type LockMode, lockInfo, strongerLock } from './locks.js';
 
 /** The relations a statement locks and the strongest mode it takes on them. */
@@ -62,13 +62,14 @@ function locked(relations: (RangeVar | undefined)[], mode: LockMode, rewrite = f
 
 /** The lock a statement takes, as documented. Statements that lock nothing return no tables. Computed once per node (shared: do not modify). */
 export function statementLock(node: Node): StatementLock {
-  return memoized(lockMemo, node, readStatementLock);
+  return lockMemo.of(node);
 }
 
-const lockMemo = new WeakMap<Node, StatementLock>();
+const lockMemo = new NodeMemo('statementLock', readStatementLock);
 
 function readStatementLock(node: Node): StatementLock {
-  const [kind, payload] = Object.entries(node)[0] as [string, Record<string, unknown>];
+  const kind = nodeType(node)!;
+  const payload = (node as unknown as Record<string, Record<string, unknown>>)[kind]!;
   switch (kind) {
     case 'AlterTableStmt': {
       const stmt = payload as AlterTableStmt;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
-import { z } from 'zod';
+import * as z from '../core/zod.js';
 import { parseCommands } from '../core/gate.js';
 import { COMMENT_MARKER, POST_DEPLOYMENT_MARKER, renderPostDeployment } from '../render/markdown.js';
 import { analyzeCommits, analyzePull, loadConfigAt, migrationMatcher, type PullAnalysis } from './analysis.js';
@@ -281,9 +281,9 @@ function logNotices(analysis: PullAnalysis): void {
 
 /** The pull request run's report artifact: only the fields trusted after checking. */
 const artifactSchema = z.object({
-  pullRequest: z.strictObject({ number: z.int().positive(), headSha: z.string().regex(/^[0-9a-f]{40}$/) }),
-  verdict: z.enum(['pass', 'blocked']).optional(),
-  report: z.object({ version: z.literal(1) }).loose(),
+  pullRequest: z.strictObject({ number: z.int().check(z.positive()), headSha: z.string().check(z.regex(/^[0-9a-f]{40}$/)) }),
+  verdict: z.optional(z.enum(['pass', 'blocked'])),
+  report: z.looseObject({ version: z.literal(1) }),
 });
 
 async function readArtifact(file: string): Promise<{ number: number; headSha: string; verdict?: 'pass' | 'blocked' }> {

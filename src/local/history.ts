@@ -11,6 +11,7 @@ import { compareVersions, type InputFile, type MigrationFile } from '../core/mig
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from './git.js';
+import { compareStrings } from '../core/compare.js';
 
 export interface HistoryOptions {
   root: string;
@@ -44,7 +45,7 @@ export async function expandEvidenceFor(target: ContractTarget, options: History
     const landed = await lastCommit(options.root, [`-S${name}`, options.baseCommit, '--', ...pathspecs]);
     if (landed) candidates.push({ source: 'code', path: landed.path ?? '', commit: landed.commit, landedAt: landed.landedAt });
   }
-  const newest = candidates.sort((a, b) => b.landedAt.localeCompare(a.landedAt))[0];
+  const newest = candidates.sort((a, b) => compareStrings(b.landedAt, a.landedAt))[0];
   // NOTE: in a shallow clone the oldest fetched commit looks as if it added every file;
   // evidence from it is an artefact of the clone, not history: treat it as unknown.
   return newest && (await shallowBoundaries(options.root)).has(newest.commit) ? undefined : newest;

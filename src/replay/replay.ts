@@ -22,6 +22,7 @@ import replayIncomplete from '../rules/replay-incomplete.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
 import { diffSchemas, relationStates, snapshotSchema } from './snapshot.js';
 import { mustRunOutsideTransaction, traceStatement } from './trace.js';
+import { compareStrings } from '../core/compare.js';
 
 export interface ReplayOptions {
   /** An open, reset-able database (openReplayDatabase); the caller closes it. */
@@ -98,7 +99,7 @@ class ReplayRun {
     const inputs = new Map(files.map((f) => [f.path, f]));
     const migrations = discoverMigrations(files, this.config)
       .filter((m) => !skipped(m.path) && inputs.get(m.path)?.change !== 'deleted')
-      .sort((a, b) => compareVersions(a.version, b.version) || a.path.localeCompare(b.path));
+      .sort((a, b) => compareVersions(a.version, b.version) || compareStrings(a.path, b.path));
     const byPath = new Map(migrations.map((m) => [m.path, m]));
     const units: { unit: Unit; changed: boolean }[] = [];
     for (const migration of migrations) {

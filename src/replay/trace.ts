@@ -8,6 +8,7 @@ import { nodeAs } from '../core/ast.js';
 import { type LockMode, lockModeFromPgLocks, strongerLock } from '../core/locks.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
 import { relationStates, type RelationState } from './snapshot.js';
+import { compareStrings } from '../core/compare.js';
 
 /** A lock Postgres granted the statement. */
 export interface ObservedLock {
@@ -119,5 +120,5 @@ function observedLocks(rows: { oid: number; mode: string }[], before: Map<number
     const held = strongest.get(relation.name);
     strongest.set(relation.name, held ? strongerLock(held, mode) : mode);
   }
-  return [...strongest].map(([relation, mode]) => ({ relation, mode })).sort((a, b) => a.relation.localeCompare(b.relation));
+  return [...strongest].map(([relation, mode]) => ({ relation, mode })).sort((a, b) => compareStrings(a.relation, b.relation));
 }

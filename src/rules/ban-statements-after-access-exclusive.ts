@@ -8,7 +8,7 @@
  * unreadable for its whole duration.
  */
 import type { Node } from '@pgsql/types';
-import { alterTableCommands, relationKey } from '../core/ast.js';
+import { alterTableCommands, nodeType, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
 
@@ -32,6 +32,7 @@ export default defineRule({
     ],
   },
   statement({ statement, state, isNewTable, report }) {
+    if (state.accessExclusiveTables.length === 0) return;
     const lock = statementLock(statement.node);
     // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are
     // instant, and so are catalog-only DDL on other tables: only work that scans or writes
@@ -50,7 +51,7 @@ const SCANNING_KINDS = new Set(['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'Cluste
 
 /** Whether a statement reads or writes every row of a table (and so takes time). */
 function scansRows(node: Node): boolean {
-  const kind = Object.keys(node)[0]!;
+  const kind = nodeType(node)!;
   if (SCANNING_KINDS.has(kind)) return true;
   if (kind === 'IndexStmt') return !(node as { IndexStmt: { concurrent?: boolean } }).IndexStmt.concurrent;
   if (kind === 'InsertStmt') {

@@ -3,7 +3,7 @@
  * column definitions a statement introduces (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE).
  */
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
-import { alterTableCommands, memoized, nodeAs, type NodeKind, relationKey, relationName, stringList } from '../../core/ast.js';
+import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationKey, relationName, stringList } from '../../core/ast.js';
 import { parseRegion, type Statement } from '../../core/parse.js';
 import type { AnalyzedFile } from '../../core/rule.js';
 
@@ -55,10 +55,10 @@ export const INTRODUCED_COLUMN_KINDS: readonly NodeKind[] = ['CreateStmt', 'Alte
 
 /** Every column definition the statement introduces. Computed once per node (shared: do not modify). */
 export function introducedColumns(node: Node): readonly IntroducedColumn[] {
-  return 'CreateStmt' in node || 'AlterTableStmt' in node ? memoized(introducedMemo, node, readIntroducedColumns) : [];
+  return 'CreateStmt' in node || 'AlterTableStmt' in node ? introducedMemo.of(node) : [];
 }
 
-const introducedMemo = new WeakMap<Node, readonly IntroducedColumn[]>();
+const introducedMemo = new NodeMemo<readonly IntroducedColumn[]>('introducedColumns', (node) => readIntroducedColumns(node));
 
 function readIntroducedColumns(node: Node): IntroducedColumn[] {
   const create = nodeAs<CreateStmt>(node, 'CreateStmt');

@@ -3,7 +3,7 @@
  * validated `CHECK (col IS NOT NULL)` constraints seen earlier in the change set.
  */
 import type { Constraint, Node, NullTest } from '@pgsql/types';
-import { ALTER_TABLE_KINDS, alterTableCommands, memoized, nodeAs, relationKey, stringList } from '../../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, NodeMemo, nodeAs, relationKey, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { ChangeSet } from '../../core/rule.js';
 
@@ -18,10 +18,10 @@ export interface AddedConstraint {
 
 /** The constraints an ALTER TABLE statement adds. Computed once per statement (shared: do not modify). */
 export function addedConstraints(statement: Statement): readonly AddedConstraint[] {
-  return memoized(addedMemo, statement.node, readAddedConstraints);
+  return addedMemo.of(statement.node);
 }
 
-const addedMemo = new WeakMap<Node, readonly AddedConstraint[]>();
+const addedMemo = new NodeMemo<readonly AddedConstraint[]>('addedConstraints', (node) => readAddedConstraints(node));
 
 function readAddedConstraints(node: Node): AddedConstraint[] {
   const alter = alterTableCommands(node);
