@@ -12,7 +12,7 @@ import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
 import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
 import type { FileReport, Report } from './report.js';
-import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementState } from './rule.js';
+import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
 import { LineIndex, type Span } from './source.js';
 import { statementLock } from './statement-locks.js';
 import { applySuppressions, findIgnoreComments } from './suppressions.js';
@@ -156,7 +156,7 @@ function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
 
 function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, facts: AnalysisFacts | undefined, afterSuppressions = false): Finding[] {
   const findings: Finding[] = [];
-  const selected = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions);
+  const selected: RuleRun[] = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions).map((r) => ({ ...r, reporter: new Reporter(r, findings) }));
   const statementRules = selected.filter((r) => r.rule.statement);
   // NOTE: per section role, once: these loops run rules x statements times.
   const runsOn = (role: SectionRole) => byStatementKind(statementRules.filter((r) => (r.rule.sections ?? ['up']).includes(role)));
@@ -170,40 +170,51 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
     for (const section of file.migration.sections) {
       const tracker = new TransactionTracker(section.implicitTransaction);
       for (const statement of statementsBySection.get(section) ?? []) {
-        const state: StatementState = tracker.stateFor();
-        for (const active of rulesFor[section.role](statement.kind)) {
-          // NOTE: a literal, not a spread of `base`: this runs rules x statements times.
-          const context = { config, postgresVersion: base.postgresVersion, changeSet, facts, options: active.options, file, statement, state, report: reporter(active, findings, file, statement), isNewTable };
-          guard(active, file, statement, findings, () => active.rule.statement!(context));
+        // NOTE: one context per statement, pointed at each rule in turn: a new context and
+        // report closure per rule and statement was a large part of the rule time (bench/).
+        const context: StatementContext<string> = { ...base, options: {}, file, statement, state: tracker.stateFor(), report: noReport, isNewTable };
+        for (const run of rulesFor[section.role](statement.kind)) {
+          context.options = run.options;
+          context.report = run.reporter.at(file, statement);
+          try {
+            run.rule.statement!(context);
+          } catch (error) {
+            findings.push(internalError(run, file, statement, error));
+          }
         }
         tracker.observe(statement);
         if (section.role === 'up') created.observe(statement.node);
       }
     }
-    for (const active of selected) {
-      if (!active.rule.file) continue;
-      guard(active, file, undefined, findings, () =>
-        active.rule.file!({ ...base, options: active.options, file, report: reporter(active, findings, file, undefined) }),
-      );
+    for (const run of selected) {
+      if (!run.rule.file) continue;
+      guard(run, file, undefined, findings, () => run.rule.file!({ ...base, options: run.options, file, report: run.reporter.at(file, undefined) }));
     }
   }
-  for (const active of selected) {
-    if (!active.rule.changeSet) continue;
+  for (const run of selected) {
+    if (!run.rule.changeSet) continue;
     const first = changeSet.changed[0] ?? changeSet.files[0];
-    guard(active, first, undefined, findings, () =>
-      active.rule.changeSet!({ ...base, options: active.options, report: reporter(active, findings, first, undefined) }),
-    );
+    guard(run, first, undefined, findings, () => run.rule.changeSet!({ ...base, options: run.options, report: run.reporter.at(first, undefined) }));
   }
   return findings;
 }
+
+/** An active rule with its reporter, for one runRules call. */
+interface RuleRun extends ActiveRule {
+  reporter: Reporter;
+}
+
+const noReport = (): void => {
+  throw new Error('report called outside a rule hook');
+};
 
 /**
  * The rules whose statement hook takes a statement kind, in registry order, cached per kind.
  * NOTE: most rules read one or two kinds of statement; calling every rule on every
  * statement was most of the rule time on large inputs (bench/).
  */
-function byStatementKind(rules: ActiveRule[]): (kind: string) => ActiveRule[] {
-  const cache = new Map<string, ActiveRule[]>();
+function byStatementKind<R extends ActiveRule>(rules: R[]): (kind: string) => R[] {
+  const cache = new Map<string, R[]>();
   return (kind) => {
     let selected = cache.get(kind);
     if (!selected) {
@@ -226,10 +237,29 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** Builds the `report` function a rule calls; it enforces the rule's metadata. */
-function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | undefined, statement: Statement | undefined) {
-  const { rule } = active;
-  return (descriptor: ReportDescriptor<string>): void => {
+/**
+ * The `report` function of one rule, which enforces the rule's metadata. One per rule and
+ * run; at() points it at the file and statement being checked and returns the function.
+ */
+class Reporter {
+  private file: AnalyzedFile | undefined;
+  private statement: Statement | undefined;
+  private readonly report = (descriptor: ReportDescriptor<string>): void => this.push(descriptor);
+
+  constructor(
+    private readonly active: ActiveRule,
+    private readonly into: Finding[],
+  ) {}
+
+  at(file: AnalyzedFile | undefined, statement: Statement | undefined): (descriptor: ReportDescriptor<string>) => void {
+    this.file = file;
+    this.statement = statement;
+    return this.report;
+  }
+
+  private push(descriptor: ReportDescriptor<string>): void {
+    const { rule } = this.active;
+    const { file, statement } = this;
     const template = (rule.messages as Record<string, string>)[descriptor.messageId];
     if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${descriptor.messageId}"`);
     if (descriptor.fix !== undefined && rule.fix === undefined) throw new Error(`rule ${rule.id} reported a fix but declares no fix in its metadata`);
@@ -238,10 +268,10 @@ function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | unde
     const span: Span = descriptor.span ?? target?.span ?? file?.lines.span(0, 0) ?? emptySpan();
     const lockMode = descriptor.lock === undefined ? rule.lock : descriptor.lock;
     const data = descriptor.data ?? {};
-    into.push({
+    this.into.push({
       ruleId: rule.id,
       messageId: descriptor.messageId,
-      severity: descriptor.severity ?? active.severity,
+      severity: descriptor.severity ?? this.active.severity,
       file: path,
       span,
       message: fillTemplate(template, data, rule.id),
@@ -254,30 +284,35 @@ function reporter(active: ActiveRule, into: Finding[], file: AnalyzedFile | unde
       docsUrl: docsUrl(rule.id),
       details: data,
     });
-  };
+  }
 }
 
-/** NOTE: a crashing rule must not hide the other findings, nor pass silently: it becomes an error finding. */
+/** Runs a file or change-set hook; a crash becomes an error finding (internalError). */
 function guard(active: ActiveRule, file: AnalyzedFile | undefined, statement: Statement | undefined, into: Finding[], run: () => void): void {
   try {
     run();
   } catch (error) {
-    into.push({
-      ruleId: active.rule.id,
-      messageId: 'internalError',
-      severity: 'error',
-      file: file?.migration.path ?? '?',
-      span: statement?.span ?? file?.lines.span(0, 0) ?? emptySpan(),
-      message: `Internal error in rule ${active.rule.id}: ${(error as Error).message}. This is a bug in migration-guard; please report it with this statement.`,
-      why: 'The rule could not check this statement, so the result is not trusted.',
-      statement: statement?.text,
-      tables: [],
-      lock: null,
-      rewrite: false,
-      docsUrl: docsUrl(active.rule.id),
-      details: {},
-    });
+    into.push(internalError(active, file, statement, error));
   }
+}
+
+/** NOTE: a crashing rule must not hide the other findings, nor pass silently: it becomes an error finding. */
+function internalError(active: ActiveRule, file: AnalyzedFile | undefined, statement: Statement | undefined, error: unknown): Finding {
+  return {
+    ruleId: active.rule.id,
+    messageId: 'internalError',
+    severity: 'error',
+    file: file?.migration.path ?? '?',
+    span: statement?.span ?? file?.lines.span(0, 0) ?? emptySpan(),
+    message: `Internal error in rule ${active.rule.id}: ${(error as Error).message}. This is a bug in migration-guard; please report it with this statement.`,
+    why: 'The rule could not check this statement, so the result is not trusted.',
+    statement: statement?.text,
+    tables: [],
+    lock: null,
+    rewrite: false,
+    docsUrl: docsUrl(active.rule.id),
+    details: {},
+  };
 }
 
 function emptySpan(): Span {
