@@ -2,13 +2,9 @@
  * Git access for `--base`: the merge base, what changed since it, and base contents.
  * Behind a small interface so the diff logic is testable with a real temporary repository.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import path from 'node:path';
 import type { FileChange, InputFile } from '../core/migration.js';
 import { isCandidate, type ReadProblem, readText } from './workspace.js';
-
-const run = promisify(execFile);
 
 /** A failed git command, with its exit code (git grep exits 1 when nothing matches). */
 export class GitError extends Error {
@@ -23,9 +19,12 @@ export class GitError extends Error {
 
 /** Runs git in a directory and returns stdout; errors carry git's stderr and exit code. */
 export async function git(cwd: string, args: string[]): Promise<string> {
+  // NOTE: loaded on first use, not at start-up: most runs never start git.
+  const { execFile } = await import('node:child_process');
   try {
-    const { stdout } = await run('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' });
-    return stdout;
+    return await new Promise<string>((resolve, reject) =>
+      execFile('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve(stdout))),
+    );
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     const code = (error as { code?: unknown }).code;

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ParseAhead } from '../core/analyze.js';
 import { loadParser, type ParseAttempt, parseSql, toParseAttempt } from '../core/parse.js';
 import { wasmApi } from '../core/pg-query.js';
@@ -64,6 +64,8 @@ export async function parseInParallel(texts: readonly string[], count: number, c
   const results = new Array<ParseAttempt | undefined>(texts.length);
   const queue = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
   const { url, execArgv } = workerSpec();
+  // NOTE: loaded here, not at start-up: most runs (pull requests) never start a worker.
+  const { Worker } = await import('node:worker_threads');
   let waiting = 0;
   let wake: (() => void) | undefined;
   const workers: Worker[] = [];

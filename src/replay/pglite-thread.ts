@@ -6,7 +6,7 @@
  * which replay turns into a notice. One worker per process, started on demand, so PGlite's
  * start-up cache (pglite.ts) is shared by the databases opened after the first.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ReplayDatabase } from './interface.js';
 import type { WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
 
@@ -34,9 +34,9 @@ class PgliteWorker {
   /** Set when the worker was stopped or died: why, for every later call. */
   private dead: string | undefined;
 
-  constructor() {
+  constructor(WorkerThread: typeof Worker) {
     const { url, execArgv } = workerSpec();
-    this.worker = new Worker(url, { execArgv });
+    this.worker = new WorkerThread(url, { execArgv });
     this.worker.unref();
     this.worker.on('message', (response: WorkerResponse) => this.settle(response));
     this.worker.on('error', (error) => this.stop(`the PGlite worker failed: ${error.message}`));
@@ -88,7 +88,8 @@ let shared: PgliteWorker | undefined;
 /** Opens a PGlite database on the shared worker (a new worker after one was stopped). */
 export async function openPgliteThread(options: { callTimeoutMs?: number } = {}): Promise<ReplayDatabase> {
   const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
-  if (!shared?.alive) shared = new PgliteWorker();
+  // NOTE: worker_threads loads here, not at start-up: most runs never replay.
+  if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
   const worker = shared;
   // NOTE: the first start compiles PGlite and runs initdb: seconds, not a statement.
   const { db, serverVersion } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number };
