@@ -241,7 +241,7 @@ async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
   let config = defaultConfig();
   try {
     const text = await readFile(path.resolve(cwd, configPath), 'utf8');
-    config = parseConfigText(text, ruleIds, configPath);
+    config = await parseConfigText(text, ruleIds, configPath);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

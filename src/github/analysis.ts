@@ -53,7 +53,7 @@ export async function loadConfigAt(api: GitHubApi, configPath: string, ref: stri
   const text = await api.fileAt(configPath, ref);
   if (text === undefined) return defaultConfig();
   try {
-    return parseConfigText(text, ruleIds, configPath);
+    return await parseConfigText(text, ruleIds, configPath);
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(`${error.detail} (in the file on the base branch, commit ${ref.slice(0, 7)})`, configPath);
     throw error;
