@@ -24,4 +24,10 @@ describe('generated files', () => {
     const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme, `README.md rule table ${STALE}`).toBe(readmeWithRuleTable(readme));
   });
+
+  it('the README has each section once (the rule table and edits are spliced in by heading)', () => {
+    const headings = readFileSync(path.join(root, 'README.md'), 'utf8').split('\n').filter((line) => line.startsWith('## '));
+    expect(headings.length).toBeGreaterThan(10);
+    expect(headings.filter((h, i) => headings.indexOf(h) !== i)).toEqual([]);
+  });
 });
