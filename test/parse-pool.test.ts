@@ -42,14 +42,18 @@ describe('parsing on worker threads', () => {
     expect(expected[1]!.ok).toBe(false);
     expect(expected[4]!.ok).toBe(false);
     expect(await parseAhead(input)).toEqual(expected);
-    expect(await parseInParallel(input, 2, compiled)).toEqual(expected);
+    const log: string[] = [];
+    expect(await parseInParallel(input, 2, compiled, (line) => log.push(line))).toEqual(expected);
+    expect(log).toEqual([expect.stringMatching(/^parsed \d\.\d MB of SQL in 6 pieces: [1-6] on 2 worker threads, the rest on the main thread$/)]);
   });
 
   it('finishes on this thread when the workers cannot start', async () => {
     // NOTE: a valid but empty WebAssembly module: the workers fail to load the parser.
     const empty = await wasmApi.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]));
     const input = texts();
-    expect(await parseInParallel(input, 2, empty)).toEqual(input.map(parseSql));
+    const log: string[] = [];
+    expect(await parseInParallel(input, 2, empty, (line) => log.push(line))).toEqual(input.map(parseSql));
+    expect(log).toEqual([expect.stringMatching(/in 6 pieces: 0 on 2 worker threads, the rest on the main thread \(a worker failed: .+\)$/)]);
   });
 
   it('gives the same report through analyze() as parsing on this thread', async () => {

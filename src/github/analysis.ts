@@ -14,6 +14,7 @@ import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
 import { checkMigrations } from '../engine.js';
 import { gatherFacts } from '../local/facts.js';
 import { changedSince, diffStatus, git } from '../local/git.js';
+import { prepareParser } from '../local/parse-pool.js';
 import { collectPaths, readText } from '../local/workspace.js';
 import { withReplay } from '../replay/index.js';
 import { ruleIds } from '../rules/index.js';
@@ -42,6 +43,8 @@ export interface AnalysisContext {
   databaseUrl?: string;
   /** GITHUB_WORKSPACE: the checkout (PR head for pull_request, default branch for comment runs). */
   workspace: string;
+  /** Writes a line to the run's log. */
+  log: (line: string) => void;
 }
 
 /**
@@ -95,7 +98,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
   // the default branch's checkout and searched as data.
   const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
   const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
-  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts), files, pull.baseSha);
+  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await prepareParser(ctx.log)), files, pull.baseSha);
   const changedFiles = changedMigrations(files);
   return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }
@@ -124,7 +127,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
     throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
   });
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
-  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts), changed.files, baseSha);
+  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await prepareParser(ctx.log)), changed.files, baseSha);
   const changedFiles = changedMigrations(changed.files);
   return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }

@@ -122,7 +122,7 @@ class Run {
    */
   private analysisContext(ctx: PublishContext, privileged: boolean) {
     const server = this.inputs.databaseUrl && !privileged ? { databaseUrl: this.inputs.databaseUrl } : {};
-    return { api: this.api, config: ctx.config, configPath: this.inputs.configPath, workspace: this.env.workspace, ...server };
+    return { api: this.api, config: ctx.config, configPath: this.inputs.configPath, workspace: this.env.workspace, log: (line: string) => core.info(`migration-guard: ${line}`), ...server };
   }
 
   private async pullRequest(trigger: Extract<Trigger, { kind: 'pull-request' }>): Promise<number> {

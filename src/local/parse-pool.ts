@@ -43,30 +43,34 @@ function wasmPath(): string {
  * alongside this thread; otherwise this thread parses alone. The workers share this
  * thread's compiled WebAssembly module.
  */
-export async function prepareParser(): Promise<ParseAhead> {
+export async function prepareParser(log?: (line: string) => void): Promise<ParseAhead> {
   const compiled = await wasmApi.compile(await readFile(wasmPath()));
   await loadParser(compiled);
   return async (texts) => {
     const chars = texts.reduce((sum, text) => sum + text.length, 0);
-    const workers = Math.min(MAX_WORKERS, availableParallelism() - 1, Math.ceil(chars / CHARS_PER_WORKER) - 1);
+    // NOTE: this thread parses too, so one text needs no worker, two need one at most.
+    const workers = Math.min(MAX_WORKERS, availableParallelism() - 1, Math.ceil(chars / CHARS_PER_WORKER) - 1, texts.length - 1);
     if (chars < PARALLEL_MIN_CHARS || workers < 1) return texts.map(parseSql);
-    return parseInParallel(texts, workers, compiled);
+    return parseInParallel(texts, workers, compiled, log);
   };
 }
 
 /**
  * Parses `texts` on `count` workers and this thread, largest first: each takes the next
- * text when it is free. This thread also turns the workers' answers into objects.
+ * text when it is free. This thread also turns the workers' answers into objects. `log`
+ * gets one line: how the work was shared (and why, if a worker failed).
  * NOTE: if a worker fails, this thread parses what is left: the result is the same, only
  * slower.
  */
-export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module): Promise<ParseAttempt[]> {
+export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module, log?: (line: string) => void): Promise<ParseAttempt[]> {
   const results = new Array<ParseAttempt | undefined>(texts.length);
   const queue = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
   const { url, execArgv } = workerSpec();
   // NOTE: loaded here, not at start-up: most runs (pull requests) never start a worker.
   const { Worker } = await import('node:worker_threads');
   let waiting = 0;
+  let byWorkers = 0;
+  let failure: string | undefined;
   let wake: (() => void) | undefined;
   const workers: Worker[] = [];
   for (let n = 0; n < count; n++) {
@@ -88,16 +92,19 @@ export async function parseInParallel(texts: readonly string[], count: number, c
       wake?.();
     };
     worker.on('message', (answer: ParseAnswer) => {
+      if (!('thrown' in answer)) byWorkers++;
       answered(answer.id, 'thrown' in answer ? parseSql(texts[answer.id]!) : toParseAttempt(answer.result));
       send();
     });
-    const fail = () => {
+    const fail = (why: string) => {
+      failure ??= why;
       for (const id of held) answered(id, parseSql(texts[id]!));
     };
-    worker.on('error', fail);
-    worker.on('exit', fail);
+    worker.on('error', (error) => fail(error.message));
+    worker.on('exit', (code) => fail(`exit code ${code}`));
     workers.push(worker);
-    for (let j = 0; j < JOBS_IN_FLIGHT; j++) send();
+    // NOTE: fewer to start with when there are few texts, so this thread gets its share.
+    for (let j = Math.max(1, Math.min(JOBS_IN_FLIGHT, Math.floor(texts.length / (count + 1)))); j > 0; j--) send();
   }
   try {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
@@ -112,5 +119,7 @@ export async function parseInParallel(texts: readonly string[], count: number, c
       void worker.terminate();
     }
   }
+  const megabytes = (texts.reduce((sum, text) => sum + text.length, 0) / 1024 / 1024).toFixed(1);
+  log?.(`parsed ${megabytes} MB of SQL in ${texts.length} pieces: ${byWorkers} on ${count} worker thread${count === 1 ? '' : 's'}, the rest on the main thread${failure ? ` (a worker failed: ${failure})` : ''}`);
   return results.map((result, i) => result ?? parseSql(texts[i]!));
 }

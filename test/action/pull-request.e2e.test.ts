@@ -4,6 +4,7 @@
  * against GitHub's OpenAPI description.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADD_PHONE, AUTHOR, BOT, DROP_EMAIL, MIGRATIONS, PR, runAction, Scenario } from './scenario.js';
 
@@ -86,6 +87,25 @@ describe('the action on pull_request', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8')).report;
     expect(report.findings.map((f: { rule: string; file: string }) => `${f.rule} ${f.file}`)).toContain(`ban-drop-column ${MIGRATIONS}/002_drop_email.up.sql`);
+  });
+
+  it('parses migrations of over 512 KB in all on a worker thread from dist/ alone, and still finds their last statements', async () => {
+    const inserts = (table: string) => Array.from({ length: 4500 }, (_, i) => `INSERT INTO ${table} (id, note) VALUES (${i}, 'row ${i}; with a semicolon');`).join('\n');
+    const s = await open({
+      [`${MIGRATIONS}/002_backfill.up.sql`]: `${inserts('audit_log')}\nDROP TABLE users;\n`,
+      [`${MIGRATIONS}/003_backfill.up.sql`]: `${inserts('audit_log_archive')}\nDROP TABLE sessions;\n`,
+    });
+    const run = await s.pullRequest();
+    expect(run.code, run.stderr).toBe(1);
+    expect(2 * inserts('audit_log').length).toBeGreaterThan(512 * 1024);
+    for (const [file, table] of [['002', 'users'], ['003', 'sessions']]) {
+      expect(run.annotations).toContainEqual(expect.objectContaining({ file: `${MIGRATIONS}/${file}_backfill.up.sql`, line: 4501, title: expect.stringContaining('ban-drop-table') }));
+      expect(run.annotations.find((a) => a.file?.includes(file) && a.title?.includes('ban-drop-table'))?.message).toContain(table);
+    }
+    const report = JSON.parse(readFileSync(run.outputs['report-json']!, 'utf8'));
+    expect(report.report.files.filter((f: { path: string }) => f.path.includes('_backfill')).map((f: { statements: number }) => f.statements)).toEqual([4501, 4501]);
+    // NOTE: on one CPU everything parses on the main thread; CI machines have two or more.
+    if (availableParallelism() > 1) expect(run.stdout).toMatch(/migration-guard: parsed 0\.\d MB of SQL in 2 pieces: 1 on 1 worker thread, the rest on the main thread\n/);
   });
 
   it('answers a PR without migrations with a quick success and no comment', async () => {
