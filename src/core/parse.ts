@@ -81,7 +81,7 @@ export const parseSql: SqlParser = (sql) => {
 export function regionTexts(lines: LineIndex, start: number, end: number): string[] {
   const { sql } = parserInput(lines, start, end);
   const chunks = batches(sql);
-  if (chunks.length > 1) plannedBatches.set(sql, chunks);
+  if (chunks.length > 1) plannedBatches.set(lines, new Map([...(plannedBatches.get(lines) ?? []), [`${start}:${end}`, chunks]]));
   return chunks
     .map((batch) => sql.slice(batch.start, batch.end))
     .filter((text) => skipTrivia(text, 0) < text.length);
@@ -105,8 +105,7 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
   const { sql, issues } = parserInput(lines, start, end);
   const statements: Statement[] = [];
   const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);
-  const chunks = plannedBatches.get(sql) ?? batches(sql);
-  plannedBatches.delete(sql);
+  const chunks = plannedBatches.get(lines)?.get(`${start}:${end}`) ?? batches(sql);
   for (const batch of chunks) {
     const stoppedAt = parseBatch(sql.slice(batch.start, batch.end), start + batch.start, { lines, section, firstIndex, parse }, statements, issues);
     if (stoppedAt !== undefined) {
@@ -143,10 +142,11 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
 const BATCH_CHARS = 1024 * 1024;
 
 /**
- * Batches of large regions that regionTexts computed, for parseRegion to reuse.
- * NOTE: splitting a region of many megabytes into statements costs tens of milliseconds.
+ * Batches of large regions that regionTexts computed, for parseRegion to reuse, by file and
+ * `start:end`. NOTE: splitting a region of many megabytes into statements costs tens of
+ * milliseconds; kept per file (LineIndex), they go when the file goes.
  */
-const plannedBatches = new Map<string, Chunk[]>();
+const plannedBatches = new WeakMap<LineIndex, Map<string, Chunk[]>>();
 
 /** The region as one piece, or, when large, as runs of whole statements of about BATCH_CHARS. */
 function batches(text: string): Chunk[] {
@@ -168,7 +168,7 @@ function batches(text: string): Chunk[] {
  */
 function parseBatch(text: string, offset: number, region: RegionContext, statements: Statement[], issues: ParseIssue[]): number | undefined {
   const { lines, parse } = region;
-  const attempt = tryParse(text, region.parse);
+  const attempt = tryParse(text, parse);
   if (attempt.ok) {
     collectStatements(attempt, text, offset, region, statements);
     return undefined;
