@@ -52,7 +52,7 @@ export function loadParser(compiled?: WebAssembly.Module): Promise<void> {
 /** The statements of a piece of SQL text, or the parser's error. */
 export type ParseAttempt = { ok: true; stmts: RawStmt[]; ascii: boolean } | { ok: false; error: SqlErrorLike };
 
-/** Parses one piece of SQL text (any number of statements). */
+/** Parses one piece of SQL text (any number of statements). Never throws: failures are ParseAttempts. */
 export type SqlParser = (sql: string) => ParseAttempt;
 
 /** Turns the parser's JSON into statements. Never throws. */
@@ -79,21 +79,42 @@ export const parseSql: SqlParser = (sql) => {
  * its batches when large), so a caller can parse them ahead, e.g. on worker threads.
  */
 export function regionTexts(lines: LineIndex, start: number, end: number): string[] {
-  const { sql } = parserInput(lines, start, end);
-  const chunks = batches(sql);
-  if (chunks.length > 1) plannedBatches.set(lines, new Map([...(plannedBatches.get(lines) ?? []), [`${start}:${end}`, chunks]]));
+  const { sql, chunks } = planRegion(lines, start, end);
   return chunks
     .map((batch) => sql.slice(batch.start, batch.end))
     .filter((text) => skipTrivia(text, 0) < text.length);
 }
 
-/** The region as the parser reads it: psql meta-commands blanked, NUL bytes replaced. */
-function parserInput(lines: LineIndex, start: number, end: number): { sql: string; issues: ParseIssue[] } {
+/** A region as the parser reads it, with its meta-command notes and its batches. */
+interface PlannedRegion {
+  sql: string;
+  issues: readonly ParseIssue[];
+  chunks: Chunk[];
+}
+
+/**
+ * Planned regions by file (LineIndex) and `start:end`. NOTE: regionTexts and parseRegion
+ * plan the same region one after the other; blanking it and splitting it into batches
+ * (tens of milliseconds for a region of megabytes) is done once. Kept per file, the plans
+ * go when the file goes.
+ */
+const plannedRegions = new WeakMap<LineIndex, Map<string, PlannedRegion>>();
+
+/** The region as the parser reads it (psql meta-commands blanked, NUL bytes replaced) and its batches. */
+function planRegion(lines: LineIndex, start: number, end: number): PlannedRegion {
+  const key = `${start}:${end}`;
+  let byRegion = plannedRegions.get(lines);
+  const known = byRegion?.get(key);
+  if (known) return known;
   const { text: blanked, issues } = blankMetaCommands(lines, start, end);
   // NOTE: the parser reads a C string, so a NUL byte would silently end the input there.
   // U+FFFD has the same length in UTF-16 (offsets stay valid) and is rejected outside
   // literals and comments, so nothing after a NUL escapes checking.
-  return { sql: blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked, issues };
+  const sql = blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked;
+  const planned = { sql, issues, chunks: batches(sql) };
+  if (!byRegion) plannedRegions.set(lines, (byRegion = new Map()));
+  byRegion.set(key, planned);
+  return planned;
 }
 
 /**
@@ -102,10 +123,10 @@ function parserInput(lines: LineIndex, start: number, end: number): { sql: strin
  * index 0) parsing stops with a `limit` issue. Requires loadParser() to have resolved.
  */
 export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0, parse: SqlParser = parseSql): ParsedRegion {
-  const { sql, issues } = parserInput(lines, start, end);
+  const { sql, issues: notes, chunks } = planRegion(lines, start, end);
+  const issues = [...notes];
   const statements: Statement[] = [];
   const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);
-  const chunks = plannedBatches.get(lines)?.get(`${start}:${end}`) ?? batches(sql);
   for (const batch of chunks) {
     const stoppedAt = parseBatch(sql.slice(batch.start, batch.end), start + batch.start, { lines, section, firstIndex, parse }, statements, issues);
     if (stoppedAt !== undefined) {
@@ -140,13 +161,6 @@ export function parseRegion(lines: LineIndex, start: number, end: number, sectio
  * fails to parse: fail closed, and only in regions over this size.
  */
 const BATCH_CHARS = 1024 * 1024;
-
-/**
- * Batches of large regions that regionTexts computed, for parseRegion to reuse, by file and
- * `start:end`. NOTE: splitting a region of many megabytes into statements costs tens of
- * milliseconds; kept per file (LineIndex), they go when the file goes.
- */
-const plannedBatches = new WeakMap<LineIndex, Map<string, Chunk[]>>();
 
 /** The region as one piece, or, when large, as runs of whole statements of about BATCH_CHARS. */
 function batches(text: string): Chunk[] {
@@ -206,12 +220,7 @@ interface RegionContext {
 }
 
 function tryParse(sql: string, parse: SqlParser): ParseAttempt {
-  if (skipTrivia(sql, 0) === sql.length) return { ok: true, stmts: [], ascii: true };
-  try {
-    return parse(sql);
-  } catch (error) {
-    return failedParse(error);
-  }
+  return skipTrivia(sql, 0) === sql.length ? { ok: true, stmts: [], ascii: true } : parse(sql);
 }
 
 /**

@@ -58,7 +58,7 @@ export function introducedColumns(node: Node): readonly IntroducedColumn[] {
   return 'CreateStmt' in node || 'AlterTableStmt' in node ? introducedMemo.of(node) : [];
 }
 
-const introducedMemo = new NodeMemo<readonly IntroducedColumn[]>('introducedColumns', (node) => readIntroducedColumns(node));
+const introducedMemo = new NodeMemo<readonly IntroducedColumn[]>('introducedColumns', readIntroducedColumns);
 
 function readIntroducedColumns(node: Node): IntroducedColumn[] {
   const create = nodeAs<CreateStmt>(node, 'CreateStmt');

@@ -21,7 +21,7 @@ export function addedConstraints(statement: Statement): readonly AddedConstraint
   return addedMemo.of(statement.node);
 }
 
-const addedMemo = new NodeMemo<readonly AddedConstraint[]>('addedConstraints', (node) => readAddedConstraints(node));
+const addedMemo = new NodeMemo<readonly AddedConstraint[]>('addedConstraints', readAddedConstraints);
 
 function readAddedConstraints(node: Node): AddedConstraint[] {
   const alter = alterTableCommands(node);
