@@ -34,6 +34,11 @@ const TEMPLATES = [
   (t, c) => `CREATE OR REPLACE FUNCTION ${t}_touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${c} := now(); -- keep ${c} fresh\n  RETURN NEW;\nEND;\n$$;`,
   (t, c) => `SELECT count(*) FROM ${t} WHERE ${c} IS NULL;`,
   (t, c) => `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${c}_old;`,
+  // NOTE: the rules answer these from what earlier statements did to the column (bench/,
+  // src/rules/support/statement-facts.ts): a quadratic scan there shows in the scaling rows.
+  (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`,
+  (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`,
+  (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE bigint;`,
 ];
 
 /**

@@ -68,7 +68,7 @@ export default defineRule({
         report({ messageId: 'alterTypeUsing', data, tables: [alter.table] });
         continue;
       }
-      const before = priorColumn(changeSet.files, file, statement, alter.table, column)?.type;
+      const before = priorColumn(changeSet, file, statement, alter.table, column)?.type;
       if (!isSafeTypeChange(before, def?.typeName)) report({ messageId: 'alterType', data, tables: [alter.table] });
     }
   },

@@ -52,7 +52,7 @@ export default defineRule({
     for (const command of alter.commands) {
       // NOTE: AT_ColumnDefault without a def is DROP DEFAULT; with one it is SET DEFAULT.
       if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name) continue;
-      if (priorColumn(changeSet.files, file, statement, alter.table, command.name)?.notNull) {
+      if (priorColumn(changeSet, file, statement, alter.table, command.name)?.notNull) {
         report({ messageId: 'dropDefault', data: { table: alter.table, column: command.name }, tables: [alter.table] });
       }
     }

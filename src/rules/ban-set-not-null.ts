@@ -39,12 +39,12 @@ export default defineRule({
       { sql: 'CREATE TABLE drafts (body text);\nALTER TABLE drafts ALTER COLUMN body SET NOT NULL;', why: 'the table is new' },
     ],
   },
-  statement({ statement, isNewTable, changeSet, postgresVersion, report }) {
+  statement({ statement, file, isNewTable, changeSet, postgresVersion, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     for (const command of alter.commands) {
       if (command.subtype !== 'AT_SetNotNull' || !command.name) continue;
-      if (postgresVersion >= 12 && hasValidatedNotNullCheck(changeSet, statement, alter.table, command.name)) continue;
+      if (postgresVersion >= 12 && hasValidatedNotNullCheck(changeSet, file, statement, alter.table, command.name)) continue;
       report({ messageId: 'setNotNull', data: { table: alter.table, column: command.name }, tables: [alter.table] });
     }
   },

@@ -5,7 +5,8 @@
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
 import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationKey, relationName, stringList } from '../../core/ast.js';
 import { parseRegion, type Statement } from '../../core/parse.js';
-import type { AnalyzedFile } from '../../core/rule.js';
+import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
+import { perChangeSet, StatementFacts } from './statement-facts.js';
 
 /** A DROP statement of one object kind, with its targets and options. */
 export interface DropTargets {
@@ -107,28 +108,37 @@ export interface PriorColumn {
  * ALTER COLUMN TYPE, SET/DROP NOT NULL in any earlier file or earlier in this one), or
  * undefined when they never define it.
  */
-export function priorColumn(files: readonly AnalyzedFile[], current: AnalyzedFile, statement: Statement, table: string, column: string): PriorColumn | undefined {
+export function priorColumn(changeSet: ChangeSet, current: AnalyzedFile, statement: Statement, table: string, column: string): PriorColumn | undefined {
   let state: PriorColumn | undefined;
-  const sameColumn = (t: string, c: string | undefined) => relationKey(t) === relationKey(table) && (c ?? '').toLowerCase() === column.toLowerCase();
-  for (const file of files) {
-    for (const earlier of statementsOf(file)) {
-      if (file === current && earlier.index >= statement.index) return state;
-      if (earlier.section !== 'up') continue;
-      for (const introduced of introducedColumns(earlier.node)) {
-        if (!sameColumn(introduced.table, introduced.column)) continue;
-        if (introduced.via === 'alter-type' && state) state = { ...state, type: introduced.type };
-        else state = { type: introduced.type, notNull: introduced.primaryKey || introduced.constraints.some((c) => c.contype === 'CONSTR_NOTNULL') };
-      }
-      const alter = alterTableCommands(earlier.node);
-      for (const command of alter?.commands ?? []) {
-        if (!state || !alter || !sameColumn(alter.table, command.name)) continue;
-        if (command.subtype === 'AT_SetNotNull') state = { ...state, notNull: true };
-        if (command.subtype === 'AT_DropNotNull') state = { ...state, notNull: false };
-      }
-    }
+  for (const fact of columnFacts(changeSet).before(current, statement, columnKey(table, column))) {
+    if ('notNull' in fact) {
+      if (state) state = { ...state, notNull: fact.notNull };
+    } else if (fact.introduced.via === 'alter-type' && state) state = { ...state, type: fact.introduced.type };
+    else state = { type: fact.introduced.type, notNull: fact.introduced.primaryKey || fact.introduced.constraints.some((c) => c.contype === 'CONSTR_NOTNULL') };
   }
   return state;
 }
+
+/** What one statement does to a column: defines it (or changes its type), or sets or drops NOT NULL. */
+type ColumnFact = { introduced: IntroducedColumn } | { notNull: boolean };
+
+function columnKey(table: string, column: string): string {
+  return `${relationKey(table)}\0${column.toLowerCase()}`;
+}
+
+/** The column facts of the up sections of every file, history files included. */
+const columnFacts = perChangeSet<ColumnFact>(
+  (changeSet) =>
+    new StatementFacts(changeSet.files, statementsOf, (statement, record) => {
+      if (statement.section !== 'up') return;
+      // NOTE: in this order within a statement: a column added and set NOT NULL in one ALTER TABLE.
+      for (const introduced of introducedColumns(statement.node)) record(columnKey(introduced.table, introduced.column), { introduced });
+      const alter = alterTableCommands(statement.node);
+      for (const command of alter?.commands ?? []) {
+        if (command.subtype === 'AT_SetNotNull' || command.subtype === 'AT_DropNotNull') record(columnKey(alter!.table, command.name ?? ''), { notNull: command.subtype === 'AT_SetNotNull' });
+      }
+    }),
+);
 
 const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();
 

@@ -43,5 +43,10 @@ export function isVersioned(file: AnalyzedFile): boolean {
 
 /** Same convention and same migrations directory. */
 export function sameHistory(a: AnalyzedFile, b: AnalyzedFile): boolean {
-  return a.migration.convention === b.migration.convention && migrationDirectory(a) === migrationDirectory(b);
+  return historyKey(a) === historyKey(b);
+}
+
+/** Equal for two files exactly when they are in the same history (sameHistory). */
+export function historyKey(file: AnalyzedFile): string {
+  return `${file.migration.convention}\0${migrationDirectory(file)}`;
 }

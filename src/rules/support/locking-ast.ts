@@ -5,7 +5,8 @@
 import type { Constraint, Node, NullTest } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, NodeMemo, nodeAs, relationKey, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
-import type { ChangeSet } from '../../core/rule.js';
+import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
+import { perChangeSet, StatementFacts } from './statement-facts.js';
 
 /** The statement kinds addedConstraints reads. */
 export const ADDED_CONSTRAINT_KINDS = ALTER_TABLE_KINDS;
@@ -42,26 +43,41 @@ function notNullCheckColumn(constraint: Constraint): string | undefined {
 }
 
 /**
- * Whether a validated `CHECK (column IS NOT NULL)` on `table` exists before `current`:
- * added without NOT VALID, or added NOT VALID and then validated by name.
- * NOTE: scans the change set's files up to the current statement, in migration order.
+ * Whether a validated `CHECK (column IS NOT NULL)` on `table` exists before `current` (a
+ * statement of `file`): added without NOT VALID, or added NOT VALID and then validated by
+ * name, in an earlier statement of the change set's parsed files, in migration order.
  */
-export function hasValidatedNotNullCheck(changeSet: ChangeSet, current: Statement, table: string, column: string): boolean {
+export function hasValidatedNotNullCheck(changeSet: ChangeSet, file: AnalyzedFile, current: Statement, table: string, column: string): boolean {
   const pending = new Set<string>();
-  for (const file of changeSet.files) {
-    for (const statement of file.statements) {
-      if (statement === current) return false;
-      const alter = alterTableCommands(statement.node);
-      if (!alter || relationKey(alter.table) !== relationKey(table)) continue;
-      for (const command of alter.commands) {
-        const constraint = nodeAs<Constraint>(command.def, 'Constraint');
-        if (command.subtype === 'AT_AddConstraint' && constraint && notNullCheckColumn(constraint) === column.toLowerCase()) {
-          if (!constraint.skip_validation) return true;
-          pending.add((constraint.conname ?? '').toLowerCase());
-        }
-        if (command.subtype === 'AT_ValidateConstraint' && pending.has((command.name ?? '').toLowerCase())) return true;
-      }
+  for (const fact of notNullCheckFacts(changeSet).before(file, current, relationKey(table))) {
+    if ('validates' in fact) {
+      if (pending.has(fact.validates)) return true;
+    } else if (fact.column === column.toLowerCase()) {
+      if (fact.validated) return true;
+      pending.add(fact.name);
     }
   }
   return false;
 }
+
+/** A `CHECK (column IS NOT NULL)` added to a table, or a VALIDATE CONSTRAINT on it (names lower-cased). */
+type NotNullCheckFact = { column: string; validated: boolean; name: string } | { validates: string };
+
+/** The NOT NULL checks and validations of every parsed statement, by table key. */
+const notNullCheckFacts = perChangeSet<NotNullCheckFact>(
+  (changeSet) =>
+    new StatementFacts(
+      changeSet.files,
+      (file) => file.statements,
+      (statement, record) => {
+        const alter = alterTableCommands(statement.node);
+        if (!alter) return;
+        for (const command of alter.commands) {
+          const constraint = nodeAs<Constraint>(command.def, 'Constraint');
+          const column = command.subtype === 'AT_AddConstraint' && constraint ? notNullCheckColumn(constraint) : undefined;
+          if (column !== undefined) record(relationKey(alter.table), { column, validated: !constraint!.skip_validation, name: (constraint!.conname ?? '').toLowerCase() });
+          if (command.subtype === 'AT_ValidateConstraint') record(relationKey(alter.table), { validates: (command.name ?? '').toLowerCase() });
+        }
+      },
+    ),
+);
