@@ -58,6 +58,7 @@ export function findIgnoreComments(lines: LineIndex): IgnoreComment[] {
 /**
  * Marks findings covered by a valid ignore comment (one with a reason) as suppressed and
  * counts the use on the comment. Findings of rules in `unsuppressible` are left alone.
+ * When several comments cover a finding, the first in the file takes it.
  */
 export function applySuppressions(
   findings: Finding[],
@@ -67,27 +68,63 @@ export function applySuppressions(
 ): void {
   const valid = ignores.filter((ignore) => ignore.reason !== '');
   if (valid.length === 0) return;
-  const targets = new Map<IgnoreComment, Statement | undefined>();
-  for (const ignore of valid) {
-    if (ignore.scope === 'statement') targets.set(ignore, statementAfter(statements, ignore));
-  }
+  const coveringIgnores = coverage(valid, statements);
   for (const finding of findings) {
     if (finding.suppression || unsuppressible.has(finding.ruleId)) continue;
-    for (const ignore of valid) {
-      if (!ignore.rules.includes(finding.ruleId) && !ignore.rules.includes(IGNORE_ALL)) continue;
-      if (ignore.scope === 'statement') {
-        const target = targets.get(ignore);
-        if (!target || finding.span.startOffset < target.span.startOffset || finding.span.startOffset >= target.span.endOffset + 1) continue;
-      }
-      finding.suppression = { kind: ignore.scope === 'file' ? 'file' : 'inline', reason: ignore.reason, line: ignore.line };
-      ignore.used++;
-      break;
-    }
+    const ignore = coveringIgnores(finding.span.startOffset).find((i) => i.rules.includes(finding.ruleId) || i.rules.includes(IGNORE_ALL));
+    if (!ignore) continue;
+    finding.suppression = { kind: ignore.scope === 'file' ? 'file' : 'inline', reason: ignore.reason, line: ignore.line };
+    ignore.used++;
   }
 }
 
-/** The statement an inline ignore covers: the first one that starts after the comment. */
-function statementAfter(statements: readonly Statement[], ignore: IgnoreComment): Statement | undefined {
+/**
+ * For an offset, the ignores that cover it, in the order of `valid`: the file-wide ones, and
+ * the inline ones whose statement contains it (from its start to one past its end).
+ * NOTE: indexed by statement; checking every comment for every finding, and searching the
+ * statements for every comment, made a file of 20,000 ignored statements take 49 s (bench/).
+ */
+function coverage(valid: readonly IgnoreComment[], statements: readonly Statement[]): (offset: number) => readonly IgnoreComment[] {
+  const fileWide = valid.filter((ignore) => ignore.scope === 'file');
+  const byOffset = [...statements].sort((a, b) => a.span.startOffset - b.span.startOffset);
+  const byTarget = new Map<Statement, IgnoreComment[]>();
+  for (const ignore of valid) {
+    if (ignore.scope !== 'statement') continue;
+    const target = statementAfter(byOffset, ignore);
+    if (!target) continue;
+    const known = byTarget.get(target);
+    if (known) known.push(ignore);
+    else byTarget.set(target, [ignore]);
+  }
+  const targets = [...byTarget.keys()].sort((a, b) => a.span.startOffset - b.span.startOffset);
+  const order = new Map(valid.map((ignore, i) => [ignore, i]));
+  return (offset) => {
+    const covering: IgnoreComment[] = [];
+    // NOTE: statements do not overlap, so those containing the offset are the last ones starting at or before it.
+    for (let i = firstIndex(targets, (t) => t.span.startOffset > offset) - 1; i >= 0 && offset < targets[i]!.span.endOffset + 1; i--) covering.push(...byTarget.get(targets[i]!)!);
+    if (covering.length === 0) return fileWide;
+    return [...fileWide, ...covering].sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+}
+
+/** The statement an inline ignore covers: the first one (of `byOffset`, sorted by start) that starts after the comment. */
+function statementAfter(byOffset: readonly Statement[], ignore: IgnoreComment): Statement | undefined {
+  let first = firstIndex(byOffset, (s) => s.span.startOffset >= ignore.endOffset);
   // NOTE: a trailing comment on the statement's own first line also covers it.
-  return statements.find((s) => s.span.startOffset >= ignore.endOffset || (s.span.start.line === ignore.line && s.span.startOffset < ignore.startOffset));
+  for (let i = first - 1; i >= 0 && byOffset[i]!.span.start.line === ignore.line; i--) {
+    if (byOffset[i]!.span.startOffset < ignore.startOffset) first = i;
+  }
+  return byOffset[first];
+}
+
+/** The index of the first item for which `after` holds (`items.length` if none); `after` must hold for a suffix of `items`. */
+function firstIndex<T>(items: readonly T[], after: (item: T) => boolean): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (after(items[middle]!)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
 }
