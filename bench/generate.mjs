@@ -34,11 +34,13 @@ const TEMPLATES = [
   (t, c) => `CREATE OR REPLACE FUNCTION ${t}_touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.${c} := now(); -- keep ${c} fresh\n  RETURN NEW;\nEND;\n$$;`,
   (t, c) => `SELECT count(*) FROM ${t} WHERE ${c} IS NULL;`,
   (t, c) => `ALTER TABLE ${t} RENAME COLUMN ${c} TO ${c}_old;`,
-  // NOTE: the rules answer these from what earlier statements did to the column (bench/,
-  // src/rules/support/statement-facts.ts): a quadratic scan there shows in the scaling rows.
+  // NOTE: the rules answer these from what earlier statements did to the column
+  // (src/rules/support/statement-facts.ts), and ignore comments through an index by
+  // statement (src/core/suppressions.ts): a quadratic pass there shows in the scaling rows.
   (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`,
   (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`,
   (t, c) => `ALTER TABLE ${t} ALTER COLUMN ${c} TYPE bigint;`,
+  (t, c, n) => `-- migration-guard:ignore ban-drop-column reason: phase 3 of the ${c} rename (#${n})\nALTER TABLE ${t} DROP COLUMN ${c}_old;`,
 ];
 
 /**

@@ -191,7 +191,6 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   if (options.explain !== undefined) return explain(options.explain, io);
   // NOTE: started first: the parser compiles on background threads while the files are read.
   const parser = prepareParser();
-  parser.catch(() => undefined); // NOTE: awaited below; an early usage error must not leave it unhandled.
   const config = await loadConfig(options, io.cwd);
   const { files, problems, git } = await readInputs(options, config, io.cwd);
   for (const problem of problems) {

@@ -76,6 +76,8 @@ export function migrationMatcher(config: Config): (p: string) => boolean {
  * workflow_run runs, whose checkout is the default branch and must never be PR code).
  */
 export async function analyzePull(ctx: AnalysisContext, pull: { number: number; headSha: string; baseSha: string }, headFromCheckout: boolean): Promise<PullAnalysis> {
+  // NOTE: started first: the parser compiles on background threads during the API calls.
+  const parser = prepareParser(ctx.log);
   const notices: string[] = [];
   const isMigration = migrationMatcher(ctx.config);
   const listed = await ctx.api.pullFiles(pull.number);
@@ -98,7 +100,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
   // the default branch's checkout and searched as data.
   const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
   const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
-  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await prepareParser(ctx.log)), files, pull.baseSha);
+  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser), files, pull.baseSha);
   const changedFiles = changedMigrations(files);
   return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }
@@ -122,12 +124,14 @@ async function replay(ctx: AnalysisContext, report: Report, files: InputFile[], 
 
 /** For a merge queue: what the group's head changes against its base, from the checkout. */
 export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Promise<PullAnalysis> {
+  // NOTE: started first: the parser compiles on background threads while git runs.
+  const parser = prepareParser(ctx.log);
   const notices: string[] = [];
   const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
     throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
   });
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
-  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await prepareParser(ctx.log)), changed.files, baseSha);
+  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser), changed.files, baseSha);
   const changedFiles = changedMigrations(changed.files);
   return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }

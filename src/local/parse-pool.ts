@@ -42,8 +42,17 @@ function wasmPath(): string {
  * PARALLEL_MIN_CHARS or more on a machine with more than one CPU, worker threads parse
  * alongside this thread; otherwise this thread parses alone. The workers share this
  * thread's compiled WebAssembly module.
+ * Call it first and await it when the files are known: the WebAssembly compiles on
+ * background threads meanwhile (about 20 to 30 ms, bench/).
  */
-export async function prepareParser(log?: (line: string) => void): Promise<ParseAhead> {
+export function prepareParser(log?: (line: string) => void): Promise<ParseAhead> {
+  const parser = loadParseAhead(log);
+  // NOTE: a caller that fails before awaiting it (a usage error) must not leave it unhandled.
+  parser.catch(() => undefined);
+  return parser;
+}
+
+async function loadParseAhead(log: ((line: string) => void) | undefined): Promise<ParseAhead> {
   const compiled = await wasmApi.compile(await readFile(wasmPath()));
   await loadParser(compiled);
   return async (texts) => {
