@@ -24,4 +24,19 @@ describe('text output', () => {
     expect(renderText(report, { color: false, sources })).not.toContain('\x1b[');
     expect(renderText(report, { color: true, sources })).toContain('\x1b[31merror\x1b[0m');
   });
+
+  it('shows a long line as a window from just before the finding, with the carets under it', async () => {
+    // NOTE: one line of 80 statements (generated or minified SQL); the finding is in the middle.
+    const selects = (from: number) => Array.from({ length: 40 }, (_, i) => `SELECT ${from + i} AS column_number_${from + i};`).join(' ');
+    const before = selects(0);
+    const text = `${before} ALTER TABLE users DROP COLUMN email; ${selects(40)}`;
+    const report = await checkMigrations([{ path: 'long.sql', text, change: 'added' }], defaultConfig());
+    const out = renderText(report, { color: false, sources: new Map([['long.sql', text]]) });
+    const at = before.length + 1;
+    expect(out).toContain(`long.sql:1:${at + 1} error ban-drop-column`);
+    const [shown, carets] = out.split('\n').filter((line) => line.startsWith('  1 |') || line.startsWith('    |'));
+    expect(shown).toBe(`  1 | …${text.slice(at - 20, at + 180)}…`);
+    // NOTE: '  1 | …' is 7 columns: the statement starts 20 columns into the window.
+    expect(carets).toBe(`    | ${' '.repeat(1 + 20)}${'^'.repeat('ALTER TABLE users DROP COLUMN email'.length)}`);
+  });
 });

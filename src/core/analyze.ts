@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import type { AnalysisFacts } from './facts.js';
 import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, type Severity } from './finding.js';
-import { fileTooLargeMessage, LIMITS } from './limits.js';
+import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
 import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
@@ -51,16 +51,51 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
   }
   findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, facts, true));
   findings.sort(compareFindings);
+  const listed = capFindingsPerFile(findings);
   const failOn = config['fail-on'];
-  const { verdict, blocking } = computeVerdict(findings, failOn);
+  const { verdict, blocking } = computeVerdict(listed, failOn);
   return {
     verdict,
     postgresVersion: config['postgres-version'],
     failOn,
     files: changeSet.files.filter((f) => f.input.change !== 'unchanged').map(fileReport),
-    findings,
+    findings: listed,
     blocking,
   };
+}
+
+/**
+ * The first LIMITS.findingsPerFile findings of each file (of `sorted`, in report order);
+ * the rest of a file's become one blocking finding at the first of them that says how
+ * many were left out.
+ */
+function capFindingsPerFile(sorted: Finding[]): Finding[] {
+  const perFile = new Map<string, number>();
+  const leftOut = new Map<string, { first: Finding; count: number }>();
+  const listed = sorted.filter((finding) => {
+    const count = (perFile.get(finding.file) ?? 0) + 1;
+    perFile.set(finding.file, count);
+    if (count <= LIMITS.findingsPerFile) return true;
+    const known = leftOut.get(finding.file);
+    if (known) known.count++;
+    else leftOut.set(finding.file, { first: finding, count: 1 });
+    return false;
+  });
+  if (leftOut.size === 0) return sorted;
+  for (const { first, count } of leftOut.values()) {
+    listed.push({
+      ...first,
+      messageId: 'tooManyFindings',
+      severity: 'error',
+      message: `${count.toLocaleString('en-US')} more findings in this file are not listed, from here on: a report lists at most ${LIMITS.findingsPerFile.toLocaleString('en-US')} per file. Split the migration into smaller ones.`,
+      why: 'A migration with this many findings cannot be reviewed as it is; the ones left out may block too, so this one blocks.',
+      fix: undefined,
+      details: { count },
+      suppression: undefined,
+      replay: undefined,
+    });
+  }
+  return listed.sort(compareFindings);
 }
 
 /** A migration file in migration order, with what the engine does with it. */
@@ -277,7 +312,7 @@ class Reporter {
       message: fillTemplate(template, data, rule.id),
       why: rule.why,
       fix: descriptor.fix ?? (rule.fix ? fillTemplate(rule.fix, data, rule.id) : undefined),
-      statement: target?.text,
+      statement: target ? findingStatementText(target.text) : undefined,
       tables: descriptor.tables ?? (target ? statementLock(target.node).tables : []),
       lock: lockMode ? lockInfo(lockMode) : null,
       rewrite: descriptor.rewrite ?? rule.rewrites,
@@ -306,7 +341,7 @@ function internalError(active: ActiveRule, file: AnalyzedFile | undefined, state
     span: statement?.span ?? file?.lines.span(0, 0) ?? emptySpan(),
     message: `Internal error in rule ${active.rule.id}: ${(error as Error).message}. This is a bug in migration-guard; please report it with this statement.`,
     why: 'The rule could not check this statement, so the result is not trusted.',
-    statement: statement?.text,
+    statement: statement ? findingStatementText(statement.text) : undefined,
     tables: [],
     lock: null,
     rewrite: false,

@@ -5,9 +5,21 @@
  * the comments, each commenter's permission, the bot's identity and the digest of the
  * migration files; nothing written by an unauthorised user is ever trusted.
  */
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { type Finding, findingKey } from './finding.js';
 import { compareStrings } from './compare.js';
+
+let crypto: typeof import('node:crypto') | undefined;
+
+/**
+ * A SHA-256 hash. NOTE: node:crypto loads on first use: importing it cost every CLI run
+ * about 10 ms of start-up (bench/), and only the markdown report and the action hash.
+ */
+function sha256(): Hash {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256');
+}
 
 /** Repository permission levels, weakest first (GitHub's role names). */
 export const PERMISSIONS = ['none', 'read', 'triage', 'write', 'maintain', 'admin'] as const;
@@ -54,7 +66,7 @@ export function parseCommands(body: string): GateCommand[] {
 
 /** SHA-256 over the PR's migration files (path and contents), sorted: what an approval is bound to. */
 export function migrationDigest(files: ReadonlyArray<{ path: string; text: string; deleted?: boolean }>): string {
-  const hash = createHash('sha256');
+  const hash = sha256();
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     hash.update(`${file.path}\0${file.deleted ? '\u0000deleted' : file.text}\0`);
   }
@@ -68,7 +80,7 @@ export function shortDigest(digest: string): string {
 
 /** A finding's checklist key: short, stable while rule, file and statement are unchanged. */
 export function checklistKey(finding: Finding): string {
-  return createHash('sha256').update(findingKey(finding)).digest('hex').slice(0, 12);
+  return sha256().update(findingKey(finding)).digest('hex').slice(0, 12);
 }
 
 /** A comment as the gate sees it. */
@@ -236,7 +248,7 @@ export interface GateVerdict {
 }
 
 export function checklistItemKey(text: string): string {
-  return `check-${createHash('sha256').update(text.trim().toLowerCase()).digest('hex').slice(0, 10)}`;
+  return `check-${sha256().update(text.trim().toLowerCase()).digest('hex').slice(0, 10)}`;
 }
 
 /**

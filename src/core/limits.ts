@@ -14,7 +14,23 @@ export const LIMITS = {
   syntaxErrorsPerFile: 100,
   /** Candidate files read from the paths given to one run; past it the run stops with an error. */
   files: 20_000,
+  /**
+   * Findings listed per file. Past it the rest are counted in one blocking finding instead.
+   * NOTE: bounds the report: one ALTER TABLE of 5,000 SET NOT NULL sub-commands gave a JSON
+   * report too long for a JavaScript string, and the run failed.
+   */
+  findingsPerFile: 10_000,
+  /** Characters of a statement's text carried in each of its findings; past it the text is cut, with a note of its length. */
+  findingStatementChars: 4_000,
 } as const;
+
+/** A statement's text as a finding carries it: cut after LIMITS.findingStatementChars, with its full length. */
+export function findingStatementText(text: string): string {
+  if (text.length <= LIMITS.findingStatementChars) return text;
+  // NOTE: never between the two halves of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(text[LIMITS.findingStatementChars - 1]!) ? LIMITS.findingStatementChars - 1 : LIMITS.findingStatementChars;
+  return `${text.slice(0, end)}\n-- [cut by migration-guard: the statement has ${text.length.toLocaleString('en-US')} characters]`;
+}
 
 /** A size in bytes for messages, e.g. `50.0 MB`. */
 export function formatBytes(bytes: number): string {

@@ -58,10 +58,12 @@ function formatFinding(finding: Finding, lines: string[], paint: Paint): string 
   const shown = Math.min(end.line, start.line + 4);
   for (let line = start.line; line <= shown; line++) {
     const text = lines[line - 1] ?? '';
-    out.push(`  ${paint('dim', `${String(line).padStart(gutter)} |`)} ${text}`);
     const from = line === start.line ? start.column : firstNonSpace(text);
     const to = line === end.line ? end.column : text.length;
-    if (to >= from) out.push(`  ${paint('dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(Math.max(0, from - 1))}${paint(severityColor, '^'.repeat(Math.max(1, to - from + 1)))}`);
+    const { part, before } = visiblePart(text, from);
+    out.push(`  ${paint('dim', `${String(line).padStart(gutter)} |`)} ${part}`);
+    const [shownFrom, shownTo] = [Math.max(1, from - before), Math.min(part.length, to - before)];
+    if (shownTo >= shownFrom) out.push(`  ${paint('dim', `${' '.repeat(gutter)} |`)} ${' '.repeat(shownFrom - 1)}${paint(severityColor, '^'.repeat(shownTo - shownFrom + 1))}`);
   }
   if (shown < end.line) out.push(`  ${paint('dim', `${' '.repeat(gutter)} | ... (${end.line - shown} more lines)`)}`);
   if (finding.lock) {
@@ -75,6 +77,22 @@ function formatFinding(finding: Finding, lines: string[], paint: Paint): string 
   if (finding.fix) out.push(`  ${paint('bold', 'fix')}:`, ...finding.fix.split('\n').map((l) => `    ${l}`));
   out.push(`  ${paint('bold', 'docs')}: ${finding.docsUrl}`);
   return out.join('\n');
+}
+
+/** Source lines longer than this are shown as a window from just before the finding's column. */
+const MAX_LINE_CHARS = 200;
+
+/**
+ * The part of a source line to show, and how many columns before it are not shown (an
+ * ellipsis marks each cut end). NOTE: a minified or generated line can be megabytes long;
+ * printing it, and a caret under all of it, for each finding once ran out of memory.
+ */
+function visiblePart(text: string, from: number): { part: string; before: number } {
+  if (text.length <= MAX_LINE_CHARS) return { part: text, before: 0 };
+  const start = Math.max(0, Math.min(from - 1 - 20, text.length - MAX_LINE_CHARS));
+  const head = start > 0 ? '…' : '';
+  const tail = start + MAX_LINE_CHARS < text.length ? '…' : '';
+  return { part: `${head}${text.slice(start, start + MAX_LINE_CHARS)}${tail}`, before: start - head.length };
 }
 
 function firstNonSpace(text: string): number {

@@ -3,10 +3,11 @@
  * must be exactly what one parse would give, errors included, at the right positions.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/core/limits.js';
+import { findingStatementText, LIMITS } from '../../src/core/limits.js';
+import { FORMATS, renderReport } from '../../src/cli/formats.js';
 import { loadParser, parseRegion } from '../../src/core/parse.js';
 import { LineIndex } from '../../src/core/source.js';
-import { checkText, parseErrors } from './support.js';
+import { checkText, FUZZ_PATH, parseErrors } from './support.js';
 
 beforeAll(() => loadParser());
 
@@ -61,5 +62,35 @@ describe('limits enforced by the engine', () => {
     expect(report.verdict).toBe('blocked');
     expect(parseErrors(report).map((f) => [f.span.start.line, f.message])).toEqual([[1, expect.stringContaining('over the limit of 16.0 MB per file')]]);
     expect(report.files[0]!.statements).toEqual([]);
+  });
+
+  it('lists LIMITS.findingsPerFile findings of a file and counts the rest in one blocking finding; every format renders it', async () => {
+    // NOTE: one statement, so each finding carries the same 300 KB text: before the limits
+    // the JSON report was too long for a string and the text report ran out of memory.
+    const extra = 1_500;
+    const text = `ALTER TABLE t ${Array.from({ length: LIMITS.findingsPerFile + extra }, (_, i) => `ALTER COLUMN c${i} SET NOT NULL`).join(', ')};\n`;
+    const report = await checkText(text);
+    expect(report.findings).toHaveLength(LIMITS.findingsPerFile + 1);
+    const counted = report.findings.filter((f) => f.messageId === 'tooManyFindings');
+    expect(counted).toHaveLength(1);
+    // NOTE: require-lock-timeout reports the statement too, so more than `extra` are left out.
+    expect(counted[0]!.details.count).toBeGreaterThan(extra);
+    expect(counted[0]!.message).toContain(`${Number(counted[0]!.details.count).toLocaleString('en-US')} more findings in this file are not listed`);
+    expect(report.blocking).toContain(counted[0]);
+    expect(report.findings.every((f) => f.statement!.length < LIMITS.findingStatementChars + 100)).toBe(true);
+    for (const format of FORMATS) {
+      const output = renderReport(report, format, { version: 'test', sources: new Map([[FUZZ_PATH, text]]), color: false });
+      expect(output.length, format).toBeLessThan(60 * 1024 * 1024);
+      if (format === 'text') expect(output).toMatch(/^ {2}1 \| ALTER TABLE t ALTER COLUMN c0 SET NOT NULL, .{100,200}…$/m);
+    }
+  }, 60_000);
+
+  it('cuts a long statement in a finding, never inside a surrogate pair, and says how long it is', () => {
+    const short = 'x'.repeat(LIMITS.findingStatementChars);
+    expect(findingStatementText(short)).toBe(short);
+    const long = `${'x'.repeat(LIMITS.findingStatementChars - 1)}😀${'y'.repeat(10)}`;
+    const cut = findingStatementText(long);
+    expect(cut).toBe(`${'x'.repeat(LIMITS.findingStatementChars - 1)}\n-- [cut by migration-guard: the statement has ${long.length.toLocaleString('en-US')} characters]`);
+    expect(Buffer.from(cut).toString()).toBe(cut);
   });
 });
