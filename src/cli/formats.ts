@@ -1,6 +1,6 @@
 import type { Report } from '../core/report.js';
 import { renderGithubAnnotations } from '../render/github-annotations.js';
-import { renderJson } from '../render/json.js';
+import { renderJsonPieces } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText, type TextOptions } from '../render/text.js';
@@ -14,17 +14,39 @@ export interface RenderOptions extends TextOptions {
   version: string;
 }
 
-export function renderReport(report: Report, format: Format, options: RenderOptions): string {
+/** The report in `format`, as pieces to write one after another. */
+export function renderReport(report: Report, format: Format, options: RenderOptions): string[] {
   switch (format) {
     case 'text':
-      return renderText(report, options);
+      return [renderText(report, options)];
     case 'json':
-      return renderJson(report);
+      return inBatches(renderJsonPieces(report));
     case 'sarif':
-      return renderSarif(report, { rules: allRules, toolVersion: options.version });
+      return [renderSarif(report, { rules: allRules, toolVersion: options.version })];
     case 'markdown':
-      return renderMarkdown(report, { advice: options.advice });
+      return [renderMarkdown(report, { advice: options.advice })];
     case 'github':
-      return renderGithubAnnotations(report);
+      return [renderGithubAnnotations(report)];
   }
+}
+
+/** Characters per write: few writes, and one two-byte piece makes only its batch two-byte (renderJsonPieces). */
+const BATCH_CHARS = 1024 * 1024;
+
+/** Consecutive pieces joined up to about BATCH_CHARS each. */
+function inBatches(pieces: readonly string[]): string[] {
+  const batches: string[] = [];
+  let batch: string[] = [];
+  let size = 0;
+  for (const piece of pieces) {
+    batch.push(piece);
+    size += piece.length;
+    if (size >= BATCH_CHARS) {
+      batches.push(batch.join(''));
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length > 0) batches.push(batch.join(''));
+  return batches;
 }

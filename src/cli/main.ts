@@ -216,7 +216,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   if (options.output) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(path.resolve(io.cwd, options.output), rendered);
-  } else io.stdout(rendered);
+  } else for (const piece of rendered) io.stdout(piece);
   return exitCode(report);
 }
 

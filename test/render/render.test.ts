@@ -8,6 +8,7 @@ import { adviseStrategy } from '../../src/core/strategy.js';
 import { checkMigrations } from '../../src/engine.js';
 import { codeBlock, codeSpan, escapeInline } from '../../src/render/escape.js';
 import { COMMENT_MARKER, renderMarkdown } from '../../src/render/markdown.js';
+import { renderJson, renderJsonPieces, toJsonReport } from '../../src/render/json.js';
 import { toSarif } from '../../src/render/sarif.js';
 import { allRules } from '../../src/rules/index.js';
 
@@ -103,6 +104,22 @@ const SARIF_SUBSET = {
     },
   },
 };
+
+describe('JSON report', () => {
+  it('in pieces is exactly the whole report as one line, with or without files, findings and replay', async () => {
+    const report = await checkMigrations(added({ 'migrations/001_a.up.sql': SQL, 'migrations/002_b.up.sql': 'SELECT 1;', 'migrations/003_é.up.sql': "COMMENT ON TABLE t IS 'ünïcode 😀';" }), config);
+    const empty = await checkMigrations([], config);
+    const replayed = { ...report, replay: { database: 'pglite', serverVersion: 170004, statements: 3, failures: 0, migrations: [] } } as unknown as typeof report;
+    for (const r of [report, empty, replayed]) {
+      const whole = `${JSON.stringify(toJsonReport(r))}\n`;
+      expect(renderJsonPieces(r).join('')).toBe(whole);
+      expect(renderJson(r)).toBe(whole);
+      expect(JSON.parse(renderJson(r))).toEqual(toJsonReport(r));
+    }
+    expect(renderJsonPieces(report).length).toBe(2 + 3 + report.findings.length + 1);
+    expect(JSON.parse(renderJson(replayed)).replay.serverVersion).toBe(170004);
+  });
+});
 
 describe('SARIF', () => {
   it('is valid SARIF 2.1.0, with a rule list from the registry and ruleIndex pointing into it', async () => {
