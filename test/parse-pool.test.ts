@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze, type ParseAhead } from '../src/core/analyze.js';
 import { defaultConfig } from '../src/core/config.js';
@@ -18,7 +19,7 @@ import { generateSql } from '../bench/generate.mjs';
 let parseAhead: ParseAhead;
 let compiled: WebAssembly.Module;
 beforeAll(async () => {
-  parseAhead = await prepareParser();
+  parseAhead = await prepareParser().ready;
   compiled = await wasmApi.compile(readFileSync(createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm')));
 });
 
@@ -45,6 +46,27 @@ describe('parsing on worker threads', () => {
     const log: string[] = [];
     expect(await parseInParallel(input, 2, compiled, (line) => log.push(line))).toEqual(expected);
     expect(log).toEqual([expect.stringMatching(/^parsed \d\.\d MB of SQL in 6 pieces: [1-6] on 2 worker threads, the rest on the main thread$/)]);
+  });
+
+  // NOTE: one worker next to this thread needs two CPUs.
+  it.runIf(availableParallelism() > 1)('uses the workers started while the input is read, and gives the same results', async () => {
+    const input = texts();
+    const log: string[] = [];
+    const parser = prepareParser((line) => log.push(line));
+    // NOTE: below the threshold nothing starts; the text that crosses it starts the workers.
+    parser.reading(PARALLEL_MIN_CHARS - 1);
+    parser.reading(1);
+    expect(await (await parser.ready)(input)).toEqual(input.map(parseSql));
+    expect(log).toEqual([expect.stringMatching(/ on 1 worker thread, the rest on the main thread \(1 started while the input was read\)$/)]);
+  });
+
+  it.runIf(availableParallelism() > 1)('starts no worker for input read below the threshold', async () => {
+    const log: string[] = [];
+    const parser = prepareParser((line) => log.push(line));
+    parser.reading(PARALLEL_MIN_CHARS - 1);
+    const input = texts();
+    expect(await (await parser.ready)(input)).toEqual(input.map(parseSql));
+    expect(log).toEqual([expect.stringMatching(/ on 1 worker thread, the rest on the main thread$/)]);
   });
 
   it('finishes on this thread when the workers cannot start', async () => {

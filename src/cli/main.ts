@@ -192,7 +192,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   // NOTE: started first: the parser compiles on background threads while the files are read.
   const parser = prepareParser();
   const config = await loadConfig(options, io.cwd);
-  const { files, problems, git } = await readInputs(options, config, io.cwd);
+  const { files, problems, git } = await readInputs(options, config, io.cwd, (file) => parser.reading(file.text.length));
   for (const problem of problems) {
     io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
     // NOTE: a migration file that could not be read (a link out of the repository, a loop,
@@ -201,7 +201,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   }
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
-  const report = await withReplay(await checkMigrations(files, config, facts, await parser), files, config, {
+  const report = await withReplay(await checkMigrations(files, config, facts, await parser.ready), files, config, {
     // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
     mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
     databaseUrl: options.databaseUrl,
@@ -260,6 +260,7 @@ async function readInputs(
   options: CheckOptions,
   config: Config,
   cwd: string,
+  onRead: (file: InputFile) => void,
 ): Promise<{ files: InputFile[]; problems: ReadProblem[]; git?: { root: string; mergeBase: string } }> {
   const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
   if (options.base !== undefined) {
@@ -267,7 +268,8 @@ async function readInputs(
     const isMigration = picomatch(globs, { dot: true });
     const scope = options.paths.length ? picomatch(options.paths.map((p) => `${p.replace(/\/$/, '')}{,/**}`), { dot: true }) : () => true;
     const changed = await changedSince(options.base, cwd, (p) => isMigration(p) && scope(p) && !excluded(p));
+    for (const file of changed.files) if (file.change === 'added' || file.change === 'modified') onRead(file);
     return { files: changed.files, problems: changed.problems, git: { root: changed.root, mergeBase: changed.mergeBase } };
   }
-  return collectPaths(options.paths, cwd, config.exclude);
+  return collectPaths(options.paths, cwd, config.exclude, onRead);
 }

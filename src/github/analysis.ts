@@ -63,6 +63,11 @@ export async function loadConfigAt(api: GitHubApi, configPath: string, ref: stri
   }
 }
 
+/** Whether the engine parses the file: the change adds or modifies it (their partners too, but those are unknown here). */
+function isParsed(file: InputFile): boolean {
+  return file.change === 'added' || file.change === 'modified';
+}
+
 /** Which paths are migrations under the config. */
 export function migrationMatcher(config: Config): (p: string) => boolean {
   const isMigration = picomatch(config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS, { dot: true });
@@ -95,12 +100,13 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
     head: fromCheckout ? (p) => readText(path.join(ctx.workspace, p), p, []) : (p) => ctx.api.fileAt(p, pull.headSha),
     base: (p) => ctx.api.fileAt(p, pull.baseSha),
   });
+  for (const file of files) if (isParsed(file)) parser.reading(file.text.length);
   // NOTE: every kind of run must see the same findings, or a comment run could turn green
   // what the pull_request run blocks: without the PR checked out, its head is fetched into
   // the default branch's checkout and searched as data.
   const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
   const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
-  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser), files, pull.baseSha);
+  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser.ready), files, pull.baseSha);
   const changedFiles = changedMigrations(files);
   return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }
@@ -130,8 +136,9 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
   const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
     throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
   });
+  for (const file of changed.files) if (isParsed(file)) parser.reading(file.text.length);
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
-  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser), changed.files, baseSha);
+  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha);
   const changedFiles = changedMigrations(changed.files);
   return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }

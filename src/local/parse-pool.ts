@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ParseAhead } from '../core/analyze.js';
 import { loadParser, type ParseAttempt, parseSql, toParseAttempt } from '../core/parse.js';
 import { wasmApi } from '../core/pg-query.js';
-import type { ParseAnswer, ParseJob } from './parse-worker.js';
+import type { ParseAnswer, ParseJob, ParserModule } from './parse-worker.js';
 
 /** Below this much SQL (characters) in all, everything parses on this thread. */
 export const PARALLEL_MIN_CHARS = 512 * 1024;
@@ -37,44 +37,116 @@ function wasmPath(): string {
   return import.meta.url.endsWith('.ts') ? createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm') : fileURLToPath(new URL('./libpg-query.wasm', import.meta.url));
 }
 
-/**
- * Loads the parser on this thread and returns a ParseAhead for analyze(): for inputs of
- * PARALLEL_MIN_CHARS or more on a machine with more than one CPU, worker threads parse
- * alongside this thread; otherwise this thread parses alone. The workers share this
- * thread's compiled WebAssembly module.
- * Call it first and await it when the files are known: the WebAssembly compiles on
- * background threads meanwhile (about 20 to 30 ms, bench/).
- */
-export function prepareParser(log?: (line: string) => void): Promise<ParseAhead> {
-  const parser = loadParseAhead(log);
-  // NOTE: a caller that fails before awaiting it (a usage error) must not leave it unhandled.
-  parser.catch(() => undefined);
-  return parser;
+/** The parser being prepared, and a way to start its workers while the input is read. */
+export interface PreparedParser {
+  /**
+   * The ParseAhead for analyze(): for inputs of PARALLEL_MIN_CHARS or more on a machine
+   * with more than one CPU, worker threads parse alongside this thread; otherwise this
+   * thread parses alone. The workers share this thread's compiled WebAssembly module.
+   */
+  ready: Promise<ParseAhead>;
+  /**
+   * Counts SQL read so far (characters): from PARALLEL_MIN_CHARS on, the workers start
+   * now, so that they are up when parsing begins. NOTE: a worker takes 50 to 200 ms to
+   * start; started at the first parse, it joined a 1.6 s corpus run a fifth of the way in.
+   */
+  reading(chars: number): void;
 }
 
-async function loadParseAhead(log: ((line: string) => void) | undefined): Promise<ParseAhead> {
-  const compiled = await wasmApi.compile(await readFile(wasmPath()));
-  await loadParser(compiled);
-  return async (texts) => {
-    const chars = texts.reduce((sum, text) => sum + text.length, 0);
-    // NOTE: this thread parses too, so one text needs no worker, two need one at most.
-    const workers = Math.min(MAX_WORKERS, availableParallelism() - 1, Math.ceil(chars / CHARS_PER_WORKER) - 1, texts.length - 1);
-    if (chars < PARALLEL_MIN_CHARS || workers < 1) return texts.map(parseSql);
-    return parseInParallel(texts, workers, compiled, log);
+/**
+ * Loads the parser on this thread. Call it first and await `ready` when the files are
+ * known: the WebAssembly compiles on background threads meanwhile (about 20 to 30 ms, bench/).
+ */
+export function prepareParser(log?: (line: string) => void): PreparedParser {
+  const compiled = readFile(wasmPath()).then((bytes) => wasmApi.compile(bytes));
+  const early: EarlyWorkers = { workers: [], taken: false };
+  const ready = compiled.then(async (module) => {
+    await loadParser(module);
+    return parseAheadWith(module, early, log);
+  });
+  // NOTE: a caller that fails before awaiting it (a usage error) must not leave it unhandled.
+  ready.catch(() => undefined);
+  let read = 0;
+  return {
+    ready,
+    reading(chars) {
+      const before = read;
+      read += chars;
+      if (before >= PARALLEL_MIN_CHARS || read < PARALLEL_MIN_CHARS) return;
+      // NOTE: as many as an input of this size would get (see workerCount); more start later if needed.
+      // NOTE: now, while the caller still reads (synchronously): the module follows when compiled.
+      const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+      for (let n = workerCount(read, Number.MAX_SAFE_INTEGER); n > 0 && !early.taken; n--) early.workers.push(startWorker(Worker, compiled, true));
+    },
   };
 }
 
+/** Workers started while the input is read; `taken` once parsing began (none start after that). */
+interface EarlyWorkers {
+  workers: Worker[];
+  taken: boolean;
+}
+
+/** How many workers parse `chars` characters in `texts` texts next to this thread (0: this thread alone). */
+function workerCount(chars: number, texts: number): number {
+  if (chars < PARALLEL_MIN_CHARS) return 0;
+  // NOTE: this thread parses too, so one text needs no worker, two need one at most.
+  return Math.max(0, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.ceil(chars / CHARS_PER_WORKER) - 1, texts - 1));
+}
+
+function parseAheadWith(compiled: WebAssembly.Module, early: EarlyWorkers, log: ((line: string) => void) | undefined): ParseAhead {
+  return async (texts) => {
+    const count = workerCount(
+      texts.reduce((sum, text) => sum + text.length, 0),
+      texts.length,
+    );
+    early.taken = true;
+    // NOTE: workers started for input that turned out small (not migrations, say) are not needed.
+    const started = early.workers.splice(0, count);
+    for (const idle of early.workers.splice(0)) void idle.terminate();
+    if (count === 0) return texts.map(parseSql);
+    return parseInParallel(texts, count, compiled, log, started);
+  };
+}
+
+type WorkerClass = typeof import('node:worker_threads').Worker;
+
 /**
- * Parses `texts` on `count` workers and this thread, largest first: each takes the next
- * text when it is free. This thread also turns the workers' answers into objects. `log`
- * gets one line: how the work was shared (and why, if a worker failed).
+ * A parse worker. `early`: started before it has work, so it must not keep the process
+ * alive (unref), and an error before it is used only marks it failed.
+ */
+function startWorker(Worker: WorkerClass, compiled: WebAssembly.Module | Promise<WebAssembly.Module>, early = false): Worker {
+  const { url, execArgv } = workerSpec();
+  // NOTE: a smaller stack than this thread's (V8's default limit is about 1 MB): what
+  // parses there parses here too, and what overflows there is parsed again here.
+  const worker = new Worker(url, { execArgv, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+  // NOTE: the module is the first message, before any job (parse-worker.ts).
+  const send = (module: WebAssembly.Module) => worker.postMessage({ compiled: module } satisfies ParserModule);
+  if (compiled instanceof Promise) compiled.then(send, () => void worker.terminate());
+  else send(compiled);
+  if (early) {
+    worker.unref();
+    const failed = (why: string) => failedEarly.set(worker, why);
+    worker.on('error', (error) => failed(error.message));
+    worker.on('exit', (code) => failed(`exit code ${code}`));
+  }
+  return worker;
+}
+
+/** Why an early-started worker failed before it was used. */
+const failedEarly = new WeakMap<Worker, string>();
+
+/**
+ * Parses `texts` on `count` workers and this thread: each worker takes the next largest
+ * text when it is free, this thread the next smallest (so it is back soon to turn the
+ * workers' answers into objects). `started`: workers to use first. `log` gets one line:
+ * how the work was shared (and why, if a worker failed).
  * NOTE: if a worker fails, this thread parses what is left: the result is the same, only
  * slower.
  */
-export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module, log?: (line: string) => void): Promise<ParseAttempt[]> {
+export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module, log?: (line: string) => void, started: readonly Worker[] = []): Promise<ParseAttempt[]> {
   const results = new Array<ParseAttempt | undefined>(texts.length);
   const queue = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
-  const { url, execArgv } = workerSpec();
   // NOTE: loaded here, not at start-up: most runs (pull requests) never start a worker.
   const { Worker } = await import('node:worker_threads');
   let waiting = 0;
@@ -83,9 +155,9 @@ export async function parseInParallel(texts: readonly string[], count: number, c
   let wake: (() => void) | undefined;
   const workers: Worker[] = [];
   for (let n = 0; n < count; n++) {
-    // NOTE: a smaller stack than this thread's (V8's default limit is about 1 MB): what
-    // parses there parses here too, and what overflows there is parsed again here.
-    const worker = new Worker(url, { execArgv, workerData: compiled, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+    const worker = started[n] ?? startWorker(Worker, compiled);
+    worker.ref();
+    workers.push(worker);
     const held = new Set<number>();
     const send = () => {
       const id = queue.shift();
@@ -109,14 +181,18 @@ export async function parseInParallel(texts: readonly string[], count: number, c
       failure ??= why;
       for (const id of held) answered(id, parseSql(texts[id]!));
     };
+    const failedBefore = failedEarly.get(worker);
+    if (failedBefore !== undefined) {
+      failure ??= failedBefore;
+      continue;
+    }
     worker.on('error', (error) => fail(error.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));
-    workers.push(worker);
     // NOTE: fewer to start with when there are few texts, so this thread gets its share.
     for (let j = Math.max(1, Math.min(JOBS_IN_FLIGHT, Math.floor(texts.length / (count + 1)))); j > 0; j--) send();
   }
   try {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+    for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
       results[id] = parseSql(texts[id]!);
       // NOTE: let the workers' answers in (and send them their next text) between texts.
       await new Promise((resolve) => setImmediate(resolve));
@@ -129,6 +205,8 @@ export async function parseInParallel(texts: readonly string[], count: number, c
     }
   }
   const megabytes = (texts.reduce((sum, text) => sum + text.length, 0) / 1024 / 1024).toFixed(1);
-  log?.(`parsed ${megabytes} MB of SQL in ${texts.length} pieces: ${byWorkers} on ${count} worker thread${count === 1 ? '' : 's'}, the rest on the main thread${failure ? ` (a worker failed: ${failure})` : ''}`);
+  const early = Math.min(started.length, count);
+  const startedEarly = early > 0 ? ` (${early} started while the input was read)` : '';
+  log?.(`parsed ${megabytes} MB of SQL in ${texts.length} pieces: ${byWorkers} on ${count} worker thread${count === 1 ? '' : 's'}, the rest on the main thread${startedEarly}${failure ? ` (a worker failed: ${failure})` : ''}`);
   return results.map((result, i) => result ?? parseSql(texts[i]!));
 }

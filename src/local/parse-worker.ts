@@ -1,15 +1,20 @@
 /**
  * The worker side of parse-pool.ts: parses SQL texts with the WebAssembly module the main
- * thread compiled (workerData), and answers with libpg-query's JSON text; the main thread
+ * thread compiled (its first message), and answers with libpg-query's JSON text; the main thread
  * turns it into objects (a string crosses threads far cheaper than an object tree).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { loadPgQuery, parseToJson, type RawParse } from '../core/pg-query.js';
 
 /** What the main thread sends: a text to parse. */
 export interface ParseJob {
   id: number;
   text: string;
+}
+
+/** The main thread's first message: the parser's compiled module. */
+export interface ParserModule {
+  compiled: WebAssembly.Module;
 }
 
 /**
@@ -21,13 +26,25 @@ export type ParseAnswer = { id: number; result: RawParse } | { id: number; throw
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker runs only as a worker thread (see parse-pool.ts)');
-await loadPgQuery(workerData as WebAssembly.Module);
-port.on('message', ({ id, text }: ParseJob) => {
-  let answer: ParseAnswer;
-  try {
-    answer = { id, result: parseToJson(text) };
-  } catch {
-    answer = { id, thrown: true };
+
+// NOTE: the module comes as the first message, not as workerData, so that the worker can
+// start before the main thread has compiled it. Jobs wait for it, in order; if it does not
+// load, the rejection ends the worker and the main thread parses its jobs itself.
+let receiveModule!: (compiled: WebAssembly.Module) => void;
+const loaded = new Promise<WebAssembly.Module>((resolve) => (receiveModule = resolve)).then((compiled) => loadPgQuery(compiled));
+
+port.on('message', (message: ParserModule | ParseJob) => {
+  if ('compiled' in message) {
+    receiveModule(message.compiled);
+    return;
   }
-  port.postMessage(answer);
+  void loaded.then(() => port.postMessage(parse(message)));
 });
+
+function parse({ id, text }: ParseJob): ParseAnswer {
+  try {
+    return { id, result: parseToJson(text) };
+  } catch {
+    return { id, thrown: true };
+  }
+}
