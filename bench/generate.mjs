@@ -58,3 +58,15 @@ export function generateSql(count, seed = 1) {
   }
   return parts.join('\n') + '\n';
 }
+
+/**
+ * Inputs that once took quadratic time or failed (the "worst case" rows of bench/run.mjs):
+ * the same column changed over and over, a transaction touching many tables, many ignore
+ * comments, and one statement with many findings. Each is about 20,000 statements.
+ */
+export const WORST_CASES = {
+  'one column changed by 20,000 statements': () => 'ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n'.repeat(20_000),
+  '20,000 tables in one transaction': () => `BEGIN;\n${Array.from({ length: 20_000 }, (_, i) => `ALTER TABLE t_${i} ALTER COLUMN c TYPE text;`).join('\n')}\nCOMMIT;\n`,
+  '20,000 ignore comments': () => `${Array.from({ length: 20_000 }, (_, i) => `-- migration-guard:ignore ban-drop-column reason: phase 3 (#${i})\nALTER TABLE t_${i % 50} DROP COLUMN c_${i};`).join('\n')}\n`,
+  'one ALTER TABLE with 12,000 sub-commands': () => `ALTER TABLE t ${Array.from({ length: 12_000 }, (_, i) => `ALTER COLUMN c_${i} SET NOT NULL`).join(', ')};\n`,
+};

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { generateSql } from './generate.mjs';
+import { generateSql, WORST_CASES } from './generate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -91,7 +91,7 @@ function sqlFiles(dir) {
     .sort();
 }
 
-/** The generated file, the 1x/2x/4x scaling series, and a 5-file pull request. */
+/** The generated file, the 1x/2x/4x scaling series, a 5-file pull request, and the worst cases (bench/generate.mjs). */
 function generatedCases(dir) {
   mkdirSync(dir, { recursive: true });
   const write = (name, text) => {
@@ -110,7 +110,8 @@ function generatedCases(dir) {
     files: [1, 2, 3, 4, 5].map((n) => write(`pr/migrations/2026112500000${n}_change_${n}.up.sql`, generateSql(12, 100 + n))),
     group: 'pr',
   };
-  return [big, pr, ...scale];
+  const worst = Object.entries(WORST_CASES).map(([name, sql], i) => ({ name: `worst case: ${name}`, files: [write(`worst-${i + 1}.sql`, sql())], group: 'worst' }));
+  return [big, pr, ...scale, ...worst];
 }
 
 /** Times both tools on one case. */
@@ -232,6 +233,9 @@ function renderMarkdown(machine, results) {
     `  of ${GENERATED_STATEMENTS.toLocaleString('en-US')} statements (bench/generate.mjs, deterministic), (c) a typical pull request of 5 generated`,
     '  migration files, and the 1x/2x/4x growth series. The tools run in the same loop, alternating, so load changes on the',
     '  machine hit both.',
+    '- Worst cases: inputs that once took quadratic time or failed in migration-guard (bench/generate.mjs `WORST_CASES`): the',
+    '  same column changed 20,000 times, 20,000 tables locked in one transaction, 20,000 ignore comments, and one ALTER TABLE',
+    '  with 12,000 sub-commands (more findings than a report lists for one file: src/core/limits.ts).',
     '',
   );
   return lines.join('\n');

@@ -49,6 +49,26 @@ describe('TransactionTracker', () => {
 });
 
 describe('CreatedTables', () => {
+  it('collects the tables locked and altered earlier in the transaction, each state seeing only those before it', () => {
+    const sql = [
+      'BEGIN;',
+      'ALTER TABLE users ADD COLUMN a text;',
+      'ALTER TABLE public.Users ADD COLUMN b text;',
+      'LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;',
+      "ALTER TYPE mood ADD VALUE 'calm';",
+      'COMMIT;',
+      'SELECT 1;',
+    ].join('\n');
+    const s = states(sql);
+    const locked = s.map((state) => [...state.accessExclusiveTables]);
+    expect(locked).toEqual([[], [], ['users'], ['users', 'public.users'], ['users', 'public.users', 'orders'], ['users', 'public.users', 'orders'], []]);
+    expect(s.map((state) => state.accessExclusiveTables.size)).toEqual(locked.map((l) => l.length));
+    // NOTE: by relationKey: any spelling of a table counts, and only what came before.
+    expect([s[2]!.accessExclusiveTables.has('PUBLIC.users'), s[2]!.accessExclusiveTables.has('orders'), s[5]!.accessExclusiveTables.has('Orders')]).toEqual([true, false, true]);
+    expect([s[1]!.alteredTables.has('users'), s[2]!.alteredTables.has('public.users'), s[4]!.alteredTables.has('orders'), s[6]!.alteredTables.has('users')]).toEqual([false, true, false, false]);
+    expect(s.map((state) => [...state.addedEnumValues].map((v) => v.newVal))).toEqual([[], [], [], [], [], ['calm'], []]);
+  });
+
   it('knows tables created (and renamed) earlier, schema-insensitively for public', () => {
     const sql = 'CREATE TABLE public.Drafts (id int);\nALTER TABLE drafts RENAME TO notes;';
     const created = new CreatedTables();

@@ -6,12 +6,12 @@
 import type { Config } from './config.js';
 import type { AnalysisFacts } from './facts.js';
 import { CreatedTables, TransactionTracker } from './context.js';
-import { compareFindings, docsUrl, type Finding, type Severity } from './finding.js';
+import { compareFindings, docsUrl, type Finding, SEVERITIES, type Severity } from './finding.js';
 import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
 import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
-import type { FileReport, Report } from './report.js';
+import { countBySeverity, type FileReport, type Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
 import { LineIndex, type Span } from './source.js';
 import { statementLock } from './statement-locks.js';
@@ -66,31 +66,36 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
 
 /**
  * The first LIMITS.findingsPerFile findings of each file (of `sorted`, in report order);
- * the rest of a file's become one blocking finding at the first of them that says how
- * many were left out.
+ * the rest of a file's become one finding at the first of them that says how many were
+ * left out. It has the severity of the most severe of them that is not suppressed (a
+ * notice when all are), so the verdict is the one the whole list gives.
  */
 function capFindingsPerFile(sorted: Finding[]): Finding[] {
   const perFile = new Map<string, number>();
-  const leftOut = new Map<string, { first: Finding; count: number }>();
+  const leftOut = new Map<string, Finding[]>();
   const listed = sorted.filter((finding) => {
     const count = (perFile.get(finding.file) ?? 0) + 1;
     perFile.set(finding.file, count);
     if (count <= LIMITS.findingsPerFile) return true;
     const known = leftOut.get(finding.file);
-    if (known) known.count++;
-    else leftOut.set(finding.file, { first: finding, count: 1 });
+    if (known) known.push(finding);
+    else leftOut.set(finding.file, [finding]);
     return false;
   });
   if (leftOut.size === 0) return sorted;
-  for (const { first, count } of leftOut.values()) {
+  for (const rest of leftOut.values()) {
+    const counts = countBySeverity(rest.filter((f) => !f.suppression));
+    const severity = SEVERITIES.find((s) => counts[s] > 0) ?? 'notice';
+    const bySeverity = SEVERITIES.map((s) => `${counts[s].toLocaleString('en-US')} ${s}${counts[s] === 1 ? '' : 's'}`).join(', ');
+    const suppressed = rest.length - counts.error - counts.warning - counts.notice;
     listed.push({
-      ...first,
+      ...rest[0]!,
       messageId: 'tooManyFindings',
-      severity: 'error',
-      message: `${count.toLocaleString('en-US')} more findings in this file are not listed, from here on: a report lists at most ${LIMITS.findingsPerFile.toLocaleString('en-US')} per file. Split the migration into smaller ones.`,
-      why: 'A migration with this many findings cannot be reviewed as it is; the ones left out may block too, so this one blocks.',
+      severity,
+      message: `${rest.length.toLocaleString('en-US')} more findings in this file are not listed, from here on (${bySeverity}${suppressed ? `, ${suppressed.toLocaleString('en-US')} suppressed` : ''}): a report lists at most ${LIMITS.findingsPerFile.toLocaleString('en-US')} per file. Split the migration into smaller ones.`,
+      why: 'A migration with this many findings cannot be reviewed as it is. The findings left out still count: this one has the severity of the most severe of them.',
       fix: undefined,
-      details: { count },
+      details: { count: rest.length, ...counts, suppressed },
       suppression: undefined,
       replay: undefined,
     });

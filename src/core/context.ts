@@ -6,7 +6,7 @@
 import type { AlterEnumStmt, CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
 import { alterTableCommands, constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
 import type { Statement } from './parse.js';
-import type { StatementState } from './rule.js';
+import type { Collected, CollectedTables, StatementState } from './rule.js';
 import { statementLock } from './statement-locks.js';
 
 /** Tables created by earlier statements of the change set, by normalised name. */
@@ -30,7 +30,62 @@ export class CreatedTables {
   }
 }
 
-const EMPTY_SET: ReadonlySet<string> = new Set();
+/**
+ * A list that only grows, read through views of its first items: a view costs nothing to
+ * take, so every statement gets one (see Collected).
+ */
+class GrowingList<T> {
+  private readonly items: T[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  /** The items so far, as they stay while the list grows. */
+  view(): Collected<T> {
+    const { items } = this;
+    const size = items.length;
+    return {
+      size,
+      *[Symbol.iterator]() {
+        for (let i = 0; i < size; i++) yield items[i]!;
+      },
+    };
+  }
+}
+
+/** A growing list of table names (each once, as first written) that also answers by relationKey. */
+class GrowingTables {
+  private readonly names = new GrowingList<string>();
+  private readonly written = new Set<string>();
+  /** The position of each table's first spelling, by relationKey. */
+  private readonly firstByKey = new Map<string, number>();
+
+  add(table: string): void {
+    if (this.written.has(table)) return;
+    this.written.add(table);
+    const key = relationKey(table);
+    if (!this.firstByKey.has(key)) this.firstByKey.set(key, this.names.size);
+    this.names.push(table);
+  }
+
+  view(): CollectedTables {
+    const { firstByKey } = this;
+    const tables = this.names.view();
+    return {
+      size: tables.size,
+      [Symbol.iterator]: () => tables[Symbol.iterator](),
+      has: (table) => (firstByKey.get(relationKey(table)) ?? Infinity) < tables.size,
+    };
+  }
+}
+
+const NO_TABLES = new GrowingTables().view();
+const NO_ENUM_VALUES = new GrowingList<AlterEnumStmt>().view();
 
 /** The state of one statement (a class: the tracker makes one per statement). */
 class TrackedState implements StatementState {
@@ -38,9 +93,9 @@ class TrackedState implements StatementState {
   readonly transaction: StatementState['transaction'];
   readonly lockTimeout: boolean;
   readonly statementTimeout: boolean;
-  readonly accessExclusiveTables: readonly string[];
-  readonly alteredTables: ReadonlySet<string>;
-  readonly addedEnumValues: readonly AlterEnumStmt[];
+  readonly accessExclusiveTables: CollectedTables;
+  readonly alteredTables: CollectedTables;
+  readonly addedEnumValues: Collected<AlterEnumStmt>;
   private readonly current: readonly Statement[];
   private readonly length: number;
 
@@ -50,15 +105,15 @@ class TrackedState implements StatementState {
     current: readonly Statement[],
     lockTimeout: boolean,
     statementTimeout: boolean,
-    accessExclusiveTables: readonly string[],
-    alteredTables: ReadonlySet<string>,
-    addedEnumValues: readonly AlterEnumStmt[],
+    accessExclusiveTables: CollectedTables,
+    alteredTables: CollectedTables,
+    addedEnumValues: Collected<AlterEnumStmt>,
   ) {
     this.inTransaction = inTransaction;
     this.transaction = transaction;
-    this.current = current;
     // NOTE: the tracker's array only grows until it is replaced, so its first `length`
     // entries are this state's snapshot; copying it for every statement was quadratic.
+    this.current = current;
     this.length = current.length;
     this.lockTimeout = lockTimeout;
     this.statementTimeout = statementTimeout;
@@ -77,11 +132,10 @@ export class TransactionTracker {
   private explicit = false;
   private implicitOpen: boolean;
   private current: Statement[] = [];
-  // NOTE: copied on write (only when a new table or value appears), so each state can
-  // share them without a copy per statement.
-  private accessExclusive: readonly string[] = [];
-  private altered: ReadonlySet<string> = new Set();
-  private enumValues: readonly AlterEnumStmt[] = [];
+  // NOTE: replaced when a transaction starts; states keep views of the ones they saw.
+  private accessExclusive = new GrowingTables();
+  private altered = new GrowingTables();
+  private enumValues = new GrowingList<AlterEnumStmt>();
   private sessionLockTimeout = false;
   private localLockTimeout = false;
   private sessionStatementTimeout = false;
@@ -100,9 +154,9 @@ export class TransactionTracker {
       this.current,
       this.sessionLockTimeout || this.localLockTimeout,
       this.sessionStatementTimeout || this.localStatementTimeout,
-      inTransaction ? this.accessExclusive : [],
-      inTransaction ? this.altered : EMPTY_SET,
-      inTransaction ? this.enumValues : [],
+      inTransaction ? this.accessExclusive.view() : NO_TABLES,
+      inTransaction ? this.altered.view() : NO_TABLES,
+      inTransaction ? this.enumValues.view() : NO_ENUM_VALUES,
     );
   }
 
@@ -135,22 +189,19 @@ export class TransactionTracker {
     if (this.explicit || this.implicitOpen) {
       this.current.push(statement);
       const lock = statementLock(statement.node);
-      if (lock.lock?.mode === 'ACCESS EXCLUSIVE') {
-        const added = lock.tables.filter((t, i) => !this.accessExclusive.includes(t) && lock.tables.indexOf(t) === i);
-        if (added.length > 0) this.accessExclusive = [...this.accessExclusive, ...added];
-      }
+      if (lock.lock?.mode === 'ACCESS EXCLUSIVE') for (const table of lock.tables) this.accessExclusive.add(table);
       const alter = alterTableCommands(statement.node);
-      if (alter && !this.altered.has(relationKey(alter.table))) this.altered = new Set([...this.altered, relationKey(alter.table)]);
+      if (alter) this.altered.add(alter.table);
       const enumValue = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
-      if (enumValue?.newVal) this.enumValues = [...this.enumValues, enumValue];
+      if (enumValue?.newVal) this.enumValues.push(enumValue);
     }
   }
 
   private startTransaction(): void {
     this.current = [];
-    this.accessExclusive = [];
-    this.altered = new Set();
-    this.enumValues = [];
+    this.accessExclusive = new GrowingTables();
+    this.altered = new GrowingTables();
+    this.enumValues = new GrowingList();
   }
 
   /** Records a `lock_timeout` / `statement_timeout` setting (SET, SET LOCAL or set_config). */

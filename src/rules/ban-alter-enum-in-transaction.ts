@@ -44,13 +44,16 @@ export default defineRule({
     }
     if (alter || postgresVersion < 12) return;
     const added = state.addedEnumValues;
-    if (added.length === 0) return;
+    if (added.size === 0) return;
     const literals = new Set<string>();
     walk(statement.node, (type, payload) => {
       const sval = type === 'A_Const' ? (payload.sval as { sval?: string } | undefined)?.sval : undefined;
       if (sval !== undefined) literals.add(sval);
     });
-    const used = added.find((a) => literals.has(a.newVal!));
-    if (used) report({ messageId: 'newValueUsed', data: { type: qualifiedName(used.typeName), value: used.newVal! } });
+    for (const used of added) {
+      if (!literals.has(used.newVal!)) continue;
+      report({ messageId: 'newValueUsed', data: { type: qualifiedName(used.typeName), value: used.newVal! } });
+      return;
+    }
   },
 });

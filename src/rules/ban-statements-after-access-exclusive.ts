@@ -32,16 +32,18 @@ export default defineRule({
     ],
   },
   statement({ statement, state, isNewTable, report }) {
-    if (state.accessExclusiveTables.length === 0) return;
+    if (state.accessExclusiveTables.size === 0) return;
     const lock = statementLock(statement.node);
     // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are
     // instant, and so are catalog-only DDL on other tables: only work that scans or writes
     // rows of an existing table holds the lock long enough to matter.
     if (lock.tables.length === 0 || !scansRows(statement.node) || lock.tables.every((t) => isNewTable(t))) return;
-    const held = state.accessExclusiveTables.filter((t) => !isNewTable(t));
     const current = new Set(lock.tables.map(relationKey));
-    const table = held.find((t) => !current.has(relationKey(t)));
-    if (table) report({ messageId: 'heldLock', data: { table }, tables: [table] });
+    for (const table of state.accessExclusiveTables) {
+      if (isNewTable(table) || current.has(relationKey(table))) continue;
+      report({ messageId: 'heldLock', data: { table }, tables: [table] });
+      return;
+    }
   },
 });
 

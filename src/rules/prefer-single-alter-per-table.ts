@@ -6,7 +6,7 @@
  * Each ALTER TABLE takes (and queues for) the lock again, and may scan or rewrite the
  * table again; one ALTER TABLE with several sub-commands does it once.
  */
-import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -31,8 +31,7 @@ export default defineRule({
   statement({ statement, state, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
-    const key = relationKey(alter.table);
-    if (state.alteredTables.has(key)) {
+    if (state.alteredTables.has(alter.table)) {
       report({ messageId: 'combine', data: { table: alter.table }, tables: [alter.table] });
     }
   },

@@ -7,7 +7,6 @@
  * While it waits for the lock (behind one long query), every later query on the table
  * queues behind it: a short ALTER becomes an outage. A lock_timeout makes it give up.
  */
-import { relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
 
@@ -36,8 +35,7 @@ export default defineRule({
     const lock = statementLock(statement.node);
     if (lock.lock?.mode !== 'ACCESS EXCLUSIVE') return;
     // NOTE: a table already locked ACCESS EXCLUSIVE earlier in this transaction is not waited for again.
-    const held = new Set(state.accessExclusiveTables.map(relationKey));
-    const tables = lock.tables.filter((t) => !isNewTable(t) && !held.has(relationKey(t)));
+    const tables = lock.tables.filter((t) => !isNewTable(t) && !state.accessExclusiveTables.has(t));
     if (tables.length === 0) return;
     report({ messageId: 'missingLockTimeout', data: { table: tables.join(', '), statement: statement.text.trim() }, tables });
   },

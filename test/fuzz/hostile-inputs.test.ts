@@ -143,6 +143,15 @@ describe('hostile input through the CLI', () => {
     expect(run.report!.findings.map((f) => f.rule)).toContain('ban-drop-table');
   });
 
+  it('stops quietly when the reader closes the pipe early, exiting with the verdict', () => {
+    const dir = repo('pipe');
+    writeFileSync(path.join(dir, 'big.sql'), 'ALTER TABLE t ALTER COLUMN c TYPE bigint;\n'.repeat(20_000));
+    // NOTE: `head` reads 10 bytes and exits; the report (several MB, written in pieces) has nowhere to go.
+    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${cli}" check --format json --replay off big.sql | head -c 10; echo " exit \${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(run.stdout).toBe('{"version" exit 1\n');
+    expect(run.stderr).toBe('');
+  });
+
   it('survives a 1 MB identifier', () => {
     const dir = repo('ident');
     writeFileSync(path.join(dir, 'ident.sql'), `ALTER TABLE users ADD COLUMN ${'x'.repeat(1024 * 1024)} text;\n`);

@@ -85,6 +85,15 @@ describe('limits enforced by the engine', () => {
     }
   }, 60_000);
 
+  it('gives the counting finding the severity of the findings it stands for, so the verdict does not change', async () => {
+    // NOTE: two warnings per statement (prefer-bigint, prefer-text-field), nothing that blocks.
+    const text = Array.from({ length: 6_000 }, (_, i) => `CREATE TABLE t_${i} (id integer PRIMARY KEY, name varchar(20));`).join('\n');
+    const report = await checkText(text);
+    const counted = report.findings.filter((f) => f.messageId === 'tooManyFindings');
+    expect(counted.map((f) => [f.severity, f.details.count, f.details.warning])).toEqual([['warning', 2_000, 2_000]]);
+    expect(report.verdict).toBe('pass');
+  });
+
   it('cuts a long statement in a finding, never inside a surrogate pair, and says how long it is', () => {
     const short = 'x'.repeat(LIMITS.findingStatementChars);
     expect(findingStatementText(short)).toBe(short);

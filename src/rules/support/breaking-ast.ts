@@ -109,14 +109,7 @@ export interface PriorColumn {
  * undefined when they never define it.
  */
 export function priorColumn(changeSet: ChangeSet, current: AnalyzedFile, statement: Statement, table: string, column: string): PriorColumn | undefined {
-  let state: PriorColumn | undefined;
-  for (const fact of columnFacts(changeSet).before(current, statement, columnKey(table, column))) {
-    if ('notNull' in fact) {
-      if (state) state = { ...state, notNull: fact.notNull };
-    } else if (fact.introduced.via === 'alter-type' && state) state = { ...state, type: fact.introduced.type };
-    else state = { type: fact.introduced.type, notNull: fact.introduced.primaryKey || fact.introduced.constraints.some((c) => c.contype === 'CONSTR_NOTNULL') };
-  }
-  return state;
+  return columnFacts(changeSet).stateBefore(current, statement, columnKey(table, column));
 }
 
 /** What one statement does to a column: defines it (or changes its type), or sets or drops NOT NULL. */
@@ -126,18 +119,31 @@ function columnKey(table: string, column: string): string {
   return `${relationKey(table)}\0${column.toLowerCase()}`;
 }
 
-/** The column facts of the up sections of every file, history files included. */
-const columnFacts = perChangeSet<ColumnFact>(
+/** The column facts of the up sections of every file, history files included, folded into what the column is. */
+const columnFacts = perChangeSet(
   (changeSet) =>
-    new StatementFacts(changeSet.files, statementsOf, (statement, record) => {
-      if (statement.section !== 'up') return;
-      // NOTE: in this order within a statement: a column added and set NOT NULL in one ALTER TABLE.
-      for (const introduced of introducedColumns(statement.node)) record(columnKey(introduced.table, introduced.column), { introduced });
-      const alter = alterTableCommands(statement.node);
-      for (const command of alter?.commands ?? []) {
-        if (command.subtype === 'AT_SetNotNull' || command.subtype === 'AT_DropNotNull') record(columnKey(alter!.table, command.name ?? ''), { notNull: command.subtype === 'AT_SetNotNull' });
-      }
-    }),
+    new StatementFacts<ColumnFact, PriorColumn | undefined>(
+      changeSet.files,
+      statementsOf,
+      (statement, record) => {
+        if (statement.section !== 'up') return;
+        // NOTE: in this order within a statement: a column added and set NOT NULL in one ALTER TABLE.
+        for (const introduced of introducedColumns(statement.node)) record(columnKey(introduced.table, introduced.column), { introduced });
+        const alter = alterTableCommands(statement.node);
+        for (const command of alter?.commands ?? []) {
+          if (command.subtype === 'AT_SetNotNull' || command.subtype === 'AT_DropNotNull') record(columnKey(alter!.table, command.name ?? ''), { notNull: command.subtype === 'AT_SetNotNull' });
+        }
+      },
+      {
+        initial: undefined,
+        step(state, fact) {
+          if ('notNull' in fact) return state && { ...state, notNull: fact.notNull };
+          const { introduced } = fact;
+          if (introduced.via === 'alter-type' && state) return { ...state, type: introduced.type };
+          return { type: introduced.type, notNull: introduced.primaryKey || introduced.constraints.some((c) => c.contype === 'CONSTR_NOTNULL') };
+        },
+      },
+    ),
 );
 
 const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();

@@ -48,36 +48,38 @@ function notNullCheckColumn(constraint: Constraint): string | undefined {
  * name, in an earlier statement of the change set's parsed files, in migration order.
  */
 export function hasValidatedNotNullCheck(changeSet: ChangeSet, file: AnalyzedFile, current: Statement, table: string, column: string): boolean {
-  const pending = new Set<string>();
-  for (const fact of notNullCheckFacts(changeSet).before(file, current, relationKey(table))) {
-    if ('validates' in fact) {
-      if (pending.has(fact.validates)) return true;
-    } else if (fact.column === column.toLowerCase()) {
-      if (fact.validated) return true;
-      pending.add(fact.name);
-    }
-  }
-  return false;
+  return notNullProofs(changeSet).stateBefore(file, current, `${relationKey(table)}\0${column.toLowerCase()}`);
 }
 
-/** A `CHECK (column IS NOT NULL)` added to a table, or a VALIDATE CONSTRAINT on it (names lower-cased). */
-type NotNullCheckFact = { column: string; validated: boolean; name: string } | { validates: string };
-
-/** The NOT NULL checks and validations of every parsed statement, by table key. */
-const notNullCheckFacts = perChangeSet<NotNullCheckFact>(
-  (changeSet) =>
-    new StatementFacts(
-      changeSet.files,
-      (file) => file.statements,
-      (statement, record) => {
-        const alter = alterTableCommands(statement.node);
-        if (!alter) return;
-        for (const command of alter.commands) {
-          const constraint = nodeAs<Constraint>(command.def, 'Constraint');
-          const column = command.subtype === 'AT_AddConstraint' && constraint ? notNullCheckColumn(constraint) : undefined;
-          if (column !== undefined) record(relationKey(alter.table), { column, validated: !constraint!.skip_validation, name: (constraint!.conname ?? '').toLowerCase() });
-          if (command.subtype === 'AT_ValidateConstraint') record(relationKey(alter.table), { validates: (command.name ?? '').toLowerCase() });
+/**
+ * Where a table's column is proved NOT NULL, under `table\0column`: a validated CHECK, or a
+ * VALIDATE CONSTRAINT naming a NOT VALID check on the column added before it.
+ */
+const notNullProofs = perChangeSet((changeSet) => {
+  // NOTE: read once per statement, in migration order: the NOT VALID checks so far, by table and name.
+  const notValid = new Map<string, Map<string, Set<string>>>();
+  return new StatementFacts<true, boolean>(
+    changeSet.files,
+    (file) => file.statements,
+    (statement, record) => {
+      const alter = alterTableCommands(statement.node);
+      if (!alter) return;
+      const table = relationKey(alter.table);
+      const checks = notValid.get(table) ?? new Map<string, Set<string>>();
+      notValid.set(table, checks);
+      for (const command of alter.commands) {
+        const constraint = nodeAs<Constraint>(command.def, 'Constraint');
+        const column = command.subtype === 'AT_AddConstraint' && constraint ? notNullCheckColumn(constraint) : undefined;
+        if (column !== undefined && !constraint!.skip_validation) record(`${table}\0${column}`, true);
+        if (column !== undefined && constraint!.skip_validation) {
+          const name = (constraint!.conname ?? '').toLowerCase();
+          checks.set(name, (checks.get(name) ?? new Set()).add(column));
         }
-      },
-    ),
-);
+        if (command.subtype === 'AT_ValidateConstraint') {
+          for (const validated of checks.get((command.name ?? '').toLowerCase()) ?? []) record(`${table}\0${validated}`, true);
+        }
+      }
+    },
+    { initial: false, step: () => true },
+  );
+});
