@@ -1,6 +1,7 @@
 /**
- * Input limits. Past each one the result is a clear, blocking message that names the file
- * (or, for the number of files, an error that names the path), never a silent truncation.
+ * Input and report limits. Past an input limit the result is a clear, blocking message
+ * that names the file (or, for the number of files, an error that names the path); past a
+ * report limit the report says what it left out. Never a silent truncation.
  * The numbers are far above real migrations (the largest file of the 1,570-file corpus is
  * 0.6 MB with 1,100 statements; a squashed pg_dump baseline is a few MB) and keep memory
  * bounded: checking a file at the size limit peaks at about 1 GB.
@@ -15,7 +16,8 @@ export const LIMITS = {
   /** Candidate files read from the paths given to one run; past it the run stops with an error. */
   files: 20_000,
   /**
-   * Findings listed per file. Past it the rest are counted in one blocking finding instead.
+   * Findings listed per file. Past it the rest are counted in one finding instead, which
+   * has the severity of the most severe of them (so the verdict does not change).
    * NOTE: bounds the report: one ALTER TABLE of 5,000 SET NOT NULL sub-commands gave a JSON
    * report too long for a JavaScript string, and the run failed.
    */

@@ -73,8 +73,8 @@ export function prepareParser(log?: (line: string) => void): PreparedParser {
       const before = read;
       read += chars;
       if (before >= PARALLEL_MIN_CHARS || read < PARALLEL_MIN_CHARS) return;
-      // NOTE: as many as an input of this size would get (see workerCount); more start later if needed.
-      // NOTE: now, while the caller still reads (synchronously): the module follows when compiled.
+      // NOTE: started now, while the caller still reads (synchronously); the module follows
+      // when compiled. As many as an input of this size gets (workerCount); more start later if needed.
       const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
       for (let n = workerCount(read, Number.MAX_SAFE_INTEGER); n > 0 && !early.taken; n--) early.workers.push(startWorker(Worker, compiled, true));
     },
