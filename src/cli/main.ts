@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
 import { ConfigError, type Config, defaultConfig, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, parseConfigText } from '../core/config.js';
-import type { InputFile } from '../core/migration.js';
+import { type InputFile, isChanged } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { adviseStrategy } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
@@ -268,7 +268,7 @@ async function readInputs(
     const isMigration = picomatch(globs, { dot: true });
     const scope = options.paths.length ? picomatch(options.paths.map((p) => `${p.replace(/\/$/, '')}{,/**}`), { dot: true }) : () => true;
     const changed = await changedSince(options.base, cwd, (p) => isMigration(p) && scope(p) && !excluded(p));
-    for (const file of changed.files) if (file.change === 'added' || file.change === 'modified') onRead(file);
+    for (const file of changed.files) if (isChanged(file.change)) onRead(file);
     return { files: changed.files, problems: changed.problems, git: { root: changed.root, mergeBase: changed.mergeBase } };
   }
   return collectPaths(options.paths, cwd, config.exclude, onRead);

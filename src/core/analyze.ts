@@ -9,7 +9,7 @@ import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, SEVERITIES, type Severity } from './finding.js';
 import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
-import { compareVersions, type InputFile, type MigrationFile } from './migration.js';
+import { compareVersions, type InputFile, isChanged, type MigrationFile } from './migration.js';
 import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
 import { countBySeverity, type FileReport, type Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
@@ -119,17 +119,17 @@ interface PlannedFile {
 function plan(inputs: readonly InputFile[], migrations: MigrationFile[]): PlannedFile[] {
   const inputByPath = new Map(inputs.map((f) => [f.path, f]));
   const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || compareStrings(a.path, b.path));
-  const isChanged = (m: MigrationFile) => ['added', 'modified'].includes(inputByPath.get(m.path)?.change ?? '');
+  const changed = (m: MigrationFile) => isChanged(inputByPath.get(m.path)?.change);
   const needsParse = new Set<string>();
   for (const m of ordered) {
-    if (!isChanged(m)) continue;
+    if (!changed(m)) continue;
     needsParse.add(m.path);
     if (m.partner) needsParse.add(m.partner);
   }
   return ordered.map((migration) => {
     const input = inputByPath.get(migration.path) ?? { path: migration.path, text: '', change: 'unchanged' as const };
     const unread = input.unread ?? (input.text.length > LIMITS.fileBytes ? fileTooLargeMessage(input.text.length) : undefined);
-    return { migration, input, lines: new LineIndex(input.text), analyzed: isChanged(migration), parse: needsParse.has(migration.path), unread };
+    return { migration, input, lines: new LineIndex(input.text), analyzed: changed(migration), parse: needsParse.has(migration.path), unread };
   });
 }
 

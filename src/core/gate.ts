@@ -67,7 +67,7 @@ export function parseCommands(body: string): GateCommand[] {
 /** SHA-256 over the PR's migration files (path and contents), sorted: what an approval is bound to. */
 export function migrationDigest(files: ReadonlyArray<{ path: string; text: string; deleted?: boolean }>): string {
   const hash = sha256();
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+  for (const file of [...files].sort((a, b) => compareStrings(a.path, b.path))) {
     hash.update(`${file.path}\0${file.deleted ? '\u0000deleted' : file.text}\0`);
   }
   return hash.digest('hex');

@@ -41,6 +41,11 @@ export interface InputFile {
   unread?: string;
 }
 
+/** Whether the change adds or modifies the file: its statements are the ones under review. */
+export function isChanged(change: FileChange | undefined): boolean {
+  return change === 'added' || change === 'modified';
+}
+
 /** A part of a file that runs as one direction of a migration. */
 export interface Section {
   role: SectionRole;

@@ -181,7 +181,7 @@ export interface RuleMeta<MessageId extends string> {
   /**
    * The statement kinds (top-level node types) the statement hook can report on; the
    * engine calls the hook only for statements of these kinds. Omit it when any statement
-   * may matter. test/registry.test.ts checks that declaring it changes no finding.
+   * may matter. test/statement-kinds.test.ts checks that declaring it changes no finding.
    */
   statementKinds?: readonly NodeKind[];
   /** Sections the statement hook runs on; default up only. */

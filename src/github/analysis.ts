@@ -7,7 +7,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Config, ConfigError, defaultConfig, parseConfigText } from '../core/config.js';
 import { migrationDigest } from '../core/gate.js';
-import type { FileChange, InputFile } from '../core/migration.js';
+import { type FileChange, type InputFile, isChanged } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { adviseStrategy, type StrategyAdvice } from '../core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
@@ -63,11 +63,6 @@ export async function loadConfigAt(api: GitHubApi, configPath: string, ref: stri
   }
 }
 
-/** Whether the engine parses the file: the change adds or modifies it (their partners too, but those are unknown here). */
-function isParsed(file: InputFile): boolean {
-  return file.change === 'added' || file.change === 'modified';
-}
-
 /** Which paths are migrations under the config. */
 export function migrationMatcher(config: Config): (p: string) => boolean {
   const isMigration = picomatch(config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS, { dot: true });
@@ -100,7 +95,8 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
     head: fromCheckout ? (p) => readText(path.join(ctx.workspace, p), p, []) : (p) => ctx.api.fileAt(p, pull.headSha),
     base: (p) => ctx.api.fileAt(p, pull.baseSha),
   });
-  for (const file of files) if (isParsed(file)) parser.reading(file.text.length);
+  // NOTE: the engine parses the changed files (and their partners, not known here).
+  for (const file of files) if (isChanged(file.change)) parser.reading(file.text.length);
   // NOTE: every kind of run must see the same findings, or a comment run could turn green
   // what the pull_request run blocks: without the PR checked out, its head is fetched into
   // the default branch's checkout and searched as data.
@@ -136,7 +132,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
   const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
     throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
   });
-  for (const file of changed.files) if (isParsed(file)) parser.reading(file.text.length);
+  for (const file of changed.files) if (isChanged(file.change)) parser.reading(file.text.length);
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
   const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha);
   const changedFiles = changedMigrations(changed.files);

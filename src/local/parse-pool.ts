@@ -158,6 +158,11 @@ export async function parseInParallel(texts: readonly string[], count: number, c
     const worker = started[n] ?? startWorker(Worker, compiled);
     worker.ref();
     workers.push(worker);
+    const failedBefore = failedEarly.get(worker);
+    if (failedBefore !== undefined) {
+      failure ??= failedBefore;
+      continue;
+    }
     const held = new Set<number>();
     const send = () => {
       const id = queue.shift();
@@ -181,11 +186,6 @@ export async function parseInParallel(texts: readonly string[], count: number, c
       failure ??= why;
       for (const id of held) answered(id, parseSql(texts[id]!));
     };
-    const failedBefore = failedEarly.get(worker);
-    if (failedBefore !== undefined) {
-      failure ??= failedBefore;
-      continue;
-    }
     worker.on('error', (error) => fail(error.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));
     // NOTE: fewer to start with when there are few texts, so this thread gets its share.

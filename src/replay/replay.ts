@@ -9,7 +9,7 @@ import { relationKey } from '../core/ast.js';
 import type { Config } from '../core/config.js';
 import { compareFindings, docsUrl, type Finding, type FindingReplay, type ReplayObservation, type Severity } from '../core/finding.js';
 import { type LockMode, strongerLock } from '../core/locks.js';
-import { compareVersions, type InputFile, type MigrationFile } from '../core/migration.js';
+import { compareVersions, type InputFile, isChanged, type MigrationFile } from '../core/migration.js';
 import { loadParser, parseRegion, type SectionRole, type Statement } from '../core/parse.js';
 import type { Report, ReplaySummary } from '../core/report.js';
 import { fillTemplate, type Rule } from '../core/rule.js';
@@ -110,7 +110,7 @@ class ReplayRun {
       const change = inputs.get(migration.path)!.change;
       units.push({
         unit: { up, upStatements: runnable(up.statements, 'up'), ...(downFile ? { down: { file: downFile, statements: runnable(downFile.statements, 'down') } } : {}) },
-        changed: change === 'added' || change === 'modified',
+        changed: isChanged(change),
       });
     }
 

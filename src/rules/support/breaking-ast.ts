@@ -3,10 +3,10 @@
  * column definitions a statement introduces (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE).
  */
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
-import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationKey, relationName, stringList } from '../../core/ast.js';
+import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationName, stringList } from '../../core/ast.js';
 import { parseRegion, type Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
-import { perChangeSet, StatementFacts } from './statement-facts.js';
+import { columnKey, perChangeSet, StatementFacts } from './statement-facts.js';
 
 /** A DROP statement of one object kind, with its targets and options. */
 export interface DropTargets {
@@ -114,10 +114,6 @@ export function priorColumn(changeSet: ChangeSet, current: AnalyzedFile, stateme
 
 /** What one statement does to a column: defines it (or changes its type), or sets or drops NOT NULL. */
 type ColumnFact = { introduced: IntroducedColumn } | { notNull: boolean };
-
-function columnKey(table: string, column: string): string {
-  return `${relationKey(table)}\0${column.toLowerCase()}`;
-}
 
 /** The column facts of the up sections of every file, history files included, folded into what the column is. */
 const columnFacts = perChangeSet(

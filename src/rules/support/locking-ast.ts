@@ -6,7 +6,7 @@ import type { Constraint, Node, NullTest } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, NodeMemo, nodeAs, relationKey, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
-import { perChangeSet, StatementFacts } from './statement-facts.js';
+import { columnKey, perChangeSet, StatementFacts } from './statement-facts.js';
 
 /** The statement kinds addedConstraints reads. */
 export const ADDED_CONSTRAINT_KINDS = ALTER_TABLE_KINDS;
@@ -48,7 +48,7 @@ function notNullCheckColumn(constraint: Constraint): string | undefined {
  * name, in an earlier statement of the change set's parsed files, in migration order.
  */
 export function hasValidatedNotNullCheck(changeSet: ChangeSet, file: AnalyzedFile, current: Statement, table: string, column: string): boolean {
-  return notNullProofs(changeSet).stateBefore(file, current, `${relationKey(table)}\0${column.toLowerCase()}`);
+  return notNullProofs(changeSet).stateBefore(file, current, columnKey(table, column));
 }
 
 /**
@@ -70,13 +70,13 @@ const notNullProofs = perChangeSet((changeSet) => {
       for (const command of alter.commands) {
         const constraint = nodeAs<Constraint>(command.def, 'Constraint');
         const column = command.subtype === 'AT_AddConstraint' && constraint ? notNullCheckColumn(constraint) : undefined;
-        if (column !== undefined && !constraint!.skip_validation) record(`${table}\0${column}`, true);
+        if (column !== undefined && !constraint!.skip_validation) record(columnKey(alter.table, column), true);
         if (column !== undefined && constraint!.skip_validation) {
           const name = (constraint!.conname ?? '').toLowerCase();
           checks.set(name, (checks.get(name) ?? new Set()).add(column));
         }
         if (command.subtype === 'AT_ValidateConstraint') {
-          for (const validated of checks.get((command.name ?? '').toLowerCase()) ?? []) record(`${table}\0${validated}`, true);
+          for (const validated of checks.get((command.name ?? '').toLowerCase()) ?? []) record(columnKey(alter.table, validated), true);
         }
       }
     },

@@ -6,6 +6,7 @@
  * SET NOT NULL, DROP DEFAULT and ALTER COLUMN TYPE statements took 29 s, and one column
  * changed by 20,000 statements 103 s (bench/).
  */
+import { relationKey } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 
@@ -87,6 +88,11 @@ export class StatementFacts<F, S> {
       }
     }
   }
+}
+
+/** The key of a table's column for facts kept per column (any spelling of the table: relationKey; the column in lower case). */
+export function columnKey(table: string, column: string): string {
+  return `${relationKey(table)}\0${column.toLowerCase()}`;
 }
 
 /** `build` memoised per change set: the facts are read once per run of the rules. */
