@@ -37,6 +37,9 @@ function wasmPath(): string {
   return import.meta.url.endsWith('.ts') ? createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm') : fileURLToPath(new URL('./libpg-query.wasm', import.meta.url));
 }
 
+/** The parser's compiled module, shared by this thread and the workers. */
+let compiledOnce: Promise<WebAssembly.Module> | undefined;
+
 /** The parser being prepared, and a way to start its workers while the input is read. */
 export interface PreparedParser {
   /**
@@ -58,7 +61,10 @@ export interface PreparedParser {
  * known: the WebAssembly compiles on background threads meanwhile (about 20 to 30 ms, bench/).
  */
 export function prepareParser(log?: (line: string) => void): PreparedParser {
-  const compiled = readFile(wasmPath()).then((bytes) => wasmApi.compile(bytes));
+  // NOTE: once per process: the parser loads once (loadPgQuery), so a second compile, e.g.
+  // for the next check in the same test process, would only be thrown away.
+  compiledOnce ??= readFile(wasmPath()).then((bytes) => wasmApi.compile(bytes));
+  const compiled = compiledOnce;
   const early: EarlyWorkers = { workers: [], taken: false };
   const ready = compiled.then(async (module) => {
     await loadParser(module);
