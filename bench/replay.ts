@@ -15,7 +15,7 @@ import { discoverMigrations } from '../src/conventions/index.js';
 import { checkMigrations } from '../src/engine.js';
 import { openPglite } from '../src/replay/pglite.js';
 import { openPostgres } from '../src/replay/postgres.js';
-import { replayReport } from '../src/replay/replay.js';
+import { replayStage } from '../src/replay/replay.js';
 import type { ReplayDatabase } from '../src/replay/interface.js';
 import { ruleIds } from '../src/rules/index.js';
 
@@ -55,7 +55,7 @@ function upFiles(files: InputFile[]): string[] {
 }
 
 async function replayAll(db: ReplayDatabase, files: InputFile[]) {
-  const report = await replayReport(await checkMigrations(files, config), files, config, { database: db });
+  const report = await checkMigrations(files, config, { replay: replayStage(config, { database: db }) });
   const stopped = report.findings.find((f) => f.ruleId === 'replay-incomplete' && f.messageId === 'statementFailed');
   return { ...report.replay!, stopped: stopped?.message };
 }

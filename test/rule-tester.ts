@@ -14,7 +14,7 @@ import type { Rule, RuleExample } from '../src/core/rule.js';
 import { discoverMigrations } from '../src/conventions/index.js';
 import type { ReplayDatabase } from '../src/replay/interface.js';
 import { openPglite } from '../src/replay/pglite.js';
-import { replayReport } from '../src/replay/replay.js';
+import { replayStage } from '../src/replay/replay.js';
 import { ruleIds } from '../src/rules/index.js';
 
 /** One PGlite for the examples of replay rules (source: 'replay'), started on first use. */
@@ -42,11 +42,9 @@ export async function runExample(rule: Rule, example: RuleExample): Promise<Find
   );
   const facts = example.facts ? staticFacts(example.facts) : undefined;
   const files = exampleFiles(example);
-  let report = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts });
-  if (rule.source === 'replay') {
-    replayDatabase ??= openPglite();
-    report = await replayReport(report, files, config, { database: await replayDatabase });
-  }
+  if (rule.source === 'replay') replayDatabase ??= openPglite();
+  const replay = rule.source === 'replay' ? replayStage(config, { database: await replayDatabase! }) : undefined;
+  const report = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts, ...(replay ? { replay } : {}) });
   return report.findings.filter((f) => f.ruleId === rule.id && !f.suppression);
 }
 

@@ -3,23 +3,20 @@
  * once into typed options, reads files through src/local, runs the engine, renders.
  * Exit codes: 0 pass, 1 blocked, 2 usage or configuration error.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
-import { ConfigError, type Config, defaultConfig, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, parseConfigText } from '../core/config.js';
-import { type InputFile, isChanged } from '../core/migration.js';
+import { check as runCheck, type GatheredInputs, migrationMatcher, readConfig } from '../check.js';
+import { ConfigError, type Config, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION } from '../core/config.js';
+import type { InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
-import { adviseStrategy } from '../core/strategy.js';
-import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
-import { checkMigrations } from '../engine.js';
-import { prepareParser } from '../local/parse-pool.js';
+import { conventions } from '../conventions/index.js';
 import { VERSION } from '../version.js';
-import { gatherFacts } from '../local/facts.js';
-import { withReplay } from '../replay/index.js';
 import { changedSince } from '../local/git.js';
 import { collectPaths, isCandidate, type ReadProblem } from '../local/workspace.js';
-import { findRule, ruleIds } from '../rules/index.js';
+import { findRule } from '../rules/index.js';
 import { renderRuleList, renderRuleExplanation } from './explain.js';
 import { FORMATS, type Format, renderReport } from './formats.js';
 
@@ -189,28 +186,33 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT.pass;
   }
   if (options.explain !== undefined) return explain(options.explain, io);
-  // NOTE: started first: the parser compiles on background threads while the files are read.
-  const parser = prepareParser();
   const config = await loadConfig(options, io.cwd);
-  const { files, problems, git } = await readInputs(options, config, io.cwd, (file) => parser.reading(file.text.length));
-  for (const problem of problems) {
-    io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
-    // NOTE: a migration file that could not be read (a link out of the repository, a loop,
-    // no permission) must not pass unseen: it becomes a blocking parse-error on the file.
-    if (isCandidate(problem.path)) files.push({ path: problem.path, text: '', change: 'added', unread: `not checked: ${problem.message}; replace it with a readable file, or exclude it in the config if it is not a migration` });
-  }
-  // NOTE: only --base mode has a base branch whose history and code can be searched.
-  const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
-  const report = await withReplay(await checkMigrations(files, config, facts, await parser.ready), files, config, {
-    // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
-    mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
-    databaseUrl: options.databaseUrl,
-    schemaFile: await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH),
+  const { report, files, advice } = await runCheck({
+    config,
+    gather: (onRead) => readInputs(options, config, io, onRead),
+    // NOTE: with --base the change is the pull request; without, every file is judged
+    // with the files before it as applied history (docs/scope.md).
+    scope: options.base === undefined ? 'each-file' : 'change',
+    replay: {
+      // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
+      mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH).then((schemaFile) => (schemaFile ? { schemaFile } : {}))),
+    },
   });
+  // NOTE: nothing checked is never a pass (docs/scope.md): paths that hold no migration are
+  // a usage error; --base with no changed migration passes, and says so.
+  if (report.files.length === 0) {
+    if (options.base === undefined) {
+      const looked = config.convention === 'auto' ? conventions.map((c) => c.id).join(', ') : config.convention;
+      throw new UsageError(`no migration files in ${options.paths.join(', ')} (looked for .sql files of the conventions ${looked}${config.paths.length ? ` under the configured paths ${config.paths.join(', ')}` : ''})`);
+    }
+    if (!files.some((f) => f.change !== 'unchanged')) io.stderr(`migration-guard: no migration file changed since ${options.base}; nothing to check.\n`);
+  }
   const rendered = renderReport(report, options.format, {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),
-    advice: adviseStrategy(report, config),
+    advice,
     version: VERSION,
   });
   if (options.output) {
@@ -237,17 +239,16 @@ export function exitCode(report: Report): number {
 
 async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
   const configPath = options.configPath ?? DEFAULT_CONFIG_PATH;
-  let config = defaultConfig();
+  let text: string | undefined;
   try {
-    const text = await readFile(path.resolve(cwd, configPath), 'utf8');
-    config = await parseConfigText(text, ruleIds, configPath);
+    text = await readFile(path.resolve(cwd, configPath), 'utf8');
   } catch (error) {
-    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (options.configPath !== undefined || code !== 'ENOENT') {
       throw new ConfigError(`cannot read the config file (${code ?? (error as Error).message}); pass an existing file to --config`, configPath);
     }
   }
+  const config = await readConfig(text, configPath);
   return {
     ...config,
     'postgres-version': options.postgresVersion ?? config['postgres-version'],
@@ -256,20 +257,29 @@ async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
   };
 }
 
-async function readInputs(
-  options: CheckOptions,
-  config: Config,
-  cwd: string,
-  onRead: (file: InputFile) => void,
-): Promise<{ files: InputFile[]; problems: ReadProblem[]; git?: { root: string; mergeBase: string } }> {
-  const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
-  if (options.base !== undefined) {
-    const globs = config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS;
-    const isMigration = picomatch(globs, { dot: true });
-    const scope = options.paths.length ? picomatch(options.paths.map((p) => `${p.replace(/\/$/, '')}{,/**}`), { dot: true }) : () => true;
-    const changed = await changedSince(options.base, cwd, (p) => isMigration(p) && scope(p) && !excluded(p));
-    for (const file of changed.files) if (isChanged(file.change)) onRead(file);
-    return { files: changed.files, problems: changed.problems, git: { root: changed.root, mergeBase: changed.mergeBase } };
+/** The inputs of a check: the changed files since --base (with git history), or the files under PATHS. */
+async function readInputs(options: CheckOptions, config: Config, io: CliIo, onRead: (file: InputFile) => void): Promise<GatheredInputs> {
+  const gathered = await gatherInputs(options, config, io.cwd, onRead);
+  for (const problem of gathered.problems) {
+    io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
+    // NOTE: a migration file that could not be read (a link out of the repository, a loop,
+    // no permission) must not pass unseen: it becomes a blocking parse-error on the file.
+    if (isCandidate(problem.path)) gathered.files.push({ path: problem.path, text: '', change: 'added', unread: `not checked: ${problem.message}; replace it with a readable file, or exclude it in the config if it is not a migration` });
   }
+  return gathered;
+}
+
+async function gatherInputs(options: CheckOptions, config: Config, cwd: string, onRead: (file: InputFile) => void): Promise<GatheredInputs & { problems: ReadProblem[] }> {
+  if (options.base !== undefined) {
+    const scope = options.paths.length ? picomatch(options.paths.map((p) => `${p.replace(/\/$/, '')}{,/**}`), { dot: true }) : () => true;
+    const isMigration = migrationMatcher(config);
+    const changed = await changedSince(options.base, cwd, (p) => isMigration(p) && scope(p));
+    for (const file of changed.files) onRead(file);
+    // NOTE: only --base mode has a base commit whose history and code can be searched.
+    return { files: changed.files, problems: changed.problems, history: { root: changed.root, baseCommit: changed.mergeBase } };
+  }
+  // NOTE: a path that does not exist is a usage error that names it, never an empty pass.
+  const missing = options.paths.filter((p) => !existsSync(path.resolve(cwd, p)));
+  if (missing.length > 0) throw new UsageError(`${missing.map((p) => `"${p}"`).join(', ')}: no such file or directory`);
   return collectPaths(options.paths, cwd, config.exclude, onRead);
 }

@@ -9,6 +9,7 @@ import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, SEVERITIES, type Severity } from './finding.js';
 import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
+import { findingReplay, reconcileClaims, type ReplayStage } from './observations.js';
 import { compareVersions, type InputFile, isChanged, type MigrationFile } from './migration.js';
 import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
 import { countBySeverity, type FileReport, type Report } from './report.js';
@@ -31,37 +32,102 @@ export interface AnalyzeOptions {
   facts?: AnalysisFacts;
   /** Parses many texts ahead, e.g. on worker threads (src/local/parse-pool.ts); default: one by one on this thread. */
   parseAhead?: ParseAhead;
+  /** Replays the migrations on Postgres (src/replay) before the rules run; absent: no replay. */
+  replay?: ReplayStage;
+  /**
+   * Which migrations are new (can create "new" tables). `change` (default): the change
+   * set's added files together, as in a pull request. `each-file`: every added file on its
+   * own, with the files before it as applied history (`check PATHS`, docs/scope.md).
+   */
+  scope?: Scope;
 }
+
+/** See AnalyzeOptions.scope. */
+export type Scope = 'change' | 'each-file';
 
 /** Parses the given texts, each on its own, in any order; results in the order of `texts`. */
 export type ParseAhead = (texts: readonly string[]) => Promise<ParseAttempt[]>;
 
 /** Runs the whole pure pipeline. */
-export async function analyze({ files, config, rules, discover, facts, parseAhead }: AnalyzeOptions): Promise<Report> {
+export async function analyze({ files, config, rules, discover, facts, parseAhead, replay, scope = 'change' }: AnalyzeOptions): Promise<Report> {
   await loadParser();
   const planned = plan(files, discover(files, config));
-  const changeSet = buildChangeSet(files, planned, parseAhead ? await parsedAhead(planned, parseAhead) : parseSql);
+  const parse = parseAhead ? await parsedAhead(planned, parseAhead) : parseSql;
+  const changeSet: ChangeSet = buildChangeSet(files, planned, parse);
+  if (replay) {
+    const observations = await replay(changeSet, statementsOnDemand(parse));
+    if (observations) changeSet.replay = observations;
+  }
   const active = activeRules(rules, config);
-  const findings = runRules(changeSet, active, config, facts);
+  const run = { changeSet, config, facts, scope };
+  const findings = runRules(run, active, 'rules');
+  findings.push(...runRules(run, active, 'afterRules', findings));
   const unsuppressible = new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id));
   // NOTE: group once; filtering all findings per file is O(files x findings).
   const findingsByFile = groupBy(findings, (f) => f.file);
   for (const file of changeSet.changed) {
     applySuppressions(findingsByFile.get(file.migration.path) ?? [], file.ignores, file.statements, unsuppressible);
   }
-  findings.push(...runRules(changeSet, active.filter((r) => r.rule.afterSuppressions), config, facts, true));
-  findings.sort(compareFindings);
-  const listed = capFindingsPerFile(findings);
+  findings.push(...runRules(run, active, 'afterSuppressions'));
+  const checked = changeSet.replay ? findings.map((f) => checkedByReplay(f, changeSet, config['postgres-version'])) : findings;
+  checked.sort(compareFindings);
+  const listed = capFindingsPerFile(checked);
   const failOn = config['fail-on'];
   const { verdict, blocking } = computeVerdict(listed, failOn);
   return {
     verdict,
     postgresVersion: config['postgres-version'],
     failOn,
-    files: changeSet.files.filter((f) => f.input.change !== 'unchanged').map(fileReport),
+    files: changeSet.files.filter((f) => f.input.change !== 'unchanged').map((f) => fileReport(f, changeSet)),
     findings: listed,
     blocking,
+    ...(changeSet.replay?.summary ? { replay: changeSet.replay.summary } : {}),
   };
+}
+
+/**
+ * The statements of a file, parsed on first request when the engine did not need them
+ * (the applied migrations replay runs to build the base schema), with the same parser and
+ * statement spans as the engine's own; each file is parsed at most once.
+ */
+function statementsOnDemand(parse: SqlParser): (file: AnalyzedFile) => readonly Statement[] {
+  const parsed = new Map<AnalyzedFile, Statement[]>();
+  return (file) => {
+    if (file.statements.length > 0 || file.input.change === 'deleted' || file.input.unread !== undefined) return file.statements;
+    let statements = parsed.get(file);
+    if (!statements) {
+      statements = [];
+      for (const section of file.migration.sections) {
+        for (const statement of parseRegion(file.lines, section.start, section.end, section.role, statements.length, parse).statements) statements.push(statement);
+      }
+      parsed.set(file, statements);
+    }
+    return statements;
+  };
+}
+
+/** The finding with replay's observation of its statement, its claims checked against it (reconcileClaims). */
+function checkedByReplay(finding: Finding, changeSet: ChangeSet, target: number): Finding {
+  const replay = changeSet.replay!;
+  const statement = statementAt(changeSet.byPath(finding.file)?.statements ?? [], finding.span.startOffset);
+  const observation = statement && replay.statements.get(statement);
+  if (!observation) return finding;
+  const checked = { ...finding, replay: findingReplay(finding, observation) };
+  return replay.summary ? reconcileClaims(checked, checked.replay, replay.summary.serverVersion, target) : checked;
+}
+
+/** The statement whose text holds `offset` (rules may point inside a statement), by binary search. */
+function statementAt(statements: readonly Statement[], offset: number): Statement | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const span = statements[mid]!.span;
+    if (offset < span.startOffset) high = mid - 1;
+    else if (offset > span.endOffset) low = mid + 1;
+    else return statements[mid];
+  }
+  return undefined;
 }
 
 /**
@@ -194,25 +260,48 @@ function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
   return active;
 }
 
-function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, facts: AnalysisFacts | undefined, afterSuppressions = false): Finding[] {
+/** What every rule hook of one analysis shares. */
+interface RuleRunContext {
+  changeSet: ChangeSet;
+  config: Config;
+  facts: AnalysisFacts | undefined;
+  scope: Scope;
+}
+
+/** When a rule runs: with the others, after them (reading their findings), or after suppressions. */
+type Phase = 'rules' | 'afterRules' | 'afterSuppressions';
+
+function phaseOf(rule: Rule): Phase {
+  return rule.afterSuppressions ? 'afterSuppressions' : rule.afterRules ? 'afterRules' : 'rules';
+}
+
+function runRules({ changeSet, config, facts, scope }: RuleRunContext, active: ActiveRule[], phase: Phase, earlier: readonly Finding[] = []): Finding[] {
   const findings: Finding[] = [];
-  const selected: RuleRun[] = active.filter((r) => !!r.rule.afterSuppressions === afterSuppressions).map((r) => ({ ...r, reporter: new Reporter(r, findings) }));
+  const selected: RuleRun[] = active.filter((r) => phaseOf(r.rule) === phase).map((r) => ({ ...r, reporter: new Reporter(r, findings) }));
+  if (selected.length === 0) return findings;
   const statementRules = selected.filter((r) => r.rule.statement);
   // NOTE: per section role, once: these loops run rules x statements times.
   const runsOn = (role: SectionRole) => byStatementKind(statementRules.filter((r) => (r.rule.sections ?? ['up']).includes(role)));
   const rulesFor = { up: runsOn('up'), down: runsOn('down') };
-  const created = new CreatedTables();
+  let created = new CreatedTables();
   const isNewTable = (name: string) => created.has(name);
+  const earlierByStatement = phase === 'afterRules' ? findingsByStatement(changeSet, earlier) : undefined;
+  const findingsOn = (statement: Statement) => earlierByStatement?.get(statement) ?? [];
   const base = { config, postgresVersion: config['postgres-version'], changeSet, facts };
 
   for (const file of changeSet.changed) {
+    // NOTE: only a migration the change adds is unapplied: an edited applied migration
+    // (change "modified") never creates new tables; with scope each-file, neither do the
+    // files before this one (they are its applied history). See docs/scope.md.
+    if (scope === 'each-file') created = new CreatedTables();
+    const createsNewTables = file.input.change === 'added';
     const statementsBySection = groupBy(file.statements, (s) => file.migration.sections.find((section) => s.span.startOffset >= section.start && s.span.endOffset <= section.end));
     for (const section of file.migration.sections) {
       const tracker = new TransactionTracker(section.implicitTransaction);
       for (const statement of statementsBySection.get(section) ?? []) {
         // NOTE: one context per statement, pointed at each rule in turn: a new context and
         // report closure per rule and statement was a large part of the rule time (bench/).
-        const context: StatementContext<string> = { ...base, options: {}, file, statement, state: tracker.stateFor(), report: noReport, isNewTable };
+        const context: StatementContext<string> = { ...base, options: {}, file, statement, state: tracker.stateFor(), report: noReport, isNewTable, findingsOn };
         for (const run of rulesFor[section.role](statement.kind)) {
           context.options = run.options;
           context.report = run.reporter.at(file, statement);
@@ -223,7 +312,7 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
           }
         }
         tracker.observe(statement);
-        if (section.role === 'up') created.observe(statement.node);
+        if (section.role === 'up' && createsNewTables) created.observe(statement.node);
       }
     }
     for (const run of selected) {
@@ -237,6 +326,19 @@ function runRules(changeSet: ChangeSet, active: ActiveRule[], config: Config, fa
     guard(run, first, undefined, findings, () => run.rule.changeSet!({ ...base, options: run.options, report: run.reporter.at(first, undefined) }));
   }
   return findings;
+}
+
+/** The findings on each statement of the changed files (a finding may point inside its statement). */
+function findingsByStatement(changeSet: ChangeSet, findings: readonly Finding[]): Map<Statement, Finding[]> {
+  const byStatement = new Map<Statement, Finding[]>();
+  for (const finding of findings) {
+    const statement = statementAt(changeSet.byPath(finding.file)?.statements ?? [], finding.span.startOffset);
+    if (!statement) continue;
+    const group = byStatement.get(statement);
+    if (group) group.push(finding);
+    else byStatement.set(statement, [finding]);
+  }
+  return byStatement;
 }
 
 /** An active rule with its reporter, for one runRules call. */
@@ -359,7 +461,7 @@ function emptySpan(): Span {
   return { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 }
 
-function fileReport(file: AnalyzedFile): FileReport {
+function fileReport(file: AnalyzedFile, changeSet: ChangeSet): FileReport {
   const m = file.migration;
   return {
     path: m.path,
@@ -372,6 +474,7 @@ function fileReport(file: AnalyzedFile): FileReport {
     implicitTransaction: m.sections.some((s) => s.implicitTransaction),
     statements: file.statements.map((s) => {
       const lock = statementLock(s.node);
+      const replay = changeSet.replay?.statements.get(s);
       return {
         index: s.index,
         section: s.section,
@@ -382,6 +485,7 @@ function fileReport(file: AnalyzedFile): FileReport {
         tables: lock.tables,
         lock: lock.lock,
         rewrite: lock.rewrite,
+        ...(replay ? { replay } : {}),
       };
     }),
   };

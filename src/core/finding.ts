@@ -55,6 +55,11 @@ export interface ReplayObservation {
   rewrites: string[];
   /** False when the statement had to run outside a transaction (CONCURRENTLY, VACUUM): locks not seen. */
   locksObserved: boolean;
+  /**
+   * The statement ran inside the file's own BEGIN ... COMMIT: `locks` are all those the
+   * block held after it, earlier statements' included (an upper bound of its own).
+   */
+  transactionBlock?: boolean;
   /** The Postgres error, with the line in the migration file. */
   error?: { message: string; line: number; code?: string };
 }

@@ -8,9 +8,10 @@ import type { AlterEnumStmt } from '@pgsql/types';
 import type { NodeKind } from './ast.js';
 import type { Config } from './config.js';
 import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
-import type { Severity } from './finding.js';
+import type { Finding, Severity } from './finding.js';
 import type { LockMode } from './locks.js';
 import type { FileChange, InputFile, MigrationFile } from './migration.js';
+import type { ReplayObservations } from './observations.js';
 import type { ParseIssue, SectionRole, Statement } from './parse.js';
 import type { LineIndex, Span } from './source.js';
 import type { IgnoreComment } from './suppressions.js';
@@ -109,6 +110,8 @@ export interface ChangeSet {
   /** Files the change deletes (with their base contents). */
   deleted: readonly InputFile[];
   byPath(path: string): AnalyzedFile | undefined;
+  /** What replaying the migrations on Postgres observed; absent when replay did not run. */
+  replay?: ReplayObservations;
 }
 
 export interface ReportDescriptor<MessageId extends string> {
@@ -151,6 +154,8 @@ export interface StatementContext<MessageId extends string> extends FileContext<
   state: StatementState;
   /** True when the relation was created earlier in this change set (new, empty, not yet used). */
   isNewTable(name: string): boolean;
+  /** The findings the other rules reported on this statement; only filled for `afterRules` rules. */
+  findingsOn(statement: Statement): readonly Finding[];
 }
 
 export interface RuleMeta<MessageId extends string> {
@@ -196,6 +201,8 @@ export interface Rule<MessageId extends string = string> extends RuleMeta<Messag
   file?(context: FileContext<MessageId>): void;
   /** Called once per run, with the whole change set. */
   changeSet?(context: BaseContext<MessageId>): void;
+  /** Runs after the other rules, before suppressions, and reads their findings (`findingsOn`). */
+  afterRules?: boolean;
   /** Runs after ignore comments were applied (for rules about the ignores themselves). */
   afterSuppressions?: boolean;
 }

@@ -1,23 +1,19 @@
 /**
- * Runs the engine on a pull request: its changed migration files, the checkout's other
- * migration files as context, history facts when the checkout has them.
+ * The action's inputs to the pipeline (src/check.ts): a pull request's changed migration
+ * files, the checkout's other migration files as context, history facts when the checkout
+ * has them; or, for a merge group, the commits since its base.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import picomatch from 'picomatch';
-import { type Config, ConfigError, defaultConfig, parseConfigText } from '../core/config.js';
+import { check, type CheckResult, type GatheredInputs, migrationMatcher, readConfig } from '../check.js';
+import { type Config, ConfigError } from '../core/config.js';
 import { migrationDigest } from '../core/gate.js';
-import { type FileChange, type InputFile, isChanged } from '../core/migration.js';
+import type { FileChange, InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
-import { adviseStrategy, type StrategyAdvice } from '../core/strategy.js';
-import { DEFAULT_MIGRATION_GLOBS } from '../conventions/index.js';
-import { checkMigrations } from '../engine.js';
-import { gatherFacts } from '../local/facts.js';
+import type { StrategyAdvice } from '../core/strategy.js';
 import { changedSince, diffStatus, git } from '../local/git.js';
-import { prepareParser } from '../local/parse-pool.js';
 import { collectPaths, readText } from '../local/workspace.js';
-import { withReplay } from '../replay/index.js';
-import { ruleIds } from '../rules/index.js';
+import type { ReplaySettings } from '../replay/index.js';
 import type { GitHubApi, PullFile } from './api.js';
 import { changedMigrations, pullRequestInputs } from './sources.js';
 
@@ -53,22 +49,10 @@ export interface AnalysisContext {
  * effect once merged.
  */
 export async function loadConfigAt(api: GitHubApi, configPath: string, ref: string): Promise<Config> {
-  const text = await api.fileAt(configPath, ref);
-  if (text === undefined) return defaultConfig();
-  try {
-    return await parseConfigText(text, ruleIds, configPath);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${error.detail} (in the file on the base branch, commit ${ref.slice(0, 7)})`, configPath);
-    throw error;
-  }
+  return readConfig(await api.fileAt(configPath, ref), configPath, `in the file on the base branch, commit ${ref.slice(0, 7)}`);
 }
 
-/** Which paths are migrations under the config. */
-export function migrationMatcher(config: Config): (p: string) => boolean {
-  const isMigration = picomatch(config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS, { dot: true });
-  const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
-  return (p) => isMigration(p) && !excluded(p);
-}
+export { migrationMatcher };
 
 /**
  * @param headFromCheckout read the head's files from the workspace (pull_request runs whose
@@ -76,75 +60,86 @@ export function migrationMatcher(config: Config): (p: string) => boolean {
  * workflow_run runs, whose checkout is the default branch and must never be PR code).
  */
 export async function analyzePull(ctx: AnalysisContext, pull: { number: number; headSha: string; baseSha: string }, headFromCheckout: boolean): Promise<PullAnalysis> {
-  // NOTE: started first: the parser compiles on background threads during the API calls.
-  const parser = prepareParser(ctx.log);
   const notices: string[] = [];
-  const isMigration = migrationMatcher(ctx.config);
-  const listed = await ctx.api.pullFiles(pull.number);
-  const changed = listed.capped ? await changedFromGit(ctx.workspace, pull) : listed.files;
-  const checkoutHead = await headCommit(ctx.workspace);
-  const fromCheckout = headFromCheckout && checkoutHead === pull.headSha;
-  if (headFromCheckout && !fromCheckout) {
-    notices.push(`the checkout is at ${checkoutHead?.slice(0, 7) ?? 'no git commit'}, not the pull request head ${pull.headSha.slice(0, 7)}: migration files were read through the API at the head (use "ref: \${{ github.event.pull_request.head.sha }}" in actions/checkout)`);
-  }
-  const context = existsSync(ctx.workspace) ? (await collectPaths(['.'], ctx.workspace, ctx.config.exclude)).files.filter((f) => isMigration(f.path)) : [];
-  const files = await pullRequestInputs({
-    changed,
-    isMigration,
-    context,
-    head: fromCheckout ? (p) => readText(path.join(ctx.workspace, p), p, []) : (p) => ctx.api.fileAt(p, pull.headSha),
-    base: (p) => ctx.api.fileAt(p, pull.baseSha),
+  const result = await check({
+    config: ctx.config,
+    log: ctx.log,
+    scope: 'change',
+    replay: await replaySettings(ctx, pull.baseSha),
+    gather: async (onRead) => {
+      const isMigration = migrationMatcher(ctx.config);
+      const listed = await ctx.api.pullFiles(pull.number);
+      const changed = listed.capped ? await changedFromGit(ctx.workspace, pull) : listed.files;
+      const checkoutHead = await headCommit(ctx.workspace);
+      const fromCheckout = headFromCheckout && checkoutHead === pull.headSha;
+      if (headFromCheckout && !fromCheckout) {
+        notices.push(`the checkout is at ${checkoutHead?.slice(0, 7) ?? 'no git commit'}, not the pull request head ${pull.headSha.slice(0, 7)}: migration files were read through the API at the head (use "ref: \${{ github.event.pull_request.head.sha }}" in actions/checkout)`);
+      }
+      const context = existsSync(ctx.workspace) ? (await collectPaths(['.'], ctx.workspace, ctx.config.exclude)).files.filter((f) => isMigration(f.path)) : [];
+      const files = await pullRequestInputs({
+        changed,
+        isMigration,
+        context,
+        head: fromCheckout ? (p) => readText(path.join(ctx.workspace, p), p, []) : (p) => ctx.api.fileAt(p, pull.headSha),
+        base: (p) => ctx.api.fileAt(p, pull.baseSha),
+      });
+      for (const file of files) onRead(file);
+      // NOTE: every kind of run must see the same findings, or a comment run could turn green
+      // what the pull_request run blocks: without the PR checked out, its head is fetched into
+      // the default branch's checkout and searched as data.
+      const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
+      const history = fromCheckout || headRevision ? await historyIn(ctx.workspace, pull.baseSha, notices, headRevision) : undefined;
+      return { files, ...(history ? { history } : {}) };
+    },
   });
-  // NOTE: the engine parses the changed files (and their partners, not known here).
-  for (const file of files) if (isChanged(file.change)) parser.reading(file.text.length);
-  // NOTE: every kind of run must see the same findings, or a comment run could turn green
-  // what the pull_request run blocks: without the PR checked out, its head is fetched into
-  // the default branch's checkout and searched as data.
-  const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
-  const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
-  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser.ready), files, pull.baseSha);
-  const changedFiles = changedMigrations(files);
-  return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
+  return pullAnalysis(result, notices);
 }
 
 /**
- * Replays on PGlite (or the `database-url` server). The schema file comes from the base
- * commit, like the config: PR contents are only ever replayed as the migrations under review.
+ * The replay settings of a run. The schema file comes from the base commit, like the
+ * config: PR contents are only ever replayed as the migrations under review.
  */
-async function replay(ctx: AnalysisContext, report: Report, files: InputFile[], baseSha: string): Promise<Report> {
+async function replaySettings(ctx: AnalysisContext, baseSha: string): Promise<ReplaySettings> {
   const mode = ctx.databaseUrl ? 'pglite' : ctx.config.replay.mode;
-  if (mode === 'off') return report;
   const schemaPath = ctx.config.replay['schema-file'];
-  const schemaText = schemaPath ? await ctx.api.fileAt(schemaPath, baseSha) : undefined;
-  if (schemaPath && schemaText === undefined) throw new ConfigError(`key "replay.schema-file": ${schemaPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
-  return withReplay(report, files, ctx.config, {
-    mode,
-    ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}),
-    ...(schemaPath && schemaText !== undefined ? { schemaFile: { path: schemaPath, text: schemaText } } : {}),
-  });
+  if (mode === 'off' || !schemaPath) return { mode, ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}) };
+  const schemaText = await ctx.api.fileAt(schemaPath, baseSha);
+  if (schemaText === undefined) throw new ConfigError(`key "replay.schema-file": ${schemaPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
+  return { mode, ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}), schemaFile: { path: schemaPath, text: schemaText } };
+}
+
+function pullAnalysis({ report, files, advice }: CheckResult, notices: string[]): PullAnalysis {
+  const changedFiles = changedMigrations(files);
+  return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice, notices };
 }
 
 /** For a merge queue: what the group's head changes against its base, from the checkout. */
 export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Promise<PullAnalysis> {
-  // NOTE: started first: the parser compiles on background threads while git runs.
-  const parser = prepareParser(ctx.log);
   const notices: string[] = [];
-  const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
-    throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
+  const result = await check({
+    config: ctx.config,
+    log: ctx.log,
+    scope: 'change',
+    replay: await replaySettings(ctx, baseSha),
+    gather: async (onRead) => {
+      const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
+        throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);
+      });
+      for (const file of changed.files) onRead(file);
+      const history = await historyIn(ctx.workspace, changed.mergeBase, notices);
+      return { files: changed.files, ...(history ? { history } : {}) };
+    },
   });
-  for (const file of changed.files) if (isChanged(file.change)) parser.reading(file.text.length);
-  const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
-  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha);
-  const changedFiles = changedMigrations(changed.files);
-  return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
+  return pullAnalysis(result, notices);
 }
 
-async function factsFromCheckout(ctx: AnalysisContext, files: InputFile[], baseSha: string, notices: string[], headRevision?: string) {
-  if (!(await git(ctx.workspace, ['cat-file', '-e', `${baseSha}^{commit}`]).then(() => true, () => false))) {
+/** The checkout as the source of history facts, when it has the base commit. */
+async function historyIn(workspace: string, baseSha: string, notices: string[], headRevision?: string): Promise<GatheredInputs['history']> {
+  if (!(await git(workspace, ['cat-file', '-e', `${baseSha}^{commit}`]).then(() => true, () => false))) {
     notices.push(`the base commit ${baseSha.slice(0, 7)} is not in the checkout, so contract-too-early cannot read when the expand step landed: use "fetch-depth: 0" in actions/checkout`);
     return undefined;
   }
-  return gatherFacts(files, ctx.config, { root: ctx.workspace, baseCommit: baseSha, now: new Date(), ...(headRevision ? { headRevision } : {}) });
+  return { root: workspace, baseCommit: baseSha, ...(headRevision ? { headRevision } : {}) };
 }
 
 /** Fetches the PR head (refs/pull/N/head) into the checkout, without checking it out. */

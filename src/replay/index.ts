@@ -1,15 +1,14 @@
 /**
- * Replay's entry point for the CLI and the action: open the configured database, replay,
- * always close it. See replay.ts for what a replay does.
+ * Replay's entry point for the pipeline (src/check.ts): the stage that opens the configured
+ * database, replays, and always closes it. See replay.ts for what a replay does.
  */
 import type { Config } from '../core/config.js';
-import type { InputFile } from '../core/migration.js';
-import type { Report } from '../core/report.js';
+import type { ReplayStage } from '../core/observations.js';
 import type { ReplayDatabase } from './interface.js';
-import { replayReport, replayUnavailableReport } from './replay.js';
+import { replayStage, replayUnavailable } from './replay.js';
 
 export type { ReplayDatabase } from './interface.js';
-export { replayReport, replayUnavailableReport } from './replay.js';
+export { replayStage } from './replay.js';
 
 export interface ReplaySettings {
   /** `off` returns the report unchanged. */
@@ -33,25 +32,27 @@ export async function openReplayDatabase(databaseUrl?: string, statementTimeoutM
 }
 
 /**
- * Replays the migrations and returns the augmented report (unchanged when replay is off or
- * no changed file has an up statement). A database that does not start becomes a notice,
- * never an exception; the database is closed on every path.
+ * The replay stage as the pipeline runs it: undefined when replay is off; otherwise a stage
+ * that opens the database only when a changed file has an up statement, replays, and closes
+ * it on every path. A database that does not start becomes a notice, never an exception.
  */
-export async function withReplay(report: Report, files: readonly InputFile[], config: Config, settings: ReplaySettings): Promise<Report> {
-  // NOTE: nothing new to run (no up statement in a changed file): no database is started
-  // (PGlite costs seconds and hundreds of MB).
-  const hasNewStatements = report.files.some((f) => f.statements.some((s) => s.section === 'up'));
-  if (settings.mode === 'off' || !hasNewStatements) return report;
-  let database: ReplayDatabase;
-  try {
-    database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs);
-  } catch (error) {
-    const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
-    return replayUnavailableReport(report, config, `${where} could not be opened: ${(error as Error).message}`);
-  }
-  await using db = database;
-  // NOTE: `return await`: a bare returned promise would let `await using` close the database first.
-  return await replayReport(report, files, config, { database: db, ...(settings.schemaFile ? { schemaFile: settings.schemaFile } : {}) });
+export function openingReplayStage(config: Config, settings: ReplaySettings): ReplayStage | undefined {
+  if (settings.mode === 'off') return undefined;
+  return async (changeSet, statementsOf) => {
+    // NOTE: nothing new to run (no up statement in a changed file): no database is started
+    // (PGlite costs seconds and hundreds of MB).
+    if (!changeSet.changed.some((f) => f.statements.some((s) => s.section === 'up'))) return undefined;
+    let database: ReplayDatabase;
+    try {
+      database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs);
+    } catch (error) {
+      const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
+      return replayUnavailable(changeSet, `${where} could not be opened: ${(error as Error).message}`);
+    }
+    await using db = database;
+    // NOTE: `return await`: a bare returned promise would let `await using` close the database first.
+    return await replayStage(config, { database: db, ...(settings.schemaFile ? { schemaFile: settings.schemaFile } : {}) })(changeSet, statementsOf);
+  };
 }
 
 /** The URL without its password, for messages. */

@@ -66,34 +66,42 @@ export function mustRunOutsideTransaction(node: Node, serverVersion: number): bo
 }
 
 /**
- * Runs `sql` (one statement) in its own transaction, or outside one when it must. Never
- * throws for SQL errors. `known` holds the user relations before the statement (from
+ * Where a traced statement runs: in a transaction of its own (its locks are read before
+ * the commit), outside any (CONCURRENTLY and the like: locks unseen), or inside the
+ * migration file's own explicit transaction block, already open (the locks read are all
+ * those the block holds at that point, earlier statements' included; the caller commits).
+ */
+export type TraceMode = 'own-transaction' | 'outside' | 'in-block';
+
+/**
+ * Runs `sql` (one statement) as `mode` says. Never throws for SQL errors (in a block, the
+ * caller rolls the block back). `known` holds the user relations before the statement (from
  * relationStates) and is brought up to date.
  * NOTE: a statement can only drop, rewrite or create a relation it locks, so after the
  * first full scan only the locked relations are read again: tracing costs the same in a
  * schema of ten tables or of thousands. Outside a transaction the locks are gone by the
  * time we could read them, so those statements rescan everything.
  */
-export async function traceStatement(db: ReplayDatabase, sql: string, outside: boolean, known: Map<number, RelationState>): Promise<StatementTrace> {
+export async function traceStatement(db: ReplayDatabase, sql: string, mode: TraceMode, known: Map<number, RelationState>): Promise<StatementTrace> {
   let locks: ObservedLock[] = [];
   let changed: Map<number, RelationState | undefined>;
   try {
-    if (outside) {
+    if (mode === 'outside') {
       await db.exec(sql);
       const after = await relationStates(db);
       changed = new Map([...known.keys(), ...after.keys()].map((oid) => [oid, after.get(oid)]));
     } else {
-      await db.exec('BEGIN');
+      if (mode === 'own-transaction') await db.exec('BEGIN');
       await db.exec(sql);
       const rows = await db.query<{ oid: number; mode: string }>(LOCKS_SQL);
       locks = observedLocks(rows, known);
       const oids = [...new Set(rows.map((r) => Number(r.oid)))];
       const after = await relationStates(db, oids);
-      await db.exec('COMMIT');
+      if (mode === 'own-transaction') await db.exec('COMMIT');
       changed = new Map(oids.filter((oid) => known.has(oid) || after.has(oid)).map((oid) => [oid, after.get(oid)]));
     }
   } catch (caught) {
-    if (!outside) await db.exec('ROLLBACK');
+    if (mode === 'own-transaction') await db.exec('ROLLBACK');
     return { locks: [], rewrites: [], locksObserved: false, error: sqlError(caught) };
   }
   const rewrites: string[] = [];
@@ -103,7 +111,7 @@ export async function traceStatement(db: ReplayDatabase, sql: string, outside: b
     if (now) known.set(oid, now);
     else known.delete(oid);
   }
-  return { locks, rewrites: rewrites.sort(), locksObserved: !outside };
+  return { locks, rewrites: rewrites.sort(), locksObserved: mode !== 'outside' };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * ## What it does
- * Replays each new migration on Postgres, then its down migration, and compares the
- * schema with the one before the up: every table, column (type, default, NOT NULL),
- * constraint, index, sequence, enum, function, view and trigger. Then runs the up again.
+ * Reads the replay of each new migration on Postgres, then its down migration, and
+ * compares the schema with the one before the up: every table, column (type, default, NOT
+ * NULL), constraint, index, sequence, enum, function, view and trigger. Then the up runs
+ * again. One finding per down file lists every difference.
  *
  * ## Why is this bad?
  * A rollback that leaves the schema different from before the deploy is not a rollback:
@@ -20,7 +21,7 @@ export default defineRule({
   lock: null,
   rewrites: false,
   messages: {
-    difference: 'Rolling back {{up}} with {{down}} does not restore the schema: {{difference}}.',
+    difference: 'Rolling back {{up}} with {{down}} does not restore the schema: {{differences}}.',
     downFailed: 'The down migration {{down}} fails after its up {{up}} ran: {{error}} (line {{line}}).',
     upNotRerunnable: 'After rolling back with {{down}}, running {{up}} again fails: {{error}} (line {{line}}).',
   },
@@ -36,6 +37,15 @@ export default defineRule({
           { path: 'migrations/002_phone.down.sql', text: 'DROP INDEX users_phone_idx;' },
         ],
         why: 'the down leaves the phone column behind, so running the up again fails',
+        messageIds: ['difference', 'upNotRerunnable'],
+      },
+      {
+        files: [
+          { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (id bigint PRIMARY KEY);', change: 'unchanged' },
+          { path: 'migrations/002_contact.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;\nALTER TABLE users ADD COLUMN fax text;\nCREATE INDEX users_phone_idx ON users (phone);' },
+          { path: 'migrations/002_contact.down.sql', text: 'SELECT 1;' },
+        ],
+        why: 'the down undoes nothing: one finding lists the three leftovers',
         messageIds: ['difference', 'upNotRerunnable'],
       },
       {
@@ -58,5 +68,29 @@ export default defineRule({
         why: 'the down undoes both statements, in reverse order',
       },
     ],
+  },
+  changeSet(context) {
+    for (const trip of context.changeSet.replay?.roundTrips ?? []) {
+      const names = { up: trip.up, down: trip.down };
+      if (trip.downFailed) {
+        const { statement, error, line } = trip.downFailed;
+        context.report({ messageId: 'downFailed', data: { ...names, error, line }, file: trip.down, statement, tables: [] });
+        continue;
+      }
+      if (trip.differences.length > 0) {
+        const start = context.changeSet.byPath(trip.down)?.lines.span(0, 0);
+        context.report({
+          messageId: 'difference',
+          data: { ...names, differences: trip.differences.join('; ') },
+          file: trip.down,
+          ...(trip.downStart ? { statement: trip.downStart } : start ? { span: start } : {}),
+          tables: [],
+        });
+      }
+      if (trip.upNotRerunnable) {
+        const { statement, error, line } = trip.upNotRerunnable;
+        context.report({ messageId: 'upNotRerunnable', data: { ...names, error, line }, file: trip.up, statement, tables: [] });
+      }
+    }
   },
 });

@@ -48,6 +48,7 @@ import preferSingleAlterPerTable from './prefer-single-alter-per-table.js';
 import preferTextField from './prefer-text-field.js';
 import preferTimestamptz from './prefer-timestamptz.js';
 import replayIncomplete from './replay-incomplete.js';
+import replayUnclaimedLock from './replay-unclaimed-lock.js';
 import requireConcurrentIndexCreation from './require-concurrent-index-creation.js';
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion.js';
 import requireConcurrentPartitionDetach from './require-concurrent-partition-detach.js';
@@ -111,6 +112,7 @@ export const allRules: readonly Rule[] = [
   preferTextField,
   preferTimestamptz,
   replayIncomplete,
+  replayUnclaimedLock,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,

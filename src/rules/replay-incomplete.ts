@@ -1,6 +1,6 @@
 /**
  * ## What it does
- * Reports what replay could not run on Postgres: a statement that fails there (an
+ * Reports what replay (which runs before the rules) could not run on Postgres: a statement that fails there (an
  * extension the replay database lacks, a role, data the migration expects), a base
  * migration that does not apply, or a replay database that does not start. A notice:
  * it never blocks, it says what was not checked and how to configure replay.
@@ -44,5 +44,17 @@ export default defineRule({
       },
     ],
     valid: [{ sql: 'CREATE TABLE places (id bigint, name text);', why: 'plain SQL replays anywhere' }],
+  },
+  changeSet(context) {
+    for (const notice of context.changeSet.replay?.notices ?? []) {
+      const start = context.changeSet.byPath(notice.file)?.lines.span(0, 0);
+      context.report({
+        messageId: notice.messageId,
+        data: notice.data,
+        file: notice.file,
+        ...(notice.statement ? { statement: notice.statement } : start ? { span: start } : {}),
+        tables: [],
+      });
+    }
   },
 });

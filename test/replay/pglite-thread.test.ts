@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
 import { checkMigrations } from '../../src/engine.js';
-import { withReplay } from '../../src/replay/index.js';
+import { openingReplayStage } from '../../src/replay/index.js';
 import { openPgliteThread } from '../../src/replay/pglite-thread.js';
 import { ruleIds } from '../../src/rules/index.js';
 
@@ -27,13 +27,13 @@ describe('PGlite on a worker thread', () => {
       { path: 'migrations/002_spin.up.sql', text: 'DO $$ BEGIN LOOP END LOOP; END $$;\nALTER TABLE users ADD COLUMN email text;', change: 'added' },
     ];
     const started = Date.now();
-    const report = await withReplay(await checkMigrations(files, config), files, config, { mode: 'pglite', statementTimeoutMs: 2_000 });
+    const report = await checkMigrations(files, config, { replay: openingReplayStage(config, { mode: 'pglite', statementTimeoutMs: 2_000 })! });
     expect(Date.now() - started).toBeLessThan(60_000);
     const notices = report.findings.filter((f) => f.ruleId === 'replay-incomplete').map((f) => f.message);
     expect(notices.join('\n')).toContain('did not finish within 2 s; PGlite cannot cancel a running statement, so the replay database was stopped');
 
     const ok: InputFile[] = [files[0]!, { path: 'migrations/002_email.up.sql', text: 'ALTER TABLE users ADD COLUMN email text;', change: 'added' }];
-    const after = await withReplay(await checkMigrations(ok, config), ok, config, { mode: 'pglite' });
+    const after = await checkMigrations(ok, config, { replay: openingReplayStage(config, { mode: 'pglite' })! });
     expect(after.files.find((f) => f.path.endsWith('002_email.up.sql'))!.statements[0]!.replay?.locks).toEqual([{ relation: 'users', mode: 'ACCESS EXCLUSIVE' }]);
   }, 120_000);
 });

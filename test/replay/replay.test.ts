@@ -11,10 +11,11 @@ import type { InputFile } from '../../src/core/migration.js';
 import type { Report } from '../../src/core/report.js';
 import { checkMigrations } from '../../src/engine.js';
 import { toJsonReport } from '../../src/render/json.js';
-import { withReplay } from '../../src/replay/index.js';
+import { findingReplay } from '../../src/core/observations.js';
+import { openingReplayStage } from '../../src/replay/index.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { openPostgres } from '../../src/replay/postgres.js';
-import { findingReplay, replayReport } from '../../src/replay/replay.js';
+import { replayStage } from '../../src/replay/replay.js';
 import { ruleIds } from '../../src/rules/index.js';
 import { BACKENDS } from './backends.js';
 
@@ -37,7 +38,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
 
   async function replay(files: InputFile[], raw: Record<string, unknown> = {}, schemaFile?: { path: string; text: string }): Promise<Report> {
     const cfg = config(raw);
-    return replayReport(await checkMigrations(files, cfg), files, cfg, { database: db, ...(schemaFile ? { schemaFile } : {}) });
+    return checkMigrations(files, cfg, { replay: replayStage(cfg, { database: db, ...(schemaFile ? { schemaFile } : {}) }) });
   }
   const statementsOf = (report: Report, path: string) => report.files.find((f) => f.path === path)!.statements;
   const ofRule = (report: Report, ruleId: string) => report.findings.filter((f) => f.ruleId === ruleId);
@@ -78,12 +79,34 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
     expect(ofRule(report, 'replay-incomplete')).toEqual([]);
   });
 
-  it('skips the file’s own BEGIN and COMMIT: each statement gets a transaction of its own', async () => {
+  it('honours the file’s own BEGIN and COMMIT: the statements between run in that one transaction', async () => {
     const path = 'migrations/002_tx.up.sql';
-    const report = await replay([INIT, added(path, 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nCOMMIT;')]);
+    const report = await replay([INIT, added(path, 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nUPDATE users SET email = lower(email);\nCOMMIT;\nALTER TABLE users ADD COLUMN b int;')]);
     const statements = statementsOf(report, path);
-    expect(statements.map((s) => s.replay === undefined)).toEqual([true, false, false, true]);
-    expect(statements[2]!.replay!.locks).toEqual([{ relation: 'users', mode: 'ACCESS EXCLUSIVE' }]);
+    expect(statements.map((s) => s.replay === undefined)).toEqual([true, false, false, true, false]);
+    // Inside the block the UPDATE still holds what the ALTER before it took: the block's locks.
+    expect(statements[2]!.replay!.locks).toContainEqual({ relation: 'users', mode: 'ACCESS EXCLUSIVE' });
+    expect(statements[2]!.replay!.transactionBlock).toBe(true);
+    expect(statements[4]!.replay).toEqual({ locks: [{ relation: 'users', mode: 'ACCESS EXCLUSIVE' }], rewrites: [], locksObserved: true });
+    expect(ofRule(report, 'replay-incomplete')).toEqual([]);
+  });
+
+  it('keeps an ON COMMIT DROP temp table until the file’s COMMIT, in the up and in base migrations', async () => {
+    const block = (table: string) => `BEGIN;\nCREATE TEMP TABLE ${table} (id bigint) ON COMMIT DROP;\nINSERT INTO ${table} SELECT id FROM users;\nUPDATE users SET age = 1 WHERE id IN (SELECT id FROM ${table});\nCOMMIT;`;
+    const report = await replay([INIT, unchanged('migrations/002_base.up.sql', block('old_ids')), added('migrations/003_tmp.up.sql', `${block('new_ids')}\nSELECT count(*) FROM users;`)]);
+    expect(ofRule(report, 'replay-incomplete')).toEqual([]);
+    expect(report.replay).toMatchObject({ baseFailures: 0, failures: 0, statements: 4 });
+    // After the COMMIT the temp table is gone, as in production.
+    const after = await replay([INIT, added('migrations/003_tmp.up.sql', `${block('new_ids')}\nSELECT count(*) FROM new_ids;`)]);
+    expect(ofRule(after, 'replay-incomplete').map((f) => f.messageId)).toEqual(['statementFailed']);
+    expect(ofRule(after, 'replay-incomplete')[0]!.message).toContain('relation "new_ids" does not exist');
+  });
+
+  it('rolls back a block that fails, as Postgres does, and stops there', async () => {
+    const path = 'migrations/002_tx.up.sql';
+    const report = await replay([INIT, added(path, 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN a int;\nCOMMIT;')]);
+    expect(ofRule(report, 'replay-incomplete').map((f) => f.messageId)).toEqual(['statementFailed']);
+    expect(statementsOf(report, path)[2]!.replay!.error!.message).toContain('already exists');
   });
 
   it('maps an error position to the file line and reports a notice that never blocks', async () => {
@@ -128,12 +151,12 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
     ];
     const report = await replay(files);
     const findings = ofRule(report, 'down-not-reversible');
-    expect(findings.map((f) => [f.messageId, f.file, f.details.difference ?? f.details.error])).toEqual([
-      ['difference', 'migrations/002_phone.down.sql', 'column users.email: text before the up, text default \'nobody\'::text after the down'],
-      ['difference', 'migrations/002_phone.down.sql', 'column users.phone: left behind by the down (text)'],
+    expect(findings.map((f) => [f.messageId, f.file, f.details.differences ?? f.details.error])).toEqual([
+      ['difference', 'migrations/002_phone.down.sql', 'column users.email: text before the up, text default \'nobody\'::text after the down; column users.phone: left behind by the down (text)'],
       ['upNotRerunnable', 'migrations/002_phone.up.sql', 'column "phone" of relation "users" already exists'],
     ]);
     expect(findings[0]!.severity).toBe('warning');
+    expect(findings[0]!.span.start.line, 'at the first statement of the down').toBe(1);
   });
 
   it('honours ignore comments on replay findings, and does not call such an ignore unused', async () => {
@@ -167,7 +190,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
   it('round-trips dbmate files with up and down sections', async () => {
     const path = 'db/migrations/20240101000000_audit.sql';
     const report = await replay([added(path, '-- migrate:up\nCREATE TABLE audit (id bigint);\nCREATE INDEX audit_id_idx ON audit (id);\n-- migrate:down\nDROP INDEX audit_id_idx;\n')]);
-    expect(ofRule(report, 'down-not-reversible').map((f) => [f.messageId, f.details.difference ?? f.details.error])).toEqual([
+    expect(ofRule(report, 'down-not-reversible').map((f) => [f.messageId, f.details.differences ?? f.details.error])).toEqual([
       ['upNotRerunnable', 'relation "audit" already exists'],
       ['difference', 'table audit: left behind by the down (present)'],
     ]);
@@ -219,11 +242,11 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
   });
 });
 
-describe('withReplay', () => {
+describe('openingReplayStage', () => {
   it('turns a database that cannot be reached into a notice and closes nothing it did not open', async () => {
     const files = [added('migrations/001_x.up.sql', 'CREATE TABLE t (id bigint);')];
     const cfg = config();
-    const report = await withReplay(await checkMigrations(files, cfg), files, cfg, { mode: 'pglite', databaseUrl: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    const report = await checkMigrations(files, cfg, { replay: openingReplayStage(cfg, { mode: 'pglite', databaseUrl: 'postgres://nobody:secret@127.0.0.1:1/none' })! });
     const [notice] = report.findings.filter((f) => f.ruleId === 'replay-incomplete');
     expect(notice).toMatchObject({ messageId: 'unavailable', severity: 'notice' });
     expect(notice!.message).toContain('postgres://nobody:***@127.0.0.1:1/none');
@@ -231,13 +254,12 @@ describe('withReplay', () => {
     expect(report.blocking).not.toContain(notice);
   });
 
-  it('returns the report unchanged when replay is off or nothing new has an up statement, without opening a database', async () => {
-    const files = [added('migrations/001_x.up.sql', 'CREATE TABLE t (id bigint);')];
-    const report = await checkMigrations(files, config());
+  it('is no stage when replay is off, and opens no database when nothing new has an up statement', async () => {
     const unreachable = 'postgres://nobody@127.0.0.1:1/none';
-    expect(await withReplay(report, files, config(), { mode: 'off', databaseUrl: unreachable })).toBe(report);
+    expect(openingReplayStage(config(), { mode: 'off', databaseUrl: unreachable })).toBeUndefined();
     const downOnly = [unchanged('migrations/001_x.up.sql', 'CREATE TABLE t (id bigint);'), added('migrations/001_x.down.sql', 'DROP TABLE t;')];
-    const downReport = await checkMigrations(downOnly, config());
-    expect(await withReplay(downReport, downOnly, config(), { mode: 'pglite', databaseUrl: unreachable })).toBe(downReport);
+    const withStage = await checkMigrations(downOnly, config(), { replay: openingReplayStage(config(), { mode: 'pglite', databaseUrl: unreachable })! });
+    expect(withStage).toEqual(await checkMigrations(downOnly, config()));
+    expect(withStage.replay).toBeUndefined();
   });
 });

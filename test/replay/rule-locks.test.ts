@@ -11,7 +11,7 @@ import type { InputFile } from '../../src/core/migration.js';
 import type { RuleExample } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
-import { replayReport } from '../../src/replay/replay.js';
+import { replayStage } from '../../src/replay/replay.js';
 import { allRules, ruleIds } from '../../src/rules/index.js';
 import { describeExample, exampleFiles } from '../rule-tester.js';
 import { BACKENDS } from './backends.js';
@@ -88,8 +88,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('claimed locks on %s', 
     const files: InputFile[] = [{ path: 'migrations/000_setup.up.sql', text: setupFor(example), change: 'unchanged' }, ...exampleFiles(example)];
     const config = validateConfig({ 'postgres-version': example.postgresVersion ?? 15, rules: example.options ? { [rule.id]: { options: example.options } } : {} }, ruleIds);
     const facts = example.facts ? staticFacts(example.facts) : undefined;
-    const report = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts });
-    const replayed = await replayReport(report, files, config, { database: db });
+    const replayed = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts, replay: replayStage(config, { database: db }) });
     const findings = replayed.findings.filter((f) => f.ruleId === rule.id);
     expect(findings.length, 'the example still produces its finding with the setup schema').toBeGreaterThan(0);
     const notices = replayed.findings.filter((f) => f.ruleId === 'replay-incomplete').map((f) => f.message);
@@ -107,6 +106,8 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('claimed locks on %s', 
         expect(replay!.observedLock, `the finding claims no lock; pg_locks: ${JSON.stringify(replay!.locks)}`).toBeNull();
         continue;
       }
+      // NOTE: an example for an older target may be annotated (replay's newer server does less), never lowered.
+      expect(finding.message, 'replay does not refute the claim').not.toMatch(/so this is a (warning|notice), not/);
       expect(replay!.observedLock, `claimed ${finding.lock!.mode} on ${finding.tables.join(', ') || 'any relation'}; pg_locks: ${JSON.stringify(replay!.locks)}`).toBe(finding.lock!.mode);
       expect(replay!.lockMismatch).toBe(false);
     }

@@ -1,0 +1,95 @@
+/**
+ * The pipeline, once, for every entry point (the CLI's `check`, with and without --base;
+ * the action's pull request, comment and merge-group runs):
+ *
+ *   inputs -> files -> config -> facts -> parse -> replay (a stage) -> rules ->
+ *   suppressions -> per-file caps -> verdict -> advice
+ *
+ * The caller says where the files come from (the working tree, git, the GitHub API) and
+ * hands in the config it loaded with readConfig; everything after that is computed here,
+ * each step once. See ARCHITECTURE.md.
+ */
+import picomatch from 'picomatch';
+import type { Scope } from './core/analyze.js';
+import { type Config, ConfigError, defaultConfig, parseConfigText } from './core/config.js';
+import { type InputFile, isChanged } from './core/migration.js';
+import type { Report } from './core/report.js';
+import { adviseStrategy, type StrategyAdvice } from './core/strategy.js';
+import { DEFAULT_MIGRATION_GLOBS } from './conventions/index.js';
+import { checkMigrations } from './engine.js';
+import { gatherFacts } from './local/facts.js';
+import { prepareParser } from './local/parse-pool.js';
+import { openingReplayStage, type ReplaySettings } from './replay/index.js';
+import { ruleIds } from './rules/index.js';
+
+/** The migration files of one check, and where their git history is when there is one. */
+export interface GatheredInputs {
+  /** Changed files (added, modified, deleted) and unchanged ones as context, in any order. */
+  files: InputFile[];
+  /**
+   * A git checkout with the base commit (the merge base): history and code facts for the
+   * expand/contract rules come from it. Absent: those rules stay quiet.
+   */
+  history?: { root: string; baseCommit: string; headRevision?: string };
+}
+
+export interface CheckRequest {
+  config: Config;
+  /**
+   * Reads the inputs; calls `onRead` for each changed file as it is read, so the parser's
+   * worker threads start while the rest is still being read.
+   */
+  gather: (onRead: (file: InputFile) => void) => Promise<GatheredInputs>;
+  /** Which migrations are new (docs/scope.md): `change` for --base and the action, `each-file` for `check PATHS`. */
+  scope: Scope;
+  replay: ReplaySettings;
+  /** Writes a line to the log (the action's), e.g. about the parser's workers. */
+  log?: (line: string) => void;
+}
+
+export interface CheckResult {
+  report: Report;
+  /** The inputs as gathered (the action binds approvals to the changed ones). */
+  files: InputFile[];
+  advice: StrategyAdvice;
+}
+
+/** Runs the whole pipeline. */
+export async function check(request: CheckRequest): Promise<CheckResult> {
+  // NOTE: started first: the parser compiles on background threads while the inputs are read.
+  const parser = prepareParser(request.log);
+  const { files, history } = await request.gather((file) => {
+    if (isChanged(file.change)) parser.reading(file.text.length);
+  });
+  const { config } = request;
+  const facts = history ? await gatherFacts(files, config, { ...history, now: new Date() }) : undefined;
+  const replay = openingReplayStage(config, request.replay);
+  const report = await checkMigrations(files, config, {
+    ...(facts ? { facts } : {}),
+    ...(replay ? { replay } : {}),
+    parseAhead: await parser.ready,
+    scope: request.scope,
+  });
+  return { report, files, advice: adviseStrategy(report, config) };
+}
+
+/**
+ * The config from a config file's text (undefined: no file, the defaults), for the CLI (a
+ * file on disk) and the action (the file on the base commit, `where`).
+ */
+export async function readConfig(text: string | undefined, configPath: string, where?: string): Promise<Config> {
+  if (text === undefined) return defaultConfig();
+  try {
+    return await parseConfigText(text, ruleIds, configPath);
+  } catch (error) {
+    if (error instanceof ConfigError && where) throw new ConfigError(`${error.detail} (${where})`, configPath);
+    throw error;
+  }
+}
+
+/** Which paths are migrations under the config (`paths`, or the conventions' defaults, minus `exclude`). */
+export function migrationMatcher(config: Config): (p: string) => boolean {
+  const isMigration = picomatch(config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS, { dot: true });
+  const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
+  return (p) => isMigration(p) && !excluded(p);
+}
