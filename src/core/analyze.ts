@@ -93,7 +93,9 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
 function statementsOnDemand(parse: SqlParser): (file: AnalyzedFile) => readonly Statement[] {
   const parsed = new Map<AnalyzedFile, Statement[]>();
   return (file) => {
-    if (file.statements.length > 0 || file.input.change === 'deleted' || file.input.unread !== undefined) return file.statements;
+    // NOTE: what the engine parsed (changed files, their partners) or refused to (deleted,
+    // unreadable, over the size limit) stays as it is.
+    if (file.analyzed || file.statements.length > 0 || file.input.change === 'deleted' || file.input.unread !== undefined || file.input.text.length > LIMITS.fileBytes) return file.statements;
     let statements = parsed.get(file);
     if (!statements) {
       statements = [];
