@@ -1,0 +1,53 @@
+/**
+ * One pipeline (src/check.ts): the bundled action's pull_request run, a comment run on the
+ * same pull request (checkout of the default branch, head read through the API) and the
+ * CLI's `check --base` on the same commits produce the same findings.
+ */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type CliIo, main } from '../../src/cli/main.js';
+import type { JsonReport } from '../../src/render/json.js';
+import { MIGRATIONS, Scenario } from './scenario.js';
+
+let scenario: Scenario | undefined;
+afterEach(async () => {
+  expect(scenario?.server.violations ?? []).toEqual([]);
+  await scenario?.close();
+  scenario = undefined;
+});
+
+type Finding = JsonReport['findings'][number];
+const summary = (findings: readonly Finding[]) => findings.map((f) => `${f.severity} ${f.rule} ${f.file}:${f.line} ${f.message}`);
+
+async function cli(args: string[], cwd: string): Promise<JsonReport> {
+  let stdout = '';
+  const io: CliIo = { cwd, stdout: (t) => (stdout += t), stderr: () => undefined, isTTY: false, env: {} };
+  await main(args, io);
+  return JSON.parse(stdout) as JsonReport;
+}
+
+describe('the same report from every entry point', () => {
+  it('pull_request run, comment run and check --base agree, also on a table whose applied migration the PR edits', async () => {
+    const s = (scenario = await Scenario.open({
+      // An edit to the applied migration must not make its table "new" anywhere.
+      [`${MIGRATIONS}/001_users.up.sql`]: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n-- the users of the shop\n',
+      [`${MIGRATIONS}/002_phone.up.sql`]: 'ALTER TABLE users ADD COLUMN phone text NOT NULL;\nCREATE INDEX users_phone_idx ON users (phone);\nALTER TABLE users DROP COLUMN email;\n',
+      [`${MIGRATIONS}/002_phone.down.sql`]: 'DROP INDEX users_phone_idx;\nALTER TABLE users DROP COLUMN phone;\n',
+    }));
+    const pullRequest = await s.pullRequest();
+    expect(pullRequest.code, pullRequest.stdout).toBe(1);
+    const fromPullRequest = (JSON.parse(readFileSync(pullRequest.outputs['report-json']!, 'utf8')) as { report: JsonReport }).report;
+    const fromCli = await cli(['check', '--base', 'base', '--format', 'json', '--replay', 'off'], s.repo.root);
+    expect(summary(fromPullRequest.findings)).toEqual(summary(fromCli.findings));
+    expect(summary(fromCli.findings).filter((f) => f.startsWith('error'))).toEqual(
+      expect.arrayContaining([expect.stringContaining('require-nullable-or-default db/migrations/002_phone.up.sql:1'), expect.stringContaining('require-concurrent-index-creation db/migrations/002_phone.up.sql:2')]),
+    );
+    const afterPullRequest = s.sticky()!.body;
+    // The comment run analyses the pull request again, from the default branch's checkout.
+    const readsBefore = s.server.requestsTo('GET', /contents\/db(%2F|\/)migrations(%2F|\/)002_phone\.up\.sql/).length;
+    await s.comment('maintainer', '/revoke-maintenance');
+    expect(s.server.requestsTo('GET', /contents\/db(%2F|\/)migrations(%2F|\/)002_phone\.up\.sql/).slice(readsBefore).map((r) => r.query.ref), 'the comment run read the head through the API').toContain(s.headSha);
+    expect(s.sticky()!.body).toBe(afterPullRequest);
+    expect(s.status()).toMatchObject({ state: 'failure', description: `${fromCli.summary.blocking} blocking findings: see comment` });
+  });
+});
