@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
 import { check as runCheck, type GatheredInputs, migrationMatcher, readConfig } from '../check.js';
-import { ConfigError, type Config, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION } from '../core/config.js';
+import { ConfigError, type Config, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, supportedPostgresVersion } from '../core/config.js';
 import type { InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { conventions } from '../conventions/index.js';
@@ -151,8 +151,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`invalid --format "${format}"; expected one of ${FORMATS.join(', ')}`);
   let postgresVersion: number | undefined;
   if (values['postgres-version'] !== undefined) {
-    postgresVersion = Number(values['postgres-version']);
-    if (!Number.isInteger(postgresVersion) || postgresVersion < MIN_POSTGRES_VERSION || postgresVersion > MAX_POSTGRES_VERSION) {
+    postgresVersion = supportedPostgresVersion(values['postgres-version']);
+    if (postgresVersion === undefined) {
       throw new UsageError(`invalid --postgres-version "${values['postgres-version']}"; expected a major version from ${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, e.g. 15`);
     }
   }

@@ -8,6 +8,15 @@ import { SEVERITIES } from './finding.js';
 
 export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
+
+/**
+ * The Postgres major version `text` names (e.g. "15"), when it is a supported one; the one
+ * check behind --postgres-version and the action's postgres-version input.
+ */
+export function supportedPostgresVersion(text: string): number | undefined {
+  const version = Number(text);
+  return Number.isInteger(version) && version >= MIN_POSTGRES_VERSION && version <= MAX_POSTGRES_VERSION ? version : undefined;
+}
 export const DEFAULT_POSTGRES_VERSION = 15;
 
 /** The seed's pre-deployment checklist: ticked by an authorised reviewer when a PR blocks. */

@@ -2,7 +2,7 @@
  * The action's inputs (action.yml), read once into one typed object. Errors quote the bad
  * value and the expected form, as actions/checkout does.
  */
-import { MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, type Config } from '../core/config.js';
+import { MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, supportedPostgresVersion, type Config } from '../core/config.js';
 
 /** Everything the action was configured with in the workflow. */
 export interface ActionInputs {
@@ -48,8 +48,8 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
   let postgresVersion: number | undefined;
   const version = getInput('postgres-version');
   if (version !== '') {
-    postgresVersion = Number(version);
-    if (!Number.isInteger(postgresVersion) || postgresVersion < MIN_POSTGRES_VERSION || postgresVersion > MAX_POSTGRES_VERSION) {
+    postgresVersion = supportedPostgresVersion(version);
+    if (postgresVersion === undefined) {
       throw new InputError(`Input "postgres-version" is "${version}"; expected a major version from ${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, e.g. "15".`);
     }
   }
