@@ -126,6 +126,20 @@ describe('nothing checked is never a pass', () => {
     }
   });
 
+  it('exits 2 for --base in a repository without any migration file, e.g. a paths glob that matches nothing', async () => {
+    const git = repo();
+    git.commit({ 'db/migrate/20240101000000_create_users.rb': 'class CreateUsers < ActiveRecord::Migration[7.1]; end\n' }, 'rails');
+    git.git('checkout', '-q', '-b', 'feature');
+    git.commit({ 'db/migrate/20240102000000_add_email.rb': 'class AddEmail < ActiveRecord::Migration[7.1]; end\n' }, 'ruby migration');
+    const rails = await run(['check', '--base', 'main'], git.root);
+    expect(rails.code).toBe(2);
+    expect(rails.stderr).toContain('no migration files in the repository, changed or not (looked for .sql files of the conventions goose,');
+    git.commit({ 'migrations/001_users.sql': 'CREATE TABLE users (id bigint);\n', '.github/migration-guard.yml': 'paths: ["database/**"]\n' }, 'sql, elsewhere');
+    const glob = await run(['check', '--base', 'main'], git.root);
+    expect(glob.code).toBe(2);
+    expect(glob.stderr).toContain('under the configured paths database/**');
+  });
+
   it('passes --base with no changed migration and says so in one line', async () => {
     const git = repo();
     git.commit({ 'migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' }, 'base');

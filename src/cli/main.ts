@@ -203,10 +203,9 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   // NOTE: nothing checked is never a pass (docs/scope.md): paths that hold no migration are
   // a usage error; --base with no changed migration passes, and says so.
   if (report.files.length === 0) {
-    if (options.base === undefined) {
-      const looked = config.convention === 'auto' ? conventions.map((c) => c.id).join(', ') : config.convention;
-      throw new UsageError(`no migration files in ${options.paths.join(', ')} (looked for .sql files of the conventions ${looked}${config.paths.length ? ` under the configured paths ${config.paths.join(', ')}` : ''})`);
-    }
+    const looked = `looked for .sql files of the conventions ${config.convention === 'auto' ? conventions.map((c) => c.id).join(', ') : config.convention}${config.paths.length ? ` under the configured paths ${config.paths.join(', ')}` : ''}`;
+    if (options.base === undefined) throw new UsageError(`no migration files in ${options.paths.join(', ')} (${looked})`);
+    if (files.length === 0) throw new UsageError(`no migration files in the repository${options.paths.length ? ` under ${options.paths.join(', ')}` : ''}, changed or not (${looked})`);
     if (!files.some((f) => f.change !== 'unchanged')) io.stderr(`migration-guard: no migration file changed since ${options.base}; nothing to check.\n`);
   }
   const rendered = renderReport(report, options.format, {
