@@ -29,6 +29,8 @@ interface PgQueryWasm {
   _free(pointer: number): void;
   _wasm_parse_query_raw(query: number): number;
   _wasm_free_parse_result(result: number): void;
+  _wasm_parse_plpgsql(query: number): number;
+  _wasm_free_string(pointer: number): void;
 }
 
 /** The WebAssembly functions used to load the parser (the project's TypeScript libs have no DOM types). */
@@ -85,6 +87,30 @@ export function parseToJson(sql: string): RawParse {
   } finally {
     wasm._free(query);
     if (result) wasm._wasm_free_parse_result(result);
+  }
+}
+
+/**
+ * Parses a `CREATE FUNCTION ... LANGUAGE plpgsql` statement's body with PostgreSQL's
+ * PL/pgSQL parser: libpg-query's JSON (`{"plpgsql_funcs": [...]}`), or the parser's error
+ * message. Requires loadPgQuery().
+ */
+export function parsePlpgsqlToJson(sql: string): { ok: true; json: string } | { ok: false; message: string } {
+  const wasm = instance;
+  if (!wasm) throw new Error('the SQL parser is not loaded: await loadPgQuery() first');
+  const capacity = sql.length * 3 + 1;
+  const query = wasm._malloc(capacity);
+  let result = 0;
+  try {
+    const { written } = encoder.encodeInto(sql, wasm.HEAPU8.subarray(query, query + capacity - 1));
+    wasm.HEAPU8[query + written] = 0;
+    result = wasm._wasm_parse_plpgsql(query);
+    const text = cString(wasm, result);
+    // NOTE: libpg-query returns either the JSON tree (an object) or an error message.
+    return text.startsWith('{') ? { ok: true, json: text } : { ok: false, message: text || 'PL/pgSQL syntax error' };
+  } finally {
+    wasm._free(query);
+    if (result) wasm._wasm_free_string(result);
   }
 }
 

@@ -331,8 +331,9 @@ class ReplayRun {
 /** The statements replay runs: transaction control is left out (each statement gets its own transaction). */
 function runnable(statements: readonly Statement[], section: SectionRole): Statement[] {
   // NOTE: replay wraps every statement in a transaction of its own to read its locks, so
-  // the file's BEGIN/COMMIT would nest or end that transaction early.
-  return statements.filter((s) => s.section === section && s.kind !== 'TransactionStmt');
+  // the file's BEGIN/COMMIT would nest or end that transaction early. A statement inside a
+  // DO block runs when its DO runs.
+  return statements.filter((s) => s.section === section && s.kind !== 'TransactionStmt' && s.enclosing === undefined);
 }
 
 /** The statement whose text holds `offset` (rules may point inside a statement), by binary search. */

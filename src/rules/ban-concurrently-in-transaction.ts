@@ -8,6 +8,7 @@
  */
 import type { DropStmt, IndexStmt, Node, ReindexStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
+import { sectionAt } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 
 /** Whether the statement is one Postgres forbids inside a transaction block. */
@@ -32,9 +33,11 @@ export default defineRule({
   lock: null,
   rewrites: false,
   statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'AlterTableStmt'],
+  // NOTE: a rollback that fails is as bad as a deploy that fails (a goose Down section, a down file).
+  sections: ['up', 'down'],
   messages: {
     inTransaction: 'This CONCURRENTLY statement runs inside an {{transaction}} transaction; Postgres rejects it ("cannot run inside a transaction block").',
-    multiStatement: 'golang-migrate sends this file as one multi-statement query, which Postgres runs as one implicit transaction; the CONCURRENTLY statement fails there.',
+    multiStatement: '{{tool}} sends this file as one multi-statement query, which Postgres runs as one implicit transaction; the CONCURRENTLY statement fails there.',
   },
   why: 'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY need several transactions of their own; inside a transaction block Postgres raises an error and the migration fails.',
   fix: [
@@ -56,9 +59,10 @@ export default defineRule({
   statement({ statement, state, file, report }) {
     if (!isConcurrentOutsideOnly(statement.node)) return;
     if (state.inTransaction) report({ messageId: 'inTransaction', data: { transaction: state.transaction } });
-    // NOTE: golang-migrate's postgres driver sends the whole file in one Exec (simple query
-    // protocol); Postgres runs a multi-statement query string as one implicit transaction.
+    // NOTE: golang-migrate's postgres driver and Prisma send the whole file as one simple
+    // query (Section.sends); Postgres runs a multi-statement query string as one implicit transaction.
     // NOTE: `some` stops at the first other statement; counting them all was quadratic.
-    else if (file.migration.convention === 'golang-migrate' && file.statements.some((s) => s !== statement && s.section === statement.section)) report({ messageId: 'multiStatement' });
+    else if (sectionAt(file.migration, statement.span.startOffset)?.sends === 'one-query' && file.statements.some((s) => s !== statement && s.section === statement.section))
+      report({ messageId: 'multiStatement', data: { tool: file.migration.convention } });
   },
 });

@@ -9,6 +9,7 @@
  */
 import type { TransactionStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
+import { sectionAt } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -27,9 +28,12 @@ export default defineRule({
     invalid: [{ sql: 'BEGIN;\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCOMMIT;', messageIds: ['nestedBegin'] }],
     valid: [{ sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;', why: 'golang-migrate runs without a transaction, so this BEGIN is the only one' }],
   },
-  statement({ statement, state, report }) {
+  statement({ statement, state, file, report }) {
     const transaction = nodeAs<TransactionStmt>(statement.node, 'TransactionStmt');
     if (!state.inTransaction || (transaction?.kind !== 'TRANS_STMT_BEGIN' && transaction?.kind !== 'TRANS_STMT_START')) return;
+    // NOTE: when the tool's transaction is Postgres' implicit block (one query string or one
+    // pipeline: Supabase, Prisma), BEGIN turns that block into an explicit one: not nested, not ignored.
+    if (state.transaction === 'implicit' && sectionAt(file.migration, statement.span.startOffset)?.sends) return;
     report({ messageId: 'nestedBegin', data: { transaction: state.transaction } });
   },
 });
