@@ -26,7 +26,14 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-begin.html', 'https://squawkhq.com/docs/ban-concurrent-index-creation-in-transaction'],
   examples: {
     invalid: [{ sql: 'BEGIN;\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCOMMIT;', messageIds: ['nestedBegin'] }],
-    valid: [{ sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;', why: 'golang-migrate runs without a transaction, so this BEGIN is the only one' }],
+    valid: [
+      { sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;', why: 'golang-migrate runs without a transaction, so this BEGIN is the only one' },
+      {
+        files: [{ path: 'prisma/migrations/20240101000000_status/migration.sql', text: "BEGIN;\nCREATE TYPE status_new AS ENUM ('a', 'b');\nALTER TABLE t ALTER COLUMN s TYPE status_new USING (s::text::status_new);\nCOMMIT;" }],
+        why: 'Prisma sends the script as one query; its generated BEGIN makes Postgres\' implicit block explicit, nothing nests',
+      },
+      { files: [{ path: 'supabase/migrations/20240101000000_a.sql', text: 'CREATE TABLE b (id int);\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;' }], why: 'the Supabase CLI\'s pipeline is an implicit block: BEGIN makes it explicit, it does not nest' },
+    ],
   },
   statement({ statement, state, file, report }) {
     const transaction = nodeAs<TransactionStmt>(statement.node, 'TransactionStmt');
