@@ -30,6 +30,13 @@ describe('golang-migrate', () => {
   });
 });
 
+describe('golang-migrate versions', () => {
+  it('are numbers: 1_a and 001_b are the same version, a duplicate', async () => {
+    const findings = await check({ 'db/1_a.up.sql': { text: 'SELECT 1;', change: 'unchanged' }, 'db/001_b.up.sql': 'SELECT 2;' });
+    expect(rules(findings, 'require-unique-migration-version')).toEqual(['duplicate']);
+  });
+});
+
 describe('.up.sql / .down.sql pairs outside golang-migrate names (V0001.Name.up.sql)', () => {
   it('pairs the up with its down, and the down is a rollback, not a forward migration', async () => {
     const found = discover({ 'db/V0001.Users.up.sql': '', 'db/V0001.Users.down.sql': '' });
@@ -112,6 +119,37 @@ describe('drizzle-kit', () => {
   });
 });
 
+describe('sourcegraph', () => {
+  it('directories are recognised by metadata.yaml and pair up.sql with down.sql', () => {
+    const found = discover({ 'migrations/frontend/1528395834/up.sql': '', 'migrations/frontend/1528395834/down.sql': '', 'migrations/frontend/1528395834/metadata.yaml': 'name: x' });
+    expect(pick(found.get('migrations/frontend/1528395834/up.sql'))).toMatchObject({ convention: 'sourcegraph', version: '1528395834', partner: 'migrations/frontend/1528395834/down.sql', tx: [['up', true]] });
+  });
+
+  it('an up with createIndexConcurrently: true in metadata.yaml runs outside a transaction', async () => {
+    const entries = {
+      'migrations/frontend/1528395900/up.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);',
+      'migrations/frontend/1528395900/down.sql': 'DROP INDEX IF EXISTS users_email_idx;',
+      'migrations/frontend/1528395900/metadata.yaml': 'name: users email index\nparents: [1528395899]\ncreateIndexConcurrently: true\n',
+    };
+    expect(pick(discover(entries).get('migrations/frontend/1528395900/up.sql'))!.tx).toEqual([['up', false]]);
+    expect(rules(await check(entries), 'ban-concurrently-in-transaction')).toEqual([]);
+    const withoutFlag = { ...entries, 'migrations/frontend/1528395900/metadata.yaml': 'name: users email index\nparents: [1528395899]\n' };
+    expect(rules(await check(withoutFlag), 'ban-concurrently-in-transaction')).toEqual(['inTransaction']);
+  });
+
+  it('an outermost BEGIN; ... COMMIT; is stripped by sourcegraph, so it does not nest in its transaction', async () => {
+    const entries = {
+      'migrations/frontend/1528395868/up.sql': '-- +++\n-- parent: 1528395867\n-- +++\n\nBEGIN;\n\nCREATE TABLE t (id bigint);\n\nCOMMIT;\n',
+      'migrations/frontend/1528395868/down.sql': 'BEGIN;\nDROP TABLE IF EXISTS t;\nCOMMIT;\n',
+      'migrations/frontend/1528395868/metadata.yaml': 'name: t\n',
+    };
+    const findings = await check(entries);
+    expect(rules(findings, 'ban-nested-transaction')).toEqual([]);
+    const up = discover(entries).get('migrations/frontend/1528395868/up.sql')!;
+    expect(entries['migrations/frontend/1528395868/up.sql'].slice(up.sections[0]!.start, up.sections[0]!.end).trim()).toBe('CREATE TABLE t (id bigint);');
+  });
+});
+
 describe('Prisma Migrate', () => {
   it('expects no down files; the script is one query, so a multi-statement script is one implicit transaction', async () => {
     const found = discover({ 'prisma/migrations/20240101000000_init/migration.sql': '' });
@@ -141,6 +179,12 @@ describe('Prisma Migrate', () => {
 });
 
 describe('Supabase CLI', () => {
+  it("claims only names that match the CLI's <version>_<name>.sql", () => {
+    const found = discover({ 'supabase/migrations/20240101000000_init.sql': '', 'supabase/migrations/seed.sql': '' });
+    expect(pick(found.get('supabase/migrations/20240101000000_init.sql'))).toMatchObject({ convention: 'supabase', version: '20240101000000', tx: [['up', true]] });
+    expect(found.get('supabase/migrations/seed.sql')!.convention).toBe('plain');
+  });
+
   it('runs a file as one pipeline: CONCURRENTLY only as its first statement', async () => {
     const first = await check({ 'supabase/migrations/20240101000000_idx.sql': 'CREATE INDEX CONCURRENTLY i ON t (c);\nDROP INDEX IF EXISTS old_idx;' });
     expect(rules(first, 'ban-concurrently-in-transaction')).toEqual([]);

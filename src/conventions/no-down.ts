@@ -8,7 +8,9 @@
  *    several statements run as one implicit transaction block, a single statement (one
  *    `CREATE INDEX CONCURRENTLY`) outside any, and the `BEGIN; ... COMMIT;` that Prisma
  *    generates around enum changes makes that block explicit (it is not nested).
- *  - Supabase CLI: `supabase/migrations/<timestamp>_<name>.sql`, known by the timestamp.
+ *  - Supabase CLI: `supabase/migrations/<timestamp>_<name>.sql`, known by the timestamp (the
+ *    CLI's pattern is `^([0-9]+)_(.*)\.sql$`, apps/cli-go/pkg/migration/file.go; it skips
+ *    other names).
  *    The CLI sends a file's statements and its history insert as one pgx batch (supabase/cli
  *    pkg/migration/file.go `ExecBatch`: "ExecBatch is implicitly transactional"): one
  *    pipeline, one implicit transaction block.
@@ -45,4 +47,4 @@ function forwardOnly(id: 'prisma' | 'supabase', pattern: RegExp, transaction: { 
 // NOTE: a Prisma migration's version is its whole folder name (its identity); a multi-statement
 // script is in a transaction because Postgres makes one of the query, not because Prisma opens one.
 export const prisma = forwardOnly('prisma', /(?:^|\/)migrations\/((\d{8,})_?([^/]*))\/migration\.sql$/, { implicit: false, sends: 'one-query' }, (match) => ({ version: match[1]!, name: match[3] || match[1]! }));
-export const supabase = forwardOnly('supabase', /(?:^|\/)supabase\/migrations\/(\d{8,})_?([^/]*)\.sql$/, { implicit: true, sends: 'pipeline' }, (match) => ({ version: match[1]!, name: match[2] || match[1]! }));
+export const supabase = forwardOnly('supabase', /(?:^|\/)supabase\/migrations\/(\d+)_([^/]*)\.sql$/, { implicit: true, sends: 'pipeline' }, (match) => ({ version: match[1]!, name: match[2] || match[1]! }));
