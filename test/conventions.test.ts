@@ -108,6 +108,16 @@ describe('drizzle-kit', () => {
     expect(findings.filter((f) => f.messageId === 'convention').map((f) => f.file)).toEqual(['drizzle/0001_b.sql']);
   });
 
+  it('drizzle-kit 1.0 folders (drizzle/<timestamp>_<name>/migration.sql, no journal) are migrations known by folder name, run in its transaction', async () => {
+    const found = discover({ 'drizzle/20250101120000_init/migration.sql': '', 'drizzle/20250102120000_users/migration.sql': '' });
+    expect(pick(found.get('drizzle/20250102120000_users/migration.sql'))).toMatchObject({ convention: 'drizzle', role: 'up', version: '20250102120000_users', tx: [['up', true]] });
+    expect(rules(await check({ 'drizzle/20250101120000_idx/migration.sql': 'CREATE INDEX CONCURRENTLY i ON t (c);' }), 'ban-concurrently-in-transaction')).toEqual(['inTransaction']);
+  });
+
+  it("a BEGIN in a migration nests in drizzle's own transaction", async () => {
+    expect(rules(await check({ 'drizzle/meta/_journal.json': journal(['0000_a', 1]), 'drizzle/0000_a.sql': 'BEGIN;\nCREATE TABLE a (id bigint);\nCOMMIT;' }), 'ban-nested-transaction')).toEqual(['nestedBegin']);
+  });
+
   it('runs every migration in a transaction: CONCURRENTLY fails there; statement-breakpoint pieces are statements at their own lines', async () => {
     const text = 'CREATE TABLE "a" ("id" bigint PRIMARY KEY);\n--> statement-breakpoint\nCREATE INDEX CONCURRENTLY "a_idx" ON "b" ("id");\n';
     const report = await checkMigrations(files({ 'drizzle/meta/_journal.json': journal(['0000_a', 1]), 'drizzle/0000_a.sql': text }), defaultConfig());
