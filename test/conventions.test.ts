@@ -335,6 +335,13 @@ describe('DDL inside DO blocks', () => {
     expect(findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.messageId, f.severity])).toEqual([['syntaxError', 'error']]);
   });
 
+  it('a DO body nested too deeply to analyse is reported as unchecked, never a crash', async () => {
+    const depth = 3000;
+    const body = `${'IF true THEN '.repeat(depth)}CREATE INDEX i ON t (c);${' END IF;'.repeat(depth)}`;
+    const findings = await check({ 'db/002_x.up.sql': `DO $$ BEGIN ${body} END $$;` });
+    expect(findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.messageId, f.severity])).toEqual([['dynamicSql', 'warning']]);
+  });
+
   it('a DO block in another language is left alone', async () => {
     const report = await checkMigrations(files({ 'db/002_x.up.sql': "DO LANGUAGE plperl $$ print 'x'; $$;" }), defaultConfig());
     expect(report.files[0]!.statements.map((s) => s.kind)).toEqual(['DoStmt']);

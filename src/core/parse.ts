@@ -277,9 +277,16 @@ function collectStatements(parsed: { stmts: RawStmt[]; ascii: boolean }, regionT
  * place in the file; EXECUTE of run-time text is a `dynamic-sql` issue (it cannot be checked).
  */
 function collectDoBlock(block: Statement, blockStart: number, region: RegionContext, into: Statement[], issues: ParseIssue[]): void {
-  const contents = doBlockContents(block.node, block.text);
-  if (!contents) return;
   const { lines } = region;
+  let contents: ReturnType<typeof doBlockContents>;
+  try {
+    contents = doBlockContents(block.node, block.text);
+  } catch (error) {
+    // NOTE: like parsing, never a crash of the run: a body nested deeply enough overflows the stack.
+    issues.push({ kind: 'dynamic-sql', message: `the body of this DO block could not be analysed (${String((error as Error)?.message ?? error)}), so the SQL in it was not checked.`, span: block.span });
+    return;
+  }
+  if (!contents) return;
   if (contents.error !== undefined) {
     issues.push({ kind: 'syntax-error', message: `the PL/pgSQL body of this DO block does not parse: ${contents.error}`, span: block.span });
     return;
