@@ -218,6 +218,11 @@ describe('Flyway', () => {
     expect(order).toEqual(['db/V1_1__a.sql', 'db/V2__b.sql', 'db/V10__c.sql', 'db/R__views.sql']);
   });
 
+  it('knows a migration by its version, trailing zero parts ignored: V1__a and V1.0__b are a duplicate', async () => {
+    const findings = await check({ 'db/V1__a.sql': { text: 'SELECT 1;', change: 'unchanged' }, 'db/V1.0__b.sql': 'SELECT 2;', 'db/V1_1__c.sql': 'SELECT 3;' });
+    expect(findings.filter((f) => f.ruleId === 'require-unique-migration-version').map((f) => f.file)).toEqual(['db/V1.0__b.sql']);
+  });
+
   it('runs a script with CREATE/DROP INDEX CONCURRENTLY outside a transaction on its own', async () => {
     const found = discover({ 'db/V2__idx.sql': '-- build it online\ncreate  unique index\n  concurrently i on t (c);', 'db/V3__drop.sql': 'DROP INDEX CONCURRENTLY j;', 'db/V4__plain.sql': 'CREATE INDEX k ON t (c);' });
     expect(pick(found.get('db/V2__idx.sql'))!.tx).toEqual([['up', false]]);

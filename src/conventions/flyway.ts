@@ -2,6 +2,8 @@
  * Flyway: `V<version>__<name>.sql` (versioned), `U<version>__<name>.sql` (undo, the down of
  * the V with the same version), `R__<name>.sql` (repeatable, after all versioned),
  * `B<version>__<name>.sql` (baseline). https://documentation.red-gate.com/fd/migrations-184127470.html
+ * A migration is known by its version (flyway-core api/MigrationVersion.java: numeric parts,
+ * trailing zero parts ignored).
  *
  * Transactions, as flyway/flyway@c5e20fc runs a script (ParserSqlScript.executeInTransaction):
  *  - `executeInTransaction=true|false` in the script's configuration file `<script>.conf`
@@ -62,6 +64,16 @@ function transactionOf(file: InputFile, conf: InputFile | undefined): { inTransa
   };
 }
 
+/**
+ * The version as Flyway compares it (MigrationVersion): `_` is `.`, and trailing zero parts
+ * do not count, so `1.0` and `1_0` are version `1` (a duplicate of `V1__`).
+ */
+export function flywayVersion(raw: string): string {
+  const parts = raw.replace(/_/g, '.').split('.');
+  while (parts.length > 1 && /^0+$/.test(parts[parts.length - 1]!)) parts.pop();
+  return parts.join('.');
+}
+
 export const flyway: Convention = {
   id: 'flyway',
   claim(files) {
@@ -72,7 +84,7 @@ export const flyway: Convention = {
       const match = FILE.exec(base);
       if (!match) continue;
       const [, prefix, rawVersion, name, repeatableName] = match;
-      const version = rawVersion?.replace(/_/g, '.');
+      const version = rawVersion === undefined ? undefined : flywayVersion(rawVersion);
       const transaction = transactionOf(file, byPath.get(`${file.path}.conf`));
       const role = repeatableName ? 'repeatable' : prefix === 'U' ? 'down' : prefix === 'B' ? 'baseline' : 'up';
       claimed.push({
