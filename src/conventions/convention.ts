@@ -19,8 +19,8 @@ export function splitPath(path: string): { dir: string; base: string } {
 }
 
 /** One section covering the whole file. */
-export function wholeFile(file: InputFile, role: Section['role'], implicitTransaction: boolean): Section[] {
-  return [{ role, start: 0, end: file.text.length, implicitTransaction }];
+export function wholeFile(file: InputFile, role: Section['role'], implicitTransaction: boolean, sends?: Section['sends']): Section[] {
+  return [{ role, start: 0, end: file.text.length, implicitTransaction, ...(sends ? { sends } : {}) }];
 }
 
 /** Sets `partner` on up/down files that share a migrationId. */

@@ -1,7 +1,10 @@
 /**
  * golang-migrate: `<version>_<name>.up.sql` and `<version>_<name>.down.sql` side by side.
- * The postgres driver sends a whole file as one simple query, which Postgres runs as one
- * implicit transaction when it holds several statements.
+ * The file name pattern is golang-migrate's own (source/parse.go:
+ * `^([0-9]+)_(.*)\.(down|up)\.(.*)$`); the version is the number, so `1_a` and `001_b` are
+ * the same version (a duplicate) and versions order numerically.
+ * The postgres driver sends a whole file as one simple query (`sends: 'one-query'`), which
+ * Postgres runs as one implicit transaction when it holds several statements.
  * https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md
  */
 import type { MigrationFile } from '../core/migration.js';
@@ -26,7 +29,7 @@ export const golangMigrate: Convention = {
         migrationId: `${dir}${version}_${name}`,
         name,
         expectsDown: true,
-        sections: wholeFile(file, direction, false),
+        sections: wholeFile(file, direction, false, 'one-query'),
         notes: [],
       });
     }

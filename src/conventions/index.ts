@@ -7,6 +7,7 @@ import type { Config } from '../core/config.js';
 import type { InputFile, MigrationFile } from '../core/migration.js';
 import type { Convention } from './convention.js';
 import { diesel, sourcegraph } from './directory-pair.js';
+import { DRIZZLE_JOURNAL, drizzle } from './drizzle.js';
 import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { prisma, supabase } from './no-down.js';
@@ -15,7 +16,7 @@ import { dbmate, goose } from './sectioned.js';
 import { sqitch } from './sqitch.js';
 
 /** In order of precedence: content markers first, then the most specific layouts. */
-export const conventions: readonly Convention[] = [goose, dbmate, sourcegraph, diesel, prisma, flyway, sqitch, supabase, golangMigrate, plain];
+export const conventions: readonly Convention[] = [goose, dbmate, sourcegraph, diesel, prisma, flyway, sqitch, supabase, drizzle, golangMigrate, plain];
 
 /** Classifies every input file that a convention claims (companion files never are). */
 export function discoverMigrations(files: readonly InputFile[], config: Config): MigrationFile[] {
@@ -38,4 +39,13 @@ export function discoverMigrations(files: readonly InputFile[], config: Config):
  * action, where the whole repository is in view). Paths given on the command line are
  * taken as they are.
  */
-export const DEFAULT_MIGRATION_GLOBS = ['**/*migrat*/**', '**/{deploy,revert,verify}/**', '**/sqitch.plan', '**/db/**', '**/sql/**'];
+export const DEFAULT_MIGRATION_GLOBS = ['**/*migrat*/**', '**/{deploy,revert,verify}/**', '**/sqitch.plan', '**/db/**', '**/sql/**', '**/drizzle/**'];
+
+/**
+ * Files that conventions read besides `.sql` files: sqitch plans, diesel and sourcegraph
+ * metadata, drizzle-kit's journal and Flyway's per-script `<script>.sql.conf`.
+ */
+export function isCompanionFile(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return ['sqitch.plan', 'metadata.toml', 'metadata.yaml'].includes(base) || path === DRIZZLE_JOURNAL || path.endsWith(`/${DRIZZLE_JOURNAL}`) || base.toLowerCase().endsWith('.sql.conf');
+}

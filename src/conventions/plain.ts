@@ -1,28 +1,38 @@
 /**
  * Plain SQL files that no tool's layout claims: each is an up migration ordered by its
- * path, with no down file expected and no implicit transaction.
+ * path, with no down file expected and no implicit transaction. A file named
+ * `<stem>.up.sql` or `<stem>.down.sql` (e.g. `V0001.Name.up.sql`, which golang-migrate's
+ * name pattern does not accept) is one direction of the migration `<stem>`: the down is
+ * its rollback, paired with the up, never a forward migration.
  */
 import type { MigrationFile } from '../core/migration.js';
-import { type Convention, splitPath, wholeFile } from './convention.js';
+import { type Convention, pairUpAndDown, splitPath, wholeFile } from './convention.js';
+
+const DIRECTION = /^(.+)\.(up|down)\.sql$/i;
 
 export const plain: Convention = {
   id: 'plain',
   claim(files) {
-    return files
-      .filter((file) => file.path.endsWith('.sql'))
+    const claimed = files
+      .filter((file) => file.path.toLowerCase().endsWith('.sql'))
       .map((file): MigrationFile => {
-        const { base } = splitPath(file.path);
+        const { dir, base } = splitPath(file.path);
+        const direction = DIRECTION.exec(base);
+        const role = direction?.[2]!.toLowerCase() === 'down' ? 'down' : 'up';
+        // NOTE: both directions share the stem as version and id, so they sort together and pair.
+        const stem = direction ? `${dir}${direction[1]}` : file.path;
         return {
           path: file.path,
           convention: 'plain',
-          role: 'up',
-          version: file.path,
-          migrationId: file.path,
-          name: base.replace(/\.sql$/, ''),
+          role,
+          version: stem,
+          migrationId: stem,
+          name: direction ? direction[1]! : base.replace(/\.sql$/i, ''),
           expectsDown: false,
-          sections: wholeFile(file, 'up', false),
+          sections: wholeFile(file, role, false),
           notes: [],
         };
       });
+    return pairUpAndDown(claimed);
   },
 };

@@ -42,7 +42,7 @@ export const sqitch: Convention = {
         name: change,
         expectsDown: true,
         sections: wholeFile(file, kind === 'revert' ? 'down' : 'up', false),
-        notes: plan ? [] : ['no sqitch.plan beside deploy/: ordered by name'],
+        notes: plan ? [] : [{ severity: 'notice', message: 'sqitch: no sqitch.plan beside deploy/ among the files read, so the changes are ordered by name (sqitch deploys them in plan order)' }],
       });
     }
     return pairUpAndDown(claimed);

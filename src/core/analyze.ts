@@ -216,6 +216,7 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
     if (needsParse && input.change !== 'deleted') {
+      for (const note of migration.notes) issues.push({ kind: 'convention', message: note.message, severity: note.severity, span: lines.span(0, 0) });
       if (unread !== undefined) issues.push({ kind: 'limit', message: unread, span: lines.span(0, 0) });
       else {
         for (const section of migration.sections) {

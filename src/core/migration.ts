@@ -11,6 +11,7 @@ export const CONVENTION_IDS = [
   'sqitch',
   'prisma',
   'supabase',
+  'drizzle',
   'plain',
 ] as const;
 export type ConventionId = (typeof CONVENTION_IDS)[number];
@@ -54,6 +55,21 @@ export interface Section {
   end: number;
   /** Whether the migration tool wraps this section in a transaction of its own. */
   implicitTransaction: boolean;
+  /**
+   * How the tool sends the section when that decides the transaction, not a BEGIN of its own:
+   *  - `one-query`: the whole text as one simple-protocol query. Postgres runs a query string
+   *    of several statements as one implicit transaction block, and a single statement
+   *    outside any (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT).
+   *  - `pipeline`: the statements as one extended-protocol pipeline, which always runs as
+   *    one implicit transaction block (and refuses CONCURRENTLY, "cannot be executed within a pipeline").
+   * In both, a BEGIN in the text turns the implicit block into an explicit one (it is not nested).
+   */
+  sends?: 'one-query' | 'pipeline';
+}
+
+/** The section of `migration` that holds the character offset (a statement's span start). */
+export function sectionAt(migration: MigrationFile, offset: number): Section | undefined {
+  return migration.sections.find((section) => offset >= section.start && offset <= section.end);
 }
 
 /** A migration file as a convention understands it. */
@@ -72,8 +88,15 @@ export interface MigrationFile {
   /** Whether this convention expects a down (rollback) for every up. */
   expectsDown: boolean;
   sections: Section[];
-  /** Things the convention noticed (e.g. an unreadable metadata file), reported as notices. */
-  notes: string[];
+  /** Things the convention noticed about how its tool will run the file, reported on the file (parse-error). */
+  notes: MigrationNote[];
+}
+
+/** Something a convention noticed, e.g. a drizzle file missing from the journal (never applied). */
+export interface MigrationNote {
+  /** `error`: the tool fails on the file; `warning`: it silently does something else than the file suggests. */
+  severity: 'error' | 'warning' | 'notice';
+  message: string;
 }
 
 /**

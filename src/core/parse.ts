@@ -5,6 +5,7 @@
  */
 import type { Node, ParseResult, RawStmt } from '@pgsql/types';
 import { nodeType } from './ast.js';
+import { doBlockContents } from './do-block.js';
 import { LIMITS } from './limits.js';
 import { loadPgQuery, parseToJson, type RawParse, type SqlErrorLike } from './pg-query.js';
 import { type LineIndex, type Span, Utf8OffsetMap } from './source.js';
@@ -25,13 +26,24 @@ export interface Statement {
   text: string;
   span: Span;
   section: SectionRole;
+  /**
+   * For a statement inside a `DO` block: the index of that DO statement. It runs as part of
+   * the DO (replay runs the DO, not it), and is here so that the rules see it.
+   */
+  enclosing?: number;
 }
 
 /** Something in the text that is not a statement we can analyze. */
 export interface ParseIssue {
-  /** `limit`: part or all of the file was not checked because it is over a limit in LIMITS. */
-  kind: 'syntax-error' | 'meta-command' | 'limit';
+  /**
+   * `limit`: part or all of the file was not checked because it is over a limit in LIMITS.
+   * `dynamic-sql`: SQL built at run time (EXECUTE in a DO block), which cannot be checked.
+   * `convention`: the migration tool will not run the file as it reads (MigrationFile.notes).
+   */
+  kind: 'syntax-error' | 'meta-command' | 'limit' | 'dynamic-sql' | 'convention';
   message: string;
+  /** For `convention` issues: how serious the convention judged it. */
+  severity?: 'error' | 'warning' | 'notice';
   span: Span;
 }
 
@@ -184,7 +196,7 @@ function parseBatch(text: string, offset: number, region: RegionContext, stateme
   const { lines, parse } = region;
   const attempt = tryParse(text, parse);
   if (attempt.ok) {
-    collectStatements(attempt, text, offset, region, statements);
+    collectStatements(attempt, text, offset, region, statements, issues);
     return undefined;
   }
   let syntaxErrors = issues.filter((issue) => issue.kind === 'syntax-error').length;
@@ -197,7 +209,7 @@ function parseBatch(text: string, offset: number, region: RegionContext, stateme
     if (syntaxErrors >= LIMITS.syntaxErrorsPerFile) return offset + chunk.start + skipTrivia(chunkText, 0);
     const result = tryParse(chunkText, parse);
     if (result.ok) {
-      collectStatements(result, chunkText, offset + chunk.start, region, statements);
+      collectStatements(result, chunkText, offset + chunk.start, region, statements, issues);
     } else {
       chunkFailed = true;
       syntaxErrors++;
@@ -233,30 +245,71 @@ function failedParse(error: unknown): ParseAttempt {
   return { ok: false, error: { message: String(err?.message ?? error), sqlDetails: err?.sqlDetails } };
 }
 
-/** Adds the parsed statements of `regionText` (which starts at `regionStart` in the file) to `into`. */
-function collectStatements(parsed: { stmts: RawStmt[]; ascii: boolean }, regionText: string, regionStart: number, region: RegionContext, into: Statement[]): void {
+/** Adds the parsed statements of `regionText` (which starts at `regionStart` in the file) to `into`, DO blocks' statements after their DO. */
+function collectStatements(parsed: { stmts: RawStmt[]; ascii: boolean }, regionText: string, regionStart: number, region: RegionContext, into: Statement[], issues: ParseIssue[]): void {
   const { lines, section } = region;
-  const firstIndex = region.firstIndex + into.length;
   // NOTE: in ASCII text byte offsets are character offsets.
   const bytes = parsed.ascii ? undefined : new Utf8OffsetMap(regionText);
   const charOffset = (byte: number) => (bytes ? bytes.charOffset(byte) : byte);
-  parsed.stmts.forEach((raw, i) => {
-    if (!raw.stmt) return;
+  for (const raw of parsed.stmts) {
+    if (!raw.stmt) continue;
     const byteStart = raw.stmt_location ?? 0;
     const localStart = charOffset(byteStart);
     const localEnd = raw.stmt_len ? charOffset(byteStart + raw.stmt_len) : regionText.length;
     const from = skipTrivia(regionText, localStart, localEnd);
     const to = from + regionText.slice(from, localEnd).trimEnd().replace(/;$/, '').trimEnd().length;
     const kind = nodeType(raw.stmt) ?? 'Unknown';
-    into.push({
-      index: firstIndex + i,
+    const statement: Statement = {
+      index: region.firstIndex + into.length,
       node: raw.stmt,
       kind,
       text: regionText.slice(from, to),
       span: lines.span(regionStart + from, regionStart + to),
       section,
+    };
+    into.push(statement);
+    if (kind === 'DoStmt') collectDoBlock(statement, regionStart + from, region, into, issues);
+  }
+}
+
+/**
+ * Adds the static SQL statements of a DO block (see do-block.ts) after it, at their own
+ * place in the file; EXECUTE of run-time text is a `dynamic-sql` issue (it cannot be checked).
+ */
+function collectDoBlock(block: Statement, blockStart: number, region: RegionContext, into: Statement[], issues: ParseIssue[]): void {
+  const { lines } = region;
+  let contents: ReturnType<typeof doBlockContents>;
+  try {
+    contents = doBlockContents(block.node, block.text);
+  } catch (error) {
+    // NOTE: like parsing, never a crash of the run: a body nested deeply enough overflows the stack.
+    issues.push({ kind: 'dynamic-sql', message: `the body of this DO block could not be analysed (${String((error as Error)?.message ?? error)}), so the SQL in it was not checked.`, span: block.span });
+    return;
+  }
+  if (!contents) return;
+  if (contents.error !== undefined) {
+    issues.push({ kind: 'syntax-error', message: `the PL/pgSQL body of this DO block does not parse: ${contents.error}`, span: block.span });
+    return;
+  }
+  for (const dynamic of contents.dynamic) {
+    const shown = dynamic.expression.length > 120 ? `${dynamic.expression.slice(0, 120)}...` : dynamic.expression;
+    issues.push({
+      kind: 'dynamic-sql',
+      message: `EXECUTE in this DO block runs SQL built at run time (${shown}), which migration-guard cannot see. Review that SQL by hand, or write it as a plain statement so that it is checked.`,
+      span: lines.span(blockStart + dynamic.offset, blockStart + dynamic.offset + dynamic.expression.length),
     });
-  });
+  }
+  for (const piece of contents.sql) {
+    const start = blockStart + piece.offset;
+    const attempt = tryParse(piece.text, region.parse);
+    if (!attempt.ok) {
+      issues.push({ kind: 'dynamic-sql', message: `this statement in a DO block does not parse on its own (${attempt.error.message}), so it was not checked.`, span: lines.span(start, start + piece.text.length) });
+      continue;
+    }
+    const first = into.length;
+    collectStatements(attempt, piece.text, start, region, into, issues);
+    for (let i = first; i < into.length; i++) into[i]!.enclosing ??= block.index;
+  }
 }
 
 function syntaxIssue(error: SqlErrorLike, regionText: string, regionStart: number, lines: LineIndex): ParseIssue {

@@ -29,6 +29,8 @@ interface PgQueryWasm {
   _free(pointer: number): void;
   _wasm_parse_query_raw(query: number): number;
   _wasm_free_parse_result(result: number): void;
+  _wasm_parse_plpgsql(query: number): number;
+  _wasm_free_string(pointer: number): void;
 }
 
 /** The WebAssembly functions used to load the parser (the project's TypeScript libs have no DOM types). */
@@ -59,33 +61,63 @@ export function loadPgQuery(compiled?: WebAssembly.Module): Promise<void> {
   return loading;
 }
 
-/** Parses SQL text (one or many statements) to libpg-query's JSON. Requires loadPgQuery(). */
-export function parseToJson(sql: string): RawParse {
+/**
+ * Runs `use` with `sql` copied to the parser's heap as a NUL-terminated UTF-8 string
+ * (`written` bytes before the NUL), and frees it afterwards. Requires loadPgQuery().
+ */
+function withQueryString<T>(sql: string, use: (wasm: PgQueryWasm, query: number, written: number) => T): T {
   const wasm = instance;
   if (!wasm) throw new Error('the SQL parser is not loaded: await loadPgQuery() first');
   // NOTE: UTF-8 takes at most 3 bytes per UTF-16 unit; +1 for the C string's NUL.
   const capacity = sql.length * 3 + 1;
   const query = wasm._malloc(capacity);
-  let result = 0;
   try {
     const { written } = encoder.encodeInto(sql, wasm.HEAPU8.subarray(query, query + capacity - 1));
     wasm.HEAPU8[query + written] = 0;
-    result = wasm._wasm_parse_query_raw(query);
-    if (!result) throw new Error('the SQL parser ran out of memory');
-    // NOTE: the heap views are replaced when the parser grows its memory: read them afresh.
-    const words = wasm.HEAPU32;
-    const tree = words[result >> 2]!;
-    const error = words[(result >> 2) + 2]!;
-    if (error) {
-      const message = cString(wasm, words[error >> 2]!) || 'syntax error';
-      const cursor = words[(error >> 2) + 4]! | 0; // a C int
-      return { ok: false, error: { message, sqlDetails: { cursorPosition: cursor > 0 ? cursor - 1 : 0 } } };
-    }
-    return { ok: true, json: cString(wasm, tree), ascii: written === sql.length };
+    return use(wasm, query, written);
   } finally {
     wasm._free(query);
-    if (result) wasm._wasm_free_parse_result(result);
   }
+}
+
+/** Parses SQL text (one or many statements) to libpg-query's JSON. Requires loadPgQuery(). */
+export function parseToJson(sql: string): RawParse {
+  return withQueryString(sql, (wasm, query, written) => {
+    const result = wasm._wasm_parse_query_raw(query);
+    if (!result) throw new Error('the SQL parser ran out of memory');
+    try {
+      // NOTE: the heap views are replaced when the parser grows its memory: read them afresh.
+      const words = wasm.HEAPU32;
+      const tree = words[result >> 2]!;
+      const error = words[(result >> 2) + 2]!;
+      if (error) {
+        const message = cString(wasm, words[error >> 2]!) || 'syntax error';
+        const cursor = words[(error >> 2) + 4]! | 0; // a C int
+        return { ok: false, error: { message, sqlDetails: { cursorPosition: cursor > 0 ? cursor - 1 : 0 } } };
+      }
+      return { ok: true, json: cString(wasm, tree), ascii: written === sql.length };
+    } finally {
+      wasm._wasm_free_parse_result(result);
+    }
+  });
+}
+
+/**
+ * Parses a `CREATE FUNCTION ... LANGUAGE plpgsql` statement's body with PostgreSQL's
+ * PL/pgSQL parser: libpg-query's JSON (`{"plpgsql_funcs": [...]}`), or the parser's error
+ * message. Requires loadPgQuery().
+ */
+export function parsePlpgsqlToJson(sql: string): { ok: true; json: string } | { ok: false; message: string } {
+  return withQueryString(sql, (wasm, query) => {
+    const result = wasm._wasm_parse_plpgsql(query);
+    try {
+      const text = cString(wasm, result);
+      // NOTE: libpg-query returns either the JSON tree (an object) or an error message.
+      return text.startsWith('{') ? { ok: true, json: text } : { ok: false, message: text || 'PL/pgSQL syntax error' };
+    } finally {
+      if (result) wasm._wasm_free_string(result);
+    }
+  });
 }
 
 /** The NUL-terminated UTF-8 string at `pointer` ('' for a null pointer). */

@@ -7,16 +7,13 @@ import { closeSync, type Dirent, fstatSync, lstatSync, openSync, readdirSync, re
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { isCompanionFile } from '../conventions/index.js';
 import { fileTooLargeMessage, LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
 
-/** Files conventions read besides `.sql`: sqitch plans and diesel/sourcegraph metadata. */
-export const COMPANION_FILES = ['sqitch.plan', 'metadata.toml', 'metadata.yaml'];
-
-/** Whether a path is something discovery needs to read. */
+/** Whether a path is something discovery needs to read: a `.sql` file or a convention's companion file. */
 export function isCandidate(filePath: string): boolean {
-  const base = path.posix.basename(filePath);
-  return base.toLowerCase().endsWith('.sql') || COMPANION_FILES.includes(base);
+  return filePath.toLowerCase().endsWith('.sql') || isCompanionFile(filePath.replaceAll('\\', '/'));
 }
 
 /** Directories never walked into. */

@@ -87,7 +87,8 @@ class ReplayRun {
     const started = performance.now();
     const skipped = this.config.replay.skip.length ? picomatch(this.config.replay.skip, { dot: true }) : () => false;
     const units: Unit[] = [];
-    const ofSection = (file: AnalyzedFile, section: 'up' | 'down') => statementsOf(file).filter((s) => s.section === section);
+    // NOTE: a statement inside a DO block runs when its DO runs, not on its own.
+    const ofSection = (file: AnalyzedFile, section: 'up' | 'down') => statementsOf(file).filter((s) => s.section === section && s.enclosing === undefined);
     for (const file of changeSet.files) {
       const migration = file.migration;
       if (skipped(migration.path) || file.input.change === 'deleted') continue;

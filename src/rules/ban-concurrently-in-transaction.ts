@@ -8,6 +8,7 @@
  */
 import type { DropStmt, IndexStmt, Node, ReindexStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
+import { sectionAt } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 
 /** Whether the statement is one Postgres forbids inside a transaction block. */
@@ -32,33 +33,54 @@ export default defineRule({
   lock: null,
   rewrites: false,
   statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'AlterTableStmt'],
+  // NOTE: a rollback that fails is as bad as a deploy that fails (a goose Down section, a down file).
+  sections: ['up', 'down'],
   messages: {
     inTransaction: 'This CONCURRENTLY statement runs inside an {{transaction}} transaction; Postgres rejects it ("cannot run inside a transaction block").',
-    multiStatement: 'golang-migrate sends this file as one multi-statement query, which Postgres runs as one implicit transaction; the CONCURRENTLY statement fails there.',
+    pipeline: '{{tool}} sends this file as one pipeline, and after its first statement Postgres rejects CONCURRENTLY there ("cannot be executed within a pipeline"); only the first statement of such a file can be CONCURRENTLY.',
+    multiStatement: '{{tool}} sends this file as one multi-statement query, which Postgres runs as one implicit transaction; the CONCURRENTLY statement fails there.',
   },
   why: 'CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and DETACH PARTITION CONCURRENTLY need several transactions of their own; inside a transaction block Postgres raises an error and the migration fails.',
   fix: [
     'Run it on its own, outside any transaction:',
     '- remove BEGIN/COMMIT around it, and',
-    '- disable the tool\'s transaction for this migration (goose: -- +goose NO TRANSACTION; dbmate: -- migrate:up transaction:false; diesel: run_in_transaction = false; Flyway: executeInTransaction=false), one CONCURRENTLY statement per migration file.',
+    '- disable the tool\'s transaction for this migration (goose: -- +goose NO TRANSACTION; dbmate: -- migrate:up transaction:false; diesel: run_in_transaction = false; Flyway: executeInTransaction=false; golang-migrate, Prisma and Supabase: make it the only statement of its migration; drizzle-kit always runs migrations in a transaction: run it outside drizzle), one CONCURRENTLY statement per migration file.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/disallowed-unique-constraint'],
   examples: {
     invalid: [
       { sql: 'BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;', messageIds: ['inTransaction'] },
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCREATE INDEX CONCURRENTLY users_name_idx ON users (name);', why: 'golang-migrate runs a multi-statement file as one implicit transaction', messageIds: ['multiStatement', 'multiStatement'] },
+      {
+        files: [{ path: 'db/migrations/00002_email_idx.sql', text: '-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP INDEX CONCURRENTLY users_email_idx;\n' }],
+        why: 'goose runs the Down section in a transaction too: the rollback fails',
+        messageIds: ['inTransaction'],
+      },
+      {
+        files: [{ path: 'supabase/migrations/20240101000000_email_idx.sql', text: 'DROP INDEX users_old_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);' }],
+        why: 'the Supabase CLI sends the file as one pipeline; only its first statement may be CONCURRENTLY',
+        messageIds: ['pipeline'],
+      },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'golang-migrate runs a one-statement file without a transaction' },
       { sql: 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;', why: 'not concurrent' },
+      { files: [{ path: 'prisma/migrations/20240101000000_email_idx/migration.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' }], why: 'Prisma sends the script as one query: a single statement runs outside any transaction' },
+      { files: [{ path: 'supabase/migrations/20240101000000_email_idx.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nDROP INDEX users_old_idx;' }], why: 'the first statement of a Supabase pipeline runs outside a transaction block' },
     ],
   },
   statement({ statement, state, file, report }) {
     if (!isConcurrentOutsideOnly(statement.node)) return;
-    if (state.inTransaction) report({ messageId: 'inTransaction', data: { transaction: state.transaction } });
-    // NOTE: golang-migrate's postgres driver sends the whole file in one Exec (simple query
-    // protocol); Postgres runs a multi-statement query string as one implicit transaction.
+    const sends = sectionAt(file.migration, statement.span.startOffset)?.sends;
+    if (state.inTransaction && state.transaction === 'implicit' && sends === 'pipeline') {
+      // NOTE: Postgres marks a pipeline as such only once its first statement completes
+      // (postgres.c exec_execute_message sets XACT_FLAGS_PIPELINING), so the first statement may be CONCURRENTLY.
+      if (file.statements.some((s) => s.section === statement.section && s.index < statement.index)) report({ messageId: 'pipeline', data: { tool: file.migration.convention } });
+    } else if (state.inTransaction) report({ messageId: 'inTransaction', data: { transaction: state.transaction } });
+    // NOTE: golang-migrate's postgres driver and Prisma send the whole file as one simple
+    // query (Section.sends); Postgres runs a multi-statement query string as one implicit transaction.
     // NOTE: `some` stops at the first other statement; counting them all was quadratic.
-    else if (file.migration.convention === 'golang-migrate' && file.statements.some((s) => s !== statement && s.section === statement.section)) report({ messageId: 'multiStatement' });
+    else if (sectionAt(file.migration, statement.span.startOffset)?.sends === 'one-query' && file.statements.some((s) => s !== statement && s.section === statement.section))
+      report({ messageId: 'multiStatement', data: { tool: file.migration.convention } });
   },
 });

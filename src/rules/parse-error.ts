@@ -1,7 +1,8 @@
 /**
  * ## What it does
- * Reports SQL that the PostgreSQL parser rejects, at the position it reports, and psql
- * meta-commands that were skipped.
+ * Reports SQL that the PostgreSQL parser rejects, at the position it reports, psql
+ * meta-commands that were skipped, SQL built at run time that cannot be checked, and files
+ * the migration tool will not run as they read (e.g. missing from drizzle's journal).
  *
  * ## Why is this bad?
  * A statement we cannot parse is a statement we cannot check: it fails closed and blocks,
@@ -21,6 +22,8 @@ export default defineRule({
     syntaxError: 'PostgreSQL cannot parse this: {{message}}. Fix the SQL (or, if it is not plain SQL, exclude the file in the config).',
     metaCommand: '{{message}}',
     limit: 'Not checked: {{message}}.',
+    dynamicSql: 'Not checked: {{message}}',
+    convention: '{{message}}',
   },
   why: 'A statement the parser rejects would also fail at deploy time, and it cannot be checked for locks or breaking changes, so it is never passed silently.',
   references: ['https://www.postgresql.org/docs/current/sql-syntax.html'],
@@ -35,6 +38,8 @@ export default defineRule({
     for (const issue of file.issues) {
       if (issue.kind === 'syntax-error') report({ messageId: 'syntaxError', data: { message: issue.message }, span: issue.span, tables: [] });
       else if (issue.kind === 'limit') report({ messageId: 'limit', data: { message: issue.message }, span: issue.span, tables: [] });
+      else if (issue.kind === 'dynamic-sql') report({ messageId: 'dynamicSql', data: { message: issue.message }, span: issue.span, tables: [], severity: 'warning' });
+      else if (issue.kind === 'convention') report({ messageId: 'convention', data: { message: issue.message }, span: issue.span, tables: [], severity: issue.severity ?? 'warning' });
       else report({ messageId: 'metaCommand', data: { message: issue.message }, span: issue.span, tables: [], severity: 'notice' });
     }
   },
