@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../src/core/config.js';
 import type { InputFile } from '../src/core/migration.js';
 import { checkMigrations } from '../src/engine.js';
-import { withReplay } from '../src/replay/index.js';
+import { openingReplayStage } from '../src/replay/index.js';
 import { ruleIds } from '../src/rules/index.js';
 
 const config = validateConfig({}, ruleIds);
@@ -16,7 +16,7 @@ describe('replay of DO blocks', () => {
       // NOTE: run twice, the ADD COLUMN would fail ("column already exists") and replay would stop.
       { path: 'migrations/002_email.up.sql', text: 'DO $$ BEGIN\n  ALTER TABLE users ADD COLUMN email text;\nEND $$;\nALTER TABLE users ADD COLUMN phone text;\n', change: 'added' },
     ];
-    const report = await withReplay(await checkMigrations(files, config), files, config, { mode: 'pglite' });
+    const report = await checkMigrations(files, config, { replay: openingReplayStage(config, { mode: 'pglite' })! });
     expect(report.findings.filter((f) => f.ruleId === 'replay-incomplete').map((f) => f.message)).toEqual([]);
     const statements = report.files.find((f) => f.path.endsWith('002_email.up.sql'))!.statements;
     expect(statements.map((s) => [s.kind, s.line, s.replay !== undefined])).toEqual([
