@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/core/config.js';
 import { adviseStrategy } from '../src/core/strategy.js';
+import { allRules } from '../src/rules/index.js';
 import { checkMigrations } from '../src/engine.js';
 import { renderText } from '../src/render/text.js';
 
@@ -9,7 +10,7 @@ describe('text output', () => {
     const text = "SET lock_timeout = '2s';\n  ALTER TABLE users DROP COLUMN email;\n";
     const config = defaultConfig();
     const report = await checkMigrations([{ path: 'm/drop.sql', text, change: 'added' }], config);
-    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]), advice: adviseStrategy(report, config) });
+    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]), advice: adviseStrategy(report, config, allRules) });
     expect(out).toContain('m/drop.sql:2:3 error ban-drop-column Dropping column email of users');
     expect(out).toContain('  2 |   ALTER TABLE users DROP COLUMN email;\n    |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^');
     expect(out).toContain('lock: ACCESS EXCLUSIVE on users (blocks reads, writes, ddl)');

@@ -19,7 +19,7 @@ import { gatherFacts } from '../local/facts.js';
 import { withReplay } from '../replay/index.js';
 import { changedSince } from '../local/git.js';
 import { collectPaths, isCandidate, type ReadProblem } from '../local/workspace.js';
-import { findRule, ruleIds } from '../rules/index.js';
+import { allRules, findRule, ruleIds } from '../rules/index.js';
 import { renderRuleList, renderRuleExplanation } from './explain.js';
 import { FORMATS, type Format, renderReport } from './formats.js';
 
@@ -210,7 +210,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   const rendered = renderReport(report, options.format, {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),
-    advice: adviseStrategy(report, config),
+    advice: adviseStrategy(report, config, allRules),
     version: VERSION,
   });
   if (options.output) {

@@ -17,7 +17,7 @@ import { changedSince, diffStatus, git } from '../local/git.js';
 import { prepareParser } from '../local/parse-pool.js';
 import { collectPaths, readText } from '../local/workspace.js';
 import { withReplay } from '../replay/index.js';
-import { ruleIds } from '../rules/index.js';
+import { allRules, ruleIds } from '../rules/index.js';
 import type { GitHubApi, PullFile } from './api.js';
 import { changedMigrations, pullRequestInputs } from './sources.js';
 
@@ -104,7 +104,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
   const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
   const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser.ready), files, pull.baseSha);
   const changedFiles = changedMigrations(files);
-  return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
+  return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config, allRules), notices };
 }
 
 /**
@@ -136,7 +136,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
   const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha);
   const changedFiles = changedMigrations(changed.files);
-  return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
+  return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config, allRules), notices };
 }
 
 async function factsFromCheckout(ctx: AnalysisContext, files: InputFile[], baseSha: string, notices: string[], headRevision?: string) {

@@ -24,7 +24,7 @@ export default defineRule({
   why: 'A serial or identity column draws a sequence value per existing row and a stored generated column computes one; either way Postgres rewrites the table while blocking reads and writes.',
   fix: [
     'Add a plain nullable column and fill it in batches:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
     '2. Set the value for new rows (a DEFAULT, or a trigger for computed values).',
     '3. Backfill {{column}} in batches in separate transactions.',
   ].join('\n'),

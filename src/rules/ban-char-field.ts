@@ -19,7 +19,7 @@ export default defineRule({
   statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { charField: '{{table}}.{{column}} is char(n): values are blank-padded; use text or varchar.' },
   why: 'char(n) pads shorter values with spaces, so application code sees trailing blanks and equality behaves unexpectedly; it is no faster than text.',
-  fix: 'Declare {{table}}.{{column}} as text, with CHECK (char_length({{column}}) = <n>) if the length is fixed.',
+  fix: 'Declare {{table}}.{{column}} as text, with CHECK (char_length({{column|ident}}) = <n>) if the length is fixed.',
   references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29'],
   examples: {
     invalid: [

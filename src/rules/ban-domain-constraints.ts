@@ -23,7 +23,7 @@ export default defineRule({
     createDomain: 'Domain {{domain}} has a CHECK constraint; changing it later validates every table that uses the domain.',
   },
   why: 'ALTER DOMAIN ADD CONSTRAINT checks all stored values of every column of the domain while locking those tables; constraints on domains are hard to evolve safely.',
-  fix: 'Put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and VALIDATE it later:\n   ALTER DOMAIN {{domain}} ADD CONSTRAINT ... CHECK (...) NOT VALID;\n   ALTER DOMAIN {{domain}} VALIDATE CONSTRAINT ...;',
+  fix: 'Put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and VALIDATE it later:\n   ALTER DOMAIN {{domain|relation}} ADD CONSTRAINT ... CHECK (...) NOT VALID;\n   ALTER DOMAIN {{domain|relation}} VALIDATE CONSTRAINT ...;',
   references: ['https://www.postgresql.org/docs/current/sql-alterdomain.html', 'https://squawkhq.com/docs/ban-alter-domain-with-add-constraint'],
   examples: {
     invalid: [

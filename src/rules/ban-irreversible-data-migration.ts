@@ -31,8 +31,8 @@ export default defineRule({
   why: 'The down migration is the rollback plan. It can recreate columns and indexes, but data that the up migration overwrote or deleted is gone unless the up saved it somewhere and the down puts it back.',
   fix: [
     'Make the data change reversible:',
-    '1. In the up migration, save what is changed first, e.g. CREATE TABLE {{table}}_backup AS SELECT * FROM {{table}} WHERE <rows changed>;',
-    '2. In the down migration ({{down}}), restore {{table}} from {{table}}_backup.',
+    '1. In the up migration, save what is changed first, e.g. CREATE TABLE {{backup|relation}} AS SELECT * FROM {{table|relation}} WHERE <rows changed>;',
+    '2. In the down migration ({{down}}), restore {{table}} from {{backup}}.',
     'If the change is truly irreversible, say so in the down migration and suppress this finding with a reason.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/sql-delete.html', 'https://www.postgresql.org/docs/current/sql-truncate.html'],
@@ -97,7 +97,7 @@ export default defineRule({
       for (const table of statementLock(statement.node).tables) {
         const key = relationKey(table);
         if (created.has(key) || touchedByDown.has(key)) continue;
-        report({ messageId: kind, data: { table, down: downName }, statement, tables: [table] });
+        report({ messageId: kind, data: { table, backup: `${table}_backup`, down: downName }, statement, tables: [table] });
       }
     }
   },

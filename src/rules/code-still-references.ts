@@ -12,7 +12,8 @@
  */
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
-import { describeTarget, presentTense } from './support/contract.js';
+import { describeTarget, presentTense, targetDetails } from './support/contract.js';
+import { contractPlan } from './support/phase-plans.js';
 
 const NOW = '2026-11-25T12:00:00Z';
 
@@ -54,6 +55,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'adding a column never breaks code', facts: { now: NOW, references: { 'users.phone': [{ path: 'a.go', line: 1, column: 1, text: 'phone' }] } } },
     ],
   },
+  phasePlan: (details, writer) => contractPlan(writer, details),
   statement({ statement, facts, file, isNewTable, report }) {
     if (!facts) return;
     for (const target of contractTargets(statement.node)) {
@@ -70,6 +72,7 @@ export default defineRule({
           file: reference.path,
           span,
           data: {
+            ...targetDetails(target),
             codeLocation: `${reference.path}:${reference.line}`,
             what: describeTarget(target),
             migration: `${file.migration.path}:${statement.span.start.line}`,

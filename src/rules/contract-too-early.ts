@@ -13,7 +13,8 @@
 import { durationMs } from '../core/config.js';
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
-import { describeTarget, pastTense } from './support/contract.js';
+import { describeTarget, pastTense, targetDetails } from './support/contract.js';
+import { contractPlan } from './support/phase-plans.js';
 
 const NOW = '2026-11-25T12:00:00Z';
 const ADD_EMAIL_ADDRESS = 'migrations/20261125100000_add_email_address.up.sql';
@@ -71,6 +72,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users DROP COLUMN email;', why: 'no history facts (checking files by path): nothing to compare' },
     ],
   },
+  phasePlan: (details, writer) => contractPlan(writer, details),
   statement({ statement, facts, config, options, isNewTable, report }) {
     if (!facts) return;
     for (const target of contractTargets(statement.node)) {
@@ -88,6 +90,7 @@ export default defineRule({
       const safeAt = new Date(landed.getTime() + durationMs(waitText));
       if (facts.now >= safeAt) continue;
       const data = {
+        ...targetDetails(target),
         what,
         verb: pastTense(target),
         operation: target.operation,

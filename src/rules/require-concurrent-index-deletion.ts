@@ -22,7 +22,7 @@ export default defineRule({
   statementKinds: DROP_KINDS,
   messages: { missingConcurrently: 'DROP INDEX {{index}} without CONCURRENTLY locks its table against reads and writes.' },
   why: 'DROP INDEX takes ACCESS EXCLUSIVE on the parent table; behind a long-running query it queues and blocks every later query on that table.',
-  fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};',
+  fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
   references: ['https://www.postgresql.org/docs/current/sql-dropindex.html'],
   examples: {
     invalid: [{ sql: 'DROP INDEX users_email_idx;', messageIds: ['missingConcurrently'] }, { sql: 'DROP INDEX IF EXISTS a_idx, b_idx;', messageIds: ['missingConcurrently', 'missingConcurrently'] }],

@@ -21,7 +21,7 @@ export default defineRule({
   statementKinds: ['AlterEnumStmt'],
   messages: { unordered: "ADD VALUE '{{value}}' to {{type}} without BEFORE or AFTER sorts it after every existing value." },
   why: 'Enum values compare and sort by their position; an appended value is greater than all existing ones, so ORDER BY and comparisons such as status < ... change meaning for code that assumed a position.',
-  fix: "State the position explicitly, even when it is the end: ALTER TYPE {{type}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';",
+  fix: "State the position explicitly, even when it is the end: ALTER TYPE {{type|relation}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';",
   references: ['https://www.postgresql.org/docs/current/sql-altertype.html', 'https://www.postgresql.org/docs/current/datatype-enum.html#DATATYPE-ENUM-ORDERING'],
   examples: {
     invalid: [

@@ -11,6 +11,7 @@ import type { IndexElem, IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName, stringList } from '../core/ast.js';
 import { type ChangeSet, defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
+import { derivedName, quoteIdentList } from '../core/sql-names.js';
 
 /**
  * The column lists of every index created in the change set, by table key. Built once per
@@ -48,7 +49,7 @@ export default defineRule({
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { unindexed: 'No index on {{table}} ({{columns}}) is created in this change; deletes and key updates on {{referenced}} will scan {{table}}.' },
   why: 'Postgres does not index the referencing side of a foreign key. Each DELETE or key UPDATE on the referenced table looks up matching rows in the referencing table, which without an index is a sequential scan.',
-  fix: 'Index the referencing columns (unless an existing index already starts with them):\n   CREATE INDEX CONCURRENTLY {{table}}_{{column}}_idx ON {{table}} ({{columns}});',
+  fix: 'Index the referencing columns (unless an existing index already starts with them):\n   CREATE INDEX CONCURRENTLY IF NOT EXISTS {{index|ident}} ON {{table|relation}} ({{columnList}});',
   references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK'],
   examples: {
     invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', messageIds: ['unindexed'] }],
@@ -62,10 +63,11 @@ export default defineRule({
   statement({ statement, changeSet, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_FOREIGN') continue;
-      const columns = stringList(constraint.fk_attrs).map((c) => c.toLowerCase());
+      const columns = stringList(constraint.fk_attrs);
       if (columns.length === 0) continue;
-      const indexed = (indexesByTable(changeSet).get(relationKey(table)) ?? []).some((leading) => columns.every((c) => leading.slice(0, columns.length).includes(c)));
-      if (!indexed) report({ messageId: 'unindexed', data: { table, columns: columns.join(', '), column: columns.join('_'), referenced: constraint.pktable?.relname ?? '?' }, tables: [table] });
+      const keys = columns.map((c) => c.toLowerCase());
+      const indexed = (indexesByTable(changeSet).get(relationKey(table)) ?? []).some((leading) => keys.every((c) => leading.slice(0, keys.length).includes(c)));
+      if (!indexed) report({ messageId: 'unindexed', data: { table, columns: columns.join(', '), columnList: quoteIdentList(columns), index: derivedName(table, ...columns, 'idx'), referenced: relationName(constraint.pktable) }, tables: [table] });
     }
   },
 });
