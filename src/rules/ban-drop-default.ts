@@ -23,7 +23,8 @@ export default defineRule({
   why: 'Services deployed before this migration insert rows without the column and rely on its default; once it is gone those inserts write NULL into a NOT NULL column and fail.',
   fix: [
     '1. Deploy code that always writes {{table}}.{{column}} explicitly.',
-    '2. After every old instance is gone: ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP DEFAULT;',
+    '2. After every old instance is gone:',
+    '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP DEFAULT;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {

@@ -21,7 +21,8 @@ export default defineRule({
   why: 'Old services were written against a NOT NULL column; once NULLs are written their reads fail or misbehave, and putting NOT NULL back requires a scan of the table.',
   fix: [
     '1. Deploy code that handles NULL in {{table}}.{{column}} everywhere it is read.',
-    '2. Then: ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP NOT NULL;',
+    '2. Then:',
+    '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP NOT NULL;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {

@@ -21,7 +21,8 @@ export default defineRule({
   fix: [
     '1. Deploy code that no longer uses anything in {{schema}}.',
     '2. Back up what may be needed, wait until every old instance is gone.',
-    '3. Drop it in a reviewed maintenance migration: DROP SCHEMA {{schema|ident}};',
+    '3. Drop it in a reviewed maintenance migration:',
+    '   DROP SCHEMA {{schema|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
   examples: {

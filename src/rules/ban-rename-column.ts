@@ -23,10 +23,12 @@ export default defineRule({
   why: 'Code deployed before this migration names the old column in SELECT, INSERT and ORM mappings; those statements fail as soon as the rename commits, and new code fails against the old name until the deploy finishes.',
   fix: [
     'Expand and contract:',
-    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{newName|ident}} <same type>; deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{newName|ident}} <same type>;',
+    '   Deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
     '2. Backfill {{newName}} from {{column}} in batches.',
     '3. Deploy code that reads {{newName}} only.',
-    '4. After every old instance is gone, in its own migration: ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',
+    '4. After every old instance is gone, in its own migration:',
+    '   ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-column'],
   examples: {

@@ -26,9 +26,10 @@ export default defineRule({
     'Expand and contract:',
     '1. Rename and leave a compatibility view in the same transaction, so old code keeps working:',
     '   BEGIN; ALTER TABLE {{table|relation}} RENAME TO {{newName|ident}}; CREATE VIEW {{table|relation}} AS SELECT * FROM {{newTable|relation}}; COMMIT;',
-    '   (or create {{newName}}, write to both and backfill).',
+    '(Or create {{newName}}, write to both and backfill.)',
     '2. Deploy code that uses {{newName}} only.',
-    '3. After every old instance is gone: DROP VIEW {{table|relation}};',
+    '3. After every old instance is gone:',
+    '   DROP VIEW {{table|relation}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-table'],
   examples: {

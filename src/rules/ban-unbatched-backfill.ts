@@ -10,6 +10,7 @@
 import type { DeleteStmt, Node, UpdateStmt } from '@pgsql/types';
 import { nodeAs, relationName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { quoteQualified } from '../core/sql-names.js';
 
 /** Whether a WHERE clause bounds the rows touched: a range, equality, IN list or LIMIT subquery. */
 function isBounded(where: Node | undefined): boolean {
@@ -38,7 +39,7 @@ export default defineRule({
   why: 'A single statement over the whole table locks every row it changes until commit (blocking concurrent writers of those rows), produces a dead tuple per row and a burst of WAL, and cannot be paused.',
   fix: [
     'Backfill in batches, each in its own transaction, outside the schema migration:',
-    '   {{operation}} ... {{table}} ... WHERE id >= <from> AND id < <to>;  -- e.g. 10,000 rows per batch',
+    '   {{batch}}  -- e.g. 10,000 rows per batch',
     'repeat until no rows remain, pausing between batches.',
   ].join('\n'),
   references: ['https://github.com/ankane/strong_migrations#backfilling-data', 'https://www.postgresql.org/docs/current/sql-update.html'],
@@ -59,6 +60,7 @@ export default defineRule({
     if (!target || isBounded(target.whereClause)) return;
     const table = relationName(target.relation);
     if (isNewTable(table)) return;
-    report({ messageId: 'unbatched', data: { operation: update ? 'UPDATE' : 'DELETE', table }, tables: [table] });
+    const batch = update ? `UPDATE ${quoteQualified(table)} SET <column> = <value> WHERE <condition> AND id >= <from> AND id < <to>;` : `DELETE FROM ${quoteQualified(table)} WHERE <condition> AND id >= <from> AND id < <to>;`;
+    report({ messageId: 'unbatched', data: { operation: update ? 'UPDATE' : 'DELETE', table, batch }, tables: [table] });
   },
 });

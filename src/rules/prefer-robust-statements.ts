@@ -13,6 +13,8 @@ import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { dropTargets, unqualified } from './support/breaking-ast.js';
+import { rebuildStatement } from './support/index-rebuild.js';
+import { quoteQualified } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'prefer-robust-statements',
@@ -28,9 +30,9 @@ export default defineRule({
   },
   why: 'CONCURRENTLY cannot run in a transaction, so nothing rolls back a failure: a failed build leaves an INVALID index behind, and a rerun of the migration stops at the first statement that is not idempotent.',
   fix: [
-    'Make the statement rerunnable:',
-    '   DROP INDEX CONCURRENTLY IF EXISTS {{index}};   -- removes an invalid leftover',
-    '   CREATE INDEX CONCURRENTLY {{index}} ON ...;',
+    'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
+    '   {{rebuild}}',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/prefer-robust-stmts'],
   examples: {
@@ -47,7 +49,7 @@ export default defineRule({
   statement({ statement, file, report }) {
     const drop = dropTargets(statement.node, 'OBJECT_INDEX');
     if (drop?.concurrent && !drop.missingOk) {
-      for (const index of drop.names) report({ messageId: 'dropIndex', data: { index } });
+      for (const index of drop.names) report({ messageId: 'dropIndex', data: { index }, fix: `Add IF EXISTS, so that a rerun after a partial migration goes on:\n   DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(index)};` });
       return;
     }
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
@@ -56,6 +58,6 @@ export default defineRule({
     const droppedFirst = file.statements
       .filter((s) => s.index < statement.index)
       .some((s) => dropTargets(s.node, 'OBJECT_INDEX')?.names.some((n) => relationKey(unqualified(n)) === relationKey(name)));
-    if (!droppedFirst) report({ messageId: 'createIndex', data: { index: name } });
+    if (!droppedFirst) report({ messageId: 'createIndex', data: { index: name, rebuild: rebuildStatement(statement.text) } });
   },
 });

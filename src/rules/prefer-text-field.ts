@@ -23,8 +23,8 @@ export default defineRule({
   messages: { varchar: '{{table}}.{{column}} is varchar({{limit}}): prefer text with a CHECK (char_length({{column}}) <= {{limit}}) that can change without locking.' },
   why: 'A length limit in the type can only be changed by ALTER COLUMN TYPE (narrowing rewrites and scans under ACCESS EXCLUSIVE); a CHECK constraint can be swapped with NOT VALID + VALIDATE, which does not block writes.',
   fix: [
-    'Use text and a named CHECK:',
-    '   {{column|ident}} text CONSTRAINT {{constraint|ident}} CHECK (char_length({{column|ident}}) <= {{limit}})',
+    'Use text and a named CHECK, declaring the column as',
+    '  {{column|ident}} text CONSTRAINT {{constraint|ident}} CHECK (char_length({{column|ident}}) <= {{limit}})',
     '(on an existing table: ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT).',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_varchar.28n.29_by_default'],

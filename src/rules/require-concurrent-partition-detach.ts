@@ -20,7 +20,7 @@ export default defineRule({
   statementKinds: ALTER_TABLE_KINDS,
   messages: { blockingDetach: 'Detaching {{partition}} from {{table}} without CONCURRENTLY blocks all reads and writes on {{table}}.' },
   why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; the concurrent form (Postgres 14+) takes SHARE UPDATE EXCLUSIVE.',
-  fix: 'Outside a transaction block (Postgres 14+):\n   ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} CONCURRENTLY;\nIf it is interrupted: ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} FINALIZE;',
+  fix: 'Outside a transaction block (Postgres 14+):\n   ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} CONCURRENTLY;\nIf it is interrupted, finish it with:\n   ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} FINALIZE;',
   versions: 'DETACH PARTITION CONCURRENTLY exists from Postgres 14; earlier versions have no non-blocking form.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION'],
   examples: {

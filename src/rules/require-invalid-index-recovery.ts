@@ -11,6 +11,7 @@ import type { DropStmt, IndexStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { rebuildStatement } from './support/index-rebuild.js';
 
 export default defineRule({
   id: 'require-invalid-index-recovery',
@@ -22,7 +23,11 @@ export default defineRule({
   statementKinds: ['IndexStmt'],
   messages: { keepsInvalid: 'If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index {{index}} and skips the build.' },
   why: 'CREATE INDEX CONCURRENTLY that fails (deadlock, unique violation, timeout) leaves an INVALID index that is maintained on writes but never used; IF NOT EXISTS then silently skips rebuilding it.',
-  fix: 'Drop a leftover first, then build:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};\n   CREATE INDEX CONCURRENTLY {{index}} ON ...;',
+  fix: [
+    'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
+    '   {{rebuild}}',
+  ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
   examples: {
     invalid: [{ sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', messageIds: ['keepsInvalid'] }],
@@ -36,7 +41,7 @@ export default defineRule({
     if (!index?.concurrent || !index.if_not_exists || !index.idxname || (index.relation && isNewTable(relationName(index.relation)))) return;
     const firstDrop = firstIndexDrops(file.statements).get(index.idxname.toLowerCase());
     const dropped = firstDrop !== undefined && firstDrop < statement.index;
-    if (!dropped) report({ messageId: 'keepsInvalid', data: { index: index.idxname } });
+    if (!dropped) report({ messageId: 'keepsInvalid', data: { index: index.relation?.schemaname ? `${index.relation.schemaname}.${index.idxname}` : index.idxname, rebuild: rebuildStatement(statement.text) } });
   },
 });
 
