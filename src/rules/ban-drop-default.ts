@@ -7,6 +7,7 @@
  * Old code that inserts without naming the column relied on the default; without it
  * Postgres writes NULL and the NOT NULL constraint rejects every such insert.
  */
+import type { AlterTableCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
@@ -45,6 +46,10 @@ export default defineRule({
       ], why: 'nullable column: old inserts store NULL, as before the default existed' },
       { sql: "CREATE TABLE t (c text NOT NULL DEFAULT '');\nALTER TABLE t ALTER COLUMN c DROP DEFAULT;", why: 'the table is new in this change' },
       { sql: 'ALTER TABLE users ALTER COLUMN status DROP DEFAULT;', why: 'nothing shows the column is NOT NULL' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE users ALTER COLUMN status DROP NOT NULL, ALTER COLUMN status DROP DEFAULT;' },
+      ], why: 'the same statement drops NOT NULL: old inserts store NULL' },
     ],
   },
   statement({ statement, isNewTable, changeSet, file, report }) {
@@ -53,9 +58,15 @@ export default defineRule({
     for (const command of alter.commands) {
       // NOTE: AT_ColumnDefault without a def is DROP DEFAULT; with one it is SET DEFAULT.
       if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name) continue;
+      if (dropsNotNull(alter.commands, command.name)) continue;
       if (priorColumn(changeSet, file, statement, alter.table, command.name)?.notNull) {
         report({ messageId: 'dropDefault', data: { table: alter.table, column: command.name }, tables: [alter.table] });
       }
     }
   },
 });
+
+/** Whether the same ALTER TABLE also drops NOT NULL of the column (then old inserts store NULL). */
+function dropsNotNull(commands: readonly AlterTableCmd[], column: string): boolean {
+  return commands.some((c) => c.subtype === 'AT_DropNotNull' && c.name === column);
+}

@@ -62,7 +62,9 @@ export default defineRule({
       if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newestByHistory.set(historyKey(g), g);
     }
     const reported = new Set<string>();
-    for (const file of changeSet.changed) {
+    // NOTE: up files first, so a migration's finding sits on its up file, not on its down file (which sorts first).
+    const upFirst = [...changeSet.changed].sort((a, b) => Number(a.migration.role === 'down') - Number(b.migration.role === 'down'));
+    for (const file of upFirst) {
       if (file.input.change !== 'added' || !isVersioned(file) || reported.has(file.migration.migrationId)) continue;
       const newest = newestByHistory.get(historyKey(file));
       if (!newest || compareVersions(file.migration.version, newest.migration.version) >= 0) continue;
