@@ -8,11 +8,10 @@
  * unless the down restores them. A rollback that ignores the data change leaves the table
  * in a state no version of the code expects.
  */
-import type { CreateStmt, CreateTableAsStmt } from '@pgsql/types';
-import { nodeAs, relationKey, relationName } from '../core/ast.js';
-import type { Statement } from '../core/parse.js';
+import { relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
+import { tablesCreatedBy, upAndDown } from './support/up-down.js';
 
 const DATA_CHANGES: Record<string, 'update' | 'delete' | 'truncate'> = { UpdateStmt: 'update', DeleteStmt: 'delete', TruncateStmt: 'truncate' };
 
@@ -69,29 +68,13 @@ export default defineRule({
     ],
   },
   file({ file, changeSet, report }) {
-    const { migration } = file;
-    let up: readonly Statement[];
-    let down: readonly Statement[];
-    let downName: string;
-    if (migration.role === 'up-down') {
-      if (!migration.sections.some((s) => s.role === 'down')) return;
-      up = file.statements.filter((s) => s.section === 'up');
-      down = file.statements.filter((s) => s.section === 'down');
-      downName = `(the down section of ${migration.path})`;
-    } else if (migration.role === 'up' && migration.partner) {
-      const partner = changeSet.byPath(migration.partner);
-      // No down at all is require-down-migration's finding, not this rule's.
-      if (!partner || partner.input.change === 'deleted') return;
-      up = file.statements;
-      down = partner.statements;
-      downName = partner.migration.path;
-    } else {
-      return;
-    }
-    const touchedByDown = new Set(down.flatMap((s) => [...statementLock(s.node).tables, ...createdBy(s)]).map(relationKey));
+    const halves = upAndDown(file, changeSet);
+    if (!halves) return;
+    const { up, down, downName } = halves;
+    const touchedByDown = new Set(down.flatMap((s) => [...statementLock(s.node).tables, ...tablesCreatedBy(s)]).map(relationKey));
     const created = new Set<string>();
     for (const statement of up) {
-      for (const name of createdBy(statement)) created.add(relationKey(name));
+      for (const name of tablesCreatedBy(statement)) created.add(relationKey(name));
       const kind = DATA_CHANGES[statement.kind];
       if (!kind) continue;
       for (const table of statementLock(statement.node).tables) {
@@ -102,12 +85,3 @@ export default defineRule({
     }
   },
 });
-
-/** Tables a statement creates (CREATE TABLE, CREATE TABLE AS). */
-function createdBy(statement: Statement): string[] {
-  const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
-  if (create) return [relationName(create.relation)];
-  const createAs = nodeAs<CreateTableAsStmt>(statement.node, 'CreateTableAsStmt');
-  if (createAs?.into?.rel) return [relationName(createAs.into.rel)];
-  return [];
-}

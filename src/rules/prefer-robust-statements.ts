@@ -10,10 +10,10 @@
  * "does not exist" and the deploy is stuck until someone fixes the database by hand.
  */
 import type { IndexStmt } from '@pgsql/types';
-import { nodeAs, relationKey } from '../core/ast.js';
+import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { dropTargets, unqualified } from './support/breaking-ast.js';
-import { rebuildStatement } from './support/index-rebuild.js';
+import { dropTargets } from './support/breaking-ast.js';
+import { indexDroppedBefore, rebuildStatement } from './support/index-rebuild.js';
 import { quoteQualified } from '../core/sql-names.js';
 
 export default defineRule({
@@ -44,9 +44,16 @@ export default defineRule({
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the documented rerunnable form' },
       { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);' },
       { sql: 'CREATE INDEX users_email_idx ON users (email);', why: 'a plain index build is transactional (other rules judge its lock)' },
+      {
+        files: [
+          { path: 'migrations/001_drop_leftover.up.sql', text: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;' },
+          { path: 'migrations/002_index.up.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' },
+        ],
+        why: 'golang-migrate sends a file as one statement: the drop is the migration before',
+      },
     ],
   },
-  statement({ statement, file, report }) {
+  statement({ statement, file, changeSet, report }) {
     const drop = dropTargets(statement.node, 'OBJECT_INDEX');
     if (drop?.concurrent && !drop.missingOk) {
       for (const index of drop.names) report({ messageId: 'dropIndex', data: { index }, fix: `Add IF EXISTS, so that a rerun after a partial migration goes on:\n   DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(index)};` });
@@ -54,10 +61,6 @@ export default defineRule({
     }
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (!index?.concurrent || index.if_not_exists || !index.idxname) return;
-    const name = index.idxname;
-    const droppedFirst = file.statements
-      .filter((s) => s.index < statement.index)
-      .some((s) => dropTargets(s.node, 'OBJECT_INDEX')?.names.some((n) => relationKey(unqualified(n)) === relationKey(name)));
-    if (!droppedFirst) report({ messageId: 'createIndex', data: { index: name, rebuild: rebuildStatement(statement.text) } });
+    if (!indexDroppedBefore(changeSet, file, statement, index.idxname)) report({ messageId: 'createIndex', data: { index: index.idxname, rebuild: rebuildStatement(statement.text) } });
   },
 });
