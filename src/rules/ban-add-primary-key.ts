@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD PRIMARY KEY` that builds its index inline on an existing table.
- *
- * ## Why is this bad?
- * The index build (and the implied SET NOT NULL scans) hold ACCESS EXCLUSIVE throughout.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 import { derivedName, quoteIdentList } from '../core/sql-names.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD COLUMN` of a serial type, an identity column, or a `GENERATED ... STORED`
- * column on an existing table.
- *
- * ## Why is this bad?
- * Each fills every existing row, rewriting the table under ACCESS EXCLUSIVE.
- */
 import type { ColumnDef, Constraint } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

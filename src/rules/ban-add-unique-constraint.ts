@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD CONSTRAINT ... UNIQUE` that builds its index inline on an existing table.
- *
- * ## Why is this bad?
- * The index build holds ACCESS EXCLUSIVE for its whole duration: reads and writes stall.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 import { derivedName, quoteIdentList } from '../core/sql-names.js';

@@ -1,14 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... TYPE` on an existing table, except changes Postgres makes
- * without a rewrite and without breaking readers: varchar widening, varchar to text,
- * dropping a varchar limit, text to unlimited varchar, numeric precision increase at
- * the same scale.
- *
- * ## Why is this bad?
- * Most type changes rewrite the whole table (and rebuild its indexes) under an ACCESS
- * EXCLUSIVE lock, and running code may not handle values of the new type.
- */
 import type { ColumnDef, TypeName } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TYPE ... ADD VALUE` inside a transaction before Postgres 12, and, on 12+,
- * statements later in the same transaction that use the new value.
- *
- * ## Why is this bad?
- * Before 12 Postgres rejects ADD VALUE in a transaction block; from 12 the new value
- * cannot be used until the transaction commits ("unsafe use of new value").
- */
 import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags new `char(n)` / `character(n)` columns.
- *
- * ## Why is this bad?
- * char(n) pads values with spaces, compares ignoring them, and is no faster than text.
- */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

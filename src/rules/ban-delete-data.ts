@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `DELETE` and `TRUNCATE` of tables that existed before this change.
- *
- * ## Why is this bad?
- * Running services may still read the rows, and a migration that deletes data cannot be
- * rolled back: the down migration has nothing to restore from.
- */
 import type { DeleteStmt, RangeVar, TruncateStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

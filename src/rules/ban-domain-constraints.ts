@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER DOMAIN ... ADD CONSTRAINT` (without NOT VALID) and `CREATE DOMAIN ... CHECK`.
- *
- * ## Why is this bad?
- * Adding a domain constraint checks every column of every table using the domain under
- * locks; the constraint is also invisible at the column, so changing it later is hard.
- */
 import type { AlterDomainStmt, Constraint, CreateDomainStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

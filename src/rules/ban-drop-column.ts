@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... DROP COLUMN` on an existing table.
- *
- * ## Why is this bad?
- * Services that are still running select, insert or map the column; the moment it is gone
- * their queries fail. Dropping must be the last phase of an expand/contract change.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { dropColumnPlan } from './support/phase-plans.js';

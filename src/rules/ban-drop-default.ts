@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... DROP DEFAULT` on a column that earlier migrations declare
- * NOT NULL.
- *
- * ## Why is this bad?
- * Old code that inserts without naming the column relied on the default; without it
- * Postgres writes NULL and the NOT NULL constraint rejects every such insert.
- */
 import type { AlterTableCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... DROP NOT NULL` on an existing table.
- *
- * ## Why is this bad?
- * Running code may rely on the column never being NULL; once new code writes NULLs,
- * old readers crash on them, and restoring NOT NULL later needs a full validation.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP SCHEMA`.
- *
- * ## Why is this bad?
- * It removes every object in the schema (with CASCADE) and breaks all code that uses them.
- */
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 

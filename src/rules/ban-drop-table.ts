@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP TABLE` of a table that existed before this change.
- *
- * ## Why is this bad?
- * Services that are still running query the table; the moment it is gone their queries
- * fail, and the data is lost for good. Dropping must be the last phase of expand/contract.
- */
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 import { dropTablePlan } from './support/phase-plans.js';

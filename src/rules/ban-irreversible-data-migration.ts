@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags `UPDATE`, `DELETE` and `TRUNCATE` in an up migration when the down migration has no
- * statement that touches the same table.
- *
- * ## Why is this bad?
- * Schema changes can be undone by the down migration; overwritten or deleted rows cannot,
- * unless the down restores them. A rollback that ignores the data change leaves the table
- * in a state no version of the code expects.
- */
 import { relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';

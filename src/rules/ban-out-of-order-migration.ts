@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags an added migration whose version sorts before the newest migration already on the
- * base branch (same tool, same directory).
- *
- * ## Why is this bad?
- * Databases that already ran the newer migrations either skip the older version (golang-
- * migrate, dbmate without `--allow-missing`-style flags treat it as applied or fail) or run
- * it after the newer ones, in a different order than a fresh database does.
- */
 import { compareVersions } from '../core/migration.js';
 import { type AnalyzedFile, defineRule } from '../core/rule.js';
 import { historyKey, isVersioned, migrationDirectory } from './support/history.js';

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY`.
- *
- * ## Why is this bad?
- * It takes ACCESS EXCLUSIVE on the view: every query reading it waits for the refresh.
- */
 import type { RefreshMatViewStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

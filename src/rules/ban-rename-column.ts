@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
- *
- * ## Why is this bad?
- * Running services still use the old name; every query naming it fails the moment the
- * rename commits. A rename is an expand/contract change: add, backfill, switch, drop.
- */
 import type { RenameStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... RENAME TO` on an existing table.
- *
- * ## Why is this bad?
- * Running services still query the old name and fail the moment the rename commits.
- */
 import type { RenameStmt, TransactionStmt, ViewStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless a validated
- * `CHECK (col IS NOT NULL)` precedes it on Postgres 12+.
- *
- * ## Why is this bad?
- * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE: every read and write waits.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `UPDATE` and `DELETE` on an existing table without a WHERE clause that bounds
- * the rows (a key range, LIMIT subquery, or equality on a key).
- *
- * ## Why is this bad?
- * One statement touching every row holds row locks on all of them until commit, bloats
- * the table and WAL, and can run for minutes.
- */
 import type { DeleteStmt, Node, UpdateStmt } from '@pgsql/types';
 import { nodeAs, relationName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

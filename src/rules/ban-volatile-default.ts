@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD COLUMN ... DEFAULT <volatile expression>` on an existing table, and any
- * non-null DEFAULT before Postgres 11.
- *
- * ## Why is this bad?
- * A volatile default (random(), clock_timestamp(), gen_random_uuid()) must be computed per
- * row, so Postgres rewrites the whole table under ACCESS EXCLUSIVE. Before 11 every
- * default rewrites it.
- */
 import type { ColumnDef, Constraint, FuncCall } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,15 +1,3 @@
-/**
- * ## What it does
- * When a migration drops or renames a column or table, searches the pull request's
- * application code (config `code-paths`, or sensible defaults per language, skipping
- * migrations, vendored and generated code) for the old name: identifiers, string
- * literals, struct tags such as `db:"email"`, ORM fields and query text. Each hit is
- * reported at its own file and line.
- *
- * ## Why is this bad?
- * Code that ships together with the migration, or is still running, executes those lines
- * and fails as soon as the name is gone. The code change must land (and deploy) first.
- */
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
 import { describeTarget, presentTense, targetDetails } from './support/contract.js';

@@ -1,15 +1,3 @@
-/**
- * ## What it does
- * Flags a drop or rename whose expand step landed on the base branch too recently: the
- * migration that added the replacement (or last touched the column), or for tables the
- * last code change that named the table, is younger than the configured wait
- * (`contract-wait`: 24 hours for columns, 14 days for tables, from the three-phase guide).
- *
- * ## Why is this bad?
- * Expand/contract only works if every service that still uses the old name is gone before
- * the contract step. Old instances linger: slow rollouts, canaries, cron jobs, workers
- * draining queues, a rollback to the previous release. Dropping too soon breaks them.
- */
 import { durationMs } from '../core/config.js';
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';

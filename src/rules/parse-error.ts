@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Reports SQL that the PostgreSQL parser rejects, at the position it reports, and psql
- * meta-commands that were skipped.
- *
- * ## Why is this bad?
- * A statement we cannot parse is a statement we cannot check: it fails closed and blocks,
- * so a typo or an unsupported dialect never passes as "no findings".
- */
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({

@@ -1,14 +1,3 @@
-/**
- * ## What it does
- * Flags `CREATE INDEX CONCURRENTLY` without `IF NOT EXISTS` (or a preceding
- * `DROP INDEX CONCURRENTLY IF EXISTS` of the same index) and `DROP INDEX CONCURRENTLY`
- * without `IF EXISTS`.
- *
- * ## Why is this bad?
- * Concurrent index statements run outside a transaction, so a failed or interrupted
- * migration leaves them half done; the rerun then fails with "already exists" or
- * "does not exist" and the deploy is stuck until someone fixes the database by hand.
- */
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

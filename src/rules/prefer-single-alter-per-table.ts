@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags a second `ALTER TABLE` on the same existing table in one transaction.
- *
- * ## Why is this bad?
- * Each ALTER TABLE takes (and queues for) the lock again, and may scan or rewrite the
- * table again; one ALTER TABLE with several sub-commands does it once.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 

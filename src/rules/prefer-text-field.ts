@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags new `varchar(n)` columns.
- *
- * ## Why is this bad?
- * Raising the limit later is free, but lowering it or changing it to another type rewrites
- * or scans the table under ACCESS EXCLUSIVE; a CHECK constraint can be replaced safely
- * (NOT VALID, then VALIDATE) and stores the same text.
- */
 import { typeBaseName, typeModifiers } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

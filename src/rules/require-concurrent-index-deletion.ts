@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP INDEX` without `CONCURRENTLY`.
- *
- * ## Why is this bad?
- * A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads and
- * writes wait, and while it waits for a long query every new query queues behind it.
- */
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';

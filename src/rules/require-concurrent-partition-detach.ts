@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... DETACH PARTITION` without `CONCURRENTLY` (Postgres 14+).
- *
- * ## Why is this bad?
- * A plain detach takes ACCESS EXCLUSIVE on the partitioned table: every query on any
- * partition waits.
- */
 import type { PartitionCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `REINDEX` without `CONCURRENTLY` (Postgres 12+ supports it).
- *
- * ## Why is this bad?
- * A plain REINDEX blocks writes to the table, and reads that would use the index, for the
- * whole rebuild.
- */
 import type { ReindexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags an up migration without a usable rollback where its tool expects one: the down
- * file (or section) is missing, empty, or holds only comments.
- *
- * ## Why is this bad?
- * When a deploy goes wrong, the rollback plan is the down migration. Writing it after the
- * incident, under pressure, is how data gets lost. Tools without downs by design (Prisma,
- * Supabase, Flyway community edition) are not flagged.
- */
 import { skipTrivia } from '../core/split.js';
 import { defineRule } from '../core/rule.js';
 

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TYPE ... ADD VALUE` without `BEFORE` or `AFTER`.
- *
- * ## Why is this bad?
- * An enum sorts in declaration order, and ADD VALUE appends: ORDER BY, `<` comparisons
- * and range checks on the enum place the new value after every existing one, which is
- * often not what the author meant (a status added "between" two others).
- */
 import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD FOREIGN KEY (cols)` when no index in the change set starts with those
- * columns.
- *
- * ## Why is this bad?
- * Every DELETE or key UPDATE on the referenced table scans the referencing table to
- * check the constraint, and cascades become sequential scans under lock.
- */
 import type { ColumnDef, Constraint, CreateStmt, IndexElem, IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName, stringList } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `CREATE INDEX CONCURRENTLY IF NOT EXISTS` without a `DROP INDEX CONCURRENTLY IF
- * EXISTS` of the same index before it.
- *
- * ## Why is this bad?
- * A failed concurrent build leaves an INVALID index behind; on retry IF NOT EXISTS sees
- * it and skips, so the migration "succeeds" with an index that is never used.
- */
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD CHECK` without `NOT VALID` on an existing table.
- *
- * ## Why is this bad?
- * A validated CHECK scans every row under an ACCESS EXCLUSIVE lock: reads and writes stall.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 import { derivedName } from '../core/sql-names.js';

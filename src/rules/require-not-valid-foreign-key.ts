@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD FOREIGN KEY` without `NOT VALID` on an existing table.
- *
- * ## Why is this bad?
- * Adding a validated foreign key scans the whole table while holding SHARE ROW EXCLUSIVE on
- * both tables: writes to both stall for the whole scan.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 import { derivedName, quoteIdentList } from '../core/sql-names.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` on an existing table.
- *
- * ## Why is this bad?
- * On a table with rows it fails outright; on an empty one it succeeds, and then every
- * insert from old code (which does not know the column) fails with a NOT NULL violation.
- */
 import { defineRule } from '../core/rule.js';
 import { constantValue } from '../core/ast.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
