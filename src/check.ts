@@ -20,7 +20,7 @@ import { checkMigrations } from './engine.js';
 import { gatherFacts } from './local/facts.js';
 import { prepareParser } from './local/parse-pool.js';
 import { openingReplayStage, type ReplaySettings } from './replay/index.js';
-import { ruleIds } from './rules/index.js';
+import { allRules, ruleIds } from './rules/index.js';
 
 /** The migration files of one check, and where their git history is when there is one. */
 export interface GatheredInputs {
@@ -70,7 +70,7 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
     parseAhead: await parser.ready,
     scope: request.scope,
   });
-  return { report, files, advice: adviseStrategy(report, config) };
+  return { report, files, advice: adviseStrategy(report, config, allRules) };
 }
 
 /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../src/core/config.js';
 import { adviseStrategy } from '../src/core/strategy.js';
+import { allRules } from '../src/rules/index.js';
 import { checkMigrations } from '../src/engine.js';
+import { renderCompact } from '../src/render/compact.js';
 import { renderText } from '../src/render/text.js';
 
 describe('text output', () => {
@@ -9,7 +11,7 @@ describe('text output', () => {
     const text = "SET lock_timeout = '2s';\n  ALTER TABLE users DROP COLUMN email;\n";
     const config = defaultConfig();
     const report = await checkMigrations([{ path: 'm/drop.sql', text, change: 'added' }], config);
-    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]), advice: adviseStrategy(report, config) });
+    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]), advice: adviseStrategy(report, config, allRules) });
     expect(out).toContain('m/drop.sql:2:3 error ban-drop-column Dropping column email of users');
     expect(out).toContain('  2 |   ALTER TABLE users DROP COLUMN email;\n    |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^');
     expect(out).toContain('lock: ACCESS EXCLUSIVE on users (blocks reads, writes, ddl)');
@@ -38,5 +40,26 @@ describe('text output', () => {
     expect(shown).toBe(`  1 | …${text.slice(at - 20, at + 180)}…`);
     // NOTE: '  1 | …' is 7 columns: the statement starts 20 columns into the window.
     expect(carets).toBe(`    | ${' '.repeat(1 + 20)}${'^'.repeat('ALTER TABLE users DROP COLUMN email'.length)}`);
+  });
+});
+
+describe('suppressed findings in text output', () => {
+  const text = "SET lock_timeout = '2s';\n-- migration-guard:ignore ban-drop-column reason: phase 3 of the email rename (#123)\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users DROP COLUMN phone;\n";
+  it('are not printed, and the summary line counts them', async () => {
+    const report = await checkMigrations([{ path: 'm/drop.sql', text, change: 'added' }], defaultConfig());
+    const out = renderText(report, { color: false, sources: new Map([['m/drop.sql', text]]) });
+    expect(out).not.toContain('DROP COLUMN email of users');
+    expect(out).not.toContain('phase 3 of the email rename');
+    expect(out).toContain('m/drop.sql:4:1 error ban-drop-column Dropping column phone of users');
+    expect(out.trimEnd().split('\n').pop()).toMatch(/, 1 suppressed: BLOCKED/);
+  });
+
+  it('are left out of the compact format too, one line per finding', async () => {
+    const report = await checkMigrations([{ path: 'm/drop.sql', text, change: 'added' }], defaultConfig());
+    const lines = renderCompact(report).trimEnd().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^m\/drop\.sql:4:1: error ban-drop-column Dropping column phone of users/),
+      expect.stringMatching(/^1 file checked, 1 error, 0 warnings, 0 notices, 1 suppressed: BLOCKED \(1 blocking\)$/),
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { Report } from '../core/report.js';
+import { renderCompact } from '../render/compact.js';
 import { renderGithubAnnotations } from '../render/github-annotations.js';
 import { renderJsonPieces } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -6,7 +7,7 @@ import { renderSarif } from '../render/sarif.js';
 import { renderText, type TextOptions } from '../render/text.js';
 import { allRules } from '../rules/index.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github'] as const;
+export const FORMATS = ['text', 'compact', 'json', 'sarif', 'markdown', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** What the renderers need besides the report. */
@@ -19,6 +20,8 @@ export function renderReport(report: Report, format: Format, options: RenderOpti
   switch (format) {
     case 'text':
       return [renderText(report, options)];
+    case 'compact':
+      return [renderCompact(report)];
     case 'json':
       return inBatches(renderJsonPieces(report));
     case 'sarif':

@@ -45,7 +45,7 @@ Options:
   --base REF                 compare with git: files added/changed since merge-base(REF, HEAD),
                              including uncommitted and untracked files; changes to migrations
                              that exist on REF are flagged
-  --format FORMAT            text (default), json, sarif (2.1.0), markdown (the PR comment),
+  --format FORMAT            text (default), compact (one line per finding), json, sarif (2.1.0), markdown (the PR comment),
                              github (workflow-command annotations)
   --output FILE              write the report to FILE instead of standard output
   --config FILE              config file (default: ${DEFAULT_CONFIG_PATH} when present)

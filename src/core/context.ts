@@ -3,7 +3,7 @@
  * whether lock_timeout / statement_timeout were set before it, and which tables the
  * change set created (new tables are empty and unused, so locking them is harmless).
  */
-import type { AlterEnumStmt, CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
+import type { AlterEnumStmt, CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, SelectStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
 import { alterTableCommands, constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
 import type { Statement } from './parse.js';
 import type { Collected, CollectedTables, StatementState } from './rule.js';
@@ -23,6 +23,9 @@ export class CreatedTables {
     if (create) this.names.add(relationKey(relationName(create.relation)));
     const createAs = nodeAs<CreateTableAsStmt>(node, 'CreateTableAsStmt');
     if (createAs?.into?.rel) this.names.add(relationKey(relationName(createAs.into.rel)));
+    // NOTE: `SELECT ... INTO [TEMP] TABLE x` creates x too (a SelectStmt with an intoClause).
+    const selectInto = nodeAs<SelectStmt>(node, 'SelectStmt')?.intoClause?.rel;
+    if (selectInto) this.names.add(relationKey(relationName(selectInto)));
     const rename = nodeAs<RenameStmt>(node, 'RenameStmt');
     if (rename?.renameType === 'OBJECT_TABLE' && rename.relation && rename.newname && this.has(relationName(rename.relation))) {
       this.names.add(relationKey(rename.relation.schemaname ? `${rename.relation.schemaname}.${rename.newname}` : rename.newname));

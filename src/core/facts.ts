@@ -18,6 +18,8 @@ export interface ContractTarget {
   table: string;
   /** For column targets. */
   column?: string;
+  /** For renames: the new name. */
+  newName?: string;
 }
 
 /** When the expand step for a target landed on the base branch, and where. */
@@ -98,8 +100,8 @@ export function contractTargets(node: Node): ContractTarget[] {
   const rename = nodeAs<RenameStmt>(node, 'RenameStmt');
   if (rename?.relation) {
     const table = relationName(rename.relation);
-    if (rename.renameType === 'OBJECT_COLUMN' && rename.subname) return [{ kind: 'column', operation: 'rename', table, column: rename.subname }];
-    if (rename.renameType === 'OBJECT_TABLE') return [{ kind: 'table', operation: 'rename', table }];
+    if (rename.renameType === 'OBJECT_COLUMN' && rename.subname) return [{ kind: 'column', operation: 'rename', table, column: rename.subname, newName: rename.newname }];
+    if (rename.renameType === 'OBJECT_TABLE') return [{ kind: 'table', operation: 'rename', table, newName: rename.newname }];
     return [];
   }
   const drop = nodeAs<{ removeType?: string; objects?: Node[] }>(node, 'DropStmt');

@@ -14,6 +14,8 @@ import type { FileChange, InputFile, MigrationFile } from './migration.js';
 import type { ReplayObservations } from './observations.js';
 import type { ParseIssue, SectionRole, Statement } from './parse.js';
 import type { LineIndex, Span } from './source.js';
+import { quoteIdent, quoteQualified } from './sql-names.js';
+import type { PhasePlan, PlanWriter } from './strategy.js';
 import type { IgnoreComment } from './suppressions.js';
 
 /** Groups rules in docs and in the comment. */
@@ -205,6 +207,11 @@ export interface Rule<MessageId extends string = string> extends RuleMeta<Messag
   afterRules?: boolean;
   /** Runs after ignore comments were applied (for rules about the ignores themselves). */
   afterSuppressions?: boolean;
+  /**
+   * For rules whose findings break running code: the expand/contract phase plan for one
+   * finding, from the values it reported (`details`); core/strategy.ts shows it.
+   */
+  phasePlan?(details: Readonly<Record<string, string | number>>, writer: PlanWriter): PhasePlan | undefined;
 }
 
 /** Declares a rule; the identity function that gives message ids their type. */
@@ -212,11 +219,26 @@ export function defineRule<MessageId extends string>(rule: Rule<MessageId>): Rul
   return rule;
 }
 
-/** Fills `{{name}}` placeholders; a missing value is a bug in the rule, so it throws. */
+/** How a `{{name|format}}` placeholder prints its value. */
+const PLACEHOLDER_FORMATS: Record<string, (value: string) => string> = {
+  /** One SQL identifier (a column, an index, a constraint), quoted as Postgres requires. */
+  ident: quoteIdent,
+  /** A possibly schema-qualified relation, quoted part by part. */
+  relation: quoteQualified,
+};
+
+/**
+ * Fills `{{name}}` placeholders; a missing value is a bug in the rule, so it throws.
+ * `{{name|ident}}` and `{{name|relation}}` print the value as an SQL identifier: every name
+ * placed in SQL (fix texts) must use one, so the SQL we print names the user's objects.
+ */
 export function fillTemplate(template: string, data: Record<string, string | number> = {}, ruleId = '?'): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+  return template.replace(/\{\{\s*(\w+)\s*(?:\|\s*(\w+)\s*)?\}\}/g, (_, name: string, format: string | undefined) => {
     const value = data[name];
     if (value === undefined) throw new Error(`rule ${ruleId}: no value for {{${name}}}`);
-    return String(value);
+    if (format === undefined) return String(value);
+    const print = PLACEHOLDER_FORMATS[format];
+    if (!print) throw new Error(`rule ${ruleId}: unknown placeholder format {{${name}|${format}}}`);
+    return print(String(value));
   });
 }

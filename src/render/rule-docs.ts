@@ -14,7 +14,7 @@ const CATEGORY_TITLES: Record<Rule['category'], string> = {
 };
 
 export function genericTemplate(template: string): string {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, '<$1>');
+  return template.replace(/\{\{\s*(\w+)\s*(?:\|\s*\w+\s*)?\}\}/g, '<$1>');
 }
 
 function exampleBlock(example: RuleExample): string {

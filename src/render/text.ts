@@ -1,6 +1,7 @@
 /**
  * Terminal output: `file:line:col severity rule message`, the source line underlined,
  * the lock, why, the safe alternative and the docs link. Colour only when asked.
+ * Suppressed findings are not printed (the summary line counts them; JSON and SARIF keep them).
  */
 import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
@@ -28,9 +29,16 @@ export function renderText(report: Report, options: TextOptions): string {
     return lines;
   };
   for (const finding of report.findings) {
-    out.push(formatFinding(finding, linesOf(finding.file), paint), '');
+    if (!finding.suppression) out.push(formatFinding(finding, linesOf(finding.file), paint), '');
   }
   if (options.advice && options.advice.strategy !== 'backward-compatible') out.push(formatAdvice(options.advice, paint), '');
+  if (report.replay) out.push(paint('dim', replaySummaryLine(report.replay)));
+  out.push(summaryLine(report, paint));
+  return `${out.join('\n')}\n`;
+}
+
+/** `3 files checked, 1 error, 2 warnings, 0 notices, 1 suppressed: BLOCKED (1 blocking)`. */
+export function summaryLine(report: Report, paint: Paint = (_style, text) => text): string {
   const counts = countBySeverity(report.findings);
   const suppressed = report.findings.filter((f) => f.suppression).length;
   const parts = [
@@ -40,18 +48,17 @@ export function renderText(report: Report, options: TextOptions): string {
     `${counts.notice} notice${counts.notice === 1 ? '' : 's'}`,
   ];
   if (suppressed) parts.push(`${suppressed} suppressed`);
-  if (report.replay) out.push(paint('dim', replaySummaryLine(report.replay)));
   const verdict = report.verdict === 'pass' ? paint('green', 'PASS') : paint('red', `BLOCKED (${report.blocking.length} blocking)`);
-  out.push(`${parts.join(', ')}: ${verdict}`);
-  return `${out.join('\n')}\n`;
+  return `${parts.join(', ')}: ${verdict}`;
 }
 
-type Paint = (style: keyof typeof CODES, text: string) => string;
+/** Wraps text in a terminal style (or returns it as is, without colour). */
+export type Paint = (style: keyof typeof CODES, text: string) => string;
 
 function formatFinding(finding: Finding, lines: string[], paint: Paint): string {
   const { start, end } = finding.span;
   const severityColor = finding.severity === 'error' ? 'red' : finding.severity === 'warning' ? 'yellow' : 'blue';
-  const tag = finding.suppression ? paint('dim', `${finding.severity} (suppressed: ${finding.suppression.reason})`) : paint(severityColor, finding.severity);
+  const tag = paint(severityColor, finding.severity);
   const head = `${paint('bold', `${finding.file}:${start.line}:${start.column}`)} ${tag} ${paint('cyan', finding.ruleId)} ${finding.message}`;
   const out = [head];
   const gutter = String(end.line).length;

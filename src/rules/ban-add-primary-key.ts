@@ -1,12 +1,7 @@
-/**
- * ## What it does
- * Flags `ADD PRIMARY KEY` that builds its index inline on an existing table.
- *
- * ## Why is this bad?
- * The index build (and the implied SET NOT NULL scans) hold ACCESS EXCLUSIVE throughout.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
+import { derivedName, quoteIdentList } from '../core/sql-names.js';
+import { stringList } from '../core/ast.js';
 
 export default defineRule({
   id: 'ban-add-primary-key',
@@ -20,8 +15,11 @@ export default defineRule({
   why: 'ADD PRIMARY KEY builds a unique index and checks NOT NULL inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',
   fix: [
     'Build the index concurrently, then attach it:',
-    '1. CREATE UNIQUE INDEX CONCURRENTLY {{table}}_pkey ON {{table}} (...);  -- outside a transaction',
-    '2. ALTER TABLE {{table}} ADD CONSTRAINT {{table}}_pkey PRIMARY KEY USING INDEX {{table}}_pkey;',
+    '1. Outside a transaction block:',
+    '   CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {{index|ident}} ON {{table|relation}} ({{columns}});',
+    '2. Then (the columns must be NOT NULL already, or this scans under ACCESS EXCLUSIVE):',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{index|ident}} PRIMARY KEY USING INDEX {{index|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://squawkhq.com/docs/adding-serial-primary-key-field'],
   examples: {
@@ -34,7 +32,7 @@ export default defineRule({
   statement({ statement, isNewTable, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_PRIMARY' || constraint.indexname || isNewTable(table)) continue;
-      report({ messageId: 'inlinePrimaryKey', data: { table }, tables: [table] });
+      report({ messageId: 'inlinePrimaryKey', data: { table, index: constraint.conname ?? derivedName(table, 'pkey'), columns: quoteIdentList(stringList(constraint.keys)) }, tables: [table] });
     }
   },
 });

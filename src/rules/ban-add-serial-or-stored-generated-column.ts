@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD COLUMN` of a serial type, an identity column, or a `GENERATED ... STORED`
- * column on an existing table.
- *
- * ## Why is this bad?
- * Each fills every existing row, rewriting the table under ACCESS EXCLUSIVE.
- */
 import type { ColumnDef, Constraint } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -24,7 +16,7 @@ export default defineRule({
   why: 'A serial or identity column draws a sequence value per existing row and a stored generated column computes one; either way Postgres rewrites the table while blocking reads and writes.',
   fix: [
     'Add a plain nullable column and fill it in batches:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
     '2. Set the value for new rows (a DEFAULT, or a trigger for computed values).',
     '3. Backfill {{column}} in batches in separate transactions.',
   ].join('\n'),

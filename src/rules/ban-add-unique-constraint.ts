@@ -1,12 +1,7 @@
-/**
- * ## What it does
- * Flags `ADD CONSTRAINT ... UNIQUE` that builds its index inline on an existing table.
- *
- * ## Why is this bad?
- * The index build holds ACCESS EXCLUSIVE for its whole duration: reads and writes stall.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
+import { derivedName, quoteIdentList } from '../core/sql-names.js';
+import { stringList } from '../core/ast.js';
 
 export default defineRule({
   id: 'ban-add-unique-constraint',
@@ -20,8 +15,11 @@ export default defineRule({
   why: 'ADD CONSTRAINT ... UNIQUE builds a unique index inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',
   fix: [
     'Build the index concurrently, then attach it:',
-    '1. CREATE UNIQUE INDEX CONCURRENTLY {{constraint}} ON {{table}} (...);  -- outside a transaction',
-    '2. ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} UNIQUE USING INDEX {{constraint}};',
+    '1. Outside a transaction block:',
+    '   CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {{constraint|ident}} ON {{table|relation}} ({{columns}});',
+    '2. Then:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} UNIQUE USING INDEX {{constraint|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://squawkhq.com/docs/disallowed-unique-constraint'],
   examples: {
@@ -34,7 +32,7 @@ export default defineRule({
   statement({ statement, isNewTable, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_UNIQUE' || constraint.indexname || isNewTable(table)) continue;
-      report({ messageId: 'inlineUnique', data: { table, constraint: constraint.conname ?? `${table}_key` }, tables: [table] });
+      report({ messageId: 'inlineUnique', data: { table, constraint: constraint.conname ?? derivedName(table, ...stringList(constraint.keys), 'key'), columns: quoteIdentList(stringList(constraint.keys)) }, tables: [table] });
     }
   },
 });

@@ -1,18 +1,8 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... TYPE` on an existing table, except changes Postgres makes
- * without a rewrite and without breaking readers: varchar widening, varchar to text,
- * dropping a varchar limit, text to unlimited varchar, numeric precision increase at
- * the same scale.
- *
- * ## Why is this bad?
- * Most type changes rewrite the whole table (and rebuild its indexes) under an ACCESS
- * EXCLUSIVE lock, and running code may not handle values of the new type.
- */
 import type { ColumnDef, TypeName } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
+import { changeTypePlan } from './support/phase-plans.js';
 
 const TEXT_LIKE = new Set(['text', 'varchar']);
 
@@ -31,9 +21,9 @@ export default defineRule({
   why: 'Unless the old and new types are binary compatible, Postgres rewrites every row and rebuilds every index while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite. Old code may also send or expect values of the old type.',
   fix: [
     'Expand and contract:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{column}}_new {{type}};',
-    '2. Deploy code that writes both {{column}} and {{column}}_new (or a trigger); backfill {{column}}_new in batches.',
-    '3. Deploy code that reads {{column}}_new.',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{newColumn|ident}} {{type}};',
+    '2. Deploy code that writes both {{column}} and {{newColumn}} (or a trigger); backfill {{newColumn}} in batches.',
+    '3. Deploy code that reads {{newColumn}}.',
     '4. After every old instance is gone: drop {{column}} and rename, in separate phases.',
   ].join('\n'),
   versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version.',
@@ -56,6 +46,7 @@ export default defineRule({
       { sql: 'CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c TYPE bigint;', why: 'the table is new in this change' },
     ],
   },
+  phasePlan: (details, writer) => changeTypePlan(writer, String(details.table), String(details.column), String(details.type)),
   statement({ statement, isNewTable, changeSet, file, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
@@ -63,7 +54,7 @@ export default defineRule({
       if (command.subtype !== 'AT_AlterColumnType') continue;
       const def = nodeAs<ColumnDef>(command.def, 'ColumnDef');
       const column = command.name ?? '?';
-      const data = { table: alter.table, column, type: typeToSql(def?.typeName) };
+      const data = { table: alter.table, column, newColumn: `${column}_new`, type: typeToSql(def?.typeName) };
       if (def?.raw_default) {
         report({ messageId: 'alterTypeUsing', data, tables: [alter.table] });
         continue;

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TYPE ... ADD VALUE` inside a transaction before Postgres 12, and, on 12+,
- * statements later in the same transaction that use the new value.
- *
- * ## Why is this bad?
- * Before 12 Postgres rejects ADD VALUE in a transaction block; from 12 the new value
- * cannot be used until the transaction commits ("unsafe use of new value").
- */
 import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -19,11 +10,11 @@ export default defineRule({
   lock: null,
   rewrites: false,
   messages: {
-    addValueInTransaction: 'On Postgres {{version}}, ALTER TYPE {{type}} ADD VALUE cannot run inside a transaction block.',
+    addValueInTransaction: 'On Postgres {{version}}, ALTER TYPE {{type|relation}} ADD VALUE cannot run inside a transaction block.',
     newValueUsed: "The enum value '{{value}}' added to {{type}} earlier in this transaction cannot be used before the transaction commits.",
   },
   why: 'Before Postgres 12, ALTER TYPE ... ADD VALUE raises "cannot run inside a transaction block". From 12 it may, but the new value cannot be used in the same transaction ("unsafe use of new value").',
-  fix: "Add the value in its own migration that runs without a transaction:\n   ALTER TYPE {{type}} ADD VALUE IF NOT EXISTS '{{value}}';\nand use it only in a later migration.",
+  fix: "Add the value in its own migration that runs without a transaction:\n   ALTER TYPE {{type|relation}} ADD VALUE IF NOT EXISTS '{{value}}';\nand use it only in a later migration.",
   versions: 'Postgres 12 allows ADD VALUE in a transaction block, but not using the value before commit.',
   references: ['https://www.postgresql.org/docs/current/sql-altertype.html#SQL-ALTERTYPE-NOTES'],
   examples: {

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags new `char(n)` / `character(n)` columns.
- *
- * ## Why is this bad?
- * char(n) pads values with spaces, compares ignoring them, and is no faster than text.
- */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
@@ -19,7 +12,7 @@ export default defineRule({
   statementKinds: INTRODUCED_COLUMN_KINDS,
   messages: { charField: '{{table}}.{{column}} is char(n): values are blank-padded; use text or varchar.' },
   why: 'char(n) pads shorter values with spaces, so application code sees trailing blanks and equality behaves unexpectedly; it is no faster than text.',
-  fix: 'Declare {{table}}.{{column}} as text, with CHECK (char_length({{column}}) = <n>) if the length is fixed.',
+  fix: 'Declare {{table}}.{{column}} as text, with CHECK (char_length({{column|ident}}) = <n>) if the length is fixed.',
   references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29'],
   examples: {
     invalid: [

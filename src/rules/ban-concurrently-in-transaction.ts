@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags CONCURRENTLY operations that run inside a transaction block, explicit (BEGIN) or
- * implicit (the migration tool wraps the file).
- *
- * ## Why is this bad?
- * Postgres refuses them: "cannot run inside a transaction block". The deploy fails.
- */
 import type { DropStmt, IndexStmt, Node, ReindexStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { sectionAt } from '../core/migration.js';

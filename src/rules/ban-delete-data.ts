@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `DELETE` and `TRUNCATE` of tables that existed before this change.
- *
- * ## Why is this bad?
- * Running services may still read the rows, and a migration that deletes data cannot be
- * rolled back: the down migration has nothing to restore from.
- */
 import type { DeleteStmt, RangeVar, TruncateStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -25,9 +17,9 @@ export default defineRule({
   why: 'Deleted data is gone for running code and for the rollback. TRUNCATE also takes an ACCESS EXCLUSIVE lock that blocks reads and writes of the table.',
   fix: [
     '1. Stop the code paths that read the rows in {{table}} first.',
-    '2. Copy what may be needed (CREATE TABLE {{table}}_archive AS SELECT ... ) so a rollback can restore it.',
+    '2. Copy what may be needed (CREATE TABLE {{archive|relation}} AS SELECT ... ) so a rollback can restore it.',
     '3. Delete in small batches from a background job or a separate data migration, e.g.',
-    '   DELETE FROM {{table}} WHERE id IN (SELECT id FROM {{table}} WHERE <condition> LIMIT 1000);',
+    '   DELETE FROM {{table|relation}} WHERE id IN (SELECT id FROM {{table|relation}} WHERE <condition> LIMIT 1000);',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-delete.html', 'https://www.postgresql.org/docs/current/sql-truncate.html'],
   examples: {
@@ -44,13 +36,13 @@ export default defineRule({
     const del = nodeAs<DeleteStmt>(statement.node, 'DeleteStmt');
     if (del) {
       const table = relationName(del.relation);
-      if (!isNewTable(table)) report({ messageId: 'delete', data: { table }, tables: [table] });
+      if (!isNewTable(table)) report({ messageId: 'delete', data: { table, archive: `${table}_archive` }, tables: [table] });
       return;
     }
     const truncate = nodeAs<TruncateStmt>(statement.node, 'TruncateStmt');
     for (const relation of truncate?.relations ?? []) {
       const table = relationName(nodeAs<RangeVar>(relation, 'RangeVar'));
-      if (!isNewTable(table)) report({ messageId: 'truncate', data: { table }, tables: [table], lock: 'ACCESS EXCLUSIVE' });
+      if (!isNewTable(table)) report({ messageId: 'truncate', data: { table, archive: `${table}_archive` }, tables: [table], lock: 'ACCESS EXCLUSIVE' });
     }
   },
 });

@@ -1,14 +1,7 @@
-/**
- * ## What it does
- * Flags `ALTER DOMAIN ... ADD CONSTRAINT` (without NOT VALID) and `CREATE DOMAIN ... CHECK`.
- *
- * ## Why is this bad?
- * Adding a domain constraint checks every column of every table using the domain under
- * locks; the constraint is also invisible at the column, so changing it later is hard.
- */
 import type { AlterDomainStmt, Constraint, CreateDomainStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { derivedName } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'ban-domain-constraints',
@@ -23,7 +16,7 @@ export default defineRule({
     createDomain: 'Domain {{domain}} has a CHECK constraint; changing it later validates every table that uses the domain.',
   },
   why: 'ALTER DOMAIN ADD CONSTRAINT checks all stored values of every column of the domain while locking those tables; constraints on domains are hard to evolve safely.',
-  fix: 'Put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and VALIDATE it later:\n   ALTER DOMAIN {{domain}} ADD CONSTRAINT ... CHECK (...) NOT VALID;\n   ALTER DOMAIN {{domain}} VALIDATE CONSTRAINT ...;',
+  fix: 'Put the CHECK on the table columns (ADD CONSTRAINT ... NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and VALIDATE it later:\n   ALTER DOMAIN {{domain|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK (<condition>) NOT VALID;\n   ALTER DOMAIN {{domain|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
   references: ['https://www.postgresql.org/docs/current/sql-alterdomain.html', 'https://squawkhq.com/docs/ban-alter-domain-with-add-constraint'],
   examples: {
     invalid: [
@@ -38,12 +31,14 @@ export default defineRule({
   statement({ statement, report }) {
     const alter = nodeAs<AlterDomainStmt>(statement.node, 'AlterDomainStmt');
     if (alter?.subtype === 'C' && !nodeAs<Constraint>(alter.def, 'Constraint')?.skip_validation) {
-      report({ messageId: 'alterDomain', data: { domain: qualifiedName(alter.typeName) } });
+      const domain = qualifiedName(alter.typeName);
+      report({ messageId: 'alterDomain', data: { domain, constraint: nodeAs<Constraint>(alter.def, 'Constraint')?.conname ?? derivedName(domain, 'check') } });
     }
     const create = nodeAs<CreateDomainStmt>(statement.node, 'CreateDomainStmt');
     if (create?.constraints?.some((c) => nodeAs<Constraint>(c, 'Constraint')?.contype === 'CONSTR_CHECK')) {
       // NOTE: CREATE DOMAIN locks no table (replay shows none); the SHARE lock is ALTER DOMAIN's.
-      report({ messageId: 'createDomain', data: { domain: qualifiedName(create.domainname) }, lock: null });
+      const domain = qualifiedName(create.domainname);
+      report({ messageId: 'createDomain', data: { domain, constraint: derivedName(domain, 'check') }, lock: null });
     }
   },
 });

@@ -1,13 +1,6 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... DROP COLUMN` on an existing table.
- *
- * ## Why is this bad?
- * Services that are still running select, insert or map the column; the moment it is gone
- * their queries fail. Dropping must be the last phase of an expand/contract change.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { dropColumnPlan } from './support/phase-plans.js';
 
 export default defineRule({
   id: 'ban-drop-column',
@@ -27,7 +20,7 @@ export default defineRule({
     '2. Wait until every old instance is gone (at least one full deploy cycle).',
     '3. Then, in its own migration:',
     '   SET lock_timeout = \'2s\';',
-    '   ALTER TABLE {{table}} DROP COLUMN {{column}};',
+    '   ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#removing-a-column'],
   examples: {
@@ -37,6 +30,7 @@ export default defineRule({
       { sql: 'CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts DROP COLUMN body;', why: 'the table is created in the same change, so no code uses it yet' },
     ],
   },
+  phasePlan: (details, writer) => dropColumnPlan(writer, String(details.table), String(details.column)),
   statement({ statement, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;

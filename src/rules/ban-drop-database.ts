@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP DATABASE`.
- *
- * ## Why is this bad?
- * It destroys a whole database; no migration of a running service should do that.
- */
 import type { DropdbStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

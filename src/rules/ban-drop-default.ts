@@ -1,12 +1,4 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... DROP DEFAULT` on a column that earlier migrations declare
- * NOT NULL.
- *
- * ## Why is this bad?
- * Old code that inserts without naming the column relied on the default; without it
- * Postgres writes NULL and the NOT NULL constraint rejects every such insert.
- */
+import type { AlterTableCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
@@ -23,7 +15,8 @@ export default defineRule({
   why: 'Services deployed before this migration insert rows without the column and rely on its default; once it is gone those inserts write NULL into a NOT NULL column and fail.',
   fix: [
     '1. Deploy code that always writes {{table}}.{{column}} explicitly.',
-    '2. After every old instance is gone: ALTER TABLE {{table}} ALTER COLUMN {{column}} DROP DEFAULT;',
+    '2. After every old instance is gone:',
+    '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP DEFAULT;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {
@@ -44,6 +37,10 @@ export default defineRule({
       ], why: 'nullable column: old inserts store NULL, as before the default existed' },
       { sql: "CREATE TABLE t (c text NOT NULL DEFAULT '');\nALTER TABLE t ALTER COLUMN c DROP DEFAULT;", why: 'the table is new in this change' },
       { sql: 'ALTER TABLE users ALTER COLUMN status DROP DEFAULT;', why: 'nothing shows the column is NOT NULL' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE users ALTER COLUMN status DROP NOT NULL, ALTER COLUMN status DROP DEFAULT;' },
+      ], why: 'the same statement drops NOT NULL: old inserts store NULL' },
     ],
   },
   statement({ statement, isNewTable, changeSet, file, report }) {
@@ -52,9 +49,15 @@ export default defineRule({
     for (const command of alter.commands) {
       // NOTE: AT_ColumnDefault without a def is DROP DEFAULT; with one it is SET DEFAULT.
       if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name) continue;
+      if (dropsNotNull(alter.commands, command.name)) continue;
       if (priorColumn(changeSet, file, statement, alter.table, command.name)?.notNull) {
         report({ messageId: 'dropDefault', data: { table: alter.table, column: command.name }, tables: [alter.table] });
       }
     }
   },
 });
+
+/** Whether the same ALTER TABLE also drops NOT NULL of the column (then old inserts store NULL). */
+function dropsNotNull(commands: readonly AlterTableCmd[], column: string): boolean {
+  return commands.some((c) => c.subtype === 'AT_DropNotNull' && c.name === column);
+}

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... DROP NOT NULL` on an existing table.
- *
- * ## Why is this bad?
- * Running code may rely on the column never being NULL; once new code writes NULLs,
- * old readers crash on them, and restoring NOT NULL later needs a full validation.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
@@ -21,7 +13,8 @@ export default defineRule({
   why: 'Old services were written against a NOT NULL column; once NULLs are written their reads fail or misbehave, and putting NOT NULL back requires a scan of the table.',
   fix: [
     '1. Deploy code that handles NULL in {{table}}.{{column}} everywhere it is read.',
-    '2. Then: ALTER TABLE {{table}} ALTER COLUMN {{column}} DROP NOT NULL;',
+    '2. Then:',
+    '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP NOT NULL;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {

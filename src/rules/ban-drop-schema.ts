@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP SCHEMA`.
- *
- * ## Why is this bad?
- * It removes every object in the schema (with CASCADE) and breaks all code that uses them.
- */
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 
@@ -21,7 +14,8 @@ export default defineRule({
   fix: [
     '1. Deploy code that no longer uses anything in {{schema}}.',
     '2. Back up what may be needed, wait until every old instance is gone.',
-    '3. Drop it in a reviewed maintenance migration: DROP SCHEMA {{schema}};',
+    '3. Drop it in a reviewed maintenance migration:',
+    '   DROP SCHEMA {{schema|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],
   examples: {

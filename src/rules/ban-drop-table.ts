@@ -1,13 +1,6 @@
-/**
- * ## What it does
- * Flags `DROP TABLE` of a table that existed before this change.
- *
- * ## Why is this bad?
- * Services that are still running query the table; the moment it is gone their queries
- * fail, and the data is lost for good. Dropping must be the last phase of expand/contract.
- */
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
+import { dropTablePlan } from './support/phase-plans.js';
 
 export default defineRule({
   id: 'ban-drop-table',
@@ -25,7 +18,7 @@ export default defineRule({
     '2. Wait until every old instance is gone (the contract wait, e.g. 14 days for tables); optionally rename it to {{table}}_deprecated first to find stragglers.',
     '3. Back up the data if it may be needed, then in its own migration:',
     "   SET lock_timeout = '2s';",
-    '   DROP TABLE {{table}};',
+    '   DROP TABLE {{table|relation}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-droptable.html', 'https://github.com/ankane/strong_migrations#removing-a-table'],
   examples: {
@@ -38,6 +31,7 @@ export default defineRule({
       { sql: 'DROP VIEW active_users;', why: 'views hold no data (other rules cover breaking views)' },
     ],
   },
+  phasePlan: (details, writer) => dropTablePlan(writer, String(details.table)),
   statement({ statement, isNewTable, report }) {
     const drop = dropTargets(statement.node, 'OBJECT_TABLE');
     for (const table of drop?.names ?? []) {

@@ -1,10 +1,3 @@
-/**
- * ## What it does
- * Flags an `UPDATE ... SET` or `INSERT` that assigns the same column twice.
- *
- * ## Why is this bad?
- * Postgres rejects it ("multiple assignments to same column"): the migration fails at deploy.
- */
 import type { InsertStmt, Node, ResTarget, UpdateStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags changes to migrations that already exist on the base branch: edited files and
- * deleted files. An edit that only touches white space or comments is a warning.
- *
- * ## Why is this bad?
- * Migration tools record which migrations ran, by version (and some by checksum). An
- * environment that already applied the old text never runs the new one, so databases
- * drift apart silently; tools that check checksums (Flyway, sqitch) refuse to start.
- */
 import type { InputFile } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 import { parseRegion } from '../core/parse.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD CONSTRAINT ... EXCLUDE` on an existing table.
- *
- * ## Why is this bad?
- * The exclusion index is built and every row checked under ACCESS EXCLUSIVE, and unlike
- * UNIQUE there is no `USING INDEX` or `NOT VALID` escape.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
 

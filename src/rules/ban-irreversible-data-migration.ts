@@ -1,18 +1,7 @@
-/**
- * ## What it does
- * Flags `UPDATE`, `DELETE` and `TRUNCATE` in an up migration when the down migration has no
- * statement that touches the same table.
- *
- * ## Why is this bad?
- * Schema changes can be undone by the down migration; overwritten or deleted rows cannot,
- * unless the down restores them. A rollback that ignores the data change leaves the table
- * in a state no version of the code expects.
- */
-import type { CreateStmt, CreateTableAsStmt } from '@pgsql/types';
-import { nodeAs, relationKey, relationName } from '../core/ast.js';
-import type { Statement } from '../core/parse.js';
+import { relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
+import { tablesCreatedBy, upAndDown } from './support/up-down.js';
 
 const DATA_CHANGES: Record<string, 'update' | 'delete' | 'truncate'> = { UpdateStmt: 'update', DeleteStmt: 'delete', TruncateStmt: 'truncate' };
 
@@ -31,8 +20,8 @@ export default defineRule({
   why: 'The down migration is the rollback plan. It can recreate columns and indexes, but data that the up migration overwrote or deleted is gone unless the up saved it somewhere and the down puts it back.',
   fix: [
     'Make the data change reversible:',
-    '1. In the up migration, save what is changed first, e.g. CREATE TABLE {{table}}_backup AS SELECT * FROM {{table}} WHERE <rows changed>;',
-    '2. In the down migration ({{down}}), restore {{table}} from {{table}}_backup.',
+    '1. In the up migration, save what is changed first, e.g. CREATE TABLE {{backup|relation}} AS SELECT * FROM {{table|relation}} WHERE <rows changed>;',
+    '2. In the down migration ({{down}}), restore {{table}} from {{backup}}.',
     'If the change is truly irreversible, say so in the down migration and suppress this finding with a reason.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/sql-delete.html', 'https://www.postgresql.org/docs/current/sql-truncate.html'],
@@ -69,45 +58,20 @@ export default defineRule({
     ],
   },
   file({ file, changeSet, report }) {
-    const { migration } = file;
-    let up: readonly Statement[];
-    let down: readonly Statement[];
-    let downName: string;
-    if (migration.role === 'up-down') {
-      if (!migration.sections.some((s) => s.role === 'down')) return;
-      up = file.statements.filter((s) => s.section === 'up');
-      down = file.statements.filter((s) => s.section === 'down');
-      downName = `(the down section of ${migration.path})`;
-    } else if (migration.role === 'up' && migration.partner) {
-      const partner = changeSet.byPath(migration.partner);
-      // No down at all is require-down-migration's finding, not this rule's.
-      if (!partner || partner.input.change === 'deleted') return;
-      up = file.statements;
-      down = partner.statements;
-      downName = partner.migration.path;
-    } else {
-      return;
-    }
-    const touchedByDown = new Set(down.flatMap((s) => [...statementLock(s.node).tables, ...createdBy(s)]).map(relationKey));
+    const halves = upAndDown(file, changeSet);
+    if (!halves) return;
+    const { up, down, downName } = halves;
+    const touchedByDown = new Set(down.flatMap((s) => [...statementLock(s.node).tables, ...tablesCreatedBy(s)]).map(relationKey));
     const created = new Set<string>();
     for (const statement of up) {
-      for (const name of createdBy(statement)) created.add(relationKey(name));
+      for (const name of tablesCreatedBy(statement)) created.add(relationKey(name));
       const kind = DATA_CHANGES[statement.kind];
       if (!kind) continue;
       for (const table of statementLock(statement.node).tables) {
         const key = relationKey(table);
         if (created.has(key) || touchedByDown.has(key)) continue;
-        report({ messageId: kind, data: { table, down: downName }, statement, tables: [table] });
+        report({ messageId: kind, data: { table, backup: `${table}_backup`, down: downName }, statement, tables: [table] });
       }
     }
   },
 });
-
-/** Tables a statement creates (CREATE TABLE, CREATE TABLE AS). */
-function createdBy(statement: Statement): string[] {
-  const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
-  if (create) return [relationName(create.relation)];
-  const createAs = nodeAs<CreateTableAsStmt>(statement.node, 'CreateTableAsStmt');
-  if (createAs?.into?.rel) return [relationName(createAs.into.rel)];
-  return [];
-}

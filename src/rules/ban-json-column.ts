@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags new `json` columns.
- *
- * ## Why is this bad?
- * json stores the text verbatim: it cannot be indexed with GIN, has no equality operator
- * (so DISTINCT, GROUP BY and UNION fail) and is reparsed on every access.
- */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

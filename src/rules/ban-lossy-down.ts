@@ -1,34 +1,29 @@
-/**
- * ## What it does
- * Flags a down migration (file or section) that drops a table or column its up migration
- * created.
- *
- * ## Why is this bad?
- * Between the deploy and the rollback, running code writes into the new table or column.
- * Rolling back with `DROP` deletes those rows or values for good; the rollback loses data
- * that exists nowhere else.
- */
-import type { ColumnDef, CreateStmt, Node } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationKey, relationName } from '../core/ast.js';
+import type { ColumnDef, InsertStmt, Node, UpdateStmt } from '@pgsql/types';
+import { alterTableCommands, nodeAs, relationKey, relationName, walk } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { derivedName, quoteIdent, quoteQualified } from '../core/sql-names.js';
 import { statementLock } from '../core/statement-locks.js';
+import { tablesCreatedBy, upAndDown } from './support/up-down.js';
 
 export default defineRule({
   id: 'ban-lossy-down',
   severity: 'warning',
   category: 'rollback',
-  summary: 'A down migration that drops what its up created loses the data written in between',
+  summary: 'A down migration that drops data older than its up migration, or data the up moved, loses it for good',
   lock: null,
   rewrites: false,
   messages: {
-    dropTable: 'Rolling back drops table {{table}}, created by {{up}}: every row written to {{table}} since the deploy is lost.',
-    dropColumn: 'Rolling back drops column {{table}}.{{column}}, added by {{up}}: every value written to {{table}}.{{column}} since the deploy is lost.',
+    dropExistingTable: 'Rolling back drops table {{table}}, which existed before {{up}}: rows written before the deploy are lost with it.',
+    dropExistingColumn: 'Rolling back drops column {{table}}.{{column}}, which existed before {{up}}: values written before the deploy are lost with it.',
+    dropMovedTable: 'Rolling back drops table {{table}}, which {{up}} filled from data it then dropped: the moved rows exist nowhere else.',
+    dropMovedColumn: 'Rolling back drops column {{table}}.{{column}}, which {{up}} filled from data it then dropped: the moved values exist nowhere else.',
   },
-  why: 'Once the up migration is deployed, the application writes into the new table or column. A rollback that drops it deletes that data permanently; restoring it means a point-in-time recovery of the whole database.',
+  why: 'A rollback should undo the schema change, not destroy the data users wrote. Dropping what the up created only removes what the deploy added; dropping a table or column that held data before the up, or that the up moved existing data into and then dropped the source, deletes data that exists nowhere else; restoring it means a point-in-time recovery of the whole database.',
   fix: [
-    'Keep the data when rolling back: in the down migration, rename {{table}} (or its column) instead of dropping it,',
-    'or copy the data first (CREATE TABLE {{table}}_backup AS SELECT ...). Drop the kept data in a later migration.',
+    'Keep the data when rolling back: in the down migration, rename instead of dropping:',
+    '   {{keep}}',
+    'and drop the kept data in a later migration, once nothing needs it. If the up moved the data, move it back before dropping.',
     'If losing the data is acceptable, say so with an ignore comment and a reason.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-droptable.html', 'https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md'],
@@ -36,19 +31,38 @@ export default defineRule({
     invalid: [
       {
         files: [
-          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
-          { path: 'migrations/001_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;' },
+          { path: 'migrations/001_archive.up.sql', text: 'ALTER TABLE users ADD COLUMN archived boolean;' },
+          { path: 'migrations/001_archive.down.sql', text: 'ALTER TABLE users DROP COLUMN archived;\nALTER TABLE users DROP COLUMN email;' },
         ],
-        why: 'phone numbers entered after the deploy are deleted by the rollback',
-        messageIds: ['dropColumn'],
+        why: 'email existed before the up: the rollback deletes every address',
+        messageIds: ['dropExistingColumn'],
       },
       {
-        files: [{ path: 'db/migrations/20240101_audit.sql', text: '-- migrate:up\nCREATE TABLE audit_events (id bigint, body text);\n-- migrate:down\nDROP TABLE audit_events;\n' }],
-        why: 'dbmate down section drops the table the up section created',
-        messageIds: ['dropTable'],
+        files: [
+          { path: 'migrations/002_split.up.sql', text: 'ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name || \' \' || last_name;\nALTER TABLE users DROP COLUMN first_name, DROP COLUMN last_name;' },
+          { path: 'migrations/002_split.down.sql', text: 'ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;\nALTER TABLE users DROP COLUMN full_name;' },
+        ],
+        why: 'the up moved the names into full_name and dropped the sources: the down drops the only copy',
+        messageIds: ['dropMovedColumn'],
+      },
+      {
+        files: [{ path: 'db/migrations/20240101_audit.sql', text: '-- migrate:up\nALTER TABLE audit_log RENAME COLUMN body TO payload;\n-- migrate:down\nDROP TABLE audit_log;\n' }],
+        why: 'dbmate down section drops a table that existed before the up',
+        messageIds: ['dropExistingTable'],
       },
     ],
     valid: [
+      {
+        files: [
+          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
+          { path: 'migrations/001_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;' },
+        ],
+        why: 'the down drops only what the up created: the conventional rollback',
+      },
+      {
+        files: [{ path: 'db/migrations/20240101_audit.sql', text: '-- migrate:up\nCREATE TABLE audit_events (id bigint, body text);\n-- migrate:down\nDROP TABLE audit_events;\n' }],
+        why: 'the down drops the table the up created',
+      },
       {
         files: [
           { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
@@ -66,69 +80,74 @@ export default defineRule({
     ],
   },
   file({ file, changeSet, report }) {
-    const { migration } = file;
-    let up: readonly Statement[];
-    let down: readonly Statement[];
-    let downPath: string;
-    if (migration.role === 'up-down') {
-      up = file.statements.filter((s) => s.section === 'up');
-      down = file.statements.filter((s) => s.section === 'down');
-      downPath = migration.path;
-    } else if (migration.role === 'up' && migration.partner) {
-      const partner = changeSet.byPath(migration.partner);
-      if (!partner || partner.input.change === 'deleted') return;
-      up = file.statements;
-      down = partner.statements;
-      downPath = partner.migration.path;
-    } else {
-      return;
-    }
-    const createdTables = new Set<string>();
-    const addedColumns = new Set<string>();
-    for (const statement of up) {
-      const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
-      if (create) createdTables.add(relationKey(relationName(create.relation)));
-      const alter = alterTableCommands(statement.node);
-      for (const command of alter?.commands ?? []) {
-        const column = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def as Node | undefined, 'ColumnDef')?.colname : undefined;
-        if (alter && column) addedColumns.add(`${relationKey(alter.table)}.${column.toLowerCase()}`);
-      }
-    }
-    if (createdTables.size === 0 && addedColumns.size === 0) return;
+    const halves = upAndDown(file, changeSet);
+    if (!halves) return;
+    const { up, down, downPath } = halves;
+    const created = new Set(up.flatMap(tablesCreatedBy).map(relationKey));
+    const added = new Set(up.flatMap(addedColumns));
+    // NOTE: data is "moved" when the up fills what it created from existing rows and drops a source: the copy is then the only one.
+    const dropsData = up.some((s) => droppedColumns(s).length > 0 || tablesDroppedBy(s).length > 0);
+    const filled = new Set(dropsData ? up.flatMap(filledFromExistingData) : []);
+    const data = { up: file.migration.path };
     for (const statement of down) {
-      if (statement.kind === 'DropStmt' && (statement.node as { DropStmt: { removeType?: string } }).DropStmt.removeType === 'OBJECT_TABLE') {
-        for (const table of statementLock(statement.node).tables) {
-          if (createdTables.has(relationKey(table))) report({ messageId: 'dropTable', data: { table, up: migration.path }, fix: keepTableFix(table), statement, file: downPath, tables: [table], lock: 'ACCESS EXCLUSIVE' });
-        }
-        continue;
+      for (const table of tablesDroppedBy(statement)) {
+        const key = relationKey(table);
+        const messageId = !created.has(key) ? 'dropExistingTable' : filled.has(key) ? 'dropMovedTable' : undefined;
+        if (messageId) report({ messageId, data: { ...data, table, keep: `ALTER TABLE ${quoteQualified(table)} RENAME TO ${quoteIdent(derivedName(table, 'rolled_back'))};` }, statement, file: downPath, tables: [table], lock: 'ACCESS EXCLUSIVE' });
       }
       const alter = alterTableCommands(statement.node);
-      if (!alter || createdTables.has(relationKey(alter.table))) continue;
-      for (const command of alter.commands) {
-        if (command.subtype !== 'AT_DropColumn' || !command.name) continue;
-        if (addedColumns.has(`${relationKey(alter.table)}.${command.name.toLowerCase()}`)) {
-          report({ messageId: 'dropColumn', data: { table: alter.table, column: command.name, up: migration.path }, fix: keepColumnFix(alter.table, command.name), statement, file: downPath, tables: [alter.table], lock: 'ACCESS EXCLUSIVE' });
-        }
+      if (!alter || created.has(relationKey(alter.table))) continue;
+      for (const column of droppedColumns(statement)) {
+        const key = columnId(alter.table, column);
+        const messageId = !added.has(key) ? 'dropExistingColumn' : filled.has(key) ? 'dropMovedColumn' : undefined;
+        const keep = `ALTER TABLE ${quoteQualified(alter.table)} RENAME COLUMN ${quoteIdent(column)} TO ${quoteIdent(`${column}_rolled_back`)};`;
+        if (messageId) report({ messageId, data: { ...data, table: alter.table, column, keep }, statement, file: downPath, tables: [alter.table], lock: 'ACCESS EXCLUSIVE' });
       }
     }
   },
 });
 
-function keepTableFix(table: string): string {
-  return [
-    'Keep the rows when rolling back: in the down migration, rename instead of dropping:',
-    `   ALTER TABLE ${table} RENAME TO ${table}_rolled_back;`,
-    `Drop ${table}_rolled_back in a later migration, once nothing needs its rows.`,
-    'If losing the rows is acceptable, say so with an ignore comment and a reason.',
-  ].join('\n');
+/** `table.column`, normalised, for comparing columns across statements. */
+function columnId(table: string, column: string): string {
+  return `${relationKey(table)}.${column.toLowerCase()}`;
 }
 
-function keepColumnFix(table: string, column: string): string {
-  return [
-    'Keep the values when rolling back: in the down migration, rename instead of dropping:',
-    `   ALTER TABLE ${table} RENAME COLUMN ${column} TO ${column}_rolled_back;`,
-    `   ALTER TABLE ${table} ALTER COLUMN ${column}_rolled_back DROP NOT NULL;`,
-    `Drop ${table}.${column}_rolled_back in a later migration, once nothing needs its values.`,
-    'If losing the values is acceptable, say so with an ignore comment and a reason.',
-  ].join('\n');
+/** Columns an ALTER TABLE adds (as columnId). */
+function addedColumns(statement: Statement): string[] {
+  const alter = alterTableCommands(statement.node);
+  return (alter?.commands ?? []).flatMap((c) => {
+    const column = c.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(c.def as Node | undefined, 'ColumnDef')?.colname : undefined;
+    return alter && column ? [columnId(alter.table, column)] : [];
+  });
+}
+
+/** Columns an ALTER TABLE drops (as written). */
+function droppedColumns(statement: Statement): string[] {
+  return (alterTableCommands(statement.node)?.commands ?? []).flatMap((c) => (c.subtype === 'AT_DropColumn' && c.name ? [c.name] : []));
+}
+
+/** Tables a DROP TABLE drops. */
+function tablesDroppedBy(statement: Statement): string[] {
+  const drop = (statement.node as { DropStmt?: { removeType?: string } }).DropStmt;
+  return drop?.removeType === 'OBJECT_TABLE' ? statementLock(statement.node).tables : [];
+}
+
+/**
+ * What a statement fills from data already in the database: the columns an UPDATE sets
+ * from other columns (as columnId), the table an INSERT ... SELECT fills (as relationKey).
+ */
+function filledFromExistingData(statement: Statement): string[] {
+  const update = nodeAs<UpdateStmt>(statement.node, 'UpdateStmt');
+  if (update) {
+    const table = relationName(update.relation);
+    return (update.targetList ?? []).flatMap((target) => {
+      const set = nodeAs<{ name?: string; val?: Node }>(target, 'ResTarget');
+      let readsColumns = false;
+      walk(set?.val, (type) => (readsColumns ||= type === 'ColumnRef'));
+      return set?.name && readsColumns ? [columnId(table, set.name)] : [];
+    });
+  }
+  const insert = nodeAs<InsertStmt>(statement.node, 'InsertStmt');
+  const fromRows = nodeAs<{ fromClause?: Node[] }>(insert?.selectStmt, 'SelectStmt')?.fromClause?.length;
+  return insert && fromRows ? [relationKey(relationName(insert.relation))] : [];
 }

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `BEGIN` inside a transaction that is already open (explicit, or the migration
- * tool's implicit one).
- *
- * ## Why is this bad?
- * Postgres ignores a nested BEGIN with a warning; the inner COMMIT then commits the tool's
- * transaction early, so a later failure leaves the migration half applied.
- */
 import type { TransactionStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { sectionAt } from '../core/migration.js';

@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags an added migration whose version sorts before the newest migration already on the
- * base branch (same tool, same directory).
- *
- * ## Why is this bad?
- * Databases that already ran the newer migrations either skip the older version (golang-
- * migrate, dbmate without `--allow-missing`-style flags treat it as applied or fail) or run
- * it after the newer ones, in a different order than a fresh database does.
- */
 import { compareVersions } from '../core/migration.js';
 import { type AnalyzedFile, defineRule } from '../core/rule.js';
 import { historyKey, isVersioned, migrationDirectory } from './support/history.js';
@@ -62,7 +52,9 @@ export default defineRule({
       if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newestByHistory.set(historyKey(g), g);
     }
     const reported = new Set<string>();
-    for (const file of changeSet.changed) {
+    // NOTE: up files first, so a migration's finding sits on its up file, not on its down file (which sorts first).
+    const upFirst = [...changeSet.changed].sort((a, b) => Number(a.migration.role === 'down') - Number(b.migration.role === 'down'));
+    for (const file of upFirst) {
       if (file.input.change !== 'added' || !isVersioned(file) || reported.has(file.migration.migrationId)) continue;
       const newest = newestByHistory.get(historyKey(file));
       if (!newest || compareVersions(file.migration.version, newest.migration.version) >= 0) continue;

@@ -1,13 +1,7 @@
-/**
- * ## What it does
- * Flags `REFRESH MATERIALIZED VIEW` without `CONCURRENTLY`.
- *
- * ## Why is this bad?
- * It takes ACCESS EXCLUSIVE on the view: every query reading it waits for the refresh.
- */
 import type { RefreshMatViewStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { derivedName } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'ban-refresh-materialized-view-blocking',
@@ -19,7 +13,7 @@ export default defineRule({
   statementKinds: ['RefreshMatViewStmt'],
   messages: { blockingRefresh: 'REFRESH MATERIALIZED VIEW {{view}} blocks every read of {{view}} until it finishes.' },
   why: 'A plain refresh takes ACCESS EXCLUSIVE on the materialized view; the concurrent form takes EXCLUSIVE, which still allows reads.',
-  fix: 'Give {{view}} a unique index (once), then refresh concurrently:\n   CREATE UNIQUE INDEX CONCURRENTLY {{view}}_key ON {{view}} (...);\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view}};',
+  fix: 'Give {{view}} a unique index (once), then refresh concurrently:\n   CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {{index|ident}} ON {{view|relation}} (<unique columns>);\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view|relation}};',
   references: ['https://www.postgresql.org/docs/current/sql-refreshmaterializedview.html'],
   examples: {
     invalid: [{ sql: 'REFRESH MATERIALIZED VIEW daily_totals;', messageIds: ['blockingRefresh'] }],
@@ -33,6 +27,6 @@ export default defineRule({
     if (!refresh || refresh.concurrent) return;
     const view = relationName(refresh.relation);
     if (isNewTable(view)) return;
-    report({ messageId: 'blockingRefresh', data: { view }, tables: [view] });
+    report({ messageId: 'blockingRefresh', data: { view, index: derivedName(view, 'key') }, tables: [view] });
   },
 });

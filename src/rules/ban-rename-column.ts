@@ -1,14 +1,7 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... RENAME COLUMN` on an existing table.
- *
- * ## Why is this bad?
- * Running services still use the old name; every query naming it fails the moment the
- * rename commits. A rename is an expand/contract change: add, backfill, switch, drop.
- */
 import type { RenameStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { renameColumnPlan } from './support/phase-plans.js';
 
 export default defineRule({
   id: 'ban-rename-column',
@@ -22,10 +15,12 @@ export default defineRule({
   why: 'Code deployed before this migration names the old column in SELECT, INSERT and ORM mappings; those statements fail as soon as the rename commits, and new code fails against the old name until the deploy finishes.',
   fix: [
     'Expand and contract:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{newName}} <same type>; deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{newName|ident}} <same type>;',
+    '   Deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
     '2. Backfill {{newName}} from {{column}} in batches.',
     '3. Deploy code that reads {{newName}} only.',
-    '4. After every old instance is gone, in its own migration: ALTER TABLE {{table}} DROP COLUMN {{column}};',
+    '4. After every old instance is gone, in its own migration:',
+    '   ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-column'],
   examples: {
@@ -38,6 +33,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users ADD COLUMN email_address text;', why: 'the expand step of the rename' },
     ],
   },
+  phasePlan: (details, writer) => renameColumnPlan(writer, String(details.table), String(details.column), String(details.newName)),
   statement({ statement, isNewTable, report }) {
     const rename = nodeAs<RenameStmt>(statement.node, 'RenameStmt');
     if (rename?.renameType !== 'OBJECT_COLUMN' || rename.relationType !== 'OBJECT_TABLE') return;

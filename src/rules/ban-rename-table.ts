@@ -1,14 +1,9 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... RENAME TO` on an existing table.
- *
- * ## Why is this bad?
- * Running services still query the old name and fail the moment the rename commits.
- */
 import type { RenameStmt, TransactionStmt, ViewStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { renamedRelation } from '../core/sql-names.js';
+import { renameTablePlan } from './support/phase-plans.js';
 
 export default defineRule({
   id: 'ban-rename-table',
@@ -23,10 +18,11 @@ export default defineRule({
   fix: [
     'Expand and contract:',
     '1. Rename and leave a compatibility view in the same transaction, so old code keeps working:',
-    '   BEGIN; ALTER TABLE {{table}} RENAME TO {{newName}}; CREATE VIEW {{table}} AS SELECT * FROM {{newName}}; COMMIT;',
-    '   (or create {{newName}}, write to both and backfill).',
+    '   BEGIN; ALTER TABLE {{table|relation}} RENAME TO {{newName|ident}}; CREATE VIEW {{table|relation}} AS SELECT * FROM {{newTable|relation}}; COMMIT;',
+    '(Or create {{newName}}, write to both and backfill.)',
     '2. Deploy code that uses {{newName}} only.',
-    '3. After every old instance is gone: DROP VIEW {{table}};',
+    '3. After every old instance is gone:',
+    '   DROP VIEW {{table|relation}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-table'],
   examples: {
@@ -41,13 +37,14 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;', why: 'the documented alternative: a view keeps the old name working for old code' },
     ],
   },
+  phasePlan: (details, writer) => renameTablePlan(writer, String(details.table), String(details.newName)),
   statement({ statement, state, file, isNewTable, report }) {
     const rename = nodeAs<RenameStmt>(statement.node, 'RenameStmt');
     if (rename?.renameType !== 'OBJECT_TABLE') return;
     const table = relationName(rename.relation);
     if (isNewTable(table)) return;
     if (state.inTransaction && compatibilityViewFollows(file.statements, statement, rename.relation?.relname ?? '')) return;
-    report({ messageId: 'renameTable', data: { table, newName: rename.newname ?? '?' }, tables: [table] });
+    report({ messageId: 'renameTable', data: { table, newName: rename.newname ?? '?', newTable: renamedRelation(table, rename.newname ?? '?') }, tables: [table] });
   },
 });
 

@@ -1,14 +1,7 @@
-/**
- * ## What it does
- * Flags `ALTER COLUMN ... SET NOT NULL` on an existing table, unless a validated
- * `CHECK (col IS NOT NULL)` precedes it on Postgres 12+.
- *
- * ## Why is this bad?
- * SET NOT NULL scans the whole table under ACCESS EXCLUSIVE: every read and write waits.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
+import { derivedName } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'ban-set-not-null',
@@ -22,10 +15,10 @@ export default defineRule({
   why: 'ALTER COLUMN SET NOT NULL takes ACCESS EXCLUSIVE and checks every row. From Postgres 12 a validated CHECK (col IS NOT NULL) lets it skip the scan.',
   fix: [
     'Prove it with a CHECK first (Postgres 12+):',
-    '1. ALTER TABLE {{table}} ADD CONSTRAINT {{table}}_{{column}}_not_null CHECK ({{column}} IS NOT NULL) NOT VALID;',
-    '2. ALTER TABLE {{table}} VALIDATE CONSTRAINT {{table}}_{{column}}_not_null;',
-    '3. ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;',
-    '4. ALTER TABLE {{table}} DROP CONSTRAINT {{table}}_{{column}}_not_null;',
+    '1. ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{column|ident}} IS NOT NULL) NOT VALID;',
+    '2. ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
+    '3. ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} SET NOT NULL;',
+    '4. ALTER TABLE {{table|relation}} DROP CONSTRAINT {{constraint|ident}};',
   ].join('\n'),
   versions: 'Postgres 12+ skips the scan when a validated CHECK (col IS NOT NULL) exists; before 12 there is no safe way.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL', 'https://github.com/ankane/strong_migrations#setting-not-null-on-an-existing-column'],
@@ -45,7 +38,7 @@ export default defineRule({
     for (const command of alter.commands) {
       if (command.subtype !== 'AT_SetNotNull' || !command.name) continue;
       if (postgresVersion >= 12 && hasValidatedNotNullCheck(changeSet, file, statement, alter.table, command.name)) continue;
-      report({ messageId: 'setNotNull', data: { table: alter.table, column: command.name }, tables: [alter.table] });
+      report({ messageId: 'setNotNull', data: { table: alter.table, column: command.name, constraint: derivedName(alter.table, command.name, 'not_null') }, tables: [alter.table] });
     }
   },
 });

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags statements that run in the same transaction after an ACCESS EXCLUSIVE lock on an
- * existing table was taken (other than more DDL on that same table).
- *
- * ## Why is this bad?
- * The lock is held until commit: a backfill or index build after it keeps the table
- * unreadable for its whole duration.
- */
 import type { Node } from '@pgsql/types';
 import { alterTableCommands, nodeType, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `TRUNCATE ... CASCADE`.
- *
- * ## Why is this bad?
- * CASCADE also empties every table that references the named ones through foreign keys,
- * recursively: tables the author may not even know about.
- */
 import type { RangeVar, TruncateStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,15 +1,7 @@
-/**
- * ## What it does
- * Flags `UPDATE` and `DELETE` on an existing table without a WHERE clause that bounds
- * the rows (a key range, LIMIT subquery, or equality on a key).
- *
- * ## Why is this bad?
- * One statement touching every row holds row locks on all of them until commit, bloats
- * the table and WAL, and can run for minutes.
- */
 import type { DeleteStmt, Node, UpdateStmt } from '@pgsql/types';
 import { nodeAs, relationName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { quoteQualified } from '../core/sql-names.js';
 
 /** Whether a WHERE clause bounds the rows touched: a range, equality, IN list or LIMIT subquery. */
 function isBounded(where: Node | undefined): boolean {
@@ -38,7 +30,7 @@ export default defineRule({
   why: 'A single statement over the whole table locks every row it changes until commit (blocking concurrent writers of those rows), produces a dead tuple per row and a burst of WAL, and cannot be paused.',
   fix: [
     'Backfill in batches, each in its own transaction, outside the schema migration:',
-    '   {{operation}} ... {{table}} ... WHERE id >= <from> AND id < <to>;  -- e.g. 10,000 rows per batch',
+    '   {{batch}}  -- e.g. 10,000 rows per batch',
     'repeat until no rows remain, pausing between batches.',
   ].join('\n'),
   references: ['https://github.com/ankane/strong_migrations#backfilling-data', 'https://www.postgresql.org/docs/current/sql-update.html'],
@@ -59,6 +51,7 @@ export default defineRule({
     if (!target || isBounded(target.whereClause)) return;
     const table = relationName(target.relation);
     if (isNewTable(table)) return;
-    report({ messageId: 'unbatched', data: { operation: update ? 'UPDATE' : 'DELETE', table }, tables: [table] });
+    const batch = update ? `UPDATE ${quoteQualified(table)} SET <column> = <value> WHERE <condition> AND id >= <from> AND id < <to>;` : `DELETE FROM ${quoteQualified(table)} WHERE <condition> AND id >= <from> AND id < <to>;`;
+    report({ messageId: 'unbatched', data: { operation: update ? 'UPDATE' : 'DELETE', table, batch }, tables: [table] });
   },
 });

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags a `BEGIN` with no matching `COMMIT` (or ROLLBACK) before the end of the section.
- *
- * ## Why is this bad?
- * The session ends with the transaction open: depending on the tool it is rolled back
- * silently, or it holds its locks until the connection closes.
- */
 import type { TransactionStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `VACUUM FULL` and `CLUSTER` in a migration.
- *
- * ## Why is this bad?
- * Both rewrite the whole table under ACCESS EXCLUSIVE: nothing can read or write it until
- * the copy finishes.
- */
 import type { ClusterStmt, VacuumStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags `ADD COLUMN ... DEFAULT <volatile expression>` on an existing table, and any
- * non-null DEFAULT before Postgres 11.
- *
- * ## Why is this bad?
- * A volatile default (random(), clock_timestamp(), gen_random_uuid()) must be computed per
- * row, so Postgres rewrites the whole table under ACCESS EXCLUSIVE. Before 11 every
- * default rewrites it.
- */
 import type { ColumnDef, Constraint, FuncCall } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -51,9 +41,9 @@ export default defineRule({
   why: 'Postgres 11+ stores a constant or stable default in the catalog; a volatile one is evaluated per row, which rewrites the table. Before 11 any non-null default rewrites the table.',
   fix: [
     'Add the column without the default, set it for new rows, backfill in batches:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
-    '2. ALTER TABLE {{table}} ALTER COLUMN {{column}} SET DEFAULT <expression>;',
-    '3. UPDATE {{table}} SET {{column}} = <expression> WHERE id BETWEEN <from> AND <to>;  -- in batches, separate transactions',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
+    '2. ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} SET DEFAULT <expression>;',
+    '3. UPDATE {{table|relation}} SET {{column|ident}} = <expression> WHERE id BETWEEN <from> AND <to>;  -- in batches, separate transactions',
   ].join('\n'),
   versions: 'Before Postgres 11 any non-null DEFAULT on ADD COLUMN rewrites the table; from 11 only volatile ones do.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-column-with-a-volatile-default-value'],

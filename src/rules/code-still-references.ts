@@ -1,18 +1,7 @@
-/**
- * ## What it does
- * When a migration drops or renames a column or table, searches the pull request's
- * application code (config `code-paths`, or sensible defaults per language, skipping
- * migrations, vendored and generated code) for the old name: identifiers, string
- * literals, struct tags such as `db:"email"`, ORM fields and query text. Each hit is
- * reported at its own file and line.
- *
- * ## Why is this bad?
- * Code that ships together with the migration, or is still running, executes those lines
- * and fails as soon as the name is gone. The code change must land (and deploy) first.
- */
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
-import { describeTarget, presentTense } from './support/contract.js';
+import { describeTarget, presentTense, targetDetails } from './support/contract.js';
+import { contractPlan } from './support/phase-plans.js';
 
 const NOW = '2026-11-25T12:00:00Z';
 
@@ -54,6 +43,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'adding a column never breaks code', facts: { now: NOW, references: { 'users.phone': [{ path: 'a.go', line: 1, column: 1, text: 'phone' }] } } },
     ],
   },
+  phasePlan: (details, writer) => contractPlan(writer, details),
   statement({ statement, facts, file, isNewTable, report }) {
     if (!facts) return;
     for (const target of contractTargets(statement.node)) {
@@ -70,6 +60,7 @@ export default defineRule({
           file: reference.path,
           span,
           data: {
+            ...targetDetails(target),
             codeLocation: `${reference.path}:${reference.line}`,
             what: describeTarget(target),
             migration: `${file.migration.path}:${statement.span.start.line}`,

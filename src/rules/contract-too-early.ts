@@ -1,19 +1,8 @@
-/**
- * ## What it does
- * Flags a drop or rename whose expand step landed on the base branch too recently: the
- * migration that added the replacement (or last touched the column), or for tables the
- * last code change that named the table, is younger than the configured wait
- * (`contract-wait`: 24 hours for columns, 14 days for tables, from the three-phase guide).
- *
- * ## Why is this bad?
- * Expand/contract only works if every service that still uses the old name is gone before
- * the contract step. Old instances linger: slow rollouts, canaries, cron jobs, workers
- * draining queues, a rollback to the previous release. Dropping too soon breaks them.
- */
 import { durationMs } from '../core/config.js';
 import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
 import { defineRule } from '../core/rule.js';
-import { describeTarget, pastTense } from './support/contract.js';
+import { describeTarget, pastTense, targetDetails } from './support/contract.js';
+import { contractPlan } from './support/phase-plans.js';
 
 const NOW = '2026-11-25T12:00:00Z';
 const ADD_EMAIL_ADDRESS = 'migrations/20261125100000_add_email_address.up.sql';
@@ -71,6 +60,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users DROP COLUMN email;', why: 'no history facts (checking files by path): nothing to compare' },
     ],
   },
+  phasePlan: (details, writer) => contractPlan(writer, details),
   statement({ statement, facts, config, options, isNewTable, report }) {
     if (!facts) return;
     for (const target of contractTargets(statement.node)) {
@@ -88,6 +78,7 @@ export default defineRule({
       const safeAt = new Date(landed.getTime() + durationMs(waitText));
       if (facts.now >= safeAt) continue;
       const data = {
+        ...targetDetails(target),
         what,
         verb: pastTense(target),
         operation: target.operation,

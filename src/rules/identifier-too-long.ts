@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags identifiers longer than 63 bytes (UTF-8), Postgres's NAMEDATALEN - 1.
- *
- * ## Why is this bad?
- * Postgres silently truncates them: two long names can collide, and code that uses the
- * full name no longer finds the object.
- */
 import { defineRule } from '../core/rule.js';
 
 /** NAMEDATALEN - 1: the longest identifier in bytes. */

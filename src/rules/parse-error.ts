@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Reports SQL that the PostgreSQL parser rejects, at the position it reports, psql
- * meta-commands that were skipped, SQL built at run time that cannot be checked, and files
- * the migration tool will not run as they read (e.g. missing from drizzle's journal).
- *
- * ## Why is this bad?
- * A statement we cannot parse is a statement we cannot check: it fails closed and blocks,
- * so a typo or an unsupported dialect never passes as "no findings".
- */
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({

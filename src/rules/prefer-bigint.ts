@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `integer`, `smallint`, `serial` and `smallserial` key columns: primary keys and
- * columns named `id` or `*_id`.
- *
- * ## Why is this bad?
- * A 32-bit key runs out at 2,147,483,647; widening it later rewrites the table (and every
- * referencing table) under ACCESS EXCLUSIVE, usually in an emergency.
- */
 import { typeBaseName, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags new `serial`, `smallserial` and `bigserial` columns.
- *
- * ## Why is this bad?
- * serial is a macro for a sequence owned loosely by the column: its permissions, ownership
- * and copying with CREATE TABLE LIKE behave surprisingly. Identity columns are the SQL
- * standard replacement.
- */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

@@ -1,18 +1,9 @@
-/**
- * ## What it does
- * Flags `CREATE INDEX CONCURRENTLY` without `IF NOT EXISTS` (or a preceding
- * `DROP INDEX CONCURRENTLY IF EXISTS` of the same index) and `DROP INDEX CONCURRENTLY`
- * without `IF EXISTS`.
- *
- * ## Why is this bad?
- * Concurrent index statements run outside a transaction, so a failed or interrupted
- * migration leaves them half done; the rerun then fails with "already exists" or
- * "does not exist" and the deploy is stuck until someone fixes the database by hand.
- */
 import type { IndexStmt } from '@pgsql/types';
-import { nodeAs, relationKey } from '../core/ast.js';
+import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { dropTargets, unqualified } from './support/breaking-ast.js';
+import { dropTargets } from './support/breaking-ast.js';
+import { indexDroppedBefore, rebuildStatement } from './support/index-rebuild.js';
+import { quoteQualified } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'prefer-robust-statements',
@@ -28,9 +19,9 @@ export default defineRule({
   },
   why: 'CONCURRENTLY cannot run in a transaction, so nothing rolls back a failure: a failed build leaves an INVALID index behind, and a rerun of the migration stops at the first statement that is not idempotent.',
   fix: [
-    'Make the statement rerunnable:',
-    '   DROP INDEX CONCURRENTLY IF EXISTS {{index}};   -- removes an invalid leftover',
-    '   CREATE INDEX CONCURRENTLY {{index}} ON ...;',
+    'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
+    '   {{rebuild}}',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/prefer-robust-stmts'],
   examples: {
@@ -42,20 +33,23 @@ export default defineRule({
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the documented rerunnable form' },
       { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);' },
       { sql: 'CREATE INDEX users_email_idx ON users (email);', why: 'a plain index build is transactional (other rules judge its lock)' },
+      {
+        files: [
+          { path: 'migrations/001_drop_leftover.up.sql', text: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;' },
+          { path: 'migrations/002_index.up.sql', text: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' },
+        ],
+        why: 'golang-migrate sends a file as one statement: the drop is the migration before',
+      },
     ],
   },
-  statement({ statement, file, report }) {
+  statement({ statement, file, changeSet, report }) {
     const drop = dropTargets(statement.node, 'OBJECT_INDEX');
     if (drop?.concurrent && !drop.missingOk) {
-      for (const index of drop.names) report({ messageId: 'dropIndex', data: { index } });
+      for (const index of drop.names) report({ messageId: 'dropIndex', data: { index }, fix: `Add IF EXISTS, so that a rerun after a partial migration goes on:\n   DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(index)};` });
       return;
     }
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (!index?.concurrent || index.if_not_exists || !index.idxname) return;
-    const name = index.idxname;
-    const droppedFirst = file.statements
-      .filter((s) => s.index < statement.index)
-      .some((s) => dropTargets(s.node, 'OBJECT_INDEX')?.names.some((n) => relationKey(unqualified(n)) === relationKey(name)));
-    if (!droppedFirst) report({ messageId: 'createIndex', data: { index: name } });
+    if (!indexDroppedBefore(changeSet, file, statement, index.idxname)) report({ messageId: 'createIndex', data: { index: index.idxname, rebuild: rebuildStatement(statement.text) } });
   },
 });

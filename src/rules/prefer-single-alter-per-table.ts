@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags a second `ALTER TABLE` on the same existing table in one transaction.
- *
- * ## Why is this bad?
- * Each ALTER TABLE takes (and queues for) the lock again, and may scan or rewrite the
- * table again; one ALTER TABLE with several sub-commands does it once.
- */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
@@ -19,7 +11,7 @@ export default defineRule({
   statementKinds: ALTER_TABLE_KINDS,
   messages: { combine: '{{table}} is altered again in the same transaction; combine the ALTER TABLE statements into one.' },
   why: 'Every ALTER TABLE re-checks and may re-scan or rewrite the table; one statement with comma-separated sub-commands does the work in one pass.',
-  fix: 'Combine them: ALTER TABLE {{table}} <first change>, <second change>;',
+  fix: 'Combine them into one statement, one lock and one pass over the table: ALTER TABLE {{table|relation}} <first change>, <second change>',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
   examples: {
     invalid: [{ sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;', messageIds: ['combine'] }],

@@ -1,15 +1,7 @@
-/**
- * ## What it does
- * Flags new `varchar(n)` columns.
- *
- * ## Why is this bad?
- * Raising the limit later is free, but lowering it or changing it to another type rewrites
- * or scans the table under ACCESS EXCLUSIVE; a CHECK constraint can be replaced safely
- * (NOT VALID, then VALIDATE) and stores the same text.
- */
 import { typeBaseName, typeModifiers } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { INTRODUCED_COLUMN_KINDS, introducedColumns, unqualified } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
+import { derivedName } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'prefer-text-field',
@@ -22,8 +14,8 @@ export default defineRule({
   messages: { varchar: '{{table}}.{{column}} is varchar({{limit}}): prefer text with a CHECK (char_length({{column}}) <= {{limit}}) that can change without locking.' },
   why: 'A length limit in the type can only be changed by ALTER COLUMN TYPE (narrowing rewrites and scans under ACCESS EXCLUSIVE); a CHECK constraint can be swapped with NOT VALID + VALIDATE, which does not block writes.',
   fix: [
-    'Use text and a named CHECK:',
-    '   {{column}} text CONSTRAINT {{constraint}} CHECK (char_length({{column}}) <= {{limit}})',
+    'Use text and a named CHECK, declaring the column as',
+    '  {{column|ident}} text CONSTRAINT {{constraint|ident}} CHECK (char_length({{column|ident}}) <= {{limit}})',
     '(on an existing table: ADD CONSTRAINT ... NOT VALID, then VALIDATE CONSTRAINT).',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/datatype-character.html', 'https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_varchar.28n.29_by_default'],
@@ -40,7 +32,7 @@ export default defineRule({
   statement({ statement, report }) {
     for (const column of introducedColumns(statement.node)) {
       const limit = typeModifiers(column.type)[0];
-      if (typeBaseName(column.type) === 'varchar' && limit !== undefined) report({ messageId: 'varchar', data: { table: column.table, column: column.column, limit, constraint: `${unqualified(column.table)}_${column.column}_length` }, tables: [column.table] });
+      if (typeBaseName(column.type) === 'varchar' && limit !== undefined) report({ messageId: 'varchar', data: { table: column.table, column: column.column, limit, constraint: derivedName(column.table, column.column, 'length') }, tables: [column.table] });
     }
   },
 });

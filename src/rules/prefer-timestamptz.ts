@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags new `timestamp` (without time zone) columns.
- *
- * ## Why is this bad?
- * `timestamp` stores a wall-clock reading with no zone: the same instant is stored
- * differently by services in different time zones, and comparisons across DST go wrong.
- */
 import { typeBaseName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';

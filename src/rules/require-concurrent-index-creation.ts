@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `CREATE INDEX` without `CONCURRENTLY` on a table that existed before this change.
- *
- * ## Why is this bad?
- * A plain index build takes a SHARE lock: every INSERT, UPDATE and DELETE on the table
- * waits for the whole build, which takes minutes on a large table.
- */
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';

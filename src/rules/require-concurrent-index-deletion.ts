@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `DROP INDEX` without `CONCURRENTLY`.
- *
- * ## Why is this bad?
- * A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table: reads and
- * writes wait, and while it waits for a long query every new query queues behind it.
- */
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
@@ -22,7 +14,7 @@ export default defineRule({
   statementKinds: DROP_KINDS,
   messages: { missingConcurrently: 'DROP INDEX {{index}} without CONCURRENTLY locks its table against reads and writes.' },
   why: 'DROP INDEX takes ACCESS EXCLUSIVE on the parent table; behind a long-running query it queues and blocks every later query on that table.',
-  fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index}};',
+  fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
   references: ['https://www.postgresql.org/docs/current/sql-dropindex.html'],
   examples: {
     invalid: [{ sql: 'DROP INDEX users_email_idx;', messageIds: ['missingConcurrently'] }, { sql: 'DROP INDEX IF EXISTS a_idx, b_idx;', messageIds: ['missingConcurrently', 'missingConcurrently'] }],

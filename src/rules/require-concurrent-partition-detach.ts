@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... DETACH PARTITION` without `CONCURRENTLY` (Postgres 14+).
- *
- * ## Why is this bad?
- * A plain detach takes ACCESS EXCLUSIVE on the partitioned table: every query on any
- * partition waits.
- */
 import type { PartitionCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -20,7 +12,7 @@ export default defineRule({
   statementKinds: ALTER_TABLE_KINDS,
   messages: { blockingDetach: 'Detaching {{partition}} from {{table}} without CONCURRENTLY blocks all reads and writes on {{table}}.' },
   why: 'DETACH PARTITION takes ACCESS EXCLUSIVE on the parent; the concurrent form (Postgres 14+) takes SHARE UPDATE EXCLUSIVE.',
-  fix: 'Outside a transaction block (Postgres 14+):\n   ALTER TABLE {{table}} DETACH PARTITION {{partition}} CONCURRENTLY;\nIf it is interrupted: ALTER TABLE {{table}} DETACH PARTITION {{partition}} FINALIZE;',
+  fix: 'Outside a transaction block (Postgres 14+):\n   ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} CONCURRENTLY;\nIf it is interrupted, finish it with:\n   ALTER TABLE {{table|relation}} DETACH PARTITION {{partition|relation}} FINALIZE;',
   versions: 'DETACH PARTITION CONCURRENTLY exists from Postgres 14; earlier versions have no non-blocking form.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION'],
   examples: {

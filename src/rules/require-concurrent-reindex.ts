@@ -1,11 +1,3 @@
-/**
- * ## What it does
- * Flags `REINDEX` without `CONCURRENTLY` (Postgres 12+ supports it).
- *
- * ## Why is this bad?
- * A plain REINDEX blocks writes to the table, and reads that would use the index, for the
- * whole rebuild.
- */
 import type { ReindexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -20,7 +12,7 @@ export default defineRule({
   statementKinds: ['ReindexStmt'],
   messages: { missingConcurrently: 'REINDEX {{target}} without CONCURRENTLY blocks writes (and reads using the index) until it finishes.' },
   why: 'REINDEX takes SHARE on the table and ACCESS EXCLUSIVE on the index: writes and index scans wait for the whole rebuild.',
-  fix: 'On Postgres 12+, outside a transaction block:\n   REINDEX {{kind}} CONCURRENTLY {{target}};\nBefore 12: CREATE INDEX CONCURRENTLY a copy, DROP INDEX CONCURRENTLY the old one, rename.',
+  fix: 'On Postgres 12+, outside a transaction block:\n   REINDEX {{kind}} CONCURRENTLY {{target|relation}};\nBefore 12: CREATE INDEX CONCURRENTLY a copy, DROP INDEX CONCURRENTLY the old one, rename.',
   versions: 'REINDEX CONCURRENTLY exists from Postgres 12.',
   references: ['https://www.postgresql.org/docs/current/sql-reindex.html', 'https://squawkhq.com/docs/require-concurrent-index-creation'],
   examples: {

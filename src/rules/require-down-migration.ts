@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags an up migration without a usable rollback where its tool expects one: the down
- * file (or section) is missing, empty, or holds only comments.
- *
- * ## Why is this bad?
- * When a deploy goes wrong, the rollback plan is the down migration. Writing it after the
- * incident, under pressure, is how data gets lost. Tools without downs by design (Prisma,
- * Supabase, Flyway community edition) are not flagged.
- */
 import { skipTrivia } from '../core/split.js';
 import { defineRule } from '../core/rule.js';
 
@@ -20,10 +10,10 @@ export default defineRule({
   rewrites: false,
   messages: {
     missing: '{{path}} has no down migration: expected {{expected}}.',
-    empty: 'The down migration {{down}} is empty: write the statements that undo {{path}}, or document why it cannot be undone.',
+    empty: 'The down migration {{down}} is empty: write the statements that undo {{path}}, or document in it why it cannot be undone.',
   },
   why: 'A rollback written in advance is reviewed and tested; one written during an incident is neither. An empty down file looks like a rollback plan but does nothing.',
-  fix: 'Write {{expected}} with the statements that undo this migration, in reverse order (e.g. DROP COLUMN for ADD COLUMN, DROP INDEX CONCURRENTLY for CREATE INDEX CONCURRENTLY). If the change cannot be undone, say so in a comment and suppress this finding with a reason.',
+  fix: 'Write {{expected}} with the statements that undo this migration, in reverse order (e.g. DROP COLUMN for ADD COLUMN, DROP INDEX CONCURRENTLY for CREATE INDEX CONCURRENTLY). If the change cannot be undone, say why in a comment in the down migration (a sentence, not a TODO): that counts as its rollback plan.',
   references: ['https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md', 'https://www.postgresql.org/docs/current/ddl-alter.html'],
   examples: {
     invalid: [
@@ -33,7 +23,7 @@ export default defineRule({
           { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
           { path: 'migrations/001_phone.down.sql', text: '-- TODO\n' },
         ],
-        why: 'a down file with only comments undoes nothing',
+        why: 'a down file with only a TODO undoes nothing and explains nothing',
         messageIds: ['empty'],
       },
       { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\n' }], why: 'dbmate down section is empty', messageIds: ['empty'] },
@@ -46,6 +36,14 @@ export default defineRule({
         ],
       },
       { files: [{ path: 'prisma/migrations/20240101000000_phone/migration.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' }], why: 'Prisma has no down migrations by design' },
+      {
+        files: [
+          { path: 'migrations/001_split.up.sql', text: "UPDATE users SET name = trim(name);" },
+          { path: 'migrations/001_split.down.sql', text: '-- Irreversible: the untrimmed names are not kept anywhere, so this cannot be undone.\n' },
+        ],
+        why: 'the down file documents why the change cannot be undone',
+      },
+      { files: [{ path: 'db/migrations/20240101_trim.sql', text: '-- migrate:up\nUPDATE users SET name = trim(name);\n-- migrate:down\n/* cannot be undone: the original spacing is lost */\n' }], why: 'the dbmate down section documents it' },
       { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\nALTER TABLE users DROP COLUMN phone;\n' }] },
     ],
   },
@@ -56,7 +54,7 @@ export default defineRule({
     if (migration.role === 'up-down') {
       const down = migration.sections.find((s) => s.role === 'down');
       if (!down) report({ messageId: 'missing', data: { path, expected: 'a down section' }, span: file.lines.span(0, 0) });
-      else if (skipTrivia(file.input.text, down.start, down.end) >= down.end) report({ messageId: 'empty', data: { path, down: `the down section of ${path}`, expected: 'the down section' }, span: file.lines.span(0, 0) });
+      else if (undocumentedEmpty(file.input.text, down.start, down.end)) report({ messageId: 'empty', data: { path, down: `the down section of ${path}`, expected: 'the down section' }, span: file.lines.span(0, 0) });
       return;
     }
     const expected = expectedDownPath(path);
@@ -66,9 +64,22 @@ export default defineRule({
       return;
     }
     const text = partner.input.text;
-    if (skipTrivia(text, 0) >= text.length) report({ messageId: 'empty', data: { path, down: partner.migration.path, expected }, span: file.lines.span(0, 0) });
+    if (undocumentedEmpty(text, 0, text.length)) report({ messageId: 'empty', data: { path, down: partner.migration.path, expected }, span: file.lines.span(0, 0) });
   },
 });
+
+/**
+ * Whether a down migration (or section) holds no statement and no explanation: only
+ * whitespace, or comments that say nothing (fewer than three words, or a TODO/FIXME marker).
+ * A comment that explains why the change cannot be undone is the documented rollback plan.
+ */
+function undocumentedEmpty(text: string, start: number, end: number): boolean {
+  if (skipTrivia(text, start, end) < end) return false;
+  const region = text.slice(start, end);
+  const comments = [...region.matchAll(/--(.*)$|\/\*([\s\S]*?)\*\//gm)].map((m) => m[1] ?? m[2] ?? '').join(' ');
+  const words = comments.match(/[\p{L}\p{N}']+/gu) ?? [];
+  return words.length < 3 || /\b(TODO|FIXME|TBD|XXX)\b/i.test(comments);
+}
 
 /** Where the down file of an up file would live, for the message. */
 function expectedDownPath(upPath: string): string {

@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `ALTER TYPE ... ADD VALUE` without `BEFORE` or `AFTER`.
- *
- * ## Why is this bad?
- * An enum sorts in declaration order, and ADD VALUE appends: ORDER BY, `<` comparisons
- * and range checks on the enum place the new value after every existing one, which is
- * often not what the author meant (a status added "between" two others).
- */
 import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
@@ -21,7 +12,7 @@ export default defineRule({
   statementKinds: ['AlterEnumStmt'],
   messages: { unordered: "ADD VALUE '{{value}}' to {{type}} without BEFORE or AFTER sorts it after every existing value." },
   why: 'Enum values compare and sort by their position; an appended value is greater than all existing ones, so ORDER BY and comparisons such as status < ... change meaning for code that assumed a position.',
-  fix: "State the position explicitly, even when it is the end: ALTER TYPE {{type}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';",
+  fix: "State the position explicitly, even when it is the end: ALTER TYPE {{type|relation}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';",
   references: ['https://www.postgresql.org/docs/current/sql-altertype.html', 'https://www.postgresql.org/docs/current/datatype-enum.html#DATATYPE-ENUM-ORDERING'],
   examples: {
     invalid: [

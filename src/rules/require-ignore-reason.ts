@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags `migration-guard:ignore` and `migration-guard:ignore-file` comments without a
- * `reason:`. Such a comment suppresses nothing.
- *
- * ## Why is this bad?
- * A suppression is a decision that a dangerous statement is safe here. Without the reason,
- * the reviewer (and whoever reads the migration later) cannot check that decision.
- */
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({

@@ -1,14 +1,15 @@
-/**
- * ## What it does
- * Flags a statement that takes an ACCESS EXCLUSIVE lock on an existing table when no
- * `lock_timeout` is in effect (SET, SET LOCAL or set_config earlier in the file).
- *
- * ## Why is this bad?
- * While it waits for the lock (behind one long query), every later query on the table
- * queues behind it: a short ALTER becomes an outage. A lock_timeout makes it give up.
- */
-import { defineRule } from '../core/rule.js';
+import type { Statement } from '../core/parse.js';
+import { defineRule, type StatementContext } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
+import { describeLocked, scopeTracker, targetsIndex } from './support/timeouts.js';
+
+/** The existing tables a statement locks ACCESS EXCLUSIVE (new ones are unused: nothing queues). */
+function accessExclusiveTables(statement: Statement, { isNewTable }: Pick<StatementContext<string>, 'isNewTable'>): string[] {
+  const lock = statementLock(statement.node);
+  return lock.lock?.mode === 'ACCESS EXCLUSIVE' ? lock.tables.filter((t) => !isNewTable(t)) : [];
+}
+
+const reportedEarlier = scopeTracker((statement, context) => accessExclusiveTables(statement, context).length > 0);
 
 export default defineRule({
   id: 'require-lock-timeout',
@@ -17,12 +18,20 @@ export default defineRule({
   summary: 'ACCESS EXCLUSIVE statements need a lock_timeout so a lock queue cannot stall the table',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
-  messages: { missingLockTimeout: 'No lock_timeout is set before this ACCESS EXCLUSIVE lock on {{table}}: while it waits, all queries on {{table}} queue behind it.' },
+  messages: { missingLockTimeout: 'No lock_timeout is set before this ACCESS EXCLUSIVE lock on {{target}}: while it waits, every query on {{waiting}} queues behind it. One setting covers the whole {{scope}}.' },
   why: 'Lock requests queue in order: an ALTER waiting behind a long-running query blocks every query that arrives after it, even plain SELECTs.',
-  fix: 'Set a lock timeout first (and retry the migration if it fires):\n   SET lock_timeout = \'2s\';\n   {{statement}}',
+  fix: "Set a lock timeout once, before the first such statement of the {{scope}} (and retry the migration if it fires):\n   SET lock_timeout = '2s';",
   references: ['https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE users ADD COLUMN nickname text;', messageIds: ['missingLockTimeout'] }],
+    invalid: [
+      { sql: 'ALTER TABLE users ADD COLUMN nickname text;', messageIds: ['missingLockTimeout'] },
+      { sql: 'ALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;', why: 'one finding for the file, on its first such statement', messageIds: ['missingLockTimeout'] },
+      {
+        sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nBEGIN;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;',
+        why: 'one finding per transaction block (SET LOCAL covers one block)',
+        messageIds: ['missingLockTimeout', 'missingLockTimeout'],
+      },
+    ],
     valid: [
       { sql: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;", why: 'a lock_timeout is set' },
       { sql: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;", why: 'SET LOCAL in the same transaction' },
@@ -30,13 +39,14 @@ export default defineRule({
       { sql: 'CREATE TABLE drafts (id bigint);\nALTER TABLE drafts ADD COLUMN body text;', why: 'nobody else uses a new table' },
     ],
   },
-  statement({ statement, state, isNewTable, report }) {
+  statement(context) {
+    const { statement, state, report } = context;
     if (state.lockTimeout) return;
-    const lock = statementLock(statement.node);
-    if (lock.lock?.mode !== 'ACCESS EXCLUSIVE') return;
     // NOTE: a table already locked ACCESS EXCLUSIVE earlier in this transaction is not waited for again.
-    const tables = lock.tables.filter((t) => !isNewTable(t) && !state.accessExclusiveTables.has(t));
-    if (tables.length === 0) return;
-    report({ messageId: 'missingLockTimeout', data: { table: tables.join(', '), statement: statement.text.trim() }, tables });
+    const tables = accessExclusiveTables(statement, context).filter((t) => !state.accessExclusiveTables.has(t));
+    if (tables.length === 0 || reportedEarlier(context)) return;
+    const scope = state.transaction === 'explicit' ? 'transaction block' : 'file';
+    const waiting = targetsIndex(statement.node) ? 'its table' : tables.join(', ');
+    report({ messageId: 'missingLockTimeout', data: { target: describeLocked(statement.node, tables), waiting, scope }, tables });
   },
 });

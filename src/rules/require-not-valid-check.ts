@@ -1,12 +1,6 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD CHECK` without `NOT VALID` on an existing table.
- *
- * ## Why is this bad?
- * A validated CHECK scans every row under an ACCESS EXCLUSIVE lock: reads and writes stall.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
+import { derivedName } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
@@ -20,9 +14,9 @@ export default defineRule({
   why: 'ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE and validates all existing rows before committing; every query on the table waits.',
   fix: [
     'Add it NOT VALID, then validate separately (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
-    '   ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} CHECK (...) NOT VALID;',
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{expression}}) NOT VALID;',
     '   -- next migration:',
-    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint'],
   examples: {
@@ -35,7 +29,7 @@ export default defineRule({
   statement({ statement, isNewTable, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_CHECK' || constraint.skip_validation || isNewTable(table)) continue;
-      report({ messageId: 'validatingCheck', data: { table, constraint: constraint.conname ?? `${table}_check` }, tables: [table] });
+      report({ messageId: 'validatingCheck', data: { table, constraint: constraint.conname ?? derivedName(table, 'check'), expression: '<condition>' }, tables: [table] });
     }
   },
 });

@@ -1,13 +1,7 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD FOREIGN KEY` without `NOT VALID` on an existing table.
- *
- * ## Why is this bad?
- * Adding a validated foreign key scans the whole table while holding SHARE ROW EXCLUSIVE on
- * both tables: writes to both stall for the whole scan.
- */
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
+import { derivedName, quoteIdentList } from '../core/sql-names.js';
+import { relationName, stringList } from '../core/ast.js';
 
 export default defineRule({
   id: 'require-not-valid-foreign-key',
@@ -21,9 +15,9 @@ export default defineRule({
   why: 'ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on the table and the referenced table and checks every existing row before releasing them; writes wait for the whole scan.',
   fix: [
     'Add it NOT VALID, then validate in a separate migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
-    '   ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} FOREIGN KEY (...) REFERENCES {{referenced}} (...) NOT VALID;',
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} FOREIGN KEY ({{columns}}) REFERENCES {{referenced|relation}} ({{referencedColumns}}) NOT VALID;',
     '   -- next migration:',
-    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-foreign-key'],
   examples: {
@@ -37,8 +31,8 @@ export default defineRule({
   statement({ statement, isNewTable, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_FOREIGN' || constraint.skip_validation || isNewTable(table)) continue;
-      const referenced = constraint.pktable?.relname ?? '?';
-      report({ messageId: 'validatingForeignKey', data: { table, referenced, constraint: constraint.conname ?? `${table}_fkey` }, tables: [table, referenced] });
+      const referenced = relationName(constraint.pktable);
+      report({ messageId: 'validatingForeignKey', data: { table, referenced, constraint: constraint.conname ?? derivedName(table, ...stringList(constraint.fk_attrs), 'fkey'), columns: quoteIdentList(stringList(constraint.fk_attrs)), referencedColumns: quoteIdentList(stringList(constraint.pk_attrs)) }, tables: [table, referenced] });
     }
   },
 });

@@ -1,14 +1,8 @@
-/**
- * ## What it does
- * Flags `ALTER TABLE ... ADD COLUMN ... NOT NULL` without a `DEFAULT` on an existing table.
- *
- * ## Why is this bad?
- * On a table with rows it fails outright; on an empty one it succeeds, and then every
- * insert from old code (which does not know the column) fails with a NOT NULL violation.
- */
 import { defineRule } from '../core/rule.js';
 import { constantValue } from '../core/ast.js';
-import { INTRODUCED_COLUMN_KINDS, introducedColumns, unqualified } from './support/breaking-ast.js';
+import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
+import { derivedName } from '../core/sql-names.js';
+import { addNotNullColumnPlan } from './support/phase-plans.js';
 
 export default defineRule({
   id: 'require-nullable-or-default',
@@ -22,11 +16,11 @@ export default defineRule({
   why: 'Old services insert rows without the new column, so Postgres writes NULL and rejects the row. If the table has rows the ALTER itself fails.',
   fix: [
     'Expand in phases:',
-    '1. ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;   -- nullable (or with a constant DEFAULT on Postgres 11+)',
+    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;   -- nullable (or with a constant DEFAULT on Postgres 11+)',
     '2. Deploy code that writes {{column}}; backfill existing rows in batches.',
-    '3. ALTER TABLE {{table}} ADD CONSTRAINT {{constraint}} CHECK ({{column}} IS NOT NULL) NOT VALID;',
-    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};',
-    '   ALTER TABLE {{table}} ALTER COLUMN {{column}} SET NOT NULL;   -- Postgres 12+ uses the validated CHECK, no scan',
+    '3. ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{column|ident}} IS NOT NULL) NOT VALID;',
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
+    '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} SET NOT NULL;   -- Postgres 12+ uses the validated CHECK, no scan',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#setting-not-null-on-an-existing-column'],
   examples: {
@@ -42,6 +36,7 @@ export default defineRule({
       { sql: 'ALTER TABLE events ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;', why: 'identity columns fill themselves (the rewrite is judged by ban-add-serial-or-stored-generated-column)' },
     ],
   },
+  phasePlan: (details, writer) => addNotNullColumnPlan(writer, String(details.table), String(details.column)),
   statement({ statement, isNewTable, report }) {
     for (const column of introducedColumns(statement.node)) {
       if (column.via !== 'add' || isNewTable(column.table)) continue;
@@ -51,7 +46,7 @@ export default defineRule({
       const kinds = new Set(column.constraints.map((c) => c.contype));
       const filled = filling.length > 0;
       if ((kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled) {
-        report({ messageId: 'notNullWithoutDefault', data: { table: column.table, column: column.column, constraint: `${unqualified(column.table)}_${column.column}_not_null` }, tables: [column.table] });
+        report({ messageId: 'notNullWithoutDefault', data: { table: column.table, column: column.column, constraint: derivedName(column.table, column.column, 'not_null') }, tables: [column.table] });
       }
     }
   },

@@ -1,13 +1,3 @@
-/**
- * ## What it does
- * Flags a new or edited migration whose version is already used by a different migration
- * of the same tool in the same directory (typically two branches that picked the same
- * number).
- *
- * ## Why is this bad?
- * Tools record applied migrations by version. With two migrations of one version, one of
- * them never runs on databases that applied the other, or the tool refuses to start.
- */
 import { compareVersions, versionKey } from '../core/migration.js';
 import { type AnalyzedFile, defineRule } from '../core/rule.js';
 import { isVersioned, migrationDirectory, sameHistory } from './support/history.js';

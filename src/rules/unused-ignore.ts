@@ -1,12 +1,3 @@
-/**
- * ## What it does
- * Flags an ignore comment (with a reason) that suppressed no finding: the statement it
- * covers is fine, the rule id is misspelled, or the comment is on the wrong line.
- *
- * ## Why is this bad?
- * A stale ignore looks like a reviewed exception but protects nothing; worse, when the
- * covered statement later changes, it silently hides a real finding.
- */
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({

@@ -3,6 +3,7 @@ import { defaultConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
 import { adviseStrategy, newMigrationPaths } from '../../src/core/strategy.js';
 import { checkMigrations } from '../../src/engine.js';
+import { allRules } from '../../src/rules/index.js';
 
 const config = defaultConfig();
 const added = (files: Record<string, string>): InputFile[] => Object.entries(files).map(([path, text]) => ({ path, text, change: 'added' }));
@@ -13,7 +14,7 @@ describe('adviseStrategy', () => {
       added({ 'db/migrations/20261125_drop_email.up.sql': 'ALTER TABLE users DROP COLUMN email;', 'db/migrations/20261125_drop_email.down.sql': 'ALTER TABLE users ADD COLUMN email text;' }),
       config,
     );
-    const advice = adviseStrategy(report, config);
+    const advice = adviseStrategy(report, config, allRules);
     expect(advice.strategy).toBe('needs-blue-green');
     const [plan] = advice.plans;
     expect(plan!.subject).toBe('drop users.email');
@@ -27,20 +28,20 @@ describe('adviseStrategy', () => {
   it('writes dbmate plans as one file with both sections', async () => {
     const report = await checkMigrations(added({ 'db/migrations/20261125_x.sql': '-- migrate:up\nALTER TABLE users DROP COLUMN email;\n-- migrate:down\n' }), { ...config, convention: 'auto' });
     const file = report.files[0]!;
-    const files = adviseStrategy({ ...report, files: [{ ...file, convention: 'dbmate' }] }, config).plans[0]!.steps[2]!.files;
+    const files = adviseStrategy({ ...report, files: [{ ...file, convention: 'dbmate' }] }, config, allRules).plans[0]!.steps[2]!.files;
     expect(files).toHaveLength(1);
     expect(files[0]!.sql).toMatch(/^-- migrate:up\n[\s\S]*-- migrate:down\n/);
   });
 
   it('is backward-compatible when nothing blocks', async () => {
     const report = await checkMigrations(added({ 'm/1_a.up.sql': 'ALTER TABLE users ADD COLUMN phone text;' }), config);
-    expect(adviseStrategy(report, config)).toMatchObject({ strategy: 'backward-compatible', plans: [] });
+    expect(adviseStrategy(report, config, allRules)).toMatchObject({ strategy: 'backward-compatible', plans: [] });
   });
 
   it('needs a maintenance window when only locks block', async () => {
     const report = await checkMigrations(added({ 'm/1_a.up.sql': 'ALTER TABLE users DROP COLUMN email;' }), config);
     const lockOnly = { ...report, blocking: report.blocking.map((f) => ({ ...f, ruleId: 'ban-volatile-default' })) };
-    expect(adviseStrategy(lockOnly, config).strategy).toBe('needs-maintenance-window');
+    expect(adviseStrategy(lockOnly, config, allRules).strategy).toBe('needs-maintenance-window');
   });
 });
 

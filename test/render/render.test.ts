@@ -144,7 +144,7 @@ describe('SARIF', () => {
 describe('markdown comment', () => {
   it('has the marker, verdict, blocking checklist items with keys, statement tables and how to resolve', async () => {
     const report = await checkMigrations(added({ 'db/001_x.up.sql': SQL, 'db/001_x.down.sql': 'SELECT 1;' }), config);
-    const body = renderMarkdown(report, { advice: adviseStrategy(report, config) });
+    const body = renderMarkdown(report, { advice: adviseStrategy(report, config, allRules) });
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(body).toMatch(/## migration-guard: ❌ blocked: \d+ blocking findings to resolve/);
     const drop = report.blocking.find((f) => f.ruleId === 'ban-drop-column')!;

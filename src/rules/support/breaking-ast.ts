@@ -120,7 +120,7 @@ const columnFacts = perChangeSet(
   (changeSet) =>
     new StatementFacts<ColumnFact, PriorColumn | undefined>(
       changeSet.files,
-      statementsOf,
+      migrationStatements,
       (statement, record) => {
         if (statement.section !== 'up') return;
         // NOTE: in this order within a statement: a column added and set NOT NULL in one ALTER TABLE.
@@ -145,10 +145,11 @@ const columnFacts = perChangeSet(
 const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();
 
 /**
- * The statements of a migration file. NOTE: the engine parses only changed files (and
- * their partners); history files are parsed here on demand, once, to learn column types.
+ * The statements of a migration file, history files included. NOTE: the engine parses only
+ * changed files (and their partners); history files are parsed here on demand, once, for
+ * what rules learn from earlier migrations (column types, indexes).
  */
-function statementsOf(file: AnalyzedFile): Statement[] {
+export function migrationStatements(file: AnalyzedFile): Statement[] {
   if (file.statements.length > 0 || file.input.text.trim() === '') return file.statements;
   let statements = parsedUnchanged.get(file);
   if (!statements) {

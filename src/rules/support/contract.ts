@@ -17,3 +17,13 @@ export function pastTense(target: ContractTarget): string {
 export function presentTense(target: ContractTarget): string {
   return target.operation === 'drop' ? 'drops' : 'renames';
 }
+
+/** The target as finding details (table, column, operation, new name), for its phase plan. */
+export function targetDetails(target: ContractTarget): Record<string, string> {
+  return {
+    table: target.table,
+    operation: target.operation,
+    ...(target.column === undefined ? {} : { column: target.column }),
+    ...(target.newName === undefined ? {} : { newName: target.newName }),
+  };
+}

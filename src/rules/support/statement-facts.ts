@@ -37,7 +37,7 @@ interface Answer<S> {
 /**
  * The facts of a list of files in migration order, folded per key. Files are read when a
  * question first reaches them, so files after the last statement asked about are never
- * read (history files are parsed on demand, see `statementsOf` in breaking-ast.ts).
+ * read (history files are parsed on demand, see `migrationStatements` in breaking-ast.ts).
  */
 export class StatementFacts<F, S> {
   private readonly byKey = new Map<string, Array<Recorded<F>>>();

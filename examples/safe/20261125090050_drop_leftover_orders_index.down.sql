@@ -1,0 +1,1 @@
+-- Nothing to undo: this migration only removes a leftover of a failed index build.
