@@ -148,7 +148,7 @@ const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();
  * The statements of a migration file. NOTE: the engine parses only changed files (and
  * their partners); history files are parsed here on demand, once, to learn column types.
  */
-function statementsOf(file: AnalyzedFile): Statement[] {
+export function statementsOf(file: AnalyzedFile): Statement[] {
   if (file.statements.length > 0 || file.input.text.trim() === '') return file.statements;
   let statements = parsedUnchanged.get(file);
   if (!statements) {

@@ -33,8 +33,8 @@ function readAddedConstraints(node: Node): AddedConstraint[] {
     .filter((c): c is AddedConstraint => !!c.constraint);
 }
 
-/** The column a `CHECK (col IS NOT NULL)` constraint proves, if it is one. */
-function notNullCheckColumn(constraint: Constraint): string | undefined {
+/** The column a `CHECK (col IS NOT NULL)` constraint proves (lower case), if it is one. */
+export function notNullCheckColumn(constraint: Constraint): string | undefined {
   if (constraint.contype !== 'CONSTR_CHECK') return undefined;
   const test = nodeAs<NullTest>(constraint.raw_expr, 'NullTest');
   if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;
