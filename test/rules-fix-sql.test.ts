@@ -1,0 +1,134 @@
+/**
+ * The SQL that the issue-17 rules print (fix texts and pre-check queries) parses with the
+ * real parser and names the objects of the flagged statement, quoted as Postgres quotes them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadParser, parseSql } from '../src/core/parse.js';
+import { findRule } from '../src/rules/index.js';
+import { quoteIdent } from '../src/rules/support/quote-ident.js';
+import { runExample } from './rule-tester.js';
+
+beforeAll(async () => {
+  await loadParser();
+});
+
+/** The SQL statements of a fix text: indented lines that start with a SQL keyword, comments removed. */
+function sqlLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((line) => /^\s+(ALTER|CREATE|SELECT|DROP)\b/.test(line))
+    .map((line) => line.replace(/\s+--.*$/, '').trim());
+}
+
+/** Keys under which the parse tree holds relation, column and other identifier names. */
+const NAME_KEYS = new Set(['relname', 'colname', 'sval', 'name', 'idxname', 'conname']);
+
+/** Every relation and column name a parsed statement mentions (and its string constants). */
+function namesIn(sql: string): string[] {
+  const parsed = parseSql(sql);
+  if (!parsed.ok) throw new Error(`does not parse: ${sql}: ${parsed.error.message}`);
+  const names: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (NAME_KEYS.has(key) && typeof inner === 'string') names.push(inner);
+        else visit(inner);
+      }
+    }
+  };
+  visit(parsed.stmts);
+  return names;
+}
+
+async function fixesOf(ruleId: string, sql: string): Promise<{ fix: string; message: string }[]> {
+  const rule = findRule(ruleId)!;
+  const findings = await runExample(rule, { sql });
+  expect(findings.length, `${ruleId} flags ${sql}`).toBeGreaterThan(0);
+  return findings.map((f) => ({ fix: f.fix ?? '', message: f.message }));
+}
+
+describe('quoteIdent', () => {
+  it.each([
+    ['users', 'users'],
+    ['Users', '"Users"'],
+    ['order', '"order"'],
+    ['user', '"user"'],
+    ['int', '"int"'],
+    ['left', '"left"'],
+    ['name', 'name'],
+    ['status', 'status'],
+    ['a"b', '"a""b"'],
+    ['with space', '"with space"'],
+    ['9lives', '"9lives"'],
+  ])('%s -> %s', (name, quoted) => {
+    expect(quoteIdent(name)).toBe(quoted);
+    const parsed = parseSql(`SELECT ${quoted} FROM ${quoted}`);
+    expect(parsed.ok, `${quoted} reads back`).toBe(true);
+    expect(namesIn(`SELECT ${quoted} FROM ${quoted}`)).toEqual([name, name]);
+  });
+});
+
+describe('fix SQL of the new rules parses and names the flagged objects', () => {
+  it.each([
+    ['ban-add-column-with-constraint', 'ALTER TABLE "Orders" ADD COLUMN "Region" bigint REFERENCES "Regions" ("ID") ON DELETE SET NULL;', ['Orders', 'Region', 'Regions', 'ID']],
+    ['ban-add-column-with-constraint', 'ALTER TABLE "order" ADD COLUMN "user" text UNIQUE;', ['order', 'user']],
+    ['ban-add-column-with-constraint', "ALTER TABLE orders ADD COLUMN discount numeric CONSTRAINT \"x(\" CHECK (discount >= 0 AND note <> ')');", ['orders', 'discount', 'note']],
+    ['ban-attach-partition-without-check', "ALTER TABLE measurements ATTACH PARTITION \"Measurements 2021\" FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", ['measurements', 'Measurements 2021']],
+    ['ban-validate-constraint-in-same-transaction', 'BEGIN;\nALTER TABLE "Orders" ADD CONSTRAINT "Total" CHECK (total > 0) NOT VALID;\nALTER TABLE "Orders" VALIDATE CONSTRAINT "Total";\nCOMMIT;', ['Orders']],
+  ])('%s: %s', async (ruleId, sql, names) => {
+    for (const { fix } of await fixesOf(ruleId, sql)) {
+      const lines = sqlLines(fix.replaceAll('`', '\n   '));
+      expect(lines.length, fix).toBeGreaterThan(0);
+      const mentioned = lines.flatMap(namesIn);
+      for (const name of names) expect(mentioned, fix).toContain(name);
+    }
+  });
+
+  it('the partitioned-table recipe parses, indexes ON ONLY the parent and each known partition CONCURRENTLY', async () => {
+    const rule = findRule('ban-concurrent-index-on-partitioned-table')!;
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: "CREATE TABLE \"Metrics\" (at date) PARTITION BY RANGE (at);\nCREATE TABLE metrics_2020 PARTITION OF \"Metrics\" FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');", change: 'unchanged' },
+        { path: 'migrations/20260101000001_i.up.sql', text: 'CREATE UNIQUE INDEX CONCURRENTLY "Metrics_at_idx" ON "Metrics" USING btree (at) WHERE at IS NOT NULL;' },
+      ],
+    });
+    expect(findings).toHaveLength(1);
+    const lines = sqlLines(findings[0]!.fix!);
+    expect(lines).toEqual([
+      'CREATE UNIQUE INDEX "Metrics_at_idx" ON ONLY "Metrics" USING btree (at) WHERE at IS NOT NULL;',
+      'CREATE UNIQUE INDEX CONCURRENTLY metrics_2020_at_idx ON metrics_2020 USING btree (at) WHERE at IS NOT NULL;',
+      'ALTER INDEX "Metrics_at_idx" ATTACH PARTITION metrics_2020_at_idx;',
+    ]);
+    for (const line of lines) expect(parseSql(line).ok, line).toBe(true);
+  });
+
+  it('require-concurrent-index-creation never suggests CONCURRENTLY on a partitioned parent', async () => {
+    const rule = findRule('require-concurrent-index-creation')!;
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: 'CREATE TABLE metrics (at date) PARTITION BY RANGE (at);', change: 'unchanged' },
+        { path: 'migrations/20260101000001_i.up.sql', text: 'CREATE INDEX metrics_at_idx ON metrics (at);' },
+      ],
+    });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.fix).toContain('CREATE INDEX metrics_at_idx ON ONLY metrics (at);');
+    expect(findings[0]!.fix).not.toMatch(/CONCURRENTLY metrics_at_idx ON metrics/);
+  });
+});
+
+describe('pre-check queries parse and name the flagged objects', () => {
+  it.each([
+    ['CREATE UNIQUE INDEX CONCURRENTLY k ON "Users" ("Email", "order");', ['Users', 'Email', 'order']],
+    ['ALTER TABLE "Users" ALTER COLUMN "Name" SET NOT NULL;', ['Users', 'Name']],
+    ["ALTER TABLE orders ADD CONSTRAINT \"c(\" CHECK (total >= 0 AND note <> ')');", ['orders', 'total', 'note']],
+    ['ALTER TABLE "Orders" ADD CONSTRAINT fk FOREIGN KEY ("User") REFERENCES "user" ("ID");', ['Orders', 'User', 'user', 'ID']],
+    ['ALTER TABLE t ADD PRIMARY KEY ("select", id);', ['t', 'select', 'id']],
+  ])('%s', async (sql, names) => {
+    for (const { message } of await fixesOf('require-constraint-pre-check', sql)) {
+      const query = message.slice(message.indexOf('check first: ') + 'check first: '.length);
+      const mentioned = namesIn(query);
+      for (const name of names) expect(mentioned, query).toContain(name);
+    }
+  });
+});
