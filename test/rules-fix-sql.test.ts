@@ -21,7 +21,7 @@ function sqlLines(text: string): string[] {
 }
 
 /** Keys under which the parse tree holds relation, column and other identifier names. */
-const NAME_KEYS = new Set(['relname', 'colname', 'sval', 'name', 'idxname', 'conname']);
+const NAME_KEYS = new Set(['schemaname', 'relname', 'colname', 'sval', 'name', 'idxname', 'conname']);
 
 /** Every relation and column name a parsed statement mentions (and its string constants). */
 function namesIn(sql: string): string[] {
@@ -118,12 +118,20 @@ describe('fix SQL of the new rules parses and names the flagged objects', () => 
 });
 
 describe('pre-check queries parse and name the flagged objects', () => {
+  it('NULLS NOT DISTINCT counts NULL keys: the duplicate query keeps them', async () => {
+    const [distinct] = await fixesOf('require-constraint-pre-check', 'CREATE UNIQUE INDEX CONCURRENTLY k ON users (email);');
+    const [notDistinct] = await fixesOf('require-constraint-pre-check', 'CREATE UNIQUE INDEX CONCURRENTLY k ON users (email) NULLS NOT DISTINCT;');
+    expect(distinct!.message).toContain('WHERE email IS NOT NULL');
+    expect(notDistinct!.message).not.toContain('IS NOT NULL');
+  });
+
   it.each([
     ['CREATE UNIQUE INDEX CONCURRENTLY k ON "Users" ("Email", "order");', ['Users', 'Email', 'order']],
     ['ALTER TABLE "Users" ALTER COLUMN "Name" SET NOT NULL;', ['Users', 'Name']],
     ["ALTER TABLE orders ADD CONSTRAINT \"c(\" CHECK (total >= 0 AND note <> ')');", ['orders', 'total', 'note']],
     ['ALTER TABLE "Orders" ADD CONSTRAINT fk FOREIGN KEY ("User") REFERENCES "user" ("ID");', ['Orders', 'User', 'user', 'ID']],
     ['ALTER TABLE t ADD PRIMARY KEY ("select", id);', ['t', 'select', 'id']],
+    ['CREATE UNIQUE INDEX CONCURRENTLY k ON app."Users" (email) NULLS NOT DISTINCT;', ['app', 'Users', 'email']],
   ])('%s', async (sql, names) => {
     for (const { message } of await fixesOf('require-constraint-pre-check', sql)) {
       const query = message.slice(message.indexOf('check first: ') + 'check first: '.length);

@@ -10,8 +10,7 @@
 import type { Constraint } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { unqualified } from './support/breaking-ast.js';
-import { priorColumn } from './support/breaking-ast.js';
+import { priorColumn, unqualified } from './support/breaking-ast.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
 import { quoteIdent, quoteRelation } from './support/quote-ident.js';
 import { indexBefore } from './support/table-facts.js';
@@ -78,7 +77,8 @@ export default defineRule({
       const data = { table: alter.table, index: constraint.indexname };
       const index = indexBefore(changeSet, file, statement, alter.table, constraint.indexname);
       if (!index?.columns) {
-        report({ messageId: 'unknownIndex', data, tables: [alter.table] });
+        // NOTE: a warning: the columns may well be NOT NULL; the migrations just do not show it.
+        report({ messageId: 'unknownIndex', data, tables: [alter.table], severity: 'warning' });
         continue;
       }
       const nullable = index.columns.filter(

@@ -23,7 +23,7 @@ export default defineRule({
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
   statementKinds: ALTER_TABLE_KINDS,
-  messages: { scansPartition: 'ATTACH PARTITION {{partition}} scans every row of {{partition}}{{alsoDefault}} under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK on the partition key proves it.' },
+  messages: { scansPartition: 'ATTACH PARTITION {{partition}} scans every row of {{scanned}} under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.' },
   why: 'Attaching a partition checks that all of its rows satisfy the partition bound, and that no row of the default partition does. A validated CHECK constraint on the table that implies the bound lets Postgres skip the scan; the CHECK can be added NOT VALID and validated under SHARE UPDATE EXCLUSIVE first.',
   fix: [
     'Prove the bound with a CHECK first, each step in its own migration:',
@@ -71,7 +71,9 @@ export default defineRule({
       const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey);
       if (!scansPartition && !defaultPartition) continue;
       const fix = boundFix(alter.relation, attach, parent.partitionKey, statement.text);
-      report({ messageId: 'scansPartition', data: { table: alter.table, partition, alsoDefault: defaultPartition ? ` and of the default partition ${defaultPartition}` : '' }, tables: [partition, ...(defaultPartition ? [defaultPartition] : [])], fix });
+      const scanned = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [defaultPartition] : [])];
+      const described = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [`the default partition ${defaultPartition}`] : [])].join(' and ');
+      report({ messageId: 'scansPartition', data: { table: alter.table, partition, scanned: described }, tables: scanned, fix });
     }
   },
 });

@@ -15,7 +15,7 @@ import { defineRule } from '../core/rule.js';
 /** Built-in functions that are not immutable (pg_proc.provolatile 's' or 'v') and commonly misused in CHECKs. */
 const NOT_IMMUTABLE = new Set([
   'now', 'clock_timestamp', 'statement_timestamp', 'transaction_timestamp', 'timeofday', 'random', 'random_normal', 'gen_random_uuid', 'uuid_generate_v1',
-  'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'currval', 'lastval', 'setval', 'current_setting', 'txid_current', 'pg_current_xact_id', 'age',
+  'uuid_generate_v4', 'uuidv4', 'uuidv7', 'nextval', 'currval', 'lastval', 'setval', 'current_setting', 'txid_current', 'pg_current_xact_id',
   'current_database', 'current_schema', 'pg_backend_pid', 'inet_client_addr', 'to_timestamp', 'to_char', 'to_date',
 ]);
 
@@ -29,7 +29,9 @@ function nonImmutableCall(expression: Node | undefined): string | undefined {
     if (found) return;
     if (type === 'FuncCall') {
       const name = stringList(payload.funcname as Node[] | undefined).at(-1)?.toLowerCase() ?? '';
-      if (NOT_IMMUTABLE.has(name)) found = `${name}()`;
+      // NOTE: age(a, b) is immutable; age(a) compares with current_date.
+      const oneArgumentAge = name === 'age' && ((payload.args as Node[] | undefined) ?? []).length === 1;
+      if (NOT_IMMUTABLE.has(name) || oneArgumentAge) found = `${name}()`;
     } else if (type === SQL_VALUE_FUNCTION) {
       found = String(payload.op ?? '').replace(/^SVFOP_/, '').toLowerCase();
     }
@@ -58,6 +60,7 @@ export default defineRule({
     valid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'immutable' },
       { sql: "CREATE TABLE bookings2 (id bigint, starts date CHECK (starts >= DATE '2020-01-01'));", why: 'a constant' },
+      { sql: "CREATE TABLE stays (starts timestamp, ends timestamp, CHECK (age(ends, starts) < interval '1 year'));", why: 'age(a, b) is immutable (age(a) is not)' },
     ],
   },
   statement({ statement, report }) {

@@ -34,7 +34,7 @@ export default defineRule({
   },
   why: 'The statement checks every existing row. One bad row makes it fail at deploy time, after it has scanned the table (and, for CREATE INDEX CONCURRENTLY, leaves an INVALID index to drop).',
   fix: 'Run the query in the message against production data; fix or delete the rows it returns before deploying.',
-  versions: 'All versions.',
+  versions: 'UNIQUE ... NULLS NOT DISTINCT (Postgres 15+) counts NULL keys as duplicates; the query then includes them.',
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {
     invalid: [
@@ -55,7 +55,7 @@ export default defineRule({
       const columns = plainColumns(index.indexParams);
       if (!index.unique || index.whereClause || !columns || isNewTable(relationName(index.relation))) return;
       const table = relationName(index.relation);
-      report({ messageId: 'duplicates', data: { what: 'CREATE UNIQUE INDEX', table, columns: columns.join(', '), query: duplicatesQuery(index.relation, columns) }, tables: [table] });
+      report({ messageId: 'duplicates', data: { what: 'CREATE UNIQUE INDEX', table, columns: columns.join(', '), query: duplicatesQuery(index.relation, columns, !!index.nulls_not_distinct) }, tables: [table] });
       return;
     }
     const alter = alterTableCommands(statement.node);
@@ -70,7 +70,7 @@ export default defineRule({
       const keys = stringList(constraint.keys);
       if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length) {
         const what = constraint.contype === 'CONSTR_PRIMARY' ? 'ADD PRIMARY KEY' : 'ADD UNIQUE';
-        report({ messageId: 'duplicates', data: { what, table, columns: keys.join(', '), query: duplicatesQuery(alter.relation, keys) }, tables: [table] });
+        report({ messageId: 'duplicates', data: { what, table, columns: keys.join(', '), query: duplicatesQuery(alter.relation, keys, !!constraint.nulls_not_distinct || constraint.contype === 'CONSTR_PRIMARY') }, tables: [table] });
         if (constraint.contype === 'CONSTR_PRIMARY') report({ messageId: 'nulls', data: { what, table, columns: keys.join(', '), query: nullsQuery(alter.relation, keys) }, tables: [table] });
       }
       if (constraint.contype === 'CONSTR_CHECK') {
@@ -94,11 +94,14 @@ function plainColumns(params: Node[] | undefined): string[] | undefined {
   return columns.every((c): c is string => !!c) ? columns : undefined;
 }
 
-/** Rows that share a key (NULLs are distinct, as in a default unique index). */
-function duplicatesQuery(relation: RangeVar | undefined, columns: readonly string[]): string {
+/**
+ * Rows that share a key. NULLs are distinct in a default unique index, so rows with a NULL
+ * key are left out; with NULLS NOT DISTINCT (15+) they count, and GROUP BY groups them as equal.
+ */
+function duplicatesQuery(relation: RangeVar | undefined, columns: readonly string[], nullsEqual: boolean): string {
   const list = columns.map(quoteIdent).join(', ');
-  const present = columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ');
-  return `SELECT ${list}, count(*) FROM ${quoteRelation(relation)} WHERE ${present} GROUP BY ${list} HAVING count(*) > 1 LIMIT 10;`;
+  const present = nullsEqual ? '' : ` WHERE ${columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ')}`;
+  return `SELECT ${list}, count(*) FROM ${quoteRelation(relation)}${present} GROUP BY ${list} HAVING count(*) > 1 LIMIT 10;`;
 }
 
 function nullsQuery(relation: RangeVar | undefined, columns: readonly string[]): string {

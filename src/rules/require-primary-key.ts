@@ -37,7 +37,7 @@ export default defineRule({
       { sql: 'CREATE TEMPORARY TABLE scratch (n int);', why: 'temporary' },
     ],
   },
-  statement({ statement, file, report }) {
+  statement({ statement, file, changeSet, report }) {
     const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
     if (!create || create.partbound || create.relation?.relpersistence === 't' || create.ofTypename) return;
     if (introducedColumns(statement.node).some((c) => c.primaryKey)) return;
@@ -45,10 +45,11 @@ export default defineRule({
     if ((create.tableElts ?? []).some((e) => 'TableLikeClause' in e)) return;
     const table = relationName(create.relation);
     const key = relationKey(table);
-    const addedLater = file.statements.some((s) => {
-      const alter = s.index > statement.index ? alterTableCommands(s.node) : undefined;
+    // NOTE: any later statement of the change may add the key (often the next file of a generated migration).
+    const addedLater = changeSet.changed.some((other) => other.statements.some((s) => {
+      const alter = other !== file || s.index > statement.index ? alterTableCommands(s.node) : undefined;
       return alter !== undefined && relationKey(alter.table) === key && alter.commands.some((c) => c.subtype === 'AT_AddConstraint' && (c.def as { Constraint?: { contype?: string } }).Constraint?.contype === 'CONSTR_PRIMARY');
-    });
+    }));
     if (!addedLater) report({ messageId: 'noPrimaryKey', data: { table } });
   },
 });
