@@ -117,6 +117,20 @@ describe('fix SQL of the new rules parses and names the flagged objects', () => 
   });
 });
 
+describe('require-concurrent-index-deletion on a partitioned table', () => {
+  it('never suggests DROP INDEX CONCURRENTLY, which Postgres rejects there', async () => {
+    const rule = findRule('require-concurrent-index-deletion')!;
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: 'CREATE TABLE metrics (at date) PARTITION BY RANGE (at);\nCREATE INDEX "Metrics_at" ON metrics (at);', change: 'unchanged' },
+        { path: 'migrations/20260101000001_d.up.sql', text: 'DROP INDEX "Metrics_at";' },
+      ],
+    });
+    expect(findings).toHaveLength(1);
+    expect(sqlLines(findings[0]!.fix!)).toEqual(['DROP INDEX "Metrics_at";']);
+  });
+});
+
 describe('pre-check queries parse and name the flagged objects', () => {
   it('NULLS NOT DISTINCT counts NULL keys: the duplicate query keeps them', async () => {
     const [distinct] = await fixesOf('require-constraint-pre-check', 'CREATE UNIQUE INDEX CONCURRENTLY k ON users (email);');
