@@ -1,9 +1,12 @@
 /**
  * The SQL that the issue-17 rules print (fix texts and pre-check queries) parses with the
- * real parser and names the objects of the flagged statement, quoted as Postgres quotes them.
+ * real parser, names the objects of the flagged statement, quoted as Postgres quotes them,
+ * and runs on Postgres (PGlite) over a schema with those objects.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadParser, parseSql } from '../src/core/parse.js';
+import type { ReplayDatabase } from '../src/replay/interface.js';
+import { openPglite } from '../src/replay/pglite.js';
 import { findRule } from '../src/rules/index.js';
 import { quoteIdent } from '../src/rules/support/quote-ident.js';
 import { runExample } from './rule-tester.js';
@@ -151,6 +154,73 @@ describe('pre-check queries parse and name the flagged objects', () => {
       const query = message.slice(message.indexOf('check first: ') + 'check first: '.length);
       const mentioned = namesIn(query);
       for (const name of names) expect(mentioned, query).toContain(name);
+    }
+  });
+});
+
+describe('the printed SQL runs on Postgres (PGlite)', () => {
+  let db: ReplayDatabase;
+  beforeAll(async () => {
+    db = await openPglite();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** Runs `setup`, then every SQL line of `text` in order; a rejected statement fails the test with its text. */
+  async function runs(setup: string, text: string): Promise<void> {
+    await db.exec('DROP SCHEMA IF EXISTS fixcheck CASCADE; CREATE SCHEMA fixcheck; SET search_path = fixcheck;');
+    await db.exec(setup);
+    for (const line of sqlLines(text)) await expect(db.exec(line).then(() => line), line).resolves.toBe(line);
+  }
+
+  it('ban-add-column-with-constraint: the foreign key, unique and check recipes', async () => {
+    const setup = 'CREATE TABLE "Regions" ("ID" bigint PRIMARY KEY); CREATE TABLE "Orders" (id bigint, note text);';
+    const sql = 'ALTER TABLE "Orders" ADD COLUMN "Region" bigint REFERENCES "Regions" ("ID") ON DELETE SET NULL, ADD COLUMN "user" text UNIQUE, ADD COLUMN d numeric CHECK (d >= 0 AND note <> \')\');';
+    const fixes = await fixesOf('ban-add-column-with-constraint', sql);
+    expect(fixes).toHaveLength(3);
+    for (const { fix } of fixes) await runs(setup, fix);
+  });
+
+  it('ban-attach-partition-without-check: CHECK, VALIDATE, ATTACH, DROP', async () => {
+    const history = "CREATE TABLE metrics (at date) PARTITION BY RANGE (at);\nCREATE TABLE \"Metrics 2021\" (at date);";
+    const rule = findRule('ban-attach-partition-without-check')!;
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: history, change: 'unchanged' },
+        { path: 'migrations/20260101000001_a.up.sql', text: "ALTER TABLE metrics ATTACH PARTITION \"Metrics 2021\" FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+      ],
+    });
+    expect(findings).toHaveLength(1);
+    expect(sqlLines(findings[0]!.fix!)).toHaveLength(4);
+    await runs(history, findings[0]!.fix!);
+  });
+
+  it('the partitioned-index recipe', async () => {
+    const history = "CREATE TABLE metrics (at date) PARTITION BY RANGE (at);\nCREATE TABLE metrics_2020 PARTITION OF metrics FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');";
+    const rule = findRule('ban-concurrent-index-on-partitioned-table')!;
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: history, change: 'unchanged' },
+        { path: 'migrations/20260101000001_i.up.sql', text: 'CREATE INDEX CONCURRENTLY metrics_at_idx ON metrics (at);' },
+      ],
+    });
+    await runs(history, findings[0]!.fix!);
+    const [valid] = await db.query<{ indisvalid: boolean }>("SELECT indisvalid FROM pg_index WHERE indexrelid = 'fixcheck.metrics_at_idx'::regclass");
+    expect(valid?.indisvalid, 'the parent index is valid once every partition is attached').toBe(true);
+  });
+
+  it('require-constraint-pre-check: the queries run', async () => {
+    const setup = 'CREATE TABLE "Users" ("ID" bigint, "Email" text, "order" int); CREATE TABLE "user" ("ID" bigint PRIMARY KEY); CREATE TABLE "Orders" ("User" bigint, total int);';
+    for (const sql of [
+      'CREATE UNIQUE INDEX CONCURRENTLY k ON "Users" ("Email", "order");',
+      'ALTER TABLE "Users" ALTER COLUMN "Email" SET NOT NULL;',
+      'ALTER TABLE "Orders" ADD CONSTRAINT c CHECK (total >= 0);',
+      'ALTER TABLE "Orders" ADD CONSTRAINT fk FOREIGN KEY ("User") REFERENCES "user" ("ID");',
+    ]) {
+      for (const { message } of await fixesOf('require-constraint-pre-check', sql)) {
+        await runs(setup, `   ${message.slice(message.indexOf('check first: ') + 'check first: '.length)}`);
+      }
     }
   });
 });
