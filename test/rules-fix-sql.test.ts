@@ -106,6 +106,18 @@ describe('fix SQL of the new rules parses and names the flagged objects', () => 
     for (const line of lines) expect(parseSql(line).ok, line).toBe(true);
   });
 
+  it('on Postgres 10 (no partitioned indexes) the recipe indexes the partitions only', async () => {
+    const rule = findRule('ban-concurrent-index-on-partitioned-table')!;
+    const findings = await runExample(rule, {
+      postgresVersion: 10,
+      files: [
+        { path: 'migrations/20260101000000_m.up.sql', text: "CREATE TABLE metrics (at date) PARTITION BY RANGE (at);\nCREATE TABLE metrics_2020 PARTITION OF metrics FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');", change: 'unchanged' },
+        { path: 'migrations/20260101000001_i.up.sql', text: 'CREATE INDEX CONCURRENTLY metrics_at_idx ON metrics (at);' },
+      ],
+    });
+    expect(sqlLines(findings[0]!.fix!)).toEqual(['CREATE INDEX CONCURRENTLY metrics_2020_at_idx ON metrics_2020 (at);']);
+  });
+
   it('require-concurrent-index-creation never suggests CONCURRENTLY on a partitioned parent', async () => {
     const rule = findRule('require-concurrent-index-creation')!;
     const findings = await runExample(rule, {

@@ -59,7 +59,7 @@ export default defineRule({
       { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
     ],
   },
-  statement({ statement, file, changeSet, isNewTable, report }) {
+  statement({ statement, file, changeSet, postgresVersion, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter) return;
     for (const command of alter.commands) {
@@ -73,7 +73,9 @@ export default defineRule({
       const fix = boundFix(alter.relation, attach, parent.partitionKey, statement.text);
       const scanned = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [defaultPartition] : [])];
       const described = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [`the default partition ${defaultPartition}`] : [])].join(' and ');
-      report({ messageId: 'scansPartition', data: { table: alter.table, partition, scanned: described }, tables: scanned, fix });
+      // NOTE: before 12 ATTACH PARTITION locked the parent ACCESS EXCLUSIVE as well (SHARE UPDATE EXCLUSIVE from 12).
+      const blocked = postgresVersion < 12 ? [alter.table, ...scanned] : scanned;
+      report({ messageId: 'scansPartition', data: { table: alter.table, partition, scanned: postgresVersion < 12 ? `${described} (and holds ${alter.table} ACCESS EXCLUSIVE on Postgres ${postgresVersion})` : described }, tables: blocked, fix });
     }
   },
 });

@@ -29,7 +29,7 @@ export default defineRule({
     '   CREATE INDEX CONCURRENTLY <partition_name> ON <partition> (...);  -- per partition',
     '   ALTER INDEX <name> ATTACH PARTITION <partition_name>;',
   ].join('\n'),
-  versions: 'Rejected on every version with declarative partitioning (10 to 18).',
+  versions: 'Rejected on every version with declarative partitioning (10 to 18). Partitioned indexes (ON ONLY, ATTACH) exist from 11; on 10 the fix indexes each partition only.',
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE'],
   examples: {
     invalid: [
@@ -52,12 +52,12 @@ export default defineRule({
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the migrations do not show users as partitioned' },
     ],
   },
-  statement({ statement, file, changeSet, report }) {
+  statement({ statement, file, changeSet, postgresVersion, report }) {
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (!index?.concurrent || index.relation?.inh === false) return;
     const table = relationName(index.relation);
     const state = tableBefore(changeSet, file, statement, table);
     if (!state.partitioned) return;
-    report({ messageId: 'rejected', data: { table }, tables: [table], fix: partitionedIndexRecipe(statement, index, state.partitions) });
+    report({ messageId: 'rejected', data: { table }, tables: [table], fix: partitionedIndexRecipe(statement, index, state.partitions, postgresVersion) });
   },
 });

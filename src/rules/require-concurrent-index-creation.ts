@@ -47,7 +47,7 @@ export default defineRule({
       { sql: 'CREATE INDEX measurements_at_idx ON ONLY measurements (at);', why: 'partitioned tables: the parent-only index is instant; partitions are indexed CONCURRENTLY and attached' },
     ],
   },
-  statement({ statement, file, changeSet, isNewTable, report }) {
+  statement({ statement, file, changeSet, postgresVersion, isNewTable, report }) {
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     // NOTE: `ON ONLY parent` is the first step of the partitioned-table recipe: it creates an
     // invalid index on the parent alone, instantly; partitions are then indexed concurrently.
@@ -56,7 +56,7 @@ export default defineRule({
     if (isNewTable(table)) return;
     // NOTE: Postgres rejects CONCURRENTLY on a partitioned table: advise the ON ONLY recipe there.
     const partitioned = tableBefore(changeSet, file, statement, table);
-    if (partitioned.partitioned) return report({ messageId: 'missingConcurrently', data: { table, fixed: '' }, tables: [table], fix: partitionedIndexRecipe(statement, index, partitioned.partitions) });
+    if (partitioned.partitioned) return report({ messageId: 'missingConcurrently', data: { table, fixed: '' }, tables: [table], fix: partitionedIndexRecipe(statement, index, partitioned.partitions, postgresVersion) });
     const fixed = statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY').replace(/;?$/, ';');
     report({ messageId: 'missingConcurrently', data: { table, fixed }, tables: [table] });
   },
