@@ -10,7 +10,9 @@
  */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import type { Statement } from '../core/parse.js';
 import { unqualified } from './support/breaking-ast.js';
+import { addsPrimaryKey } from './support/locking-ast.js';
 import { tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -46,7 +48,7 @@ export default defineRule({
   statement({ statement, file, state, changeSet, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
-    const replaced = alter.commands.some((c) => c.subtype === 'AT_AddConstraint' && (c.def as { Constraint?: { contype?: string } }).Constraint?.contype === 'CONSTR_PRIMARY');
+    const replaced = addsPrimaryKey(statement, alter.table);
     for (const command of alter.commands) {
       if (command.subtype !== 'AT_DropConstraint' || !command.name) continue;
       const known = tableBefore(changeSet, file, statement, alter.table).primaryKey;
@@ -58,12 +60,11 @@ export default defineRule({
 });
 
 /** Whether a later statement, before the transaction ends, adds a primary key to the table. */
-function addedLaterInTransaction(statements: readonly { index: number; node: object; kind: string }[], after: number, table: string): boolean {
+function addedLaterInTransaction(statements: readonly Statement[], after: number, table: string): boolean {
   for (const later of statements) {
     if (later.index <= after) continue;
     if (later.kind === 'TransactionStmt') return false;
-    const alter = alterTableCommands(later.node as never);
-    if (alter?.table.toLowerCase() === table.toLowerCase() && alter.commands.some((c) => c.subtype === 'AT_AddConstraint' && (c.def as { Constraint?: { contype?: string } }).Constraint?.contype === 'CONSTR_PRIMARY')) return true;
+    if (addsPrimaryKey(later, table)) return true;
   }
   return false;
 }

@@ -10,9 +10,10 @@
  * such as pg_repack refuse the table.
  */
 import type { CreateStmt } from '@pgsql/types';
-import { alterTableCommands, nodeAs, relationKey, relationName } from '../core/ast.js';
+import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { introducedColumns } from './support/breaking-ast.js';
+import { addsPrimaryKey } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'require-primary-key',
@@ -44,12 +45,8 @@ export default defineRule({
     // NOTE: CREATE TABLE (LIKE other INCLUDING ...) copies the key from a table we may not see.
     if ((create.tableElts ?? []).some((e) => 'TableLikeClause' in e)) return;
     const table = relationName(create.relation);
-    const key = relationKey(table);
     // NOTE: any later statement of the change may add the key (often the next file of a generated migration).
-    const addedLater = changeSet.changed.some((other) => other.statements.some((s) => {
-      const alter = other !== file || s.index > statement.index ? alterTableCommands(s.node) : undefined;
-      return alter !== undefined && relationKey(alter.table) === key && alter.commands.some((c) => c.subtype === 'AT_AddConstraint' && (c.def as { Constraint?: { contype?: string } }).Constraint?.contype === 'CONSTR_PRIMARY');
-    }));
+    const addedLater = changeSet.changed.some((other) => other.statements.some((s) => (other !== file || s.index > statement.index) && addsPrimaryKey(s, table)));
     if (!addedLater) report({ messageId: 'noPrimaryKey', data: { table } });
   },
 });

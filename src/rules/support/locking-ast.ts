@@ -33,6 +33,12 @@ function readAddedConstraints(node: Node): AddedConstraint[] {
     .filter((c): c is AddedConstraint => !!c.constraint);
 }
 
+/** Whether the statement is an ALTER TABLE that adds a primary key to `table` (any spelling of its name). */
+export function addsPrimaryKey(statement: Statement, table: string): boolean {
+  const key = relationKey(table);
+  return addedConstraints(statement).some((added) => added.constraint.contype === 'CONSTR_PRIMARY' && relationKey(added.table) === key);
+}
+
 /** The column a `CHECK (col IS NOT NULL)` constraint proves (lower case), if it is one. */
 export function notNullCheckColumn(constraint: Constraint): string | undefined {
   if (constraint.contype !== 'CONSTR_CHECK') return undefined;
