@@ -19,7 +19,7 @@ beforeAll(async () => {
 function sqlLines(text: string): string[] {
   return text
     .split('\n')
-    .filter((line) => /^\s+(ALTER|CREATE|SELECT|DROP)\b/.test(line))
+    .filter((line) => /^\s+(ALTER|CREATE|SELECT|DROP|SET)\b/.test(line))
     .map((line) => line.replace(/\s+--.*$/, '').trim());
 }
 
@@ -142,7 +142,7 @@ describe('require-concurrent-index-deletion on a partitioned table', () => {
       ],
     });
     expect(findings).toHaveLength(1);
-    expect(sqlLines(findings[0]!.fix!)).toEqual(['DROP INDEX "Metrics_at";']);
+    expect(sqlLines(findings[0]!.fix!)).toEqual(["SET lock_timeout = '2s';", 'DROP INDEX "Metrics_at";']);
   });
 });
 
@@ -204,7 +204,7 @@ describe('the printed SQL runs on Postgres (PGlite)', () => {
       ],
     });
     expect(findings).toHaveLength(1);
-    expect(sqlLines(findings[0]!.fix!)).toHaveLength(4);
+    expect(sqlLines(findings[0]!.fix!)).toHaveLength(5);
     await runs(history, findings[0]!.fix!);
   });
 

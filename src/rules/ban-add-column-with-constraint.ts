@@ -13,7 +13,7 @@ import { defineRule } from '../core/rule.js';
 import type { Statement } from '../core/parse.js';
 import { columnConstraints, unqualified } from './support/breaking-ast.js';
 import { quoteIdent, quoteRelation } from './support/quote-ident.js';
-import { checkExpressionAt, reparse } from './support/sql-source.js';
+import { checkExpressionAt, LOCK_TIMEOUT_STEP, reparse } from './support/sql-source.js';
 
 /** ON DELETE / ON UPDATE actions as the parser codes them (parsenodes.h FKCONSTR_ACTION_*). */
 const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
@@ -82,6 +82,7 @@ function onlineForm(statement: Statement, relation: Parameters<typeof quoteRelat
     const referenced = `${quoteRelation(constraint.pktable)}${columns.length ? ` (${columns.join(', ')})` : ''}${actions.join('')}`;
     return [
       'Add the column bare, then the foreign key NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      LOCK_TIMEOUT_STEP,
       bare,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${name('fkey')} FOREIGN KEY (${column}) REFERENCES ${referenced} NOT VALID;`,
       `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('fkey')};  -- next migration`,
@@ -91,6 +92,7 @@ function onlineForm(statement: Statement, relation: Parameters<typeof quoteRelat
     const index = name('key');
     return [
       'Add the column bare, build the unique index concurrently, then attach it:',
+      LOCK_TIMEOUT_STEP,
       bare,
       `   CREATE UNIQUE INDEX CONCURRENTLY ${index} ON ${target} (${column});  -- its own migration, outside a transaction`,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${index} UNIQUE USING INDEX ${index};`,
@@ -100,6 +102,7 @@ function onlineForm(statement: Statement, relation: Parameters<typeof quoteRelat
     const expression = checkExpression(statement, def.colname!, constraint) ?? '(/* the CHECK expression */ true)';
     return [
       'Add the column bare, then the CHECK NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      LOCK_TIMEOUT_STEP,
       bare,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${name('check')} CHECK ${expression} NOT VALID;`,
       `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('check')};  -- next migration`,

@@ -13,6 +13,7 @@ import { defineRule } from '../core/rule.js';
 import { priorColumn, unqualified } from './support/breaking-ast.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
 import { quoteIdent, quoteRelation } from './support/quote-ident.js';
+import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { indexBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -89,6 +90,7 @@ export default defineRule({
       const checks = nullable.map((column) => ({ column: quoteIdent(column), name: quoteIdent(`${unqualified(alter.table)}_${column}_not_null`) }));
       const fix = [
         postgresVersion >= 12 ? 'Prove the columns NOT NULL first, each step in its own migration, then attach the index:' : 'Before Postgres 12 nothing avoids the scan: run it in a maintenance window, or upgrade and prove the columns NOT NULL first:',
+        LOCK_TIMEOUT_STEP,
         ...checks.map(({ column, name }) => `   ALTER TABLE ${target} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;`),
         ...checks.map(({ name }) => `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name};`),
         `   ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(constraint.conname ?? `${unqualified(alter.table)}_pkey`)} PRIMARY KEY USING INDEX ${quoteIdent(constraint.indexname)};`,

@@ -13,6 +13,7 @@ import { ALTER_TABLE_KINDS, alterTableCommands, constantValue, nodeAs, relationN
 import { defineRule } from '../core/rule.js';
 import { unqualified } from './support/breaking-ast.js';
 import { quoteIdent, quoteLiteral, quoteRelation } from './support/quote-ident.js';
+import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { type TableState, tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -96,6 +97,7 @@ function boundFix(parent: Parameters<typeof quoteRelation>[0], attach: Partition
   const expression = key.length === 1 && attach.bound ? boundExpression(quoteIdent(key[0]!), attach.bound) : undefined;
   const lines = [
     'Prove the bound with a CHECK first (validating takes only SHARE UPDATE EXCLUSIVE), each step in its own migration:',
+    LOCK_TIMEOUT_STEP,
     expression ? `   ALTER TABLE ${partition} ADD CONSTRAINT ${name} CHECK (${expression}) NOT VALID;` : `   -- add a CHECK on ${partition} that implies the bound, over the partition key of ${quoteRelation(parent)}, NOT VALID, named ${name}`,
     `   ALTER TABLE ${partition} VALIDATE CONSTRAINT ${name};`,
     `   ${attachText.trim()};  -- now skips the scan`,

@@ -12,6 +12,7 @@ import type { Statement } from '../core/parse.js';
 import { defineRule, type AnalyzedFile } from '../core/rule.js';
 import { DROP_KINDS, dropTargets, unqualified } from './support/breaking-ast.js';
 import { quoteQualified } from './support/quote-ident.js';
+import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { indexBefore, tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -62,7 +63,7 @@ export default defineRule({
 function partitionedDropFix(index: string): string {
   return [
     'Postgres cannot drop the index of a partitioned table CONCURRENTLY. Drop it in a transaction of its own with a short lock_timeout, and retry if it times out:',
-    "   SET lock_timeout = '2s';",
+    LOCK_TIMEOUT_STEP,
     `   DROP INDEX ${quoteQualified(index)};`,
   ].join('\n');
 }
