@@ -11,7 +11,7 @@
 import type { Node, PartitionBoundSpec, PartitionCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, constantValue, nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { unqualified } from './support/breaking-ast.js';
+import { priorColumn, unqualified } from './support/breaking-ast.js';
 import { quoteIdent, quoteLiteral, quoteRelation } from './support/quote-ident.js';
 import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { type TableState, tableBefore } from './support/table-facts.js';
@@ -46,6 +46,16 @@ export default defineRule({
         why: 'the CHECK was never validated',
         messageIds: ['scansPartition'],
       },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01') NOT VALID;" },
+          { path: 'migrations/20260101000001_validate.up.sql', text: 'ALTER TABLE readings_2021 VALIDATE CONSTRAINT readings_2021_bound;' },
+          { path: 'migrations/20260101000002_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'a range bound excludes NULL keys: without IS NOT NULL (or a NOT NULL key column) the CHECK does not imply it',
+        messageIds: ['scansPartition'],
+      },
     ],
     valid: [
       {
@@ -55,6 +65,14 @@ export default defineRule({
           { path: 'migrations/20260101000002_attach.up.sql', text: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
         ],
         why: 'the validated CHECK implies the bound',
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');" },
+          { path: 'migrations/20260101000001_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the key column is NOT NULL, so the validated CHECK implies the bound',
       },
       { sql: "CREATE TABLE measurements_2021 (at date);\nALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", why: 'the partition is new and empty' },
       { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
@@ -69,7 +87,8 @@ export default defineRule({
       const partition = relationName(attach.name);
       const parent = tableBefore(changeSet, file, statement, alter.table);
       const defaultPartition = parent.defaultPartition && !isNewTable(parent.defaultPartition) ? parent.defaultPartition : undefined;
-      const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey);
+      const keyNotNull = (column: string) => priorColumn(changeSet, file, statement, partition, column)?.notNull === true;
+      const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey, attach.bound?.strategy === 'r', keyNotNull);
       if (!scansPartition && !defaultPartition) continue;
       const fix = boundFix(alter.relation, attach, parent.partitionKey, statement.text);
       const scanned = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [defaultPartition] : [])];
@@ -83,11 +102,15 @@ export default defineRule({
 
 /**
  * Whether a validated CHECK on the partition reads every partition key column (or any
- * validated CHECK, when the key is unknown). NOTE: Postgres proves the bound from the CHECK
- * by predicate implication; we do not re-implement that, we require the CHECK to be about the key.
+ * validated CHECK, when the key is unknown). A range bound also implies `key IS NOT NULL`,
+ * so the CHECK must test it unless the column is NOT NULL. NOTE: Postgres proves the bound
+ * from the CHECK by predicate implication; we do not re-implement that, we require the
+ * CHECK to be about the key.
  */
-function provesBound(partition: TableState, key: readonly string[]): boolean {
-  return partition.checks.some((check) => check.validated && key.every((column) => check.columns.includes(column)));
+function provesBound(partition: TableState, key: readonly string[], range: boolean, keyNotNull: (column: string) => boolean): boolean {
+  return partition.checks.some(
+    (check) => check.validated && key.every((column) => check.columns.includes(column) && (!range || check.notNull.includes(column) || keyNotNull(column))),
+  );
 }
 
 /** The fix with a concrete CHECK when the key is one known column and the bound is a range or list of constants. */

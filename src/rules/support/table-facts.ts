@@ -15,6 +15,8 @@ import { perChangeSet, StatementFacts } from './statement-facts.js';
 export interface CheckConstraint {
   name: string;
   columns: readonly string[];
+  /** Columns (lower case) the expression tests with `IS NOT NULL`. */
+  notNull: readonly string[];
   validated: boolean;
 }
 
@@ -82,6 +84,15 @@ export function columnsOf(expression: Node | undefined): string[] {
     }
   });
   return [...columns];
+}
+
+/** The columns (lower case) an expression tests with `IS NOT NULL`. */
+function notNullTested(expression: Node | undefined): string[] {
+  const columns: string[] = [];
+  walk({ expression }, (type, payload) => {
+    if (type === 'NullTest' && payload.nulltesttype === 'IS_NOT_NULL') columns.push(...columnsOf(payload.arg as Node | undefined));
+  });
+  return columns;
 }
 
 const tableFacts = perChangeSet(
@@ -197,6 +208,6 @@ function readConstraint(constraint: Constraint, table: string, columns: string[]
     record({ indexed: lower });
   } else if (constraint.contype === 'CONSTR_CHECK') {
     const name = keyName(constraint, table, columns.length > 0 ? `${columns[0]}_check` : 'check');
-    record({ check: { name, columns: columnsOf(constraint.raw_expr), validated: !constraint.skip_validation } });
+    record({ check: { name, columns: columnsOf(constraint.raw_expr), notNull: notNullTested(constraint.raw_expr), validated: !constraint.skip_validation } });
   }
 }
