@@ -1,6 +1,8 @@
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { partitionedIndexRecipe } from './support/partitioned-index.js';
+import { tableBefore } from './support/table-facts.js';
 
 export default defineRule({
   id: 'require-concurrent-index-creation',
@@ -22,6 +24,14 @@ export default defineRule({
     invalid: [
       { sql: 'CREATE INDEX users_email_idx ON users (email);', messageIds: ['missingConcurrently'] },
       { sql: 'CREATE UNIQUE INDEX IF NOT EXISTS orders_ref_key ON public.orders (ref);', messageIds: ['missingConcurrently'] },
+      {
+        files: [
+          { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000001_index.up.sql', text: 'CREATE INDEX measurements_at_idx ON measurements (at);' },
+        ],
+        why: 'a partitioned table: the fix is the ON ONLY recipe, since Postgres rejects CONCURRENTLY there',
+        messageIds: ['missingConcurrently'],
+      },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'the documented safe form' },
@@ -29,13 +39,16 @@ export default defineRule({
       { sql: 'CREATE INDEX measurements_at_idx ON ONLY measurements (at);', why: 'partitioned tables: the parent-only index is instant; partitions are indexed CONCURRENTLY and attached' },
     ],
   },
-  statement({ statement, isNewTable, report }) {
+  statement({ statement, file, changeSet, postgresVersion, isNewTable, report }) {
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     // NOTE: `ON ONLY parent` is the first step of the partitioned-table recipe: it creates an
     // invalid index on the parent alone, instantly; partitions are then indexed concurrently.
     if (!index || index.concurrent || (index.relation && index.relation.inh !== true)) return;
     const table = relationName(index.relation);
     if (isNewTable(table)) return;
+    // NOTE: Postgres rejects CONCURRENTLY on a partitioned table: advise the ON ONLY recipe there.
+    const partitioned = tableBefore(changeSet, file, statement, table);
+    if (partitioned.partitioned) return report({ messageId: 'missingConcurrently', data: { table, fixed: '' }, tables: [table], fix: partitionedIndexRecipe(statement, index, partitioned.partitions, postgresVersion) });
     const fixed = statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY').replace(/;?$/, ';');
     report({ messageId: 'missingConcurrently', data: { table, fixed }, tables: [table] });
   },

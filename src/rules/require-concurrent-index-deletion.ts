@@ -3,6 +3,9 @@ import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule, type AnalyzedFile } from '../core/rule.js';
 import { DROP_KINDS, dropTargets, unqualified } from './support/breaking-ast.js';
+import { quoteQualified } from './support/quote-ident.js';
+import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
+import { indexBefore, tableBefore } from './support/table-facts.js';
 
 export default defineRule({
   id: 'require-concurrent-index-deletion',
@@ -17,7 +20,18 @@ export default defineRule({
   fix: 'Drop it concurrently, outside a transaction block:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
   references: ['https://www.postgresql.org/docs/current/sql-dropindex.html'],
   examples: {
-    invalid: [{ sql: 'DROP INDEX users_email_idx;', messageIds: ['missingConcurrently'] }, { sql: 'DROP INDEX IF EXISTS a_idx, b_idx;', messageIds: ['missingConcurrently', 'missingConcurrently'] }],
+    invalid: [
+      { sql: 'DROP INDEX users_email_idx;', messageIds: ['missingConcurrently'] },
+      { sql: 'DROP INDEX IF EXISTS a_idx, b_idx;', messageIds: ['missingConcurrently', 'missingConcurrently'] },
+      {
+        files: [
+          { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nCREATE INDEX measurements_at_idx ON measurements (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000001_drop.up.sql', text: 'DROP INDEX measurements_at_idx;' },
+        ],
+        why: 'a partitioned table\'s index: the fix is a short lock_timeout, since Postgres rejects CONCURRENTLY there',
+        messageIds: ['missingConcurrently'],
+      },
+    ],
     valid: [
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;', why: 'the documented safe form' },
       { sql: 'CREATE TABLE t (c int);\nCREATE INDEX t_c_idx ON t (c);\nDROP INDEX t_c_idx;', why: 'the index and its table were created in this change' },
@@ -29,10 +43,22 @@ export default defineRule({
     for (const index of drop.names) {
       const table = indexTable(index, changeSet.changed, file, statement);
       if (table && isNewTable(table)) continue;
-      report({ messageId: 'missingConcurrently', data: { index }, tables: table ? [table] : undefined });
+      // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
+      const created = indexBefore(changeSet, file, statement, index, unqualified(index));
+      const fix = created && tableBefore(changeSet, file, statement, created.table).partitioned ? partitionedDropFix(index) : undefined;
+      report({ messageId: 'missingConcurrently', data: { index }, tables: table ? [table] : undefined, ...(fix ? { fix } : {}) });
     }
   },
 });
+
+/** The advice for an index of a partitioned table, which cannot be dropped concurrently. */
+function partitionedDropFix(index: string): string {
+  return [
+    'Postgres cannot drop the index of a partitioned table CONCURRENTLY. Drop it in a transaction of its own with a short lock_timeout, and retry if it times out:',
+    LOCK_TIMEOUT_STEP,
+    `   DROP INDEX ${quoteQualified(index)};`,
+  ].join('\n');
+}
 
 /**
  * The table of an index that an earlier statement of the change set created, if any.

@@ -75,8 +75,10 @@ const safe: [string, { path?: string; sql: string }[]][] = [
     { sql: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);' },
     { sql: "SET lock_timeout = '2s';\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;" },
   ]],
-  ['primary key attached USING INDEX', [
+  ['primary key attached USING INDEX, its column proved NOT NULL first (12+)', [
     { sql: 'CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);' },
+    { sql: "SET lock_timeout = '2s';\nALTER TABLE events ADD CONSTRAINT events_id_not_null CHECK (id IS NOT NULL) NOT VALID;" },
+    { sql: 'ALTER TABLE events VALIDATE CONSTRAINT events_id_not_null;' },
     { sql: "SET lock_timeout = '2s';\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;" },
   ]],
   ['SET NOT NULL after a validated CHECK (Postgres 12+)', [

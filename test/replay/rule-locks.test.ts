@@ -36,6 +36,8 @@ const SETUP: readonly { name: string; sql: string; needs?: string[] }[] = [
   { name: 'legacy', sql: 'CREATE SCHEMA legacy;' },
   { name: 'daily_totals', sql: 'CREATE MATERIALIZED VIEW daily_totals AS SELECT 1 AS n;' },
   { name: 'measurements', sql: "CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nCREATE TABLE measurements_2020 PARTITION OF measurements FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');" },
+  { name: 'measurements_2021', sql: 'CREATE TABLE measurements_2021 (at date);', needs: ['measurements'] },
+  { name: 'events_id_idx', sql: 'CREATE UNIQUE INDEX events_id_idx ON events (id);', needs: ['events'] },
   { name: 'email', sql: 'CREATE DOMAIN email AS text;\nCREATE TABLE contacts (address email);' },
 ];
 

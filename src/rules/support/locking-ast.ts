@@ -33,8 +33,14 @@ function readAddedConstraints(node: Node): AddedConstraint[] {
     .filter((c): c is AddedConstraint => !!c.constraint);
 }
 
-/** The column a `CHECK (col IS NOT NULL)` constraint proves, if it is one. */
-function notNullCheckColumn(constraint: Constraint): string | undefined {
+/** Whether the statement is an ALTER TABLE that adds a primary key to `table` (any spelling of its name). */
+export function addsPrimaryKey(statement: Statement, table: string): boolean {
+  const key = relationKey(table);
+  return addedConstraints(statement).some((added) => added.constraint.contype === 'CONSTR_PRIMARY' && relationKey(added.table) === key);
+}
+
+/** The column a `CHECK (col IS NOT NULL)` constraint proves (lower case), if it is one. */
+export function notNullCheckColumn(constraint: Constraint): string | undefined {
   if (constraint.contype !== 'CONSTR_CHECK') return undefined;
   const test = nodeAs<NullTest>(constraint.raw_expr, 'NullTest');
   if (test?.nulltesttype !== 'IS_NOT_NULL') return undefined;

@@ -1,0 +1,127 @@
+/**
+ * ## What it does
+ * Flags `ADD COLUMN` on an existing table with an inline `REFERENCES`, `UNIQUE` or `CHECK`.
+ *
+ * ## Why is this bad?
+ * The column is new, but the constraint is checked like any other: a CHECK scans the table,
+ * a UNIQUE builds an index, a REFERENCES validates (and locks the referenced table SHARE ROW
+ * EXCLUSIVE), all under the ACCESS EXCLUSIVE lock of the ADD COLUMN.
+ */
+import type { ColumnDef, Constraint, Node } from '@pgsql/types';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationName, stringList, typeToSql } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import type { Statement } from '../core/parse.js';
+import { columnConstraints, unqualified } from './support/breaking-ast.js';
+import { quoteIdent, quoteRelation } from './support/quote-ident.js';
+import { checkExpressionAt, LOCK_TIMEOUT_STEP, reparse } from './support/sql-source.js';
+
+/** ON DELETE / ON UPDATE actions as the parser codes them (parsenodes.h FKCONSTR_ACTION_*). */
+const FK_ACTIONS: Record<string, string> = { r: 'RESTRICT', c: 'CASCADE', n: 'SET NULL', d: 'SET DEFAULT' };
+
+export default defineRule({
+  id: 'ban-add-column-with-constraint',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ADD COLUMN with an inline REFERENCES, UNIQUE or CHECK scans or indexes the table under ACCESS EXCLUSIVE',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
+  messages: {
+    references: 'ADD COLUMN {{column}} REFERENCES {{referenced}} validates the key on {{table}} under ACCESS EXCLUSIVE and blocks writes to {{referenced}} (SHARE ROW EXCLUSIVE).',
+    unique: 'ADD COLUMN {{column}} UNIQUE builds a unique index on {{table}} under an ACCESS EXCLUSIVE lock.',
+    check: 'ADD COLUMN {{column}} CHECK (...) scans every row of {{table}} under an ACCESS EXCLUSIVE lock.',
+  },
+  why: 'A constraint declared with the column is added and checked in the same ALTER TABLE: the CHECK is verified against every existing row, the UNIQUE index is built, and the foreign key is validated, all while the table is locked ACCESS EXCLUSIVE (and, for REFERENCES, the referenced table SHARE ROW EXCLUSIVE).',
+  fix: [
+    'Add the column bare, then the constraint in its online form:',
+    '   ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
+    '   ALTER TABLE {{table}} ADD CONSTRAINT <name> ... NOT VALID;  -- CHECK and FOREIGN KEY',
+    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT <name>;  -- next migration',
+    'For UNIQUE: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX.',
+  ].join('\n'),
+  versions: 'All versions (ADD COLUMN ... REFERENCES/UNIQUE/CHECK has always validated inline).',
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-reference', 'https://squawkhq.com/docs/adding-foreign-key-constraint'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE orders ADD COLUMN region_id bigint REFERENCES regions (id);', messageIds: ['references'] },
+      { sql: 'ALTER TABLE users ADD COLUMN handle text UNIQUE;', messageIds: ['unique'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN discount numeric CHECK (discount >= 0);', messageIds: ['check'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN "Region" bigint CONSTRAINT orders_region_fk REFERENCES regions ON DELETE CASCADE;', messageIds: ['references'] },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE orders ADD COLUMN region_id bigint;\nALTER TABLE orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) NOT VALID;', why: 'the foreign key is added NOT VALID' },
+      { sql: 'CREATE TABLE carts (id bigint);\nALTER TABLE carts ADD COLUMN code text UNIQUE CHECK (code <> \'\');', why: 'the table is new and empty' },
+      { sql: 'ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT \'\';', why: 'NOT NULL with a constant default needs no scan (11+)' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      const def = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
+      if (!def?.colname) continue;
+      for (const constraint of columnConstraints(def)) {
+        const fix = onlineForm(statement, alter.relation, alter.table, def, constraint);
+        if (!fix) continue;
+        const messageId = constraint.contype === 'CONSTR_FOREIGN' ? 'references' : constraint.contype === 'CONSTR_UNIQUE' ? 'unique' : 'check';
+        report({ messageId, data: { table: alter.table, column: def.colname, referenced: relationName(constraint.pktable) }, tables: [alter.table], fix: fix.join('\n') });
+      }
+    }
+  },
+});
+
+/** The fix for one inline constraint, with the user's names and expression; undefined for constraints that are not checked. */
+function onlineForm(statement: Statement, relation: Parameters<typeof quoteRelation>[0], table: string, def: ColumnDef, constraint: Constraint): string[] | undefined {
+  const target = quoteRelation(relation);
+  const column = quoteIdent(def.colname!);
+  const bare = `   ALTER TABLE ${target} ADD COLUMN ${column} ${typeToSql(def.typeName)};  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint`;
+  const name = (suffix: string) => quoteIdent(constraint.conname ?? `${unqualified(table)}_${def.colname}_${suffix}`);
+  if (constraint.contype === 'CONSTR_FOREIGN') {
+    const columns = stringList(constraint.pk_attrs).map(quoteIdent);
+    const actions = [['DELETE', constraint.fk_del_action], ['UPDATE', constraint.fk_upd_action]].filter(([, code]) => FK_ACTIONS[code ?? '']).map(([event, code]) => ` ON ${event} ${FK_ACTIONS[code!]}`);
+    const referenced = `${quoteRelation(constraint.pktable)}${columns.length ? ` (${columns.join(', ')})` : ''}${actions.join('')}`;
+    return [
+      'Add the column bare, then the foreign key NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      LOCK_TIMEOUT_STEP,
+      bare,
+      `   ALTER TABLE ${target} ADD CONSTRAINT ${name('fkey')} FOREIGN KEY (${column}) REFERENCES ${referenced} NOT VALID;`,
+      `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('fkey')};  -- next migration`,
+    ];
+  }
+  if (constraint.contype === 'CONSTR_UNIQUE') {
+    const index = name('key');
+    return [
+      'Add the column bare, build the unique index concurrently, then attach it:',
+      LOCK_TIMEOUT_STEP,
+      bare,
+      `   CREATE UNIQUE INDEX CONCURRENTLY ${index} ON ${target} (${column});  -- its own migration, outside a transaction`,
+      `   ALTER TABLE ${target} ADD CONSTRAINT ${index} UNIQUE USING INDEX ${index};`,
+    ];
+  }
+  if (constraint.contype === 'CONSTR_CHECK') {
+    const expression = checkExpression(statement, def.colname!, constraint) ?? '(/* the CHECK expression */ true)';
+    return [
+      'Add the column bare, then the CHECK NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      LOCK_TIMEOUT_STEP,
+      bare,
+      `   ALTER TABLE ${target} ADD CONSTRAINT ${name('check')} CHECK ${expression} NOT VALID;`,
+      `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('check')};  -- next migration`,
+    ];
+  }
+  return undefined;
+}
+
+/** The parenthesised CHECK expression of the column's constraint, as the user wrote it. */
+function checkExpression(statement: Statement, column: string, constraint: Constraint): string | undefined {
+  const reparsed = reparse(statement.text);
+  if (!reparsed) return undefined;
+  const checks = columnConstraintsOf(reparsed.node, column).filter((c) => c.contype === 'CONSTR_CHECK');
+  const own = checks.find((c) => c.conname === constraint.conname && c.location !== undefined);
+  return own ? checkExpressionAt(reparsed.text, reparsed.offset(own.location!)) : undefined;
+}
+
+function columnConstraintsOf(node: Node, column: string): Constraint[] {
+  const alter = alterTableCommands(node);
+  const def = alter?.commands.map((c) => nodeAs<ColumnDef>(c.def, 'ColumnDef')).find((d) => d?.colname === column);
+  return def ? columnConstraints(def) : [];
+}

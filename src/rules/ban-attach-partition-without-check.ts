@@ -1,0 +1,154 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE parent ATTACH PARTITION child` when the migrations show no validated
+ * CHECK constraint on `child` over the partition key.
+ *
+ * ## Why is this bad?
+ * Postgres proves that every row of the new partition fits its bound: without a CHECK that
+ * implies the bound it scans the whole partition (and the default partition, if any) while
+ * holding ACCESS EXCLUSIVE on them.
+ */
+import type { Node, PartitionBoundSpec, PartitionCmd } from '@pgsql/types';
+import { ALTER_TABLE_KINDS, alterTableCommands, constantValue, nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { priorColumn, unqualified } from './support/breaking-ast.js';
+import { quoteIdent, quoteLiteral, quoteRelation } from './support/quote-ident.js';
+import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
+import { type TableState, tableBefore } from './support/table-facts.js';
+
+export default defineRule({
+  id: 'ban-attach-partition-without-check',
+  severity: 'error',
+  category: 'locking',
+  summary: 'ATTACH PARTITION without a validated CHECK matching the bound scans the partition under ACCESS EXCLUSIVE',
+  lock: 'ACCESS EXCLUSIVE',
+  rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
+  messages: { scansPartition: 'ATTACH PARTITION {{partition}} scans every row of {{scanned}} under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.' },
+  why: 'Attaching a partition checks that all of its rows satisfy the partition bound, and that no row of the default partition does. A validated CHECK constraint on the table that implies the bound lets Postgres skip the scan; the CHECK can be added NOT VALID and validated under SHARE UPDATE EXCLUSIVE first.',
+  fix: [
+    'Prove the bound with a CHECK first, each step in its own migration:',
+    '   ALTER TABLE {{partition}} ADD CONSTRAINT <name> CHECK (<the bound over the partition key>) NOT VALID;',
+    '   ALTER TABLE {{partition}} VALIDATE CONSTRAINT <name>;',
+    '   ALTER TABLE {{table}} ATTACH PARTITION {{partition}} ...;',
+    '   ALTER TABLE {{partition}} DROP CONSTRAINT <name>;',
+  ].join('\n'),
+  versions: 'ATTACH PARTITION exists from Postgres 10; from 12 it takes only SHARE UPDATE EXCLUSIVE on the parent (ACCESS EXCLUSIVE before), the partition itself is always locked ACCESS EXCLUSIVE.',
+  references: ['https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE', 'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION'],
+  examples: {
+    invalid: [
+      { sql: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", messageIds: ['scansPartition'] },
+      {
+        files: [
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE measurements_2021 ADD CONSTRAINT measurements_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01') NOT VALID;" },
+          { path: 'migrations/20260101000001_attach.up.sql', text: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the CHECK was never validated',
+        messageIds: ['scansPartition'],
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01') NOT VALID;" },
+          { path: 'migrations/20260101000001_validate.up.sql', text: 'ALTER TABLE readings_2021 VALIDATE CONSTRAINT readings_2021_bound;' },
+          { path: 'migrations/20260101000002_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'a range bound excludes NULL keys: without IS NOT NULL (or a NOT NULL key column) the CHECK does not imply it',
+        messageIds: ['scansPartition'],
+      },
+    ],
+    valid: [
+      {
+        files: [
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE measurements_2021 ADD CONSTRAINT measurements_2021_bound CHECK (at IS NOT NULL AND at >= '2021-01-01' AND at < '2022-01-01') NOT VALID;" },
+          { path: 'migrations/20260101000001_validate.up.sql', text: 'ALTER TABLE measurements_2021 VALIDATE CONSTRAINT measurements_2021_bound;' },
+          { path: 'migrations/20260101000002_attach.up.sql', text: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the validated CHECK implies the bound',
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');" },
+          { path: 'migrations/20260101000001_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the key column is NOT NULL, so the validated CHECK implies the bound',
+      },
+      { sql: "CREATE TABLE measurements_2021 (at date);\nALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", why: 'the partition is new and empty' },
+      { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
+    ],
+  },
+  statement({ statement, file, changeSet, postgresVersion, isNewTable, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter) return;
+    for (const command of alter.commands) {
+      const attach = command.subtype === 'AT_AttachPartition' ? nodeAs<PartitionCmd>(command.def, 'PartitionCmd') : undefined;
+      if (!attach?.name) continue;
+      const partition = relationName(attach.name);
+      const parent = tableBefore(changeSet, file, statement, alter.table);
+      const defaultPartition = parent.defaultPartition && !isNewTable(parent.defaultPartition) ? parent.defaultPartition : undefined;
+      const keyNotNull = (column: string) => priorColumn(changeSet, file, statement, partition, column)?.notNull === true;
+      const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey, attach.bound?.strategy === 'r', keyNotNull);
+      if (!scansPartition && !defaultPartition) continue;
+      const fix = boundFix(alter.relation, attach, parent.partitionKey, statement.text);
+      const scanned = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [defaultPartition] : [])];
+      const described = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [`the default partition ${defaultPartition}`] : [])].join(' and ');
+      // NOTE: before 12 ATTACH PARTITION locked the parent ACCESS EXCLUSIVE as well (SHARE UPDATE EXCLUSIVE from 12).
+      const blocked = postgresVersion < 12 ? [alter.table, ...scanned] : scanned;
+      report({ messageId: 'scansPartition', data: { table: alter.table, partition, scanned: postgresVersion < 12 ? `${described} (and holds ${alter.table} ACCESS EXCLUSIVE on Postgres ${postgresVersion})` : described }, tables: blocked, fix });
+    }
+  },
+});
+
+/**
+ * Whether a validated CHECK on the partition reads every partition key column (or any
+ * validated CHECK, when the key is unknown). A range bound also implies `key IS NOT NULL`,
+ * so the CHECK must test it unless the column is NOT NULL. NOTE: Postgres proves the bound
+ * from the CHECK by predicate implication; we do not re-implement that, we require the
+ * CHECK to be about the key.
+ */
+function provesBound(partition: TableState, key: readonly string[], range: boolean, keyNotNull: (column: string) => boolean): boolean {
+  return partition.checks.some(
+    (check) => check.validated && key.every((column) => check.columns.includes(column) && (!range || check.notNull.includes(column) || keyNotNull(column))),
+  );
+}
+
+/** The fix with a concrete CHECK when the key is one known column and the bound is a range or list of constants. */
+function boundFix(parent: Parameters<typeof quoteRelation>[0], attach: PartitionCmd, key: readonly string[], attachText: string): string {
+  const partition = quoteRelation(attach.name);
+  const name = quoteIdent(`${unqualified(relationName(attach.name))}_bound`);
+  const expression = key.length === 1 && attach.bound ? boundExpression(quoteIdent(key[0]!), attach.bound) : undefined;
+  const lines = [
+    'Prove the bound with a CHECK first (validating takes only SHARE UPDATE EXCLUSIVE), each step in its own migration:',
+    LOCK_TIMEOUT_STEP,
+    expression ? `   ALTER TABLE ${partition} ADD CONSTRAINT ${name} CHECK (${expression}) NOT VALID;` : `   -- add a CHECK on ${partition} that implies the bound, over the partition key of ${quoteRelation(parent)}, NOT VALID, named ${name}`,
+    `   ALTER TABLE ${partition} VALIDATE CONSTRAINT ${name};`,
+    `   ${attachText.trim()};  -- now skips the scan`,
+    `   ALTER TABLE ${partition} DROP CONSTRAINT ${name};`,
+    'A default partition is scanned too unless it has a validated CHECK that excludes the new bound.',
+  ];
+  return lines.join('\n');
+}
+
+/** A CHECK expression equivalent to a single-column range or list bound of constants. */
+function boundExpression(column: string, bound: PartitionBoundSpec): string | undefined {
+  const literal = (node: Node | undefined) => {
+    const value = constantValue(node);
+    return typeof value === 'number' ? String(value) : typeof value === 'string' ? quoteLiteral(value) : undefined;
+  };
+  if (bound.strategy === 'r' && bound.lowerdatums?.length === 1 && bound.upperdatums?.length === 1) {
+    const parts = [`${column} IS NOT NULL`];
+    const low = literal(bound.lowerdatums[0]);
+    const high = literal(bound.upperdatums[0]);
+    // NOTE: MINVALUE / MAXVALUE parse as column references: no literal, no condition on that side.
+    if (low) parts.push(`${column} >= ${low}`);
+    if (high) parts.push(`${column} < ${high}`);
+    return parts.join(' AND ');
+  }
+  if (bound.strategy === 'l' && bound.listdatums?.length) {
+    const values = bound.listdatums.map(literal);
+    if (values.some((v) => v === undefined)) return undefined;
+    return `${column} IS NOT NULL AND ${column} IN (${values.join(', ')})`;
+  }
+  return undefined;
+}

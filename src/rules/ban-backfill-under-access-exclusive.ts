@@ -1,0 +1,59 @@
+/**
+ * ## What it does
+ * Flags `UPDATE`, `DELETE`, `MERGE` or `INSERT ... SELECT` on an existing table that an
+ * earlier statement of the same transaction locked ACCESS EXCLUSIVE.
+ *
+ * ## Why is this bad?
+ * The ACCESS EXCLUSIVE lock (from ADD COLUMN, say) is held until commit: the table stays
+ * unreadable and unwritable for the whole backfill, not just for the instant DDL.
+ */
+import type { InsertStmt, MergeStmt, Node, RangeVar, UpdateStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+/** The table a data-changing statement writes, when it writes one. */
+function writtenTable(node: Node): { table: string; operation: string } | undefined {
+  const update = nodeAs<UpdateStmt>(node, 'UpdateStmt');
+  if (update) return { table: relationName(update.relation), operation: 'UPDATE' };
+  const remove = nodeAs<{ relation?: RangeVar }>(node, 'DeleteStmt');
+  if (remove) return { table: relationName(remove.relation), operation: 'DELETE' };
+  const merge = nodeAs<MergeStmt>(node, 'MergeStmt');
+  if (merge) return { table: relationName(merge.relation), operation: 'MERGE' };
+  const insert = nodeAs<InsertStmt>(node, 'InsertStmt');
+  const select = nodeAs<{ valuesLists?: unknown }>(insert?.selectStmt, 'SelectStmt');
+  if (insert && select && !select.valuesLists) return { table: relationName(insert.relation), operation: 'INSERT ... SELECT' };
+  return undefined;
+}
+
+export default defineRule({
+  id: 'ban-backfill-under-access-exclusive',
+  severity: 'error',
+  category: 'locking',
+  summary: 'A backfill in the transaction that locked its table ACCESS EXCLUSIVE keeps the table blocked for the whole backfill',
+  // NOTE: the lock is an earlier statement's; replay runs each statement in its own transaction.
+  lock: null,
+  rewrites: false,
+  statementKinds: ['UpdateStmt', 'DeleteStmt', 'MergeStmt', 'InsertStmt'],
+  messages: { heldLock: '{{operation}} on {{table}} runs while this transaction holds ACCESS EXCLUSIVE on {{table}}: reads and writes of {{table}} wait for the whole backfill.' },
+  why: 'Locks are released at commit. DDL such as ADD COLUMN takes ACCESS EXCLUSIVE for an instant; a backfill of the same table in the same transaction stretches that instant to the length of the backfill, during which every query on the table waits.',
+  fix: 'Commit the DDL first, then backfill in batches in separate transactions (outside the schema migration if your tool wraps files in one transaction).',
+  versions: 'All versions.',
+  references: ['https://www.postgresql.org/docs/current/explicit-locking.html', 'https://github.com/ankane/strong_migrations#backfilling-data'],
+  examples: {
+    invalid: [
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE users SET status_code = 'active' WHERE id < 1000;\nCOMMIT;", messageIds: ['heldLock'] },
+      { sql: "-- +goose Up\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR';", why: 'goose wraps the file in one transaction', messageIds: ['heldLock'] },
+    ],
+    valid: [
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nCOMMIT;\nUPDATE users SET status_code = 'active' WHERE id < 1000;", why: 'committed before the backfill' },
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", why: 'another table (ban-statements-after-access-exclusive covers the held lock)' },
+      { sql: "CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts ADD COLUMN title text;\nUPDATE drafts SET title = '';", why: 'the table is new' },
+    ],
+  },
+  statement({ statement, state, isNewTable, report }) {
+    if (state.accessExclusiveTables.size === 0) return;
+    const written = writtenTable(statement.node);
+    if (!written || isNewTable(written.table) || !state.accessExclusiveTables.has(written.table)) return;
+    report({ messageId: 'heldLock', data: written, tables: [written.table] });
+  },
+});

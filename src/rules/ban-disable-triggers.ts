@@ -1,0 +1,48 @@
+/**
+ * ## What it does
+ * Flags `ALTER TABLE ... DISABLE TRIGGER ALL` (error) and `DISABLE TRIGGER USER` (warning).
+ *
+ * ## Why is this bad?
+ * ALL also disables the internal triggers that enforce foreign keys: while disabled, rows
+ * that break referential integrity go in silently, and they stay after re-enabling. USER
+ * disables every user trigger (auditing, denormalised counters) for all sessions, not just
+ * the migration's.
+ */
+import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+
+export default defineRule({
+  id: 'ban-disable-triggers',
+  severity: 'error',
+  category: 'breaking',
+  summary: 'DISABLE TRIGGER ALL turns off foreign-key enforcement (and USER every user trigger) for all sessions',
+  lock: 'SHARE ROW EXCLUSIVE',
+  rewrites: false,
+  statementKinds: ALTER_TABLE_KINDS,
+  messages: {
+    all: 'DISABLE TRIGGER ALL on {{table}} also disables the foreign-key triggers: until re-enabled, every session can write rows that break referential integrity.',
+    user: 'DISABLE TRIGGER USER on {{table}} disables every user trigger for every session, not only this migration.',
+  },
+  why: 'Triggers are disabled for the table, not the session: application writes made while they are off skip auditing and derived data, and with ALL skip foreign-key checks; re-enabling does not re-check those rows. Disabling also takes SHARE ROW EXCLUSIVE, blocking writes while it waits.',
+  fix: 'To skip triggers only in the migration\'s own session, use SET LOCAL session_replication_role = replica; inside its transaction (superuser), or disable the one named trigger you mean: ALTER TABLE {{table}} DISABLE TRIGGER <name>;',
+  versions: 'All versions.',
+  references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DISABLE-ENABLE-TRIGGER', 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SESSION-REPLICATION-ROLE'],
+  examples: {
+    invalid: [
+      { sql: 'ALTER TABLE orders DISABLE TRIGGER ALL;', messageIds: ['all'] },
+      { sql: 'ALTER TABLE orders DISABLE TRIGGER USER;', messageIds: ['user'] },
+    ],
+    valid: [
+      { sql: 'ALTER TABLE orders DISABLE TRIGGER orders_audit;', why: 'one named trigger, on purpose' },
+      { sql: 'ALTER TABLE orders ENABLE TRIGGER ALL;', why: 're-enabling' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    for (const command of alter.commands) {
+      if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table] });
+      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning' });
+    }
+  },
+});

@@ -1,0 +1,118 @@
+/**
+ * ## What it does
+ * On statements whose success depends on the data already in an existing table (a unique
+ * index or constraint, a primary key, SET NOT NULL, a validated CHECK or foreign key), prints
+ * the query that finds the rows that would make it fail, to run before deploying.
+ *
+ * ## Why is this bad?
+ * A duplicate, a NULL or an orphan row fails the statement at deploy time, often after a long
+ * scan, and the whole migration rolls back (a failed CREATE INDEX CONCURRENTLY leaves an
+ * INVALID index behind).
+ */
+import type { Constraint, IndexElem, IndexStmt, Node, RangeVar } from '@pgsql/types';
+import { alterTableCommands, nodeAs, relationName, stringList } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
+import { defineRule } from '../core/rule.js';
+import { quoteIdent, quoteRelation } from './support/quote-ident.js';
+import { checkExpressionAt, reparse } from './support/sql-source.js';
+
+export default defineRule({
+  id: 'require-constraint-pre-check',
+  // NOTE: a notice: the statement may be the safe form itself (CREATE UNIQUE INDEX CONCURRENTLY);
+  // the finding asks for a query to be run, not for the migration to change.
+  severity: 'notice',
+  category: 'advice',
+  summary: 'Constraints that existing rows may violate: run the pre-check query before deploying',
+  lock: null,
+  rewrites: false,
+  statementKinds: ['IndexStmt', 'AlterTableStmt'],
+  messages: {
+    duplicates: '{{what}} on {{table}} fails if existing rows have duplicate ({{columns}}); check first: {{query}}',
+    nulls: '{{what}} on {{table}} fails if {{columns}} has NULLs; check first: {{query}}',
+    violations: '{{what}} on {{table}} fails if an existing row violates it; check first: {{query}}',
+    orphans: '{{what}} on {{table}} fails if a row references a missing {{referenced}} row; check first: {{query}}',
+  },
+  why: 'The statement checks every existing row. One bad row makes it fail at deploy time, after it has scanned the table (and, for CREATE INDEX CONCURRENTLY, leaves an INVALID index to drop).',
+  fix: 'Run the query in the message against production data; fix or delete the rows it returns before deploying.',
+  versions: 'UNIQUE ... NULLS NOT DISTINCT (Postgres 15+) counts NULL keys as duplicates; the query then includes them.',
+  references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/sql-altertable.html'],
+  examples: {
+    invalid: [
+      { sql: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);', messageIds: ['duplicates'] },
+      { sql: 'ALTER TABLE users ALTER COLUMN "Name" SET NOT NULL;', messageIds: ['nulls'] },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['violations'] },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['orphans'] },
+    ],
+    valid: [
+      { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'not unique' },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'NOT VALID checks only new rows' },
+      { sql: 'CREATE TABLE invites (code text);\nCREATE UNIQUE INDEX invites_code_key ON invites (code);', why: 'the table is new and empty' },
+    ],
+  },
+  statement({ statement, isNewTable, report }) {
+    const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+    if (index) {
+      const columns = plainColumns(index.indexParams);
+      if (!index.unique || index.whereClause || !columns || isNewTable(relationName(index.relation))) return;
+      const table = relationName(index.relation);
+      report({ messageId: 'duplicates', data: { what: 'CREATE UNIQUE INDEX', table, columns: columns.join(', '), query: duplicatesQuery(index.relation, columns, !!index.nulls_not_distinct) }, tables: [table] });
+      return;
+    }
+    const alter = alterTableCommands(statement.node);
+    if (!alter || isNewTable(alter.table)) return;
+    const table = alter.table;
+    for (const command of alter.commands) {
+      if (command.subtype === 'AT_SetNotNull' && command.name) {
+        report({ messageId: 'nulls', data: { what: 'SET NOT NULL', table, columns: command.name, query: nullsQuery(alter.relation, [command.name]) }, tables: [table] });
+      }
+      const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;
+      if (!constraint || constraint.skip_validation || constraint.indexname) continue;
+      const keys = stringList(constraint.keys);
+      if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length) {
+        const what = constraint.contype === 'CONSTR_PRIMARY' ? 'ADD PRIMARY KEY' : 'ADD UNIQUE';
+        report({ messageId: 'duplicates', data: { what, table, columns: keys.join(', '), query: duplicatesQuery(alter.relation, keys, !!constraint.nulls_not_distinct || constraint.contype === 'CONSTR_PRIMARY') }, tables: [table] });
+        if (constraint.contype === 'CONSTR_PRIMARY') report({ messageId: 'nulls', data: { what, table, columns: keys.join(', '), query: nullsQuery(alter.relation, keys) }, tables: [table] });
+      }
+      if (constraint.contype === 'CONSTR_CHECK') {
+        const expression = checkText(statement, constraint);
+        if (expression) report({ messageId: 'violations', data: { what: 'ADD CHECK', table, query: `SELECT count(*) FROM ${quoteRelation(alter.relation)} WHERE NOT ${expression};` }, tables: [table] });
+      }
+      const referencing = stringList(constraint.fk_attrs);
+      const referenced = stringList(constraint.pk_attrs);
+      if (constraint.contype === 'CONSTR_FOREIGN' && referencing.length && referencing.length === referenced.length) {
+        const join = referencing.map((c, i) => `p.${quoteIdent(referenced[i]!)} = c.${quoteIdent(c)}`).join(' AND ');
+        const present = referencing.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
+        const query = `SELECT count(*) FROM ${quoteRelation(alter.relation)} c WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(constraint.pktable)} p WHERE ${join});`;
+        report({ messageId: 'orphans', data: { what: 'ADD FOREIGN KEY', table, referenced: relationName(constraint.pktable), query }, tables: [table] });
+      }
+    }
+  },
+});
+
+function plainColumns(params: Node[] | undefined): string[] | undefined {
+  const columns = (params ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name);
+  return columns.every((c): c is string => !!c) ? columns : undefined;
+}
+
+/**
+ * Rows that share a key. NULLs are distinct in a default unique index, so rows with a NULL
+ * key are left out; with NULLS NOT DISTINCT (15+) they count, and GROUP BY groups them as equal.
+ */
+function duplicatesQuery(relation: RangeVar | undefined, columns: readonly string[], nullsEqual: boolean): string {
+  const list = columns.map(quoteIdent).join(', ');
+  const present = nullsEqual ? '' : ` WHERE ${columns.map((c) => `${quoteIdent(c)} IS NOT NULL`).join(' AND ')}`;
+  return `SELECT ${list}, count(*) FROM ${quoteRelation(relation)}${present} GROUP BY ${list} HAVING count(*) > 1 LIMIT 10;`;
+}
+
+function nullsQuery(relation: RangeVar | undefined, columns: readonly string[]): string {
+  return `SELECT count(*) FROM ${quoteRelation(relation)} WHERE ${columns.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')};`;
+}
+
+/** The CHECK's parenthesised expression as written (the constraint's location points at CONSTRAINT or CHECK). */
+function checkText(statement: Statement, constraint: Constraint): string | undefined {
+  const reparsed = reparse(statement.text);
+  const alter = reparsed ? alterTableCommands(reparsed.node) : undefined;
+  const own = alter?.commands.map((c) => nodeAs<Constraint>(c.def, 'Constraint')).find((c) => c?.contype === 'CONSTR_CHECK' && c.conname === constraint.conname);
+  if (!reparsed || own?.location === undefined) return undefined;
+  return checkExpressionAt(reparsed.text, reparsed.offset(own.location));
+}

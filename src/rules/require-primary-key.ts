@@ -1,0 +1,52 @@
+/**
+ * ## What it does
+ * Flags `CREATE TABLE` without a primary key, unless a later statement of the change adds
+ * one. Partitions (which inherit the parent's), temporary tables and `CREATE TABLE ... AS`
+ * are not flagged.
+ *
+ * ## Why is this bad?
+ * Without a primary key, logical replication cannot replicate UPDATE and DELETE (the
+ * statements fail on a published table), duplicate rows cannot be told apart, and tools
+ * such as pg_repack refuse the table.
+ */
+import type { CreateStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
+import { defineRule } from '../core/rule.js';
+import { introducedColumns } from './support/breaking-ast.js';
+import { addsPrimaryKey } from './support/locking-ast.js';
+
+export default defineRule({
+  id: 'require-primary-key',
+  severity: 'warning',
+  category: 'advice',
+  summary: 'New tables need a primary key',
+  lock: null,
+  rewrites: false,
+  statementKinds: ['CreateStmt'],
+  messages: { noPrimaryKey: 'Table {{table}} has no primary key: UPDATE and DELETE cannot be replicated logically, and duplicate rows cannot be told apart.' },
+  why: 'The primary key is the default replica identity. A table without one raises an error on UPDATE and DELETE once it is in a publication, and online maintenance tools (pg_repack) need a key.',
+  fix: 'Declare one: id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, or PRIMARY KEY (<natural key columns>) for a join table.',
+  versions: 'All versions; logical replication from Postgres 10.',
+  references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-PRIMARY-KEYS', 'https://www.postgresql.org/docs/current/logical-replication-publication.html'],
+  examples: {
+    invalid: [{ sql: 'CREATE TABLE page_views (user_id bigint, viewed_at timestamptz);', messageIds: ['noPrimaryKey'] }],
+    valid: [
+      { sql: 'CREATE TABLE page_views (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, viewed_at timestamptz);', why: 'inline primary key' },
+      { sql: 'CREATE TABLE memberships (user_id bigint, team_id bigint, PRIMARY KEY (user_id, team_id));', why: 'table constraint' },
+      { sql: 'CREATE TABLE page_views (id bigint);\nALTER TABLE page_views ADD PRIMARY KEY (id);', why: 'added right after' },
+      { sql: "CREATE TABLE measurements_2021 PARTITION OF measurements FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", why: 'a partition inherits the parent\'s key' },
+      { sql: 'CREATE TEMPORARY TABLE scratch (n int);', why: 'temporary' },
+    ],
+  },
+  statement({ statement, file, changeSet, report }) {
+    const create = nodeAs<CreateStmt>(statement.node, 'CreateStmt');
+    if (!create || create.partbound || create.relation?.relpersistence === 't' || create.ofTypename) return;
+    if (introducedColumns(statement.node).some((c) => c.primaryKey)) return;
+    // NOTE: CREATE TABLE (LIKE other INCLUDING ...) copies the key from a table we may not see.
+    if ((create.tableElts ?? []).some((e) => 'TableLikeClause' in e)) return;
+    const table = relationName(create.relation);
+    // NOTE: any later statement of the change may add the key (often the next file of a generated migration).
+    const addedLater = changeSet.changed.some((other) => other.statements.some((s) => (other !== file || s.index > statement.index) && addsPrimaryKey(s, table)));
+    if (!addedLater) report({ messageId: 'noPrimaryKey', data: { table } });
+  },
+});

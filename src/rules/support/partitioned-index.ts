@@ -1,0 +1,64 @@
+/**
+ * The online way to index a partitioned table, written with the user's index: Postgres
+ * rejects CREATE INDEX CONCURRENTLY on a partitioned table ("cannot create index on
+ * partitioned table ... concurrently"), so the parent gets an index ON ONLY itself (instant,
+ * created invalid), each partition gets its index CONCURRENTLY, and ALTER INDEX ... ATTACH
+ * PARTITION joins them; the parent's index turns valid when every partition's is attached.
+ * https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE
+ */
+import type { IndexElem, IndexStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../../core/ast.js';
+import type { Statement } from '../../core/parse.js';
+import { unqualified } from './breaking-ast.js';
+import { quoteIdent, quoteRelation } from './quote-ident.js';
+import { reparse } from './sql-source.js';
+
+/** The first major version with partitioned indexes (CREATE INDEX ... ON ONLY, ALTER INDEX ... ATTACH PARTITION). */
+const PARTITIONED_INDEXES_FROM = 11;
+
+/** The fix text: the parent's ON ONLY index, each known partition's concurrent index, and the attach. */
+export function partitionedIndexRecipe(statement: Statement, index: IndexStmt, partitions: readonly string[], postgresVersion: number): string {
+  const table = relationName(index.relation);
+  const name = index.idxname ?? `${unqualified(table)}_${indexColumnsForName(index)}_idx`;
+  const schema = index.relation?.schemaname ? `${quoteIdent(index.relation.schemaname)}.` : '';
+  const unique = index.unique ? 'UNIQUE ' : '';
+  const tail = indexTail(statement.text);
+  if (!tail) return 'Create the index ON ONLY the partitioned table, then CONCURRENTLY on each partition, and attach each partition\'s index with ALTER INDEX ... ATTACH PARTITION.';
+  // NOTE: Postgres 10 has no index on a partitioned table at all (no ON ONLY, no ATTACH): only the partitions can be indexed.
+  const parentIndex = postgresVersion >= PARTITIONED_INDEXES_FROM;
+  const lines = parentIndex
+    ? [
+        'Postgres cannot build an index on a partitioned table CONCURRENTLY. Index the parent alone (instant), then each partition concurrently, and attach:',
+        `   CREATE ${unique}INDEX ${quoteIdent(name)} ON ONLY ${quoteRelation(index.relation)} ${tail};`,
+      ]
+    : [`Postgres ${postgresVersion} cannot index a partitioned table (partitioned indexes arrive in 11): index each partition concurrently:`];
+  for (const partition of partitions) {
+    const partitionName = unqualified(partition);
+    const partitionIndex = quoteIdent(name.startsWith(unqualified(table)) ? `${partitionName}${name.slice(unqualified(table).length)}` : `${name}_${partitionName}`);
+    const partitionSchema = partition.includes('.') ? `${quoteIdent(partition.slice(0, partition.lastIndexOf('.')))}.` : '';
+    lines.push(`   CREATE ${unique}INDEX CONCURRENTLY ${partitionIndex} ON ${partitionSchema}${quoteIdent(partitionName)} ${tail};  -- its own migration, outside a transaction`);
+    if (parentIndex) lines.push(`   ALTER INDEX ${schema}${quoteIdent(name)} ATTACH PARTITION ${partitionSchema}${partitionIndex};`);
+  }
+  if (partitions.length === 0) {
+    const attach = parentIndex ? `; then ALTER INDEX ${schema}${quoteIdent(name)} ATTACH PARTITION <name>;` : ';';
+    lines.push(`   -- for each partition: CREATE ${unique}INDEX CONCURRENTLY <name> ON <partition> ${tail}${attach}`);
+  }
+  return lines.join('\n');
+}
+
+/** What follows the table name: `USING method (...)`, `(...)`, INCLUDE, WITH, WHERE, as written. */
+function indexTail(text: string): string | undefined {
+  const reparsed = reparse(text);
+  const location = nodeAs<IndexStmt>(reparsed?.node, 'IndexStmt')?.relation?.location;
+  if (!reparsed || location === undefined) return undefined;
+  const afterName = reparsed.text.slice(reparsed.offset(location));
+  const start = afterName.search(/\s+using\s|\(/i);
+  return start < 0 ? undefined : afterName.slice(start).trim();
+}
+
+/** The plain column names of an index joined by `_`, as Postgres names an unnamed index. */
+function indexColumnsForName(index: IndexStmt): string {
+  const names = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name ?? 'expr');
+  return names.join('_');
+}
+
