@@ -39,6 +39,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const unresolved = report.blocking.filter((f) => !resolutions.has(f));
   const head = [COMMENT_MARKER, `## migration-guard: ${verdictLine(report, unresolved.length)}`, ''];
   if (options.gateNotes?.length) head.push(...options.gateNotes, '');
+  // NOTE: in the head, never cut: the digest an approval must name, whatever the comment's length.
+  if (unresolved.length && options.digest) head.push(`Migration digest \`${shortDigest(options.digest)}\`: a maintainer approves a window for exactly these migration files with \`${approveCommand(options.digest)}\`.`, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
   if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
 
@@ -146,7 +148,7 @@ function fileSection(file: FileReport, report: Report): string {
  */
 function howToResolve(unresolved: readonly Finding[], checklist: readonly ChecklistItem[], digest: string | undefined): string {
   const keys = [...unresolved.map(checklistKey), ...checklist.filter((item) => !item.by && !item.approvedBy).map((item) => item.key)];
-  const approve = formatCommand({ kind: 'approve-maintenance', digest: digest ? shortDigest(digest) : '<digest>', reason: '<reason>' });
+  const approve = approveCommand(digest);
   const lines = [
     '### How to resolve',
     '',
@@ -165,6 +167,10 @@ function howToResolve(unresolved: readonly Finding[], checklist: readonly Checkl
     '',
   );
   return lines.join('\n');
+}
+
+function approveCommand(digest: string | undefined): string {
+  return formatCommand({ kind: 'approve-maintenance', digest: digest ? shortDigest(digest) : '<digest>', reason: '<reason>' });
 }
 
 function indent(block: string): string {

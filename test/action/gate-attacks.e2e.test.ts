@@ -222,6 +222,22 @@ describe('a maintainer', () => {
     expect(s.status()).toMatchObject({ state: 'failure' });
   });
 
+  it('whose revocation run spends the whole API budget still writes an error status over the green (the reserve)', async () => {
+    const many: Record<string, string> = { [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL, ...DOWN };
+    for (let i = 0; i < 420; i++) many[`${MIGRATIONS}/${String(100 + i)}_add_${i}.up.sql`] = `ALTER TABLE users ADD COLUMN c${i} text;\n`;
+    const s = (scenario = await Scenario.open(many));
+    await s.pullRequest();
+    s.addComment('maintainer', approve(s));
+    // the pull_request run reads the files from its checkout: a few requests
+    await s.pullRequest();
+    expect(s.status()).toMatchObject({ state: 'success' });
+    // a comment run reads them through the API: more than the budget
+    const { result } = await s.comment('admin', '/revoke-maintenance');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('GitHub API requests in one run');
+    expect(s.status()).toMatchObject({ state: 'error' });
+  }, 300_000);
+
   it('whose run fails (the API down) leaves an error status, never a stale green', async () => {
     const s = await blockedPr();
     await s.comment('maintainer', approve(s));
