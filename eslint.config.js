@@ -31,9 +31,16 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/github/**'],
+    ignores: ['src/github/**', 'src/action/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [impureModules[0]] }],
+    },
+  },
+  {
+    // NOTE: the action's orchestration talks to the runner (@actions/core) but to GitHub's API only through the port in src/github.
+    files: ['src/action/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@actions/github', '@octokit/*', 'octokit'], message: 'src/action reaches GitHub only through the port in src/github (GitHubPort).' }] }],
     },
   },
   {

@@ -3,7 +3,7 @@
  * environment and runs the action.
  */
 import { setFlagsFromString } from 'node:v8';
-import { runAction } from '../github/run.js';
+import { runAction } from './run.js';
 
 // NOTE: keep libpg-query's huge parser function on baseline WebAssembly code (see src/cli/index.ts).
 setFlagsFromString('--no-wasm-tier-up');

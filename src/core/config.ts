@@ -63,7 +63,7 @@ const configSchema = z.strictObject({
       permission: z._default(permission, 'maintain'),
       users: z._default(z.array(z.string()), []),
       teams: z._default(z.array(z.string()), []),
-      'allow-author': z._default(z.boolean(), true),
+      'allow-author': z._default(z.boolean(), false),
     }),
     {},
   ),

@@ -1,14 +1,16 @@
 /**
- * How people resolve a blocked gate, derived from the pull request's comments on every
- * run (no database): maintenance approvals (`/approve-maintenance`), revocations, and
- * checklist acknowledgements (ticks in the bot's own comment). Pure: the caller supplies
- * the comments, each commenter's permission, the bot's identity and the digest of the
- * migration files; nothing written by an unauthorised user is ever trusted.
+ * How people resolve a blocked gate, derived from the pull request's command comments on
+ * every run (no database, no records in the bot's comments): maintenance approvals bound to
+ * the migration digest (`/approve-maintenance <digest>`), revocations, and acknowledgements
+ * of findings and checklist items by key (`/acknowledge <key>`). Pure: the caller supplies
+ * the commands and the lookups of who may approve; a command counts only while its comment
+ * is unedited and its author is allowed now (docs/security.md).
  */
 import type { Hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { type Finding, findingKey } from './finding.js';
 import { compareStrings } from './compare.js';
+import { digestMatches, DIGEST_PREFIX_LENGTH, formatCommand, type GateCommand } from './comment-format.js';
 
 let crypto: typeof import('node:crypto') | undefined;
 
@@ -29,41 +31,6 @@ export function hasPermission(actual: Permission, required: Permission): boolean
   return PERMISSIONS.indexOf(actual) >= PERMISSIONS.indexOf(required);
 }
 
-/** A command found in a comment. */
-export interface GateCommand {
-  kind: 'approve-maintenance' | 'revoke-maintenance';
-  /** Free text after the command (and after `window=...`). */
-  reason: string;
-  /** The maintenance window, when given as `window=2026-12-06T02:00Z`. */
-  window?: string;
-}
-
-/**
- * Finds commands at the start of a line, outside block quotes and code (fenced or
- * indented): quoting someone's `/approve-maintenance` must not approve again.
- */
-export function parseCommands(body: string): GateCommand[] {
-  const commands: GateCommand[] = [];
-  let fence: string | undefined;
-  for (const rawLine of body.split('\n')) {
-    const line = rawLine.replace(/\r$/, '');
-    const fenceMatch = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch) {
-      if (!fence) fence = fenceMatch[1]![0]!.repeat(fenceMatch[1]!.length);
-      else if (fenceMatch[1]!.startsWith(fence)) fence = undefined;
-      continue;
-    }
-    if (fence) continue;
-    const match = /^ {0,3}\/(approve-maintenance|revoke-maintenance)(?=\s|$)(.*)$/.exec(line);
-    if (!match) continue;
-    let rest = match[2]!.trim();
-    const window = /^window=(\S+)\s*/.exec(rest);
-    if (window) rest = rest.slice(window[0].length);
-    commands.push({ kind: match[1] as GateCommand['kind'], reason: rest, ...(window ? { window: window[1] } : {}) });
-  }
-  return commands;
-}
-
 /** SHA-256 over the PR's migration files (path and contents), sorted: what an approval is bound to. */
 export function migrationDigest(files: ReadonlyArray<{ path: string; text: string; deleted?: boolean }>): string {
   const hash = sha256();
@@ -75,154 +42,144 @@ export function migrationDigest(files: ReadonlyArray<{ path: string; text: strin
 
 /** The short form shown to people. */
 export function shortDigest(digest: string): string {
-  return digest.slice(0, 12);
+  return digest.slice(0, DIGEST_PREFIX_LENGTH);
 }
 
-/** A finding's checklist key: short, stable while rule, file and statement are unchanged. */
+/**
+ * A finding's key (what `/acknowledge` names): stable while rule, file and statement are
+ * unchanged. NOTE: 16 hex digits, so a changed statement cannot be crafted to keep the key
+ * of an acknowledged one (64 bits of SHA-256).
+ */
 export function checklistKey(finding: Finding): string {
-  return sha256().update(findingKey(finding)).digest('hex').slice(0, 12);
+  return sha256().update(findingKey(finding)).digest('hex').slice(0, 16);
 }
 
-/** A comment as the gate sees it. */
-export interface GateComment {
-  id: number;
+/** Who may approve and acknowledge, with lookups the caller makes (and caches) on demand. */
+export interface ApprovalPolicy {
+  required: Permission;
+  /** Users allowed whatever their permission (`approvals.users`). */
+  allowedUsers: readonly string[];
+  prAuthor: string;
+  allowAuthor: boolean;
+  /** The login the bot posts as: never an approver. */
+  botLogin: string;
+  /** The user's permission on the repository (through the API, never `author_association`). */
+  permissionOf: (login: string) => Promise<Permission>;
+  /** Whether the user is in one of `approvals.teams`. */
+  inAllowedTeam: (login: string) => Promise<boolean>;
+}
+
+const sameLogin = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** Undefined when `login` may approve and acknowledge, else why not (for the reply). */
+export async function authorise(login: string, authorType: string, policy: ApprovalPolicy): Promise<string | undefined> {
+  if (authorType === 'Bot' || login.endsWith('[bot]') || sameLogin(login, policy.botLogin)) return 'commands from bots are ignored';
+  if (!policy.allowAuthor && sameLogin(login, policy.prAuthor)) return 'the pull request author may not approve or acknowledge their own pull request (approvals.allow-author: false)';
+  if (policy.allowedUsers.some((user) => sameLogin(user, login))) return undefined;
+  const actual = await policy.permissionOf(login);
+  if (hasPermission(actual, policy.required)) return undefined;
+  if (await policy.inAllowedTeam(login)) return undefined;
+  return `@${login} has "${actual}" permission on this repository; "${policy.required}" or higher is needed`;
+}
+
+/** A command as the gate weighs it: who posted it, in which comment, and whether that comment was edited. */
+export interface CommandEntry {
+  commentId: number;
   author: string;
   /** `Bot` for GitHub Apps and bot accounts. */
   authorType: string;
-  body: string;
-  createdAt: string;
-  updatedAt: string;
+  /**
+   * The comment changed after it was posted (`updated_at` differs from `created_at`). NOTE:
+   * people with write access can edit anyone's comment, so an edited command is never
+   * counted: it may not be what its author wrote.
+   */
+  edited: boolean;
+  command: GateCommand;
 }
 
-/** An approval that covers the PR's breaking findings while the migrations are unchanged. */
+/** What the commands are weighed against. */
+export interface GateContext {
+  /** The digest of the PR's migration files now. */
+  digest: string;
+  /** Keys of the blocking findings and checklist items that an acknowledgement can resolve now. */
+  liveKeys: ReadonlySet<string>;
+  policy: ApprovalPolicy;
+}
+
+/** An approval in force: it names the current digest. */
 export interface Approval {
   by: string;
   reason: string;
   window?: string;
+  /** The full digest it covers (the current one). */
   digest: string;
   commentId: number;
 }
 
-/** Hidden record in the bot's reply to a command: the digest it approved. Only trusted in the bot's own comments. */
-export const APPROVAL_RECORD = /<!-- migration-guard:approval comment=(\d+) digest=([0-9a-f]{64}) -->/;
-
-export function approvalRecord(commentId: number, digest: string): string {
-  return `<!-- migration-guard:approval comment=${commentId} digest=${digest} -->`;
-}
-
-/** Why a command was not accepted, for the bot's reply. */
-export interface RefusedCommand {
-  commentId: number;
-  author: string;
-  reason: string;
-}
-
-export interface GateStateInput {
-  comments: readonly GateComment[];
-  /** The bot's login: only its comments carry trusted records. */
-  botLogin: string;
-  /** Permission per commenter (looked up through the API, never from author_association). */
-  permissionOf: (login: string) => Permission;
-  required: Permission;
-  /** Users (and members of teams, resolved by the caller) allowed regardless of permission. */
-  allowedUsers: readonly string[];
-  prAuthor: string;
-  allowAuthor: boolean;
-  /** The digest of the PR's migration files now. */
-  digest: string;
-}
-
+/** The gate's state, derived from the comments on every run. */
 export interface GateState {
-  /** The approval in force (the latest valid one for the current digest). */
   approval?: Approval;
-  /** Approvals recorded for an older digest: a push changed the migrations since. */
-  voided: Approval[];
-  /** Valid commands the bot has not answered yet (the caller records them with the current digest). */
-  pending: Array<{ commentId: number; author: string; command: GateCommand }>;
-  refused: RefusedCommand[];
+  /** The newest authorised approval that names another digest: the migrations changed since. */
+  voided?: { by: string; digest: string };
+  /** Live key -> who acknowledged it. */
+  acks: Map<string, string>;
 }
 
-/** Whether a user may approve or acknowledge, and if not, why. */
-export function authorise(login: string, authorType: string, input: Pick<GateStateInput, 'permissionOf' | 'required' | 'allowedUsers' | 'prAuthor' | 'allowAuthor' | 'botLogin'>): string | undefined {
-  if (authorType === 'Bot' || login.endsWith('[bot]') || login === input.botLogin) return 'commands from bots are ignored';
-  if (!input.allowAuthor && login === input.prAuthor) return 'the pull request author may not approve their own pull request (approvals.allow-author: false)';
-  if (input.allowedUsers.some((u) => u.toLowerCase() === login.toLowerCase())) return undefined;
-  const actual = input.permissionOf(login);
-  if (!hasPermission(actual, input.required)) return `@${login} has "${actual}" permission on this repository; "${input.required}" or higher is needed`;
-  return undefined;
-}
-
-/** Re-derives approvals from the comments, checking every command again. */
-export function deriveGateState(input: GateStateInput): GateState {
-  const records = new Map<number, string>();
-  for (const comment of input.comments) {
-    if (comment.author !== input.botLogin) continue;
-    for (const match of comment.body.matchAll(new RegExp(APPROVAL_RECORD, 'g'))) records.set(Number(match[1]), match[2]!);
+/** Undefined when the command counts now, else why not (the reply to its author says so). */
+export async function commandRefusal(entry: CommandEntry, context: GateContext): Promise<string | undefined> {
+  if (entry.edited) return 'edited comments are not accepted; post the command in a new comment';
+  const { command } = entry;
+  const current = shortDigest(context.digest);
+  if (command.kind === 'approve-maintenance' && !digestMatches(command.digest, context.digest)) {
+    if (command.digest === '') return `an approval must name the migration digest it approves, as \`${formatCommand({ kind: 'approve-maintenance', digest: current, reason: '<reason>' })}\` (the digest of the migration files now)`;
+    if (command.digest.length < DIGEST_PREFIX_LENGTH) return `the digest \`${command.digest}\` is too short: give its first ${DIGEST_PREFIX_LENGTH} characters; the migration files' digest now is \`${current}\``;
+    return `it approves digest \`${shortDigest(command.digest)}\`, but the migration files' digest now is \`${current}\`: review the changes since, then approve \`${current}\``;
   }
-  const state: GateState = { voided: [], pending: [], refused: [] };
-  const ordered = [...input.comments].sort((a, b) => compareStrings(a.createdAt, b.createdAt) || a.id - b.id);
-  for (const comment of ordered) {
-    if (comment.author === input.botLogin) continue;
-    const commands = parseCommands(comment.body);
-    if (commands.length === 0) continue;
-    // NOTE: an edited command could have been rewritten after it was checked: never counted.
-    const refusal =
-      comment.updatedAt !== comment.createdAt ? 'edited comments are not accepted; post the command in a new comment' : authorise(comment.author, comment.authorType, input);
-    if (refusal) {
-      state.refused.push({ commentId: comment.id, author: comment.author, reason: refusal });
+  if (command.kind === 'acknowledge') {
+    if (command.keys.length === 0) return 'an acknowledgement must name the keys of the findings or checklist items it acknowledges, as the comment lists them';
+    if (!command.keys.some((key) => context.liveKeys.has(key))) return `none of ${command.keys.map((k) => `\`${k}\``).join(', ')} is a blocking finding or checklist item of the pull request now`;
+  }
+  return authorise(entry.author, entry.authorType, context.policy);
+}
+
+/**
+ * Derives approval and acknowledgements from the commands (oldest first), newest first,
+ * stopping as soon as the answer is known. NOTE: permissions are looked up only for authors
+ * of commands that would change the answer, so a crowd of other commenters costs nothing.
+ */
+export async function deriveGateState(entries: readonly CommandEntry[], context: GateContext): Promise<GateState> {
+  const state: GateState = { acks: new Map() };
+  const newestFirst = [...entries].reverse().filter((entry) => !entry.edited);
+  // NOTE: only the newest approval of another digest is looked up (for the note): a crowd of them costs one lookup.
+  let voidedChecked = false;
+  for (const entry of newestFirst) {
+    const { command } = entry;
+    if (command.kind === 'acknowledge') continue;
+    if (command.kind === 'approve-maintenance' && !digestMatches(command.digest, context.digest)) {
+      if (!voidedChecked && command.digest.length >= DIGEST_PREFIX_LENGTH) {
+        voidedChecked = true;
+        if (!(await authorise(entry.author, entry.authorType, context.policy))) state.voided = { by: entry.author, digest: command.digest };
+      }
       continue;
     }
-    const command = commands[commands.length - 1]!;
-    if (command.kind === 'revoke-maintenance') {
-      if (state.approval) state.voided.push(state.approval);
-      state.approval = undefined;
-      continue;
+    if (await authorise(entry.author, entry.authorType, context.policy)) continue;
+    if (command.kind === 'approve-maintenance') {
+      state.approval = { by: entry.author, reason: command.reason, digest: context.digest, commentId: entry.commentId, ...(command.window ? { window: command.window } : {}) };
     }
-    const digest = records.get(comment.id);
-    if (digest === undefined) {
-      state.pending.push({ commentId: comment.id, author: comment.author, command });
-      continue;
+    break;
+  }
+  const open = new Set(context.liveKeys);
+  for (const entry of newestFirst) {
+    if (open.size === 0) break;
+    if (entry.command.kind !== 'acknowledge') continue;
+    const keys = entry.command.keys.filter((key) => open.has(key));
+    if (keys.length === 0 || (await authorise(entry.author, entry.authorType, context.policy))) continue;
+    for (const key of keys) {
+      state.acks.set(key, entry.author);
+      open.delete(key);
     }
-    const approval: Approval = { by: comment.author, reason: command.reason, digest, commentId: comment.id, ...(command.window ? { window: command.window } : {}) };
-    if (digest === input.digest) state.approval = approval;
-    else state.voided.push(approval);
   }
   return state;
-}
-
-/** Checkbox states in a rendered comment: key -> ticked. Keys come from hidden `<!-- mg:key=... -->` markers. */
-export function checkboxStates(body: string): Map<string, boolean> {
-  const states = new Map<string, boolean>();
-  for (const match of body.matchAll(/^\s*[-*] \[( |x|X)\] .*?<!-- mg:key=([\w-]+) -->/gm)) states.set(match[2]!, match[1] !== ' ');
-  return states;
-}
-
-/** Which boxes an edit ticked and unticked. */
-export function changedCheckboxes(before: string, after: string): { ticked: string[]; unticked: string[] } {
-  const from = checkboxStates(before);
-  const to = checkboxStates(after);
-  const ticked: string[] = [];
-  const unticked: string[] = [];
-  for (const [key, on] of to) {
-    const was = from.get(key) ?? false;
-    if (on && !was) ticked.push(key);
-    if (!on && was) unticked.push(key);
-  }
-  return { ticked, unticked };
-}
-
-/** Acknowledgements recorded by the bot in its own comment: key -> who. */
-export const ACK_RECORD = /<!-- mg:ack=([\w-]+):([\w[\]-]+) -->/g;
-
-export function ackRecord(key: string, login: string): string {
-  return `<!-- mg:ack=${key}:${login} -->`;
-}
-
-/** Reads the acknowledgements the bot recorded (call only on a comment authored by the bot). */
-export function recordedAcks(botCommentBody: string): Map<string, string> {
-  const acks = new Map<string, string>();
-  for (const match of botCommentBody.matchAll(ACK_RECORD)) acks.set(match[1]!, match[2]!);
-  return acks;
 }
 
 /** How a blocking finding stopped blocking. */

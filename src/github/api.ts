@@ -41,7 +41,30 @@ export interface CheckAnnotation {
 /** The Checks API takes at most 50 annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
 
-export class GitHubApi {
+/**
+ * The GitHub calls the action's orchestration makes (src/action/): the port the gate and
+ * publishing work through. `GitHubApi` is its REST implementation; the unit tests use an
+ * in-memory one (test/action/fake-github.ts), the e2e tests the real client against the
+ * OpenAPI-validating server.
+ */
+export interface GitHubPort {
+  readonly repo: RepoRef;
+  pull(number: number): Promise<PullInfo>;
+  pullFiles(number: number): Promise<{ files: PullFile[]; capped: boolean }>;
+  comments(number: number): Promise<CommentInfo[]>;
+  createComment(number: number, body: string): Promise<CommentInfo>;
+  updateComment(id: number, body: string): Promise<void>;
+  deleteComment(id: number): Promise<void>;
+  react(commentId: number, content: Reaction): Promise<void>;
+  setStatus(sha: string, state: CommitState, description: string, context: string, targetUrl?: string): Promise<void>;
+  permission(login: string): Promise<Permission>;
+  inTeam(org: string, team: string, login: string): Promise<boolean>;
+  checkRunWithAnnotations(sha: string, name: string, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void>;
+}
+
+export type Reaction = '+1' | 'confused' | 'eyes';
+
+export class GitHubApi implements GitHubPort {
   constructor(
     readonly octokit: Octokit,
     readonly repo: RepoRef,
@@ -104,7 +127,7 @@ export class GitHubApi {
     }
   }
 
-  async react(commentId: number, content: '+1' | 'confused' | 'eyes'): Promise<void> {
+  async react(commentId: number, content: Reaction): Promise<void> {
     await this.octokit.rest.reactions.createForIssueComment({ ...this.repo, comment_id: commentId, content });
   }
 

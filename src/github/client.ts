@@ -14,6 +14,12 @@ export type Octokit = ReturnType<typeof getOctokit>;
 export interface GitHubClient {
   octokit: Octokit;
   calls: () => number;
+  /**
+   * Opens the requests held back for the run's last status write. NOTE: without a reserve, a
+   * run that spends its budget (a crowd of commenters, a huge PR) could not even write its
+   * `error` status, and a green status would stay (fail open).
+   */
+  releaseReserve: () => void;
 }
 
 export interface ClientOptions {
@@ -22,6 +28,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** Requests allowed in one run; beyond that every request fails with a clear error. */
   maxCalls: number;
+  /** Of `maxCalls`, how many only the final status write may use (see `releaseReserve`). */
+  reserve: number;
   warn: (message: string) => void;
 }
 
@@ -30,6 +38,7 @@ const RATE_LIMIT_RETRIES = 2;
 
 export function createClient(options: ClientOptions): GitHubClient {
   let calls = 0;
+  let limit = options.maxCalls - options.reserve;
   const octokit = getOctokit(
     options.token,
     {
@@ -50,9 +59,9 @@ export function createClient(options: ClientOptions): GitHubClient {
   );
   octokit.hook.before('request', (request) => {
     calls++;
-    if (calls > options.maxCalls) {
-      throw new Error(`more than ${options.maxCalls} GitHub API requests in one run (the budget per run); stopped before ${request.method} ${request.url}`);
+    if (calls > limit) {
+      throw new Error(`more than ${limit} GitHub API requests in one run (the budget per run); stopped before ${request.method} ${request.url}`);
     }
   });
-  return { octokit, calls: () => calls };
+  return { octokit, calls: () => calls, releaseReserve: () => (limit = options.maxCalls) };
 }

@@ -26,7 +26,16 @@ export type Trigger =
   | { kind: 'pull-request'; number: number; headSha: string; baseSha: string; author: string }
   | { kind: 'merged'; number: number; baseSha: string }
   | { kind: 'merge-group'; headSha: string; baseSha: string; number?: number }
-  | { kind: 'comment'; action: 'created' | 'edited'; number: number; comment: CommentInfo; sender: { login: string; type: string }; previousBody?: string }
+  | {
+      kind: 'comment';
+      /** `deleted`: `comment` is the comment as it was before it was deleted. */
+      action: 'created' | 'edited' | 'deleted';
+      number: number;
+      comment: CommentInfo;
+      sender: { login: string; type: string };
+      /** `edited`: the body before the edit (`changes.body.from`). */
+      previousBody?: string;
+    }
   | { kind: 'workflow-run'; headSha: string; headRepo: string; runId: number; event: string }
   | { kind: 'ignored'; reason: string };
 
@@ -36,8 +45,7 @@ const PR_ACTIONS = ['opened', 'synchronize', 'reopened', 'ready_for_review'];
 export function parseTrigger(eventName: string, payload: unknown): Trigger {
   const p = new Fields(payload, eventName);
   switch (eventName) {
-    case 'pull_request':
-    case 'pull_request_target': {
+    case 'pull_request': {
       const action = p.str('action');
       const number = p.num('pull_request.number');
       if (action === 'closed') {
@@ -64,7 +72,7 @@ export function parseTrigger(eventName: string, payload: unknown): Trigger {
     }
     case 'issue_comment': {
       const action = p.str('action');
-      if (action !== 'created' && action !== 'edited') return { kind: 'ignored', reason: `issue_comment action "${action}" needs nothing` };
+      if (action !== 'created' && action !== 'edited' && action !== 'deleted') return { kind: 'ignored', reason: `issue_comment action "${action}" needs nothing` };
       if (p.get('issue.pull_request') === undefined) return { kind: 'ignored', reason: 'the comment is on an issue, not a pull request' };
       const previous = p.get('changes.body.from');
       return {

@@ -15,9 +15,17 @@ export function escapeInline(text: string): string {
     .replace(/@(?=[\w-])/g, '@\u200b');
 }
 
+/**
+ * Breaks HTML comment delimiters with a zero-width space: inside code they render as typed,
+ * but the raw comment body no longer holds `<!--` or `-->` from user text.
+ */
+function breakCommentDelimiters(text: string): string {
+  return text.replace(/<!--/g, '<!\u200b--').replace(/-->/g, '--\u200b>');
+}
+
 /** A code span that no backtick inside can close; safe in table cells. */
 export function codeSpan(text: string, max = 120): string {
-  let value = text.replace(/\r?\n\s*/g, ' ').replace(/\|/g, '\u2223');
+  let value = breakCommentDelimiters(text.replace(/\r?\n\s*/g, ' ').replace(/\|/g, '\u2223'));
   if (value.length > max) value = `${value.slice(0, max - 1)}…`;
   const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
@@ -29,5 +37,5 @@ export function codeSpan(text: string, max = 120): string {
 export function codeBlock(text: string, language = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`{3,}|~{3,}/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  return `${fence}${language}\n${text.replace(/-->/g, '--\u200b>')}\n${fence}`;
+  return `${fence}${language}\n${breakCommentDelimiters(text)}\n${fence}`;
 }

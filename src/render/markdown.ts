@@ -4,18 +4,15 @@
  * the pre-deployment checklist while something blocks, and how to resolve. Stays under
  * GitHub's comment size limit by cutting whole sections. Everything users control is escaped.
  */
-import { checklistKey, type ChecklistItem, type Resolution } from '../core/gate.js';
+import { blockingItemLine, COMMENT_MARKER, formatCommand, keyMarker, type ListedItem, POST_DEPLOYMENT_MARKER } from '../core/comment-format.js';
+import { checklistKey, type ChecklistItem, type Resolution, shortDigest } from '../core/gate.js';
 import type { Finding } from '../core/finding.js';
 import type { FileReport, Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { findingReplayLine, replayCell, replaySummaryLine } from './replay.js';
 
-/** Finds our sticky comment (together with the bot's identity: never trust the marker alone). */
-export const COMMENT_MARKER = '<!-- migration-guard:comment -->';
-
-/** Finds the follow-up comment posted when a pull request with migrations merges. */
-export const POST_DEPLOYMENT_MARKER = '<!-- migration-guard:post-deployment -->';
+export { COMMENT_MARKER, POST_DEPLOYMENT_MARKER };
 
 /** GitHub rejects issue comments longer than 65,536 characters (REST API, "body is too long"). */
 export const GITHUB_COMMENT_MAX_LENGTH = 65_536;
@@ -29,7 +26,9 @@ export interface MarkdownOptions {
   /** Extra lines about approvals (granted, voided), already escaped. */
   gateNotes?: readonly string[];
   /** Blocking findings of the previous run that are gone now: `file:line` and rule. */
-  fixed?: ReadonlyArray<{ location: string; ruleId: string }>;
+  fixed?: ReadonlyArray<Pick<ListedItem, 'location' | 'ruleId'>>;
+  /** The migration digest an approval names (the action knows it; the CLI shows a placeholder). */
+  digest?: string;
   /** Where the full report lives when the comment is cut (e.g. the job summary URL). */
   fullReportUrl?: string;
   maxLength?: number;
@@ -40,6 +39,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const unresolved = report.blocking.filter((f) => !resolutions.has(f));
   const head = [COMMENT_MARKER, `## migration-guard: ${verdictLine(report, unresolved.length)}`, ''];
   if (options.gateNotes?.length) head.push(...options.gateNotes, '');
+  // NOTE: in the head, never cut: the digest an approval must name, whatever the comment's length.
+  if (unresolved.length && options.digest) head.push(`Migration digest \`${shortDigest(options.digest)}\`: a maintainer approves a window for exactly these migration files with \`${approveCommand(options.digest)}\`.`, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
   if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
 
@@ -47,7 +48,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions));
   const checklist = options.checklist ?? [];
   if (checklist.length) {
-    sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- [${item.by ? 'x' : ' '}] ${escapeInline(item.text)}${item.by ? ` (ticked by @${item.by})` : item.approvedBy ? ` (covered by the maintenance approval of @${item.approvedBy})` : ''} <!-- mg:key=${item.key} -->`), ''].join('\n'));
+    const state = (item: ChecklistItem) => (item.by ? `✅ acknowledged by @${item.by}` : item.approvedBy ? `✅ covered by the maintenance approval of @${item.approvedBy}` : `key \`${item.key}\``);
+    sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- ${escapeInline(item.text)}: ${state(item)} ${keyMarker(item.key)}`), ''].join('\n'));
   }
   const resolved = resolvedSection(report, options.fixed ?? []);
   if (resolved) sections.push(resolved);
@@ -55,7 +57,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
   if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
   for (const file of report.files) sections.push(fileSection(file, report));
-  if (report.blocking.length) sections.push(HOW_TO_RESOLVE);
+  if (report.blocking.length) sections.push(howToResolve(report.blocking.filter((f) => !resolutions.has(f)), checklist, options.digest));
 
   return fit(head.join('\n'), sections, options);
 }
@@ -72,11 +74,12 @@ function location(f: Finding): string {
 }
 
 function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<Finding, Resolution>): string {
-  const lines = ['### Blocking findings', '', 'Tick a box to acknowledge a deliberate risk (counts only for authorised reviewers).', ''];
+  const lines = ['### Blocking findings', ''];
   for (const f of blocking) {
     const resolution = resolutions.get(f);
-    const by = resolution ? (resolution.kind === 'acknowledged' ? ` (acknowledged by @${resolution.by})` : ` (covered by the maintenance approval of @${resolution.by})`) : '';
-    lines.push(`- [${resolution?.kind === 'acknowledged' ? 'x' : ' '}] ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}${by} <!-- mg:key=${checklistKey(f)} -->`);
+    const key = checklistKey(f);
+    const state = resolution ? (resolution.kind === 'acknowledged' ? `✅ acknowledged by @${resolution.by}` : `✅ covered by the maintenance approval of @${resolution.by}`) : `key \`${key}\``;
+    lines.push(blockingItemLine(location(f), f.ruleId, `${escapeInline(f.message)} (${state})`, key));
     const lock = f.lock ? `Lock: ${f.lock.mode}${f.tables.length ? ` on ${f.tables.map((t) => codeSpan(t)).join(', ')}` : ''} (blocks ${f.lock.blocks.join(', ') || 'other DDL'})${f.rewrite ? ', rewrites the table' : ''}. ` : '';
     const observed = findingReplayLine(f);
     const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`, ...(observed ? ['', `Replay: ${escapeInline(observed)}`] : [])];
@@ -91,7 +94,7 @@ function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<
  * The findings that would block but do not: ignored inline (with the reason), and those
  * fixed since the last run. Acknowledged and approved ones are marked in place above.
  */
-function resolvedSection(report: Report, fixed: ReadonlyArray<{ location: string; ruleId: string }>): string | undefined {
+function resolvedSection(report: Report, fixed: ReadonlyArray<Pick<ListedItem, 'location' | 'ruleId'>>): string | undefined {
   const blocksUnderPolicy = (f: Finding) => f.severity === 'error' || (report.failOn === 'warning' && f.severity === 'warning');
   const ignored = report.findings.filter((f) => f.suppression && report.failOn !== 'never' && blocksUnderPolicy(f));
   if (ignored.length === 0 && fixed.length === 0) return undefined;
@@ -139,15 +142,40 @@ function fileSection(file: FileReport, report: Report): string {
   return lines.join('\n');
 }
 
-const HOW_TO_RESOLVE = [
-  '### How to resolve',
-  '',
-  '- **Fix** the migration with the safe alternative and push.',
-  '- **Ignore** a deliberate case on the line before the statement: `-- migration-guard:ignore <rule> reason: <why>`.',
-  '- **Acknowledge**: a reviewer with the required permission ticks the box of the finding (and the checklist).',
-  '- **Maintenance window**: a maintainer comments `/approve-maintenance <reason>`; a later push that changes migrations voids it.',
-  '',
-].join('\n');
+/**
+ * How to resolve, with the commands ready to copy: the keys still open and the digest an
+ * approval must name (src/core/comment-format.ts reads them back from people's comments).
+ */
+function howToResolve(unresolved: readonly Finding[], checklist: readonly ChecklistItem[], digest: string | undefined): string {
+  const keys = [...unresolved.map(checklistKey), ...checklist.filter((item) => !item.by && !item.approvedBy).map((item) => item.key)];
+  const approve = approveCommand(digest);
+  const lines = [
+    '### How to resolve',
+    '',
+    '- **Fix** the migration with the safe alternative and push.',
+    '- **Ignore** a deliberate case on the line before the statement: `-- migration-guard:ignore <rule> reason: <why>`.',
+  ];
+  if (keys.length) {
+    lines.push('- **Acknowledge** a deliberate risk: a reviewer with the required permission comments, in a new comment of their own:', '', indent(codeBlock(formatCommand({ kind: 'acknowledge', keys, reason: '<reason>' }))), '');
+  }
+  lines.push(
+    `- **Maintenance window**: a maintainer who reviewed these migrations comments (the digest${digest ? '' : ' the pull request comment shows'} names the migration files they saw; a push that changes them voids the approval):`,
+    '',
+    indent(codeBlock(approve)),
+    '',
+    'Editing or deleting the comment withdraws its command; `/revoke-maintenance` withdraws an approval.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+function approveCommand(digest: string | undefined): string {
+  return formatCommand({ kind: 'approve-maintenance', digest: digest ? shortDigest(digest) : '<digest>', reason: '<reason>' });
+}
+
+function indent(block: string): string {
+  return block.replace(/^/gm, '  ');
+}
 
 /**
  * Adds whole sections while they fit. The first section that does not fit is cut after its

@@ -35,13 +35,13 @@ describe('the action on pull_request', () => {
     const run = await s.pullRequest({ inputs: { 'sarif-file': 'out/mg.sarif' } });
     expect(run.code).toBe(1);
     // The checkout has the history: email was added moments ago, so its drop is also too early.
-    expect(s.status()).toMatchObject({ state: 'failure', description: '2 blocking findings: see comment' });
+    expect(s.status()).toMatchObject({ state: 'failure', description: `2 blocking findings (digest ${s.shownDigest()}): see comment` });
     expect(s.stickies()).toHaveLength(1);
     const body = s.sticky()!.body;
     expect(body).toContain('❌ blocked: 2 blocking findings to resolve');
     expect(body).toContain('**contract-too-early**');
     expect(body).toContain('**ban-drop-column**');
-    expect(body).toMatch(/- \[ \] `db\/migrations\/002_drop_email.up.sql:2` \*\*ban-drop-column\*\*/);
+    expect(body).toMatch(/- `db\/migrations\/002_drop_email.up.sql:2` \*\*ban-drop-column\*\*: .*\(key `[0-9a-f]{16}`\)/);
     expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'error', file: `${MIGRATIONS}/002_drop_email.up.sql`, line: 2, title: 'ban-drop-column (ACCESS EXCLUSIVE)' }));
     expect(run.summary).toContain('ban-drop-column');
     expect(run.outputs).toMatchObject({ verdict: 'blocked', 'blocking-count': '2' });
@@ -168,7 +168,7 @@ describe('the action on pull_request', () => {
     const body = s.sticky()!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toContain("_The comment was cut to stay under GitHub's 65,536-character limit: [full report](https://github.com/");
-    expect((body.match(/^- \[ \] .*require-concurrent-index-creation/gm) ?? []).length).toBeGreaterThan(20);
+    expect((body.match(/^- `[^`]+` \*\*require-concurrent-index-creation\*\*/gm) ?? []).length).toBeGreaterThan(20);
   });
 
   it('does not publish from a run for an older head SHA after a newer commit arrived', async () => {
@@ -235,7 +235,7 @@ describe('fork-safe publishing from workflow_run', () => {
     expect(publish.code, publish.stdout).toBe(0);
     // ban-drop-column, require-down-migration (no down file) and contract-too-early: the same
     // three as the pull_request run, which had the PR checked out.
-    expect(s.status()).toMatchObject({ state: 'failure', description: '3 blocking findings: see comment' });
+    expect(s.status()).toMatchObject({ state: 'failure', description: `3 blocking findings (digest ${s.shownDigest()}): see comment` });
     expect(s.sticky()!.body).toContain('**contract-too-early**');
     expect(s.sticky()!.body).toContain('**ban-drop-column**');
     expect(s.sticky()!.body).toContain('**require-down-migration**');

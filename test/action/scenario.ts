@@ -119,13 +119,22 @@ export class Scenario {
     return dir;
   }
 
-  /** Posts a comment on the PR (as GitHub would store it) and runs the action on the event. */
-  async comment(user: string, body: string, options: { userType?: 'User' | 'Bot'; edited?: boolean } = {}) {
+  /**
+   * Stores a comment on the PR as GitHub would, without running the action (as when its
+   * run was cancelled). Comments get increasing creation times.
+   */
+  addComment(user: string, body: string, options: { userType?: 'User' | 'Bot'; edited?: boolean } = {}) {
     const id = this.server.state.nextId++;
-    const createdAt = new Date(Date.now() - 1000).toISOString();
-    const updatedAt = options.edited ? new Date().toISOString() : createdAt;
+    const createdAt = new Date(Date.UTC(2026, 0, 1) + id * 1000).toISOString();
+    const updatedAt = options.edited ? new Date(Date.UTC(2026, 0, 1) + id * 1000 + 500).toISOString() : createdAt;
     const login = { login: user, type: options.userType ?? 'User' };
     this.server.state.comments.push({ id, issue_number: PR, body, user: login, created_at: createdAt, updated_at: updatedAt });
+    return { id, createdAt, updatedAt, login };
+  }
+
+  /** Posts a comment on the PR (as GitHub would store it) and runs the action on the event. */
+  async comment(user: string, body: string, options: { userType?: 'User' | 'Bot'; edited?: boolean } = {}) {
+    const { id, createdAt, updatedAt, login } = this.addComment(user, body, options);
     const result = await runAction({
       server: this.server,
       event: 'issue_comment',
@@ -172,7 +181,44 @@ export class Scenario {
     });
   }
 
-  /** `editor` edits the bot's sticky comment (e.g. ticks boxes) and the edit event runs. */
+  /** `by` deletes comment `id`, and the `deleted` event runs (its payload holds the comment as it was). */
+  async deleteComment(id: number, by: string) {
+    const index = this.server.state.comments.findIndex((c) => c.id === id);
+    const [comment] = this.server.state.comments.splice(index, 1);
+    if (!comment) throw new Error(`no comment ${id} to delete`);
+    return runAction({
+      server: this.server,
+      event: 'issue_comment',
+      payload: issueCommentEvent({
+        action: 'deleted',
+        commentId: id,
+        prNumber: PR,
+        body: comment.body,
+        user: comment.user,
+        sender: by,
+        createdAt: comment.created_at,
+        updatedAt: comment.updated_at,
+      }),
+      inputs: { replay: 'off' },
+      workspace: this.defaultBranchCheckout(),
+    });
+  }
+
+  /** The digest the sticky comment tells an approver to name (as a maintainer would copy it). */
+  shownDigest(): string {
+    const match = /\/approve-maintenance ([0-9a-f]{16}) <reason>/.exec(this.sticky()?.body ?? '');
+    if (!match) throw new Error(`the sticky comment shows no digest to approve:\n${this.sticky()?.body}`);
+    return match[1]!;
+  }
+
+  /** The keys the sticky comment tells a reviewer to acknowledge. */
+  shownKeys(): string[] {
+    const match = /\/acknowledge ((?:[0-9a-f]{16}|check-[0-9a-f]{10})(?: (?:[0-9a-f]{16}|check-[0-9a-f]{10}))*) <reason>/.exec(this.sticky()?.body ?? '');
+    if (!match) throw new Error(`the sticky comment shows no keys to acknowledge:\n${this.sticky()?.body}`);
+    return match[1]!.split(' ');
+  }
+
+  /** `editor` edits the bot's sticky comment and the edit event runs. */
   editSticky(editor: string, edit: (body: string) => string) {
     const sticky = this.sticky();
     if (!sticky) throw new Error('no sticky comment to edit');

@@ -1,45 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { type GateCommand, parseCommands } from '../../src/core/comment-format.js';
 import {
-  ackRecord,
-  approvalRecord,
-  changedCheckboxes,
+  type ApprovalPolicy,
   checklistItemKey,
   checklistKey,
+  type CommandEntry,
+  commandRefusal,
   deriveGateState,
-  type GateComment,
-  type GateStateInput,
+  type GateContext,
   migrationDigest,
-  parseCommands,
   type Permission,
-  recordedAcks,
   resolveGate,
 } from '../../src/core/gate.js';
 import type { Finding } from '../../src/core/finding.js';
-
-describe('parseCommands', () => {
-  it('finds a command at the start of a line with window and reason', () => {
-    expect(parseCommands('Looks good.\n/approve-maintenance window=2026-12-06T02:00Z Saturday window, DBA on call')).toEqual([
-      { kind: 'approve-maintenance', window: '2026-12-06T02:00Z', reason: 'Saturday window, DBA on call' },
-    ]);
-    expect(parseCommands('/revoke-maintenance\r\n')).toEqual([{ kind: 'revoke-maintenance', reason: '' }]);
-  });
-
-  it('ignores quoted commands, commands in code blocks and mid-line mentions', () => {
-    const body = [
-      '> /approve-maintenance from the previous comment',
-      '```',
-      '/approve-maintenance inside a fence',
-      '```',
-      '~~~~',
-      '/approve-maintenance in a tilde fence',
-      '~~~~',
-      '    /approve-maintenance indented code',
-      'please run /approve-maintenance later',
-      '/approve-maintenancex not the command',
-    ].join('\n');
-    expect(parseCommands(body)).toEqual([]);
-  });
-});
 
 describe('migrationDigest', () => {
   it('depends on paths and contents but not on order', () => {
@@ -51,101 +24,100 @@ describe('migrationDigest', () => {
   });
 });
 
-const BOT = 'github-actions[bot]';
 const DIGEST = 'a'.repeat(64);
-const OLD_DIGEST = 'b'.repeat(64);
+const OTHER_DIGEST = 'b'.repeat(64);
+const PREFIX = DIGEST.slice(0, 16);
+const KEY = '0123456789abcdef';
 let nextId = 100;
-function comment(author: string, body: string, overrides: Partial<GateComment> = {}): GateComment {
-  const at = new Date(Date.UTC(2026, 10, 25, 10, 0, nextId)).toISOString();
-  return { id: nextId++, author, authorType: author.endsWith('[bot]') ? 'Bot' : 'User', body, createdAt: at, updatedAt: at, ...overrides };
+function entry(author: string, command: string, overrides: Partial<CommandEntry> = {}): CommandEntry {
+  const [parsed] = parseCommands(command);
+  if (!parsed) throw new Error(`not a command: ${command}`);
+  return { commentId: nextId++, author, authorType: author.endsWith('[bot]') ? 'Bot' : 'User', edited: false, command: parsed as GateCommand, ...overrides };
 }
 const permissions: Record<string, Permission> = { maria: 'maintain', dev: 'write', admin: 'admin', outsider: 'read' };
-function input(comments: GateComment[], overrides: Partial<GateStateInput> = {}): GateStateInput {
+
+/** A context whose permission lookups are recorded, to assert how few a run makes. */
+function context(overrides: Partial<ApprovalPolicy> = {}, liveKeys: string[] = [KEY]): GateContext & { lookedUp: string[] } {
+  const lookedUp: string[] = [];
   return {
-    comments,
-    botLogin: BOT,
-    permissionOf: (login) => permissions[login] ?? 'none',
-    required: 'maintain',
-    allowedUsers: [],
-    prAuthor: 'dev',
-    allowAuthor: true,
     digest: DIGEST,
-    ...overrides,
+    liveKeys: new Set(liveKeys),
+    lookedUp,
+    policy: {
+      required: 'maintain',
+      allowedUsers: [],
+      prAuthor: 'author',
+      allowAuthor: false,
+      botLogin: 'github-actions[bot]',
+      permissionOf: async (login) => {
+        lookedUp.push(login);
+        return permissions[login] ?? 'none';
+      },
+      inAllowedTeam: async () => false,
+      ...overrides,
+    },
   };
 }
-
 describe('deriveGateState', () => {
-  it('accepts an answered approval from an authorised user for the current digest', () => {
-    const command = comment('maria', '/approve-maintenance Sunday 02:00 UTC');
-    const reply = comment(BOT, `Approved.\n${approvalRecord(command.id, DIGEST)}`);
-    const state = deriveGateState(input([command, reply]));
-    expect(state.approval).toMatchObject({ by: 'maria', reason: 'Sunday 02:00 UTC', digest: DIGEST, commentId: command.id });
-    expect(state.refused).toEqual([]);
+  it('counts the newest authorised approval that names the current digest', async () => {
+    const state = await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX} Sunday 02:00 UTC`)], context());
+    expect(state.approval).toMatchObject({ by: 'maria', reason: 'Sunday 02:00 UTC', digest: DIGEST });
   });
 
-  it('marks an unanswered valid command as pending (the run records it)', () => {
-    const command = comment('admin', '/approve-maintenance');
-    expect(deriveGateState(input([command])).pending).toEqual([{ commentId: command.id, author: 'admin', command: { kind: 'approve-maintenance', reason: '' } }]);
-  });
-
-  it('voids an approval recorded for other migration contents', () => {
-    const command = comment('maria', '/approve-maintenance ok');
-    const state = deriveGateState(input([command, comment(BOT, approvalRecord(command.id, OLD_DIGEST))]));
+  it('does not count an approval of another digest, and says whose approval it was', async () => {
+    const state = await deriveGateState([entry('maria', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)} ok`)], context());
     expect(state.approval).toBeUndefined();
-    expect(state.voided.map((a) => a.by)).toEqual(['maria']);
+    expect(state.voided).toEqual({ by: 'maria', digest: OTHER_DIGEST.slice(0, 16) });
   });
 
-  it('refuses users below the required permission, bots, edited comments and (when configured) the author', () => {
-    const comments = [
-      comment('dev', '/approve-maintenance'),
-      comment('renovate[bot]', '/approve-maintenance'),
-      comment('maria', '/approve-maintenance', { updatedAt: '2026-11-26T00:00:00.000Z' }),
-      comment('admin', '/approve-maintenance mine'),
+  it('counts no edited command, no bot, no user below the permission, and not the PR author', async () => {
+    const entries = [
+      entry('maria', `/approve-maintenance ${PREFIX}`, { edited: true }),
+      entry('renovate[bot]', `/approve-maintenance ${PREFIX}`),
+      entry('dev', `/approve-maintenance ${PREFIX}`),
+      entry('admin', `/acknowledge ${KEY}`),
     ];
-    const state = deriveGateState(input(comments, { prAuthor: 'admin', allowAuthor: false }));
-    expect(state.refused.map((r) => [r.author, r.reason])).toEqual([
-      ['dev', '@dev has "write" permission on this repository; "maintain" or higher is needed'],
-      ['renovate[bot]', 'commands from bots are ignored'],
-      ['maria', expect.stringMatching(/edited comments are not accepted/)],
-      ['admin', expect.stringMatching(/may not approve their own/)],
-    ]);
+    const state = await deriveGateState(entries, context());
     expect(state.approval).toBeUndefined();
-    expect(state.pending).toEqual([]);
+    expect(state.acks).toEqual(new Map([[KEY, 'admin']]));
+    const authorIsAdmin = await deriveGateState(entries, context({ prAuthor: 'admin' }));
+    expect(authorIsAdmin.acks.size).toBe(0);
   });
 
-  it('never trusts approval records in comments not written by the bot', () => {
-    const command = comment('maria', '/approve-maintenance');
-    const forged = comment('outsider', approvalRecord(command.id, DIGEST));
-    const state = deriveGateState(input([command, forged]));
-    expect(state.approval).toBeUndefined();
-    expect(state.pending.map((p) => p.commentId)).toEqual([command.id]);
+  it('a later revoke withdraws the approval; a later approval wins over an earlier revoke', async () => {
+    const approve = entry('maria', `/approve-maintenance ${PREFIX}`);
+    const revoke = entry('admin', '/revoke-maintenance');
+    expect((await deriveGateState([approve, revoke], context())).approval).toBeUndefined();
+    expect((await deriveGateState([revoke, approve], context())).approval?.by).toBe('maria');
+    expect((await deriveGateState([approve, entry('dev', '/revoke-maintenance')], context())).approval?.by).toBe('maria');
   });
 
-  it('a later revoke removes the approval; an allowed user without permission may approve', () => {
-    const command = comment('outsider', '/approve-maintenance');
-    const reply = comment(BOT, approvalRecord(command.id, DIGEST));
-    expect(deriveGateState(input([command, reply], { allowedUsers: ['Outsider'] })).approval?.by).toBe('outsider');
-    const revoke = comment('maria', '/revoke-maintenance');
-    expect(deriveGateState(input([command, reply, revoke], { allowedUsers: ['outsider'] })).approval).toBeUndefined();
+  it('looks up only the authors whose commands would change the answer', async () => {
+    const crowd = Array.from({ length: 30 }, (_, i) => entry(`user${i}`, `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`));
+    const ctx = context();
+    await deriveGateState([...crowd, entry('maria', `/approve-maintenance ${PREFIX}`)], ctx);
+    // the newest command decides: the crowd before it costs nothing
+    expect(ctx.lookedUp).toEqual(['maria']);
+    const after = context();
+    await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX}`), ...crowd], after);
+    // approvals of another digest need no lookup, but the newest one (for the note)
+    expect(after.lookedUp).toEqual(['user29', 'maria']);
+  });
+
+  it('lets approvals.users approve whatever their permission', async () => {
+    expect((await deriveGateState([entry('Outsider', `/approve-maintenance ${PREFIX}`)], context({ allowedUsers: ['outsider'] }))).approval?.by).toBe('Outsider');
   });
 });
 
-describe('checklist ticks', () => {
-  const line = (key: string, on: boolean) => `- [${on ? 'x' : ' '}] something <!-- mg:key=${key} -->`;
-
-  it('reports which boxes an edit ticked and unticked', () => {
-    const before = [line('k1', false), line('k2', true), line('k3', false)].join('\n');
-    const after = [line('k1', true), line('k2', false), line('k3', false)].join('\n');
-    expect(changedCheckboxes(before, after)).toEqual({ ticked: ['k1'], unticked: ['k2'] });
-  });
-
-  it('reads the acknowledgements the bot recorded', () => {
-    expect(recordedAcks(`x ${ackRecord('k1', 'maria')} y ${ackRecord('k2', 'renovate[bot]')}`)).toEqual(
-      new Map([
-        ['k1', 'maria'],
-        ['k2', 'renovate[bot]'],
-      ]),
-    );
+describe('commandRefusal', () => {
+  it('says why a command does not count, naming the current digest', async () => {
+    expect(await commandRefusal(entry('maria', '/approve-maintenance'), context())).toContain(`\`/approve-maintenance ${PREFIX} <reason>\``);
+    expect(await commandRefusal(entry('maria', '/approve-maintenance aaaaaaaa'), context())).toContain('too short');
+    expect(await commandRefusal(entry('maria', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`), context())).toContain(`the migration files' digest now is \`${PREFIX}\``);
+    expect(await commandRefusal(entry('maria', '/acknowledge'), context())).toContain('must name the keys');
+    expect(await commandRefusal(entry('maria', `/acknowledge ${'f'.repeat(16)}`), context())).toContain('is a blocking finding or checklist item');
+    expect(await commandRefusal(entry('dev', `/acknowledge ${KEY}`), context())).toBe('@dev has "write" permission on this repository; "maintain" or higher is needed');
+    expect(await commandRefusal(entry('maria', `/acknowledge ${KEY}`), context())).toBeUndefined();
   });
 });
 

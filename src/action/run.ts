@@ -5,15 +5,16 @@
 import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import * as z from '../core/zod.js';
-import { parseCommands } from '../core/gate.js';
-import { COMMENT_MARKER, POST_DEPLOYMENT_MARKER, renderPostDeployment } from '../render/markdown.js';
-import { analyzeCommits, analyzePull, loadConfigAt, migrationMatcher, type PullAnalysis } from './analysis.js';
-import { GitHubApi, type PullInfo } from './api.js';
-import { createClient } from './client.js';
-import { type CommentInfo, parseTrigger, type Trigger } from './event.js';
-import { Authoriser, type TickEdit } from './gate.js';
+import { COMMENT_MARKER, parseCommands, POST_DEPLOYMENT_MARKER, REPLY_MARKER } from '../core/comment-format.js';
+import { commandRefusal } from '../core/gate.js';
+import { renderPostDeployment } from '../render/markdown.js';
+import { analyzeCommits, analyzePull, loadConfigAt, migrationMatcher, type PullAnalysis } from '../github/analysis.js';
+import { GitHubApi, type PullInfo } from '../github/api.js';
+import { createClient } from '../github/client.js';
+import { parseTrigger, type Trigger } from '../github/event.js';
+import { Authoriser } from './gate.js';
 import { applyInputs, type ActionInputs, InputError, parseInputs } from './inputs.js';
-import { annotate, decide, publish, type PublishContext, STATUS_CONTEXT, statusDescription, tryWrite, writeRunOutputs } from './publish.js';
+import { annotate, decide, type Decision, publish, type PublishContext, STATUS_CONTEXT, statusDescription, tryWrite, writeRunOutputs, writeStatus } from './publish.js';
 import { isBotComment } from './sticky.js';
 
 /** The runner's environment, read once by the entry point. */
@@ -32,8 +33,16 @@ export interface ActionEnv {
 /** Requests one run may make: enough for 3,000 files and a long comment thread, bounded. */
 export const MAX_API_CALLS = 400;
 
-/** Marks the bot's replies to commands (never mistaken for the sticky comment). */
-const REPLY_MARKER = '<!-- migration-guard:reply -->';
+/** Of MAX_API_CALLS, the requests only the final status write may use (the `error` status included). */
+export const STATUS_RESERVE = 3;
+
+/**
+ * Why `pull_request_target` is refused. NOTE: it runs with a write token and the secrets in
+ * the base repository's context, on an event any fork can trigger: reading the PR's files
+ * from a checkout or sending its SQL to `database-url` there is the classic "pwn request".
+ */
+export const PULL_REQUEST_TARGET_REFUSAL =
+  'migration-guard does not run on "pull_request_target": that event runs with a write token and secrets on code any fork controls. Run it on "pull_request" (read-only for forks), and publish for fork pull requests from a separate "workflow_run" workflow; see docs/github-action.md, "Pull requests from forks".';
 
 /** Returns the process exit code: 0 pass (or nothing to do), 1 blocked or failed. */
 export async function runAction(env: ActionEnv): Promise<number> {
@@ -57,20 +66,26 @@ export async function runAction(env: ActionEnv): Promise<number> {
     core.setFailed(`Cannot read the ${env.eventName || 'triggering'} event from GITHUB_EVENT_PATH (${env.eventPath}): ${(error as Error).message}`);
     return 1;
   }
+  if (env.eventName === 'pull_request_target') {
+    core.setFailed(PULL_REQUEST_TARGET_REFUSAL);
+    return 1;
+  }
   if (trigger.kind === 'ignored') {
     core.info(`migration-guard: nothing to do: ${trigger.reason}.`);
     return 0;
   }
-  const client = createClient({ token: inputs.token, baseUrl: env.apiUrl, maxCalls: MAX_API_CALLS, warn: (m) => core.warning(m) });
+  const client = createClient({ token: inputs.token, baseUrl: env.apiUrl, maxCalls: MAX_API_CALLS, reserve: STATUS_RESERVE, warn: (m) => core.warning(m) });
   const api = new GitHubApi(client.octokit, { owner, repo });
-  const run = new Run(api, inputs, env);
+  const run = new Run(api, inputs, env, client.releaseReserve);
   try {
     return await run.handle(trigger);
   } catch (error) {
     core.debug((error as Error).stack ?? String(error));
     const message = `migration-guard failed: ${(error as Error).message}`;
     core.setFailed(message);
-    if (run.statusSha) await api.setStatus(run.statusSha, 'error', message, STATUS_CONTEXT, run.runUrl).catch(() => undefined);
+    // NOTE: fail closed: whatever the status said before, it says `error` now.
+    client.releaseReserve();
+    if (run.statusSha) await api.setStatus(run.statusSha, 'error', message, STATUS_CONTEXT, run.runUrl).catch((e: Error) => core.warning(`Could not write the error status: ${e.message}`));
     return 1;
   } finally {
     core.info(`migration-guard: ${client.calls()} GitHub API requests in this run.`);
@@ -92,6 +107,7 @@ class Run {
     private readonly api: GitHubApi,
     private readonly inputs: ActionInputs,
     private readonly env: ActionEnv,
+    private readonly releaseReserve: () => void,
   ) {
     this.runUrl = `${env.serverUrl}/${env.repository}/actions/runs/${env.runId}`;
   }
@@ -113,7 +129,7 @@ class Run {
 
   private async context(baseSha: string): Promise<PublishContext> {
     const config = applyInputs(await loadConfigAt(this.api, this.inputs.configPath, baseSha), this.inputs);
-    return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused };
+    return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused, releaseReserve: this.releaseReserve };
   }
 
   /**
@@ -132,7 +148,7 @@ class Run {
     logNotices(analysis);
     const pull = { number: trigger.number, headSha: trigger.headSha, author: trigger.author };
     const comments = await this.api.comments(trigger.number);
-    const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author) });
+    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author));
     if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report);
     await publish(ctx, pull, analysis, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, pull, analysis, decision);
@@ -148,63 +164,68 @@ class Run {
     const pull = trigger.number !== undefined ? await this.api.pull(trigger.number) : undefined;
     const comments = pull ? await this.api.comments(pull.number) : [];
     const target = { number: pull?.number ?? 0, headSha: trigger.headSha, author: pull?.author ?? '' };
-    const decision = await decide(ctx, analysis, comments, { authoriser: new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author) });
+    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author));
     await annotate(ctx, trigger.headSha, analysis.report);
-    await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () =>
-      this.api.setStatus(trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision), STATUS_CONTEXT, this.runUrl),
-    );
+    await writeStatus(ctx, trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision));
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, undefined, analysis, decision);
     return this.finish(ctx, decision.verdict, decision.outcome.verdict.unresolved.length);
   }
 
-  /** `/approve-maintenance`, `/revoke-maintenance`, and tick edits of the sticky comment. */
+  /**
+   * A comment created, edited or deleted: one that holds (or held) a command, or the bot's
+   * own comment changed by someone else. The whole gate state is derived again from all
+   * comments and published: a deleted or edited command is withdrawn at once, and a command
+   * whose run was cancelled is counted by the next run.
+   */
   private async comment(trigger: Extract<Trigger, { kind: 'comment' }>): Promise<number> {
     const { comment, sender } = trigger;
-    // NOTE: bots are ignored, the bot itself included: its own edits must not loop.
-    if (sender.type === 'Bot' || sender.login.endsWith('[bot]') || sender.login === this.inputs.botLogin) {
+    const bot = this.inputs.botLogin.toLowerCase();
+    // NOTE: the bot's own events are ignored (its edits must not loop), and so are comments
+    // other bots create: their commands never count. Their edits and deletions still run.
+    if (sender.login.toLowerCase() === bot || (trigger.action === 'created' && (sender.type === 'Bot' || sender.login.endsWith('[bot]')))) {
       core.info(`migration-guard: ignoring a comment event sent by the bot ${sender.login}.`);
       return 0;
     }
-    const stickyEdit = trigger.action === 'edited' && trigger.previousBody !== undefined && isBotComment(comment, this.inputs.botLogin, COMMENT_MARKER);
-    const commands = comment.login === this.inputs.botLogin ? [] : parseCommands(comment.body);
-    if (!stickyEdit && commands.length === 0) {
+    const ownComment = isBotComment(comment, this.inputs.botLogin, COMMENT_MARKER);
+    const commands = comment.login.toLowerCase() === bot ? [] : parseCommands(comment.body);
+    const heldCommand = trigger.previousBody !== undefined && parseCommands(trigger.previousBody).length > 0;
+    if (!ownComment && commands.length === 0 && !heldCommand) {
       core.info('migration-guard: the comment holds no command; nothing to do.');
       return 0;
     }
     const pull = await this.api.pull(trigger.number);
     this.statusSha = pull.headSha;
     const ctx = await this.context(pull.baseSha);
-    const command = commands.at(-1);
-    const refuse = async (reason: string, consequence = 'Nothing changed.') => {
+    const answer = trigger.action !== 'deleted' && commands.length > 0 ? commands.at(-1)! : undefined;
+    const reply = async (reason: string, consequence: string) => {
       await tryWrite(ctx, 'the reply', async () => {
         await this.api.react(comment.id, 'confused');
-        await this.api.createComment(trigger.number, `${REPLY_MARKER}\n@${comment.login}: \`/${command!.kind}\` was not accepted: ${reason}. ${consequence}`);
+        await this.api.createComment(trigger.number, `${REPLY_MARKER}\n@${comment.login}: \`/${answer!.kind}\` was not accepted: ${reason}. ${consequence}`);
       });
-      core.notice(`/${command!.kind} by @${comment.login} refused: ${reason}`);
-      return 0;
+      core.notice(`/${answer!.kind} by @${comment.login} refused: ${reason}`);
     };
-    if (command && !pull.open) return refuse('the pull request is closed');
-    const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
-    const authoriser = new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author);
-    if (command && trigger.action === 'edited') {
-      // NOTE: an approval in a comment edited later no longer counts (deriveGateState), so
-      // after the reply the gate is published again: it may have lost that approval.
-      await refuse('edited comments are not accepted; post the command in a new comment', 'An approval in an edited comment no longer counts.');
-      return this.publishPull(ctx, pull, analysis, await this.api.comments(pull.number), authoriser);
+    if (!pull.open) {
+      if (answer && trigger.action === 'created') await reply('the pull request is closed', 'Nothing changed.');
+      else core.info('migration-guard: the pull request is closed; nothing to publish.');
+      return 0;
     }
+    const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
     logNotices(analysis);
-    let acceptedCommand: number | undefined;
-    let tickEdit: TickEdit | undefined;
-    if (command) {
-      if (analysis.changedCount === 0) return refuse('this pull request changes no migration files, so there is nothing to approve');
-      await authoriser.load([comment.login]);
-      const refusal = authoriser.refusal(comment.login, comment.userType);
-      if (refusal) return refuse(refusal);
-      await tryWrite(ctx, 'the reaction', () => this.api.react(comment.id, '+1'));
-      if (command.kind === 'approve-maintenance') acceptedCommand = comment.id;
-    } else tickEdit = { before: trigger.previousBody!, after: comment.body, editor: sender };
     const comments = await this.api.comments(pull.number);
-    return this.publishPull(ctx, pull, analysis, comments, authoriser, acceptedCommand, tickEdit);
+    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
+    if (answer) await this.answer(ctx, comment.id, analysis, decision, reply);
+    return this.publishPull(ctx, pull, analysis, decision);
+  }
+
+  /** Reacts to the triggering command: +1 when it counts, else a reply that says why not. */
+  private async answer(ctx: PublishContext, commentId: number, analysis: PullAnalysis, decision: Decision, reply: (reason: string, consequence: string) => Promise<void>): Promise<void> {
+    if (analysis.changedCount === 0) return reply('this pull request changes no migration files, so there is nothing to approve', 'Nothing changed.');
+    const entry = decision.outcome.entries.filter((e) => e.commentId === commentId).at(-1);
+    // NOTE: the comment changed again since the event (its command is gone): nothing to answer.
+    if (!entry) return;
+    const refusal = await commandRefusal(entry, decision.outcome.context);
+    if (refusal) return reply(refusal, entry.edited ? 'A command in an edited comment no longer counts.' : 'Nothing changed.');
+    await tryWrite(ctx, 'the reaction', () => this.api.react(commentId, '+1'));
   }
 
   /**
@@ -234,8 +255,8 @@ class Run {
     const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
     logNotices(analysis);
     const comments = await this.api.comments(pull.number);
-    const authoriser = new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author);
-    const code = await this.publishPull(ctx, pull, analysis, comments, authoriser);
+    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
+    const code = await this.publishPull(ctx, pull, analysis, decision);
     if (claim.verdict !== undefined && claim.verdict !== analysis.report.verdict) {
       core.warning(`The artifact said "${claim.verdict}", this run's own analysis says "${analysis.report.verdict}"; the artifact is untrusted, so this run's analysis was published.`);
     }
@@ -259,9 +280,8 @@ class Run {
     return 0;
   }
 
-  private async publishPull(ctx: PublishContext, pull: PullInfo, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser, acceptedCommand?: number, tickEdit?: TickEdit): Promise<number> {
+  private async publishPull(ctx: PublishContext, pull: PullInfo, analysis: PullAnalysis, decision: Decision): Promise<number> {
     const target = { number: pull.number, headSha: pull.headSha, author: pull.author };
-    const decision = await decide(ctx, analysis, comments, { authoriser, ...(acceptedCommand !== undefined ? { acceptedCommand } : {}), ...(tickEdit ? { tickEdit } : {}) });
     await publish(ctx, target, analysis, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, target, analysis, decision);
     // NOTE: a comment run does not gate anything by its own exit code; the status does.

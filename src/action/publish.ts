@@ -1,5 +1,5 @@
 /**
- * Publishing a pull request's result: the sticky comment (with the gate's records), the
+ * Publishing a pull request's result: the sticky comment (display only), the
  * commit status `migration-guard` on the head SHA, check-run annotations beyond what
  * workflow commands show, and the run's own outputs (summary, outputs, files).
  */
@@ -7,17 +7,18 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { Config } from '../core/config.js';
-import { checklistKey } from '../core/gate.js';
-import { COMMENT_MARKER, GITHUB_COMMENT_MAX_LENGTH, renderMarkdown } from '../render/markdown.js';
+import { COMMENT_MARKER, listedItems } from '../core/comment-format.js';
+import { checklistKey, shortDigest } from '../core/gate.js';
+import { GITHUB_COMMENT_MAX_LENGTH, renderMarkdown } from '../render/markdown.js';
 import { renderGithubAnnotations } from '../render/github-annotations.js';
 import { toJsonReport } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
-import { type CheckAnnotation, type GitHubApi, isForbidden } from './api.js';
-import type { PullAnalysis } from './analysis.js';
-import type { CommentInfo } from './event.js';
-import { type Authoriser, evaluateGate, type GateOutcome, type TickEdit } from './gate.js';
+import { type CheckAnnotation, type GitHubPort, isForbidden } from '../github/api.js';
+import type { PullAnalysis } from '../github/analysis.js';
+import type { CommentInfo } from '../github/event.js';
+import { type Authoriser, evaluateGate, type GateOutcome } from './gate.js';
 import type { ActionInputs } from './inputs.js';
 import { findSticky, upsertSticky } from './sticky.js';
 
@@ -29,13 +30,15 @@ const WORKFLOW_COMMAND_ANNOTATIONS = 10;
 
 /** The run, as publishing needs it. */
 export interface PublishContext {
-  api: GitHubApi;
+  api: GitHubPort;
   inputs: ActionInputs;
   config: Config;
   /** Link to this workflow run (the job summary holds the full report). */
   runUrl: string;
   /** Writes GitHub refused (403): reported once as a warning at the end. */
   refused: string[];
+  /** Lets the final status write use the API budget held back for it. */
+  releaseReserve: () => void;
 }
 
 /** Runs a write; a 403 is recorded (read-only token) instead of failing the run. */
@@ -54,12 +57,6 @@ export interface PullTarget {
   author: string;
 }
 
-export interface GateOptions {
-  authoriser: Authoriser;
-  acceptedCommand?: number;
-  tickEdit?: TickEdit;
-}
-
 /** What a run decided: the gate's verdict and how many findings block before people resolve them. */
 export interface Decision {
   verdict: 'pass' | 'blocked';
@@ -71,42 +68,24 @@ export interface Decision {
 }
 
 /** Derives the gate state and renders the comment; no writes. */
-export async function decide(ctx: PublishContext, analysis: PullAnalysis, comments: readonly CommentInfo[], gate: GateOptions): Promise<Decision> {
+export async function decide(ctx: PublishContext, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser): Promise<Decision> {
   const sticky = findSticky(comments, ctx.inputs.botLogin, COMMENT_MARKER);
-  const outcome = await evaluateGate(gate.authoriser, ctx.config, ctx.inputs.botLogin, {
-    comments,
-    ...(sticky ? { sticky } : {}),
-    blocking: analysis.report.blocking,
-    digest: analysis.digest,
-    ...(gate.acceptedCommand !== undefined ? { acceptedCommand: gate.acceptedCommand } : {}),
-    ...(gate.tickEdit ? { tickEdit: gate.tickEdit } : {}),
-  });
-  const records = outcome.records.join('\n');
+  const outcome = await evaluateGate(authoriser, ctx.config, ctx.inputs.botLogin, { comments, blocking: analysis.report.blocking, digest: analysis.digest });
   const current = new Set(analysis.report.blocking.map(checklistKey));
-  const fixed = sticky ? previousBlocking(sticky.body).filter((item) => !current.has(item.key)) : [];
-  const body = `${renderMarkdown(analysis.report, {
+  // NOTE: display only ("fixed since the last run"): the gate never counts what is read here.
+  const fixed = sticky ? listedItems(sticky.body).filter((item) => !current.has(item.key)) : [];
+  const body = renderMarkdown(analysis.report, {
     advice: analysis.advice,
     fixed,
     resolutions: outcome.verdict.resolutions,
     checklist: outcome.verdict.checklist,
     gateNotes: outcome.notes,
+    digest: analysis.digest,
     fullReportUrl: ctx.runUrl,
-    maxLength: GITHUB_COMMENT_MAX_LENGTH - records.length - 1,
-  })}${records ? `\n${records}` : ''}`;
+    maxLength: GITHUB_COMMENT_MAX_LENGTH,
+  });
   const verdict = analysis.changedCount === 0 ? 'pass' : outcome.verdict.verdict;
   return { verdict, outcome, body, sticky };
-}
-
-/**
- * The blocking items of the comment's previous version. NOTE: the comment is editable, so
- * only what matches the bot's exact item shape is taken, and it is escaped again on output.
- */
-function previousBlocking(body: string): Array<{ key: string; location: string; ruleId: string }> {
-  const items: Array<{ key: string; location: string; ruleId: string }> = [];
-  for (const match of body.matchAll(/^- \[[ xX]\] `([^`\n]{1,300})` \*\*([a-z][a-z-]{1,60})\*\*: .*<!-- mg:key=([0-9a-f]{12}) -->$/gm)) {
-    items.push({ location: match[1]!, ruleId: match[2]!, key: match[3]! });
-  }
-  return items;
 }
 
 /**
@@ -122,13 +101,16 @@ export async function publish(ctx: PublishContext, pull: PullTarget, analysis: P
   const { sticky } = decision;
   const mode = ctx.config.comment;
   const hasSomething = analysis.report.findings.some((f) => !f.suppression) || decision.outcome.notes.length > 0;
-  // NOTE: approvals and acknowledgements are recorded in the comment, so with records to
-  // keep it is written even under `comment: off`; otherwise they would be lost.
-  const wantComment =
-    mode === 'always' || decision.outcome.records.length > 0 || (mode === 'on-findings' && (sticky !== undefined || (analysis.changedCount > 0 && hasSomething)));
+  const wantComment = mode === 'always' || (mode === 'on-findings' && (sticky !== undefined || (analysis.changedCount > 0 && hasSomething)));
   if (wantComment) await tryWrite(ctx, 'the pull request comment', () => upsertSticky(ctx.api, pull.number, sticky, decision.body, ctx.inputs.botLogin, COMMENT_MARKER));
-  await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () => ctx.api.setStatus(pull.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision), STATUS_CONTEXT, ctx.runUrl));
+  await writeStatus(ctx, pull.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision));
   return true;
+}
+
+/** The run's last write: the status, with the API budget held back for it. */
+export async function writeStatus(ctx: PublishContext, sha: string, state: 'success' | 'failure', description: string): Promise<void> {
+  ctx.releaseReserve();
+  await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () => ctx.api.setStatus(sha, state, description, STATUS_CONTEXT, ctx.runUrl));
 }
 
 /** The status's one line: why it is green or red. */
@@ -136,8 +118,8 @@ export function statusDescription(analysis: PullAnalysis, decision: Decision): s
   if (analysis.changedCount === 0) return 'No migration files changed';
   const unresolved = decision.outcome.verdict.unresolved.length;
   if (decision.verdict === 'blocked') {
-    if (unresolved === 0) return 'Pre-deployment checklist not complete: see comment';
-    return `${unresolved} blocking finding${unresolved === 1 ? '' : 's'}: see comment`;
+    if (unresolved === 0) return `Pre-deployment checklist not acknowledged (digest ${shortDigest(analysis.digest)})`;
+    return `${unresolved} blocking finding${unresolved === 1 ? '' : 's'} (digest ${shortDigest(analysis.digest)}): see comment`;
   }
   const approval = decision.outcome.state.approval;
   if (analysis.report.blocking.length > 0) return approval ? `Maintenance approved by @${approval.by}` : 'Blocking findings acknowledged';

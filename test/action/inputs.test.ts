@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
 import { parseTrigger } from '../../src/github/event.js';
-import { applyInputs, DEFAULT_BOT_LOGIN, InputError, parseInputs } from '../../src/github/inputs.js';
+import { applyInputs, DEFAULT_BOT_LOGIN, InputError, parseInputs } from '../../src/action/inputs.js';
 
 const inputs = (values: Record<string, string>) => parseInputs((name) => values[name] ?? '');
 

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { blockingItemLine, COMMENT_MARKER, formatCommand, type GateCommand, listedItems, parseCommands, startsWithMarker } from '../../src/core/comment-format.js';
+import { codeSpan, escapeInline } from '../../src/render/escape.js';
+
+const hex = (length: number) => fc.stringMatching(new RegExp(`^[0-9a-f]{${length}}$`));
+const word = fc.stringMatching(/^[A-Za-z0-9.,:()#'-]{1,12}$/);
+const reason = fc.array(word, { maxLength: 6 }).map((words) => words.join(' '));
+const command: fc.Arbitrary<GateCommand> = fc.oneof(
+  fc.record({ kind: fc.constant('approve-maintenance' as const), digest: hex(16), reason }).chain((c) =>
+    fc.option(fc.stringMatching(/^20\d\d-\d\d-\d\dT\d\d:\d\dZ$/), { nil: undefined }).map((window) => (window ? { ...c, window } : c)),
+  ),
+  fc.record({ kind: fc.constant('revoke-maintenance' as const), reason }),
+  fc.record({ kind: fc.constant('acknowledge' as const), keys: fc.array(fc.oneof(hex(16), hex(10).map((h) => `check-${h}`)), { minLength: 1, maxLength: 4 }), reason }),
+);
+
+describe('commands: written and read back', () => {
+  it('parseCommands reads back what formatCommand writes, one command per line', () => {
+    fc.assert(
+      fc.property(fc.array(command, { minLength: 1, maxLength: 4 }), (commands) => {
+        const reasonsThatLookLikeKeys = commands.some((c) => c.kind === 'acknowledge' && /^(?:[0-9a-f]{16}|check-[0-9a-f]{10})\b/.test(c.reason));
+        fc.pre(!reasonsThatLookLikeKeys && commands.every((c) => !(c.kind === 'approve-maintenance' && /^window=/.test(c.reason))));
+        expect(parseCommands(commands.map(formatCommand).join('\n'))).toEqual(commands);
+      }),
+    );
+  });
+
+  it('reads the digest in any case and a reason that starts with a non-hex word', () => {
+    expect(parseCommands('/approve-maintenance 3F9A2C1B4D5E6F70 window=2026-12-06T02:00Z Saturday, DBA on call')).toEqual([
+      { kind: 'approve-maintenance', digest: '3f9a2c1b4d5e6f70', window: '2026-12-06T02:00Z', reason: 'Saturday, DBA on call' },
+    ]);
+    expect(parseCommands('/approve-maintenance looks good')).toEqual([{ kind: 'approve-maintenance', digest: '', reason: 'looks good' }]);
+  });
+});
+
+describe('commands count only where GitHub renders them as a line of a top-level paragraph', () => {
+  const c = '/approve-maintenance 3f9a2c1b4d5e6f70 ok';
+  it.each([
+    ['a paragraph line', `Looks good.\n${c}`],
+    ['after a blank line following a quote', `> quoted\n\n${c}`],
+    ['after an HTML block that closes', `<!-- note -->\n\n${c}`],
+    ['after a <details> block that closed', `<details>\n\nx\n\n</details>\n\n${c}`],
+    ['with a hard break before it', `Looks good.  \n${c}`],
+  ])('counts %s', (_, body) => {
+    expect(parseCommands(body)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a block quote', `> ${c}`],
+    ['a lazy block quote continuation line', `> quoted\n${c}`],
+    ['a fenced block', `\`\`\`\n${c}\n\`\`\``],
+    ['a fence "closed" by a line with an info string', `\`\`\`\nx\n\`\`\` sql\n${c}\n\`\`\``],
+    ['a tilde fence', `~~~~\n${c}\n~~~~`],
+    ['an indented code block', `    ${c}`],
+    ['an HTML comment', `<!--\n${c}\n-->`],
+    ['an inline HTML comment spanning lines', `note <!--\n${c}\n-->`],
+    ['<pre>', `<pre>\n${c}\n</pre>`],
+    ['<details> with blank lines', `<details>\n\n${c}\n\n</details>`],
+    ['<details> opened inline', `Summary <details>\n\n${c}\n\n</details>`],
+    ['a list item', `- ${c}`],
+    ['a numbered list item', `1. ${c}`],
+    ['a heading', `# ${c}`],
+    ['a setext heading', `${c}\n---`],
+    ['the middle of a line', `please ${c}`],
+    ['a code span', `\`${c}\``],
+    ['a link', `[${c}](https://example.com)`],
+    ['emphasis', `*${c}*`],
+    ['a table', `| a |\n| - |\n| ${c} |`],
+    ['a longer word', '/approve-maintenancex 3f9a2c1b4d5e6f70'],
+  ])('ignores a command in %s', (_, body) => {
+    expect(parseCommands(body)).toEqual([]);
+  });
+});
+
+describe('the sticky comment and its items', () => {
+  it('is recognised only by its marker as the first line', () => {
+    expect(startsWithMarker(`${COMMENT_MARKER}\n## migration-guard`, COMMENT_MARKER)).toBe(true);
+    expect(startsWithMarker(`quoted:\n${COMMENT_MARKER}`, COMMENT_MARKER)).toBe(false);
+    expect(startsWithMarker(`${COMMENT_MARKER} and more`, COMMENT_MARKER)).toBe(false);
+  });
+
+  it('reads back the blocking items it writes (and nothing that only looks like one)', () => {
+    const items = [
+      { location: 'db/migrations/002_drop.sql:1', ruleId: 'ban-drop-column', key: '0123456789abcdef' },
+      { location: 'db/migrations/003 a|b.sql:12', ruleId: 'require-concurrent-index-creation', key: 'fedcba9876543210' },
+    ];
+    const body = [
+      COMMENT_MARKER,
+      ...items.map((i) => blockingItemLine(codeSpan(i.location), i.ruleId, escapeInline('Dropping a column <!-- x -->'), i.key)),
+      '> - `x.sql:1` **ban-drop-column**: quoted <!-- mg:key=1111111111111111 -->',
+    ].join('\n');
+    expect(listedItems(body)).toEqual(items.map((i) => ({ ...i, location: codeSpan(i.location).slice(1, -1) })));
+  });
+});
