@@ -6,9 +6,17 @@
  * which replay turns into a notice. One worker per process, started on demand, so PGlite's
  * start-up cache (pglite.ts) is shared by the databases opened after the first.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
 import type { ReplayDatabase } from './interface.js';
 import type { WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
+
+/**
+ * Publishes `{ step: 'open' | 'opened' | 'close' }` when a database starts opening, is open
+ * and starts closing. NOTE: for the benchmark's step times (bench/action-timing.mjs);
+ * nothing is published while nobody subscribes.
+ */
+export const replayTiming = channel('migration-guard:replay');
 
 /** How long one call may take: the statement_timeout that servers apply (SESSION_SQL). */
 export const CALL_TIMEOUT_MS = 60_000;
@@ -91,12 +99,15 @@ export async function openPgliteThread(options: { callTimeoutMs?: number } = {})
   // NOTE: worker_threads loads here, not at start-up: most runs never replay.
   if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
   const worker = shared;
+  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'open' });
   // NOTE: the first start compiles PGlite and runs initdb: seconds, not a statement.
   const { db, serverVersion } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number };
+  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'opened' });
   let closed = false;
   const close = async () => {
     if (closed || !worker.alive) return;
     closed = true;
+    if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'close' });
     await worker.call({ op: 'close', db }, timeout, 'closing PGlite');
   };
   return {
