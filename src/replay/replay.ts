@@ -19,6 +19,7 @@ import { computeVerdict } from '../core/verdict.js';
 import { discoverMigrations } from '../conventions/index.js';
 import downNotReversible from '../rules/down-not-reversible.js';
 import replayIncomplete from '../rules/replay-incomplete.js';
+import { baseKey } from './base-cache.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
 import { diffSchemas, relationStates, snapshotSchema } from './snapshot.js';
 import { mustRunOutsideTransaction, traceStatement } from './trace.js';
@@ -128,6 +129,7 @@ class ReplayRun {
     let baseFailures = 0;
     let baseFailedFiles = 0;
     let baseStatements = 0;
+    const buildBase = async () => {
     if (schemaFile) {
       const migration: MigrationFile = { path: schemaFile.path, convention: 'plain', role: 'up', version: '0', migrationId: schemaFile.path, name: 'schema', expectsDown: false, sections: [{ role: 'up', start: 0, end: schemaFile.text.length, implicitTransaction: false }], notes: [] };
       const file = this.parse(migration, { path: schemaFile.path, text: schemaFile.text, change: 'unchanged' });
@@ -146,6 +148,13 @@ class ReplayRun {
         if (failed > 0) baseFailedFiles++;
       }
     }
+    return { baseFiles, baseFailures, baseFailedFiles, baseStatements, baseNotices: this.baseNotices, findings: this.findings.splice(0) };
+    };
+    // The base cache (base-cache.ts): a restored base brings back its counts and notices too.
+    const base = schemaFile ? await buildBase() : await db.restoreOrBuild(baseKey(this.config, units.filter((u) => !u.changed).map((u) => ({ path: u.unit.up.migration.path, text: u.unit.up.lines.text, statements: u.unit.upStatements.map((st) => st.span) }))), buildBase);
+    ({ baseFiles, baseFailures, baseFailedFiles, baseStatements } = base);
+    this.baseNotices = base.baseNotices;
+    this.findings.push(...base.findings);
     if (this.baseNotices > MAX_BASE_NOTICES) {
       const first = units.find((u) => !u.changed)?.unit.up;
       this.notice('moreBaseFailed', { count: this.baseNotices - MAX_BASE_NOTICES, database: db.kind, file: '<migration path or glob>' }, first?.migration.path ?? '?');
