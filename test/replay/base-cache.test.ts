@@ -29,6 +29,8 @@ function cacheDir(): string {
 }
 
 const config = validateConfig({}, ruleIds);
+/** NOTE: each replay starts PGlite (twice when it restores); several per test outlast the default 60 s on two busy cores. */
+const REPLAYS_TIMEOUT_MS = 300_000;
 
 /** A base of two migrations (one fails: its notice must come back from the cache) and a PR migration using the base. */
 function files(overrides: Partial<Record<string, string>> = {}): InputFile[] {
@@ -75,7 +77,7 @@ describe('the base schema cache', () => {
     expect(nick).toEqual(['ok', 'ok', 'ok']);
     expect(second.report.findings.filter((f) => f.ruleId === 'replay-incomplete').map((f) => f.messageId)).toEqual(['baseFailed']);
     expect(second.report.replay).toMatchObject({ baseFiles: 2, baseFailures: 1, baseStatements: 6 });
-  });
+  }, REPLAYS_TIMEOUT_MS);
 
   it('does not reuse an entry when a base file changes, moves, or the configuration changes', async () => {
     const dir = cacheDir();
@@ -95,7 +97,7 @@ describe('the base schema cache', () => {
     expect(configured.report.findings.filter((f) => f.ruleId === 'replay-incomplete')).toEqual([]);
     // And the first base again: its entry is still there.
     expect((await replay(files(), dir)).restored).toBe(true);
-  });
+  }, REPLAYS_TIMEOUT_MS);
 
   it('keys entries by everything else the result depends on: statements run, order, database, program', () => {
     const file = { path: 'db/001.up.sql', text: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n', statements: [{ startOffset: 0, endOffset: 24 }, { startOffset: 25, endOffset: 49 }] };
