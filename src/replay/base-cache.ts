@@ -11,13 +11,19 @@
  * or of the sources). Entries are files named by their key, written atomically, in one
  * directory that keeps the most recent MAX_ENTRIES.
  */
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
+
+/** A SHA-256 hash. NOTE: node:crypto loads on first use (see core/gate.ts): most runs never replay. */
+function sha256(): Hash {
+  return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha256');
+}
 
 /** Entries kept; older ones are deleted when a new one is saved. */
 const MAX_ENTRIES = 8;
@@ -31,7 +37,7 @@ export interface BaseFile {
 
 /** The part of the key replay knows: the configuration and the earlier migrations in replay order. */
 export function baseKey(config: Config, files: readonly BaseFile[]): string {
-  const hash = createHash('sha256').update(JSON.stringify(config));
+  const hash = sha256().update(JSON.stringify(config));
   hash.update(`\0${files.length}`);
   // NOTE: lengths first, so no two different lists of paths and texts hash the same bytes.
   for (const file of files) {
@@ -43,7 +49,7 @@ export function baseKey(config: Config, files: readonly BaseFile[]): string {
 
 /** The whole key: replay's part, the database's identity and this program's. */
 export function entryKey(base: string, database: string, program: string): string {
-  return createHash('sha256').update(JSON.stringify([base, database, program])).digest('hex');
+  return sha256().update(JSON.stringify([base, database, program])).digest('hex');
 }
 
 let programDigest: Promise<string> | undefined;
@@ -54,7 +60,7 @@ let programDigest: Promise<string> | undefined;
  */
 export function programIdentity(): Promise<string> {
   programDigest ??= (async () => {
-    const hash = createHash('sha256');
+    const hash = sha256();
     const here = fileURLToPath(import.meta.url);
     if (here.endsWith('.ts')) {
       const src = path.resolve(path.dirname(here), '..');
@@ -96,7 +102,7 @@ export async function readEntry(dir: string, key: string): Promise<CacheEntry | 
     const saved = JSON.parse(await readFile(meta, 'utf8')) as { digest: string; result: unknown; session: string[] };
     const bytes = await readFile(dump);
     // NOTE: the two files are written one after the other; a dump from another save never pairs with this result.
-    if (createHash('sha256').update(bytes).digest('hex') !== saved.digest) return undefined;
+    if (sha256().update(bytes).digest('hex') !== saved.digest) return undefined;
     const now = new Date();
     await utimes(meta, now, now).catch(() => undefined);
     return { dump: bytes, result: saved.result, session: saved.session };
@@ -112,7 +118,7 @@ export async function writeEntry(dir: string, key: string, entry: CacheEntry): P
   const temp = `.${process.pid}-${Math.random().toString(36).slice(2)}`;
   await writeFile(dump + temp, entry.dump);
   await rename(dump + temp, dump);
-  const digest = createHash('sha256').update(entry.dump).digest('hex');
+  const digest = sha256().update(entry.dump).digest('hex');
   await writeFile(meta + temp, JSON.stringify({ digest, result: entry.result, session: entry.session }));
   await rename(meta + temp, meta);
   await evict(dir);
