@@ -70,3 +70,38 @@ export const WORST_CASES = {
   '20,000 ignore comments': () => `${Array.from({ length: 20_000 }, (_, i) => `-- migration-guard:ignore ban-drop-column reason: phase 3 (#${i})\nALTER TABLE t_${i % 50} DROP COLUMN c_${i};`).join('\n')}\n`,
   'one ALTER TABLE with 12,000 sub-commands': () => `ALTER TABLE t ${Array.from({ length: 12_000 }, (_, i) => `ALTER COLUMN c_${i} SET NOT NULL`).join(', ')};\n`,
 };
+
+/**
+ * A migration history that replays cleanly on Postgres: migration `n` (from 1) of a
+ * golang-migrate folder, with about 5 statements; every fourth creates a table, the others
+ * change the newest one. Its down undoes it.
+ */
+export function historyMigration(n) {
+  const table = `t_${Math.floor((n - 1) / 4) * 4 + 1}`;
+  if ((n - 1) % 4 === 0) {
+    return {
+      up: `CREATE TABLE ${table} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  name text NOT NULL,\n  created_at timestamptz NOT NULL DEFAULT now()\n);\nCREATE INDEX ${table}_created_idx ON ${table} (created_at);\nCOMMENT ON TABLE ${table} IS 'history step ${n}';\nINSERT INTO ${table} (name) VALUES ('seed ${n}');\nALTER TABLE ${table} ADD COLUMN note text;\n`,
+      down: `DROP TABLE ${table};\n`,
+    };
+  }
+  const column = `c_${n}`;
+  return {
+    up: `ALTER TABLE ${table} ADD COLUMN ${column} integer;\nCREATE INDEX ${table}_${column}_idx ON ${table} (${column});\nUPDATE ${table} SET ${column} = id;\nALTER TABLE ${table} ALTER COLUMN ${column} SET DEFAULT 0;\nCOMMENT ON COLUMN ${table}.${column} IS 'history step ${n}';\n`,
+    down: `ALTER TABLE ${table} DROP COLUMN ${column};\n`,
+  };
+}
+
+/**
+ * The 5 migrations of a typical pull request (after a history of any length): a new table,
+ * then changes to it, two of which block (a NOT NULL column without default, an index built
+ * without CONCURRENTLY).
+ */
+export function pullRequestMigrations() {
+  return [
+    { name: 'create_orders', up: "CREATE TABLE orders (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  customer text NOT NULL,\n  total numeric(12,2) NOT NULL DEFAULT 0\n);\n", down: 'DROP TABLE orders;\n' },
+    { name: 'orders_placed_at', up: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN placed_at timestamptz;\n", down: 'ALTER TABLE orders DROP COLUMN placed_at;\n' },
+    { name: 'orders_status', up: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN status text NOT NULL;\n", down: 'ALTER TABLE orders DROP COLUMN status;\n' },
+    { name: 'orders_customer_idx', up: 'CREATE INDEX orders_customer_idx ON orders (customer);\n', down: 'DROP INDEX orders_customer_idx;\n' },
+    { name: 'orders_note', up: "SET lock_timeout = '2s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMENT ON COLUMN orders.note IS 'free text';\n", down: 'ALTER TABLE orders DROP COLUMN note;\n' },
+  ];
+}

@@ -11,6 +11,7 @@
 // reading, parsing, rules and rendering all count. Each case runs once to warm the file
 // cache, then N times per tool (interleaved); the table shows medians. Peak memory is the
 // maximum resident set size from one extra run under /usr/bin/time (Linux), when present.
+// Then the "Time to verdict" section: the bundled action on a pull request (bench/verdict.ts).
 import { SQUAWK_VERSION, squawkBinaryPath } from './squawk.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,10 +24,11 @@ import { generateSql, WORST_CASES } from './generate.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '7' },
     corpus: { type: 'string', default: process.env.MG_BENCH_CORPUS ?? '/work/shared/corpus' },
     out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
     'skip-replay': { type: 'boolean', default: false },
+    'skip-verdict': { type: 'boolean', default: false },
     note: { type: 'string' },
   },
 });
@@ -68,7 +70,8 @@ async function main() {
     ours: `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version} (${gitDescribe()})`,
     date: new Date().toISOString().slice(0, 10),
   };
-  const markdown = renderMarkdown(machine, results);
+  const verdict = args['skip-verdict'] ? '' : timeToVerdict(dist);
+  const markdown = renderMarkdown(machine, results, verdict);
   writeFileSync(args.out, markdown);
   process.stdout.write(`\n${markdown}\nwrote ${path.relative(process.cwd(), args.out)}\n`);
 }
@@ -122,8 +125,8 @@ function measure(c, ...tools) {
   const times = new Map(tools.map((t) => [t.name, []]));
   for (let i = 0; i < RUNS; i++) for (const tool of tools) times.get(tool.name).push(run(tool, c.files).seconds);
   for (const tool of tools) {
-    const seconds = median(times.get(tool.name));
-    result.tools[tool.name] = { seconds, peakKb: peakMemory(tool, c.files) };
+    const all = times.get(tool.name);
+    result.tools[tool.name] = { seconds: median(all), min: Math.min(...all), max: Math.max(...all), peakKb: peakMemory(tool, c.files) };
   }
   result.statements = countStatements(tools[0], c.files);
   return result;
@@ -158,6 +161,13 @@ function countStatements(tool, files) {
   return JSON.parse(child.stdout).summary.statements;
 }
 
+/** The "Time to verdict" section (bench/verdict.ts) for the bundle in `dist`. */
+function timeToVerdict(dist) {
+  const out = path.join(work, 'verdict.md');
+  execFileSync(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bench/verdict.ts'), '--runs', String(Math.max(7, RUNS)), '--dist', dist, '--out', out], { stdio: 'inherit' });
+  return readFileSync(out, 'utf8');
+}
+
 /** The commit the sources are at, with `+changes` when the working tree differs. */
 function gitDescribe() {
   try {
@@ -174,6 +184,8 @@ function median(values) {
 }
 
 const ms = (seconds) => `${(seconds * 1000).toFixed(0)} ms`;
+/** Median with the range of the runs. */
+const withSpread = (t) => `${ms(t.seconds)} (${(t.min * 1000).toFixed(0)}-${(t.max * 1000).toFixed(0)})`;
 const mb = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(0)} MB`);
 const ratio = (r) => `${(r.tools['migration-guard'].seconds / r.tools.squawk.seconds).toFixed(2)}x`;
 const perSecond = (r, tool) => Math.round(r.statements / r.tools[tool].seconds).toLocaleString('en-US');
@@ -182,13 +194,13 @@ function summaryLine(r) {
   return `migration-guard ${ms(r.tools['migration-guard'].seconds)}, squawk ${ms(r.tools.squawk.seconds)}, ratio ${ratio(r)}, ${r.statements} statements`;
 }
 
-function renderMarkdown(machine, results) {
+function renderMarkdown(machine, results, verdict) {
   const lines = [
     '# Benchmarks',
     '',
     `migration-guard (bundled CLI, \`node dist/cli.js check --format json FILES...\`${replayNote}) against`,
     "squawk (its native binary, `squawk --reporter json FILES...`), whole processes, same files,",
-    `same machine, one run of \`npm run bench\`. Median of ${RUNS} runs after one warm-up run;`,
+    `same machine, one run of \`npm run bench\`. Median of ${RUNS} runs after one warm-up run, with the range (min-max) of those runs;`,
     'output goes to /dev/null. Ratio is migration-guard time / squawk time (below 1: we are faster).',
     'Peak memory is the maximum resident set size of one run (`/usr/bin/time`). Statements per',
     'second is the case\'s statements (as migration-guard counts them) divided by the median wall time,',
@@ -203,7 +215,7 @@ function renderMarkdown(machine, results) {
   for (const r of results) {
     const o = r.tools['migration-guard'];
     const s = r.tools.squawk;
-    lines.push(`| ${r.name} | ${r.files.length} | ${r.statements.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${ms(o.seconds)} | ${ms(s.seconds)} | ${ratio(r)} | ${perSecond(r, 'migration-guard')} / ${perSecond(r, 'squawk')} | ${mb(o.peakKb)} / ${mb(s.peakKb)} |`);
+    lines.push(`| ${r.name} | ${r.files.length} | ${r.statements.toLocaleString('en-US')} | ${r.bytes.toLocaleString('en-US')} | ${withSpread(o)} | ${withSpread(s)} | ${ratio(r)} | ${perSecond(r, 'migration-guard')} / ${perSecond(r, 'squawk')} | ${mb(o.peakKb)} / ${mb(s.peakKb)} |`);
   }
   const scaling = results.filter((r) => r.group === 'scaling');
   if (scaling.length === 3) {
@@ -217,6 +229,7 @@ function renderMarkdown(machine, results) {
       lines.push(`| ${tool} | ${ms(a.seconds)} | ${ms(b.seconds)} | ${ms(c.seconds)} | ${growth.toFixed(2)} (linear: 2.00) | ${[a, b, c].map((t) => mb(t.peakKb)).join(' / ')} |`);
     }
   }
+  if (verdict) lines.push('', verdict.trimEnd());
   lines.push(
     '',
     '## How it runs',

@@ -6,6 +6,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDataDir, DATADIR_FILE, isCurrent, MANIFEST_FILE } from './pglite-datadir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // `--outdir DIR` builds elsewhere (check-dist compares that build with the committed dist/).
@@ -50,11 +51,22 @@ const pgliteContribNextToBundle = {
   },
 };
 
+// PGlite's initial data directory (scripts/pglite-datadir.mjs): the committed one while it
+// is current (a dump is not byte-reproducible), read before dist/ is emptied.
+const committedDataDir = await (async () => {
+  try {
+    const bytes = await readFile(path.join(root, 'dist', DATADIR_FILE));
+    const manifest = JSON.parse(await readFile(path.join(root, 'dist', MANIFEST_FILE), 'utf8'));
+    return isCurrent(bytes, manifest) ? { bytes, manifest } : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 await rm(dist, { recursive: true, force: true });
 await mkdir(dist, { recursive: true });
-await build({
+const options = {
   absWorkingDir: root,
-  entryPoints,
   outdir: dist,
   bundle: true,
   platform: 'node',
@@ -67,7 +79,11 @@ await build({
   minifySyntax: true,
   minifyWhitespace: true,
   plugins: [pgliteContribNextToBundle],
-});
+};
+const { index: action, ...others } = entryPoints;
+await build({ ...options, entryPoints: others });
+// NOTE: the action keeps no base schema cache (src/replay/pglite-thread.ts, BaseCacheOptions).
+if (action) await build({ ...options, entryPoints: { index: action }, define: { ...options.define, MIGRATION_GUARD_BASE_CACHE: 'false' } });
 await copyFile(path.join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), path.join(dist, 'libpg-query.wasm'));
 const pgliteDist = path.join(root, 'node_modules/@electric-sql/pglite/dist');
 const worker = await readFile(path.join(dist, 'replay-worker.js'), 'utf8');
@@ -76,6 +92,9 @@ for (const [, archive] of worker.matchAll(/new URL\("\.\/([\w-]+\.tar\.gz)"/g)) 
 for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) {
   await copyFile(path.join(root, 'node_modules/@electric-sql/pglite/dist', file), path.join(dist, file));
 }
+const dataDir = committedDataDir ?? (await buildDataDir());
+await writeFile(path.join(dist, DATADIR_FILE), dataDir.bytes);
+await writeFile(path.join(dist, MANIFEST_FILE), `${JSON.stringify(dataDir.manifest, null, 2)}\n`);
 const loader = [
   '#!/usr/bin/env node',
   '// migration-guard CLI. Enables the compile cache (Node 22.1+; NODE_DISABLE_COMPILE_CACHE=1 turns it off), then runs cli-main.js.',

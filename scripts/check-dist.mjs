@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DATADIR_FILE, MANIFEST_FILE, verifyDataDir } from './pglite-datadir.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fresh = mkdtempSync(path.join(os.tmpdir(), 'mg-dist-'));
@@ -21,6 +22,13 @@ try {
   });
   if (stale.length) {
     console.error(`dist/ is stale (${stale.join(', ')} differ from a fresh bundle). Run "npm run bundle" and commit dist/.`);
+    process.exit(1);
+  }
+  // NOTE: the bundle reuses the committed data directory while its manifest holds; this
+  // checks that it really is what initdb makes (scripts/pglite-datadir.mjs).
+  const problems = await verifyDataDir(readFileSync(path.join(committed, DATADIR_FILE)), JSON.parse(readFileSync(path.join(committed, MANIFEST_FILE), 'utf8')));
+  if (problems.length) {
+    console.error(`dist/${DATADIR_FILE}: ${problems.join('; ')}. Delete it and run "npm run bundle" to make a new one.`);
     process.exit(1);
   }
   console.log('dist/ is up to date');

@@ -16,6 +16,13 @@ export interface ReplayDatabase extends AsyncDisposable {
   query<Row extends object>(sql: string): Promise<Row[]>;
   /** Drops everything replay created (every non-system schema) and recreates `public`. */
   reset(): Promise<void>;
+  /**
+   * Runs `build` (on the reset database) and returns its result (JSON data). A backend with a
+   * cache (PGlite on its thread, base-cache.ts) first tries to restore the database and the
+   * result saved under `key`, and saves both after a build. `key` names everything the
+   * result depends on besides the database and this program, which the backend adds.
+   */
+  restoreOrBuild<T>(key: string, build: () => Promise<T>): Promise<T>;
   /** Releases the session (and, for a server, the scratch database). Safe to call twice. */
   close(): Promise<void>;
 }

@@ -6,9 +6,18 @@
  * which replay turns into a notice. One worker per process, started on demand, so PGlite's
  * start-up cache (pglite.ts) is shared by the databases opened after the first.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
+import { defaultCacheDir, entryKey, programIdentity } from './base-cache.js';
 import type { ReplayDatabase } from './interface.js';
 import type { WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
+
+/**
+ * Publishes `{ step: 'open' | 'opened' | 'restored' | 'close' }` when a database starts
+ * opening, is open, got its base schema from the cache and starts closing. NOTE: for the benchmark's step times (bench/action-timing.mjs);
+ * nothing is published while nobody subscribes.
+ */
+export const replayTiming = channel('migration-guard:replay');
 
 /** How long one call may take: the statement_timeout that servers apply (SESSION_SQL). */
 export const CALL_TIMEOUT_MS = 60_000;
@@ -85,18 +94,43 @@ class PgliteWorker {
 
 let shared: PgliteWorker | undefined;
 
+/** Defined as false in the action's bundle (scripts/bundle.mjs): see BaseCacheOptions. */
+declare const MIGRATION_GUARD_BASE_CACHE: boolean | undefined;
+
+/**
+ * Where the base cache (base-cache.ts) keeps its entries, and which builds are worth saving.
+ * NOTE: off in the action: a hosted runner starts with an empty home directory, so an entry
+ * would never be read again, and saving one costs the run time (the cache for the action
+ * would be @actions/cache, which cannot be tested without GitHub's cache service).
+ */
+export interface BaseCacheOptions {
+  dir: string;
+  /** Builds quicker than this are not saved: restoring starts a second PGlite, which costs about as much. */
+  minBuildMs: number;
+}
+
+/** The CLI's cache: the default directory, builds of a second or more. */
+function defaultCache(): BaseCacheOptions | undefined {
+  if (typeof MIGRATION_GUARD_BASE_CACHE === 'boolean' && !MIGRATION_GUARD_BASE_CACHE) return undefined;
+  return { dir: defaultCacheDir(), minBuildMs: 1000 };
+}
+
 /** Opens a PGlite database on the shared worker (a new worker after one was stopped). */
-export async function openPgliteThread(options: { callTimeoutMs?: number } = {}): Promise<ReplayDatabase> {
+export async function openPgliteThread(options: { callTimeoutMs?: number; cache?: BaseCacheOptions | false } = {}): Promise<ReplayDatabase> {
   const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
+  const cache = options.cache === false ? undefined : (options.cache ?? defaultCache());
   // NOTE: worker_threads loads here, not at start-up: most runs never replay.
   if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
   const worker = shared;
+  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'open' });
   // NOTE: the first start compiles PGlite and runs initdb: seconds, not a statement.
-  const { db, serverVersion } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number };
+  const { db, serverVersion, identity } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number; identity: string };
+  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'opened' });
   let closed = false;
   const close = async () => {
     if (closed || !worker.alive) return;
     closed = true;
+    if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'close' });
     await worker.call({ op: 'close', db }, timeout, 'closing PGlite');
   };
   return {
@@ -108,6 +142,24 @@ export async function openPgliteThread(options: { callTimeoutMs?: number } = {})
     query: async <Row extends object>(sql: string) => (await worker.call({ op: 'query', db, sql }, timeout, 'a query')) as Row[],
     reset: async () => {
       await worker.call({ op: 'reset', db }, timeout, 'resetting the database');
+    },
+    restoreOrBuild: async <T>(key: string, build: () => Promise<T>) => {
+      if (!cache) return build();
+      const entry = entryKey(key, JSON.stringify(['pglite', serverVersion, identity]), await programIdentity());
+      const restored = (await worker.call({ op: 'restore', db, dir: cache.dir, key: entry }, Math.max(timeout, 120_000), 'restoring the base schema').catch(() => undefined)) as { hit: boolean; result?: T } | undefined;
+      if (restored?.hit) {
+        if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'restored' });
+        return restored.result as T;
+      }
+      // NOTE: a failed restore may have left the database half changed.
+      if (restored === undefined) await worker.call({ op: 'reset', db }, timeout, 'resetting the database');
+      const started = performance.now();
+      const result = await build();
+      if (performance.now() - started >= cache.minBuildMs) {
+        // NOTE: an unwritable cache directory only costs speed.
+        await worker.call({ op: 'save', db, dir: cache.dir, key: entry, result }, Math.max(timeout, 120_000), 'saving the base schema').catch(() => undefined);
+      }
+      return result;
     },
     close,
     [Symbol.asyncDispose]: close,

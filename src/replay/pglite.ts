@@ -3,6 +3,7 @@
  * directory. The default replay database: nothing to install or start.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { type Extension, PGlite, type PGliteInterface } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -19,16 +20,6 @@ import { tablefunc } from '@electric-sql/pglite/contrib/tablefunc';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
-
-/**
- * A fresh data directory, dumped from the second instance this process starts.
- * NOTE: initdb dominates PGlite's start (about 5 s on two busy cores; from a dump, under
- * 1 s). A single CLI run starts one instance and should not pay for the dump; a process
- * that starts a second one (tests, the action checking several directories) probably
- * starts more.
- */
-let template: Promise<Blob> | undefined;
-let started = 0;
 
 /**
  * The contrib extensions migrations commonly create. NOTE: each is unpacked only when a
@@ -56,23 +47,53 @@ function availableExtensions(): Promise<Record<string, Extension>> {
   return extensions;
 }
 
-async function create(): Promise<PGlite> {
-  const available = await availableExtensions();
-  if (template) return PGlite.create({ loadDataDir: await template, extensions: available });
-  const pg = await PGlite.create({ extensions: available });
-  if (++started === 2) {
-    template = pg.dumpDataDir('none');
-    await template.catch(() => (template = undefined));
-  }
-  return pg;
+/**
+ * The data directory initdb makes, shipped in dist/ (scripts/pglite-datadir.mjs; from the
+ * sources, the committed dist/'s). NOTE: initdb is most of PGlite's start (BENCHMARKS.md);
+ * every database starts from this dump instead. Read once per thread; undefined when the
+ * file is missing, and then each start runs initdb.
+ */
+let initialDataDir: Promise<Blob | undefined> | undefined;
+
+function shippedDataDir(): Promise<Blob | undefined> {
+  const url = import.meta.url.endsWith('.ts') ? new URL('../../dist/pglite-datadir.tgz', import.meta.url) : new URL('./pglite-datadir.tgz', import.meta.url);
+  initialDataDir ??= readFile(url).then(
+    (bytes) => new Blob([bytes], { type: 'application/x-gzip' }),
+    () => undefined,
+  );
+  return initialDataDir;
 }
 
-/** Starts an in-memory PGlite. */
-export async function openPglite(): Promise<ReplayDatabase> {
-  const pg = await create();
+/** Starts PGlite from `dataDir` (a gzipped data directory dump), or from the shipped one. */
+async function create(dataDir?: Blob): Promise<PGlite> {
+  const extensions = await availableExtensions();
+  const loadDataDir = dataDir ?? (await shippedDataDir());
+  return PGlite.create(loadDataDir ? { loadDataDir, extensions } : { extensions });
+}
+
+/** PGlite as a ReplayDatabase, with what the base cache needs (pglite-worker.ts). */
+export interface PgliteDatabase extends ReplayDatabase {
+  /** `version()`: the Postgres version and PGlite's build. */
+  readonly identity: string;
+  /**
+   * The data directory (gzipped) and the `SET` commands that give a new session this one's
+   * settings; undefined when the session holds state a dump cannot carry (temporary tables,
+   * prepared statements, cursors held open).
+   */
+  save(): Promise<{ dump: Uint8Array; session: string[] } | undefined>;
+}
+
+/** Session state a data directory does not hold: while any exists, the database is not saved. */
+const UNSAVED_STATE_SQL = `SELECT (SELECT count(*) FROM pg_class WHERE relpersistence = 't') + (SELECT count(*) FROM pg_prepared_statements) + (SELECT count(*) FROM pg_cursors WHERE is_holdable) AS n`;
+/** The settings this session changed, as commands that change them the same way. */
+const SESSION_SETTINGS_SQL = `SELECT format('SELECT set_config(%L, %L, false)', name, setting) AS sql FROM pg_settings WHERE source = 'session' ORDER BY name`;
+
+/** Starts an in-memory PGlite, from `dataDir` (a saved base) or the shipped initial data directory. */
+export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
+  const pg = await create(dataDir);
   try {
     await pg.exec(SESSION_SQL);
-    const [row] = (await pg.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows;
+    const [row] = (await pg.query<{ v: string; identity: string }>("SELECT current_setting('server_version_num') AS v, version() AS identity")).rows;
     const serverVersion = Math.floor(Number(row?.v) / 10_000);
     let closed = false;
     const close = async () => {
@@ -83,12 +104,22 @@ export async function openPglite(): Promise<ReplayDatabase> {
     return {
       kind: 'pglite',
       serverVersion,
+      identity: row?.identity ?? '',
       exec: async (sql) => {
         await pg.exec(sql);
       },
       query: async <Row extends object>(sql: string) => (await pg.query<Row>(sql)).rows,
       reset: async () => {
         await pg.exec(RESET_SQL);
+      },
+      // NOTE: this thread's database has no cache; the worker's (pglite-thread.ts) has.
+      restoreOrBuild: (_key, build) => build(),
+      save: async () => {
+        const [unsaved] = (await pg.query<{ n: number }>(UNSAVED_STATE_SQL)).rows;
+        if (Number(unsaved?.n) > 0) return undefined;
+        const session = (await pg.query<{ sql: string }>(SESSION_SETTINGS_SQL)).rows.map((r) => r.sql);
+        const dump = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+        return { dump, session };
       },
       close,
       [Symbol.asyncDispose]: close,

@@ -51,6 +51,8 @@ export async function openPostgres(url: string): Promise<ReplayDatabase> {
       reset: async () => {
         await session.query(RESET_SQL);
       },
+      // NOTE: no cache on a server: its scratch database is dropped on close.
+      restoreOrBuild: (_key, build) => build(),
       close,
       [Symbol.asyncDispose]: close,
     };

@@ -16,10 +16,21 @@ import { parseRegion, type Statement } from '../core/parse.js';
 import type { ReplaySummary } from '../core/report.js';
 import type { AnalyzedFile, ChangeSet } from '../core/rule.js';
 import { LineIndex } from '../core/source.js';
+import { baseKey } from './base-cache.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
 import { diffSchemas, relationStates, snapshotSchema } from './snapshot.js';
 import { mustRunOutsideTransaction, traceStatement, type TraceMode } from './trace.js';
 import type { RelationState } from './snapshot.js';
+
+/** What the base replay reported, as the base cache keeps it (JSON). */
+interface BaseOutcome {
+  baseFiles: number;
+  baseFailures: number;
+  baseFailedFiles: number;
+  baseStatements: number;
+  baseNotices: number;
+  notices: Array<Omit<ReplayNotice, 'statement'> & { at?: number }>;
+}
 
 export interface ReplayOptions {
   /** An open, reset-able database (openReplayDatabase); the caller closes it. */
@@ -119,8 +130,26 @@ class ReplayRun {
       baseFailures += failed;
       if (failed > 0) baseFailedFiles++;
     };
-    if (schemaFile) await applyBase(schemaFile.path, schemaStatements(schemaFile));
-    else for (const unit of units) if (!unit.changed) await applyBase(unit.up.migration.path, unit.upStatements);
+    const appliedUnits = units.filter((u) => !u.changed);
+    const buildBase = async (): Promise<BaseOutcome> => {
+      const noticesBefore = this.notices.length;
+      if (schemaFile) await applyBase(schemaFile.path, schemaStatements(schemaFile));
+      else for (const unit of appliedUnits) await applyBase(unit.up.migration.path, unit.upStatements);
+      // NOTE: a notice names its statement by offset, so that a restored base (JSON) finds it again.
+      const notices = this.notices.splice(noticesBefore).map(({ statement, ...notice }) => ({ ...notice, ...(statement ? { at: statement.span.startOffset } : {}) }));
+      return { baseFiles, baseFailures, baseFailedFiles, baseStatements, baseNotices: this.baseNotices, notices };
+    };
+    // The base cache (base-cache.ts): a restored base brings back its counts and notices too.
+    const base = schemaFile
+      ? await buildBase()
+      : await db.restoreOrBuild(baseKey(this.config, appliedUnits.map((u) => ({ path: u.up.migration.path, text: u.up.input.text, statements: u.upStatements.map((st) => st.span) }))), buildBase);
+    ({ baseFiles, baseFailures, baseFailedFiles, baseStatements } = base);
+    this.baseNotices = base.baseNotices;
+    const statementsByPath = new Map(appliedUnits.map((u) => [u.up.migration.path, u.upStatements]));
+    for (const { at, ...notice } of base.notices) {
+      const statement = at === undefined ? undefined : statementsByPath.get(notice.file)?.find((st) => st.span.startOffset === at);
+      this.notices.push({ ...notice, ...(statement ? { statement } : {}) });
+    }
     if (this.baseNotices > MAX_BASE_NOTICES) {
       const first = units.find((u) => !u.changed)?.up;
       this.notice('moreBaseFailed', { count: this.baseNotices - MAX_BASE_NOTICES, database: db.kind, file: '<migration path or glob>' }, first?.migration.path ?? '?');

@@ -1,0 +1,260 @@
+// Time to verdict: what a user waits for. Runs the bundled action (dist/index.js, as a child
+// process, test/support/run-action.ts) on a pull request that adds 5 migrations over a base of
+// 0, 400 and 2,000 earlier migrations, against the local GitHub API server
+// (test/support/github-server.ts), replay off and on, and splits each run into steps.
+//
+//   scripts/node24.sh npx tsx bench/verdict.ts [--runs N] [--bases 0,400,2000] [--dist DIR] [--out FILE]
+//
+// Step times come from the action's own process: bench/action-timing.mjs is preloaded and
+// records each HTTP request, git process and replay step (start and end); the replay's base
+// and pull-request times are the report's own (report.json, `replay.baseMs` / `tracedMs`).
+// Parse and rules have no I/O, so in the action they show as one gap; their split is
+// measured in this process on the same files (warm, so lower than in a fresh process).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ParseAhead } from '../src/core/analyze.js';
+import { validateConfig } from '../src/core/config.js';
+import type { InputFile } from '../src/core/migration.js';
+import { checkMigrations } from '../src/engine.js';
+import { prepareParser } from '../src/local/parse-pool.js';
+import { ruleIds } from '../src/rules/index.js';
+import { pullRequestEvent } from '../test/support/events.js';
+import { createTempRepo, type TempRepo } from '../test/support/git-repo.js';
+import { startGitHubServer } from '../test/support/github-server.js';
+import { runAction } from '../test/support/run-action.js';
+import { historyMigration, pullRequestMigrations } from './generate.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    bases: { type: 'string', default: '0,400,2000' },
+    dist: { type: 'string' },
+    out: { type: 'string' },
+    modes: { type: 'string', default: 'off,pglite' },
+  },
+});
+const RUNS = Math.max(1, Number(args.runs));
+const PR = 7;
+const MIGRATIONS = 'db/migrations';
+const PRELOAD = path.join(root, 'bench', 'action-timing.mjs');
+
+/** One step of a run, in the order of the table. */
+const STEPS = ['load', 'API and git', 'parse + rules', 'replay start', 'base replay', 'PR replay', 'replay other', 'gate reads', 'writes', 'exit'] as const;
+type Step = (typeof STEPS)[number];
+
+interface TimingEvent {
+  kind: 'request' | 'process' | 'replay' | 'exit';
+  method?: string;
+  path?: string;
+  step?: string;
+  start: number;
+  end?: number;
+}
+
+interface Run {
+  wall: number;
+  steps: Record<Step, number>;
+  writes: number;
+  verdict: string;
+}
+
+/** The base commit (n earlier migrations, each with its down) and the head adding the PR's 5. */
+function pullRequestRepo(n: number): { repo: TempRepo; baseSha: string; headSha: string; added: string[]; files: InputFile[] } {
+  const repo = createTempRepo();
+  const base: Record<string, string> = { 'README.md': '# shop\n' };
+  const name = (version: number, label: string, direction: string) => `${MIGRATIONS}/${String(version).padStart(6, '0')}_${label}.${direction}.sql`;
+  for (let i = 1; i <= n; i++) {
+    const { up, down } = historyMigration(i);
+    base[name(i, `step_${i}`, 'up')] = up;
+    base[name(i, `step_${i}`, 'down')] = down;
+  }
+  const baseSha = repo.commit(base, 'base');
+  const head: Record<string, string> = {};
+  for (const [i, m] of pullRequestMigrations().entries()) {
+    head[name(n + i + 1, m.name, 'up')] = m.up;
+    head[name(n + i + 1, m.name, 'down')] = m.down;
+  }
+  const headSha = repo.commit(head, 'pull request');
+  const files: InputFile[] = [
+    ...Object.entries(base).filter(([p]) => p.endsWith('.sql')).map(([p, text]): InputFile => ({ path: p, text, change: 'unchanged' })),
+    ...Object.entries(head).map(([p, text]): InputFile => ({ path: p, text, change: 'added' })),
+  ];
+  return { repo, baseSha, headSha, added: Object.keys(head), files };
+}
+
+/** Runs the action once on a fresh API server (the pull request's first run) and splits its time. */
+async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRepo>, replay: string): Promise<Run> {
+  const server = await startGitHubServer({
+    permissions: { contributor: 'write' },
+    trees: { [scenario.baseSha]: { 'README.md': '# shop\n' }, [scenario.headSha]: { 'README.md': '# shop\n' } },
+    pulls: { [PR]: { head: { sha: scenario.headSha, ref: 'feature' }, base: { sha: scenario.baseSha, ref: 'main' }, user: 'contributor', files: scenario.added.map((filename) => ({ filename, status: 'added' as const })) } },
+  });
+  const timing = path.join(mkdtempSync(path.join(os.tmpdir(), 'mg-timing-')), 'events.json');
+  try {
+    const started = performance.now();
+    const result = await runAction({
+      server,
+      event: 'pull_request',
+      payload: pullRequestEvent({ action: 'synchronize', number: PR, headSha: scenario.headSha, baseSha: scenario.baseSha, user: 'contributor' }),
+      inputs: { replay },
+      workspace: scenario.repo.root,
+      entry,
+      env: { NODE_OPTIONS: `--import ${PRELOAD}`, MG_TIMING_FILE: timing },
+      keepTemp: true,
+      timeout: 300_000,
+    });
+    const wall = performance.now() - started;
+    try {
+      if ((result.code !== 0 && result.code !== 1) || !result.outputs['report-json']) throw new Error(`the action exited with ${result.code ?? result.signal}: ${result.stderr.slice(0, 2000)}${result.stdout.slice(-2000)}`);
+      if (server.violations.length) throw new Error(`requests GitHub would refuse: ${server.violations.join('; ')}`);
+      const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number } } };
+      if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
+      const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
+      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict };
+    } finally {
+      rmSync(path.dirname(result.env.RUNNER_TEMP!), { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(path.dirname(timing), { recursive: true, force: true });
+    await server.close();
+  }
+}
+
+/**
+ * The run's steps from its events (milliseconds since the process started): load until the
+ * first request; the analysis' API reads and git until the last of them ends; parse and rules
+ * until the replay opens (or, without replay, until the gate reads the PR's comments); the
+ * replay's steps; the gate's reads until the first write; the writes until the last ends
+ * (the throttling plugin's spacing included); the rest of the wall time is the exit.
+ */
+function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined): { steps: Record<Step, number>; writes: number } {
+  const requests = events.filter((e) => e.kind === 'request');
+  const first = requests[0];
+  const comments = requests.find((e) => e.method === 'GET' && /\/issues\/\d+\/comments/.test(e.path ?? ''));
+  if (!first || !comments) throw new Error('the action made no request, or never read the comments');
+  const replayStep = (step: string) => events.find((e) => e.kind === 'replay' && e.step === step)?.start;
+  const open = replayStep('open');
+  const analysisEnd = open ?? comments.start;
+  const inputsEnd = Math.max(...events.filter((e) => (e.kind === 'request' || e.kind === 'process') && e.start < analysisEnd).map((e) => e.end ?? e.start));
+  const writes = requests.filter((e) => e.method !== 'GET');
+  const firstWrite = writes[0]?.start ?? comments.end ?? comments.start;
+  const lastWrite = Math.max(firstWrite, ...writes.map((e) => e.end ?? e.start));
+  const opened = replayStep('opened') ?? analysisEnd;
+  const replayTotal = open === undefined ? 0 : comments.start - open;
+  const steps: Record<Step, number> = {
+    load: first.start,
+    'API and git': inputsEnd - first.start,
+    'parse + rules': analysisEnd - inputsEnd,
+    'replay start': opened - analysisEnd,
+    'base replay': replay?.baseMs ?? 0,
+    'PR replay': replay?.tracedMs ?? 0,
+    'replay other': open === undefined ? 0 : replayTotal - (opened - open) - (replay?.baseMs ?? 0) - (replay?.tracedMs ?? 0),
+    'gate reads': firstWrite - comments.start,
+    writes: lastWrite - firstWrite,
+    exit: 0,
+  };
+  steps.exit = wall - Object.values(steps).reduce((a, b) => a + b, 0);
+  return { steps, writes: writes.length };
+}
+
+/** Parse and rules of the same files in this process: a timed ParseAhead around the real one. */
+async function lintSplit(files: InputFile[]): Promise<{ parse: number; rules: number }> {
+  const config = validateConfig({}, ruleIds);
+  const parseAhead = await prepareParser().ready;
+  let parse = 0;
+  const timed: ParseAhead = async (texts) => {
+    const started = performance.now();
+    try {
+      return await parseAhead(texts);
+    } finally {
+      parse += performance.now() - started;
+    }
+  };
+  await checkMigrations(files, config, { parseAhead });
+  const parses: number[] = [];
+  const totals: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    parse = 0;
+    const started = performance.now();
+    await checkMigrations(files, config, { parseAhead: timed });
+    totals.push(performance.now() - started);
+    parses.push(parse);
+  }
+  return { parse: median(parses), rules: median(totals.map((t, i) => t - parses[i]!)) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const fmt = (ms: number) => (ms >= 10 ? ms.toFixed(0) : ms.toFixed(1));
+/** Median with the range of the runs: `median (min-max)`. */
+const spread = (values: number[]) => (values.every((v) => v === 0) ? '–' : `${fmt(median(values))} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`);
+
+async function main() {
+  let dist = args.dist;
+  const temp = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-'));
+  try {
+    if (!dist) {
+      dist = path.join(temp, 'dist');
+      execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
+    }
+    const entry = path.resolve(dist, 'index.js');
+    const bases = args.bases.split(',').map(Number);
+    const modes = args.modes.split(',');
+    const lines = [
+      '## Time to verdict',
+      '',
+      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating. Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit).`,
+      '',
+      `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests |`,
+      `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|`,
+    ];
+    const splits: string[] = [];
+    for (const n of bases) {
+      const scenario = pullRequestRepo(n);
+      try {
+        const runs = new Map<string, Run[]>(modes.map((m) => [m, []]));
+        for (const mode of modes) await runOnce(entry, scenario, mode);
+        for (let i = 0; i < RUNS; i++) {
+          for (const mode of modes) {
+            const run = await runOnce(entry, scenario, mode);
+            runs.get(mode)!.push(run);
+            process.stderr.write(`verdict: base ${n}, replay ${mode}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
+          }
+        }
+        for (const mode of modes) {
+          const rs = runs.get(mode)!;
+          lines.push(`| ${n.toLocaleString('en-US')} | ${mode} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} |`);
+        }
+        const split = await lintSplit(scenario.files);
+        splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);
+      } finally {
+        scenario.repo.remove();
+      }
+    }
+    lines.push(
+      '',
+      `Parse and rules of the same files in one process (\`checkMigrations\` with a timed ParseAhead, median of ${RUNS} warm runs; the action's cold run is slower: see "parse + rules" above):`,
+      '',
+      '| base migrations | files | parse | rules |',
+      '|---:|---:|---:|---:|',
+      ...splits,
+      '',
+    );
+    const markdown = lines.join('\n');
+    process.stdout.write(`${markdown}\n`);
+    if (args.out) (await import('node:fs')).writeFileSync(args.out, markdown);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+await main();
