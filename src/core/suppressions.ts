@@ -8,6 +8,7 @@
 import type { Finding } from './finding.js';
 import type { Statement } from './parse.js';
 import type { LineIndex } from './source.js';
+import { didYouMean } from './suggest.js';
 
 export const IGNORE_ALL = 'all';
 
@@ -53,6 +54,11 @@ export function findIgnoreComments(lines: LineIndex): IgnoreComment[] {
     });
   }
   return comments;
+}
+
+/** The rule names in an ignore comment that are not rules, each with a "did you mean" ('' when nothing is close). */
+export function unknownRules(ignore: IgnoreComment, knownRuleIds: readonly string[]): Array<{ name: string; suggestion: string }> {
+  return ignore.rules.filter((name) => name !== IGNORE_ALL && !knownRuleIds.includes(name)).map((name) => ({ name, suggestion: didYouMean(name, knownRuleIds) }));
 }
 
 /**
