@@ -1,7 +1,8 @@
 /**
  * Finding and loading the CLI's configuration: `--config FILE`, else
  * `.github/migration-guard.yml` in the working directory, else in the git repository's top
- * level (so `check` run from `db/` still uses the repository's config), else the defaults.
+ * level (so `check` run from `db/` still uses the repository's config), else squawk's
+ * `.squawk.toml` (squawk-config.ts), else the defaults.
  * Command-line options (--postgres-version, --fail-on, --replay, --rule, --exclude-rule)
  * override the file.
  */
@@ -11,6 +12,7 @@ import { type Config, ConfigError, defaultConfig, parseConfigText, validateConfi
 import { git } from '../local/git.js';
 import { ruleIds } from '../rules/index.js';
 import { type CheckOptions, DEFAULT_CONFIG_PATH } from './args.js';
+import { configFromSquawk, SQUAWK_CONFIG_FILE, squawkSearchFolders } from './squawk-config.js';
 
 /** The configuration a check runs with, and where it came from. */
 export interface LoadedConfig {
@@ -19,11 +21,13 @@ export interface LoadedConfig {
   source: string;
   /** The folder relative paths in the config (replay.schema-file) are read from. */
   baseDir: string;
+  /** What the user should know about how the file was read (printed on standard error). */
+  notes: string[];
 }
 
 export async function loadConfig(options: CheckOptions, cwd: string): Promise<LoadedConfig> {
   const found = options.configPath !== undefined ? await readGiven(options.configPath, cwd) : await findConfig(cwd);
-  const loaded = found ?? { config: defaultConfig(), source: DEFAULT_CONFIG_PATH, baseDir: cwd };
+  const loaded = found ?? { config: defaultConfig(), source: DEFAULT_CONFIG_PATH, baseDir: cwd, notes: [] };
   return { ...loaded, config: withCommandLine(loaded.config, options) };
 }
 
@@ -34,32 +38,38 @@ async function readGiven(configPath: string, cwd: string): Promise<LoadedConfig>
   } catch (error) {
     throw new ConfigError(`cannot read the config file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); pass an existing file to --config`, configPath);
   }
-  return { config: await parseConfigText(text, ruleIds, configPath), source: configPath, baseDir: cwd };
+  if (path.basename(configPath) === SQUAWK_CONFIG_FILE) return { ...(await configFromSquawk(text, configPath)), source: configPath, baseDir: cwd };
+  return { config: await parseConfigText(text, ruleIds, configPath), source: configPath, baseDir: cwd, notes: [] };
 }
 
-/** The first folder of the working directory and the repository's top level that holds a config file. */
+/**
+ * Our config file in the working directory or the repository's top level, else the first
+ * .squawk.toml from the working directory up to the top level.
+ */
 async function findConfig(cwd: string): Promise<LoadedConfig | undefined> {
-  for (const dir of await searchFolders(cwd)) {
-    const file = path.join(dir, DEFAULT_CONFIG_PATH);
-    const text = await readIfPresent(file);
-    if (text === undefined) continue;
-    const source = path.relative(cwd, file) || DEFAULT_CONFIG_PATH;
-    return { config: await parseConfigText(text, ruleIds, source), source, baseDir: dir };
-  }
-  return undefined;
-}
-
-/** The working directory, then the git top level when it differs (none outside a repository). */
-export async function searchFolders(cwd: string): Promise<string[]> {
   const top = await git(cwd, ['rev-parse', '--show-toplevel']).then(
     (out) => out.trim(),
     () => undefined,
   );
-  return top && path.resolve(top) !== path.resolve(cwd) ? [cwd, top] : [cwd];
+  for (const dir of top && path.resolve(top) !== path.resolve(cwd) ? [cwd, top] : [cwd]) {
+    const file = path.join(dir, DEFAULT_CONFIG_PATH);
+    const text = await readIfPresent(file);
+    if (text === undefined) continue;
+    const source = path.relative(cwd, file) || DEFAULT_CONFIG_PATH;
+    return { config: await parseConfigText(text, ruleIds, source), source, baseDir: dir, notes: [] };
+  }
+  for (const dir of squawkSearchFolders(cwd, top)) {
+    const file = path.join(dir, SQUAWK_CONFIG_FILE);
+    const text = await readIfPresent(file);
+    if (text === undefined) continue;
+    const source = path.relative(cwd, file) || SQUAWK_CONFIG_FILE;
+    return { ...(await configFromSquawk(text, source)), source, baseDir: dir };
+  }
+  return undefined;
 }
 
 /** The file's text, or undefined when it does not exist; other read errors are config errors. */
-export async function readIfPresent(file: string): Promise<string | undefined> {
+async function readIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {

@@ -91,7 +91,8 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   // NOTE: started first: the parser compiles on background threads while the files are read.
   const parser = prepareParser();
   if (options.output !== undefined) await checkOutputWritable(options.output, io.cwd);
-  const { config, source: configSource, baseDir } = await loadConfig(options, io.cwd);
+  const { config, source: configSource, baseDir, notes } = await loadConfig(options, io.cwd);
+  for (const note of notes) io.stderr(`migration-guard: ${note}\n`);
   const { files, problems, git } = await readInputs(options, config, io.cwd, (file) => parser.reading(file.text.length)).catch(async (error: unknown) => {
     throw await explainGitFailure(error, options.base ?? '', io.cwd);
   });

@@ -15,7 +15,7 @@ import { countBySeverity, type FileReport, type Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
 import { LineIndex, type Span } from './source.js';
 import { statementLock } from './statement-locks.js';
-import { applySuppressions, findIgnoreComments } from './suppressions.js';
+import { applySuppressions, findIgnoreComments, type IgnoreSyntaxes } from './suppressions.js';
 import { computeVerdict } from './verdict.js';
 import { compareStrings } from './compare.js';
 
@@ -40,7 +40,7 @@ export type ParseAhead = (texts: readonly string[]) => Promise<ParseAttempt[]>;
 export async function analyze({ files, config, rules, discover, facts, parseAhead }: AnalyzeOptions): Promise<Report> {
   await loadParser();
   const planned = plan(files, discover(files, config));
-  const changeSet = buildChangeSet(files, planned, parseAhead ? await parsedAhead(planned, parseAhead) : parseSql);
+  const changeSet = buildChangeSet(files, planned, parseAhead ? await parsedAhead(planned, parseAhead) : parseSql, { squawk: config['squawk-ignores'] });
   const active = activeRules(rules, config);
   const findings = runRules(changeSet, active, config, facts);
   const unsuppressible = new Set(active.filter((r) => r.rule.afterSuppressions).map((r) => r.rule.id));
@@ -143,7 +143,7 @@ async function parsedAhead(planned: readonly PlannedFile[], parseAhead: ParseAhe
   return (sql) => byText.get(sql) ?? parseSql(sql);
 }
 
-function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser): ChangeSet {
+function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser, ignoreSyntaxes: IgnoreSyntaxes): ChangeSet {
   const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread }) => {
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
@@ -164,7 +164,7 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
       lines,
       statements,
       issues,
-      ignores: needsParse ? findIgnoreComments(lines) : [],
+      ignores: needsParse ? findIgnoreComments(lines, ignoreSyntaxes) : [],
       analyzed,
     };
   });

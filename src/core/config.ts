@@ -48,6 +48,8 @@ const configSchema = z.strictObject({
   paths: names([]),
   exclude: names([]),
   rules: z._default(z.record(z.string(), ruleSetting), {}),
+  // Honour squawk's `-- squawk-ignore` comments, its rule names mapped to ours (core/squawk.ts).
+  'squawk-ignores': z._default(z.boolean(), false),
   checklist: names(DEFAULT_CHECKLIST),
   comment: z._default(z.enum(['always', 'on-findings', 'off']), 'on-findings'),
   approvals: z.prefault(

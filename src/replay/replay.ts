@@ -290,7 +290,7 @@ class ReplayRun {
     for (const [path, findings] of byFile) {
       const parsed = this.parsed.get(path);
       if (!parsed) continue;
-      const ignores = findIgnoreComments(parsed.lines);
+      const ignores = findIgnoreComments(parsed.lines, { squawk: this.config['squawk-ignores'] });
       applySuppressions(findings, ignores, parsed.statements, new Set());
       for (const ignore of ignores) if (ignore.used > 0) used.add(`${path}@${ignore.startOffset}`);
     }

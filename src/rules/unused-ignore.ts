@@ -50,7 +50,7 @@ export default defineRule({
   },
   file({ file, report }) {
     for (const ignore of file.ignores) {
-      const kind = ignore.scope === 'file' ? 'ignore-file' : 'ignore';
+      const kind = `${ignore.syntax === 'squawk' ? 'squawk-' : ''}${ignore.scope === 'file' ? 'ignore-file' : 'ignore'}`;
       const unknown = unknownRules(ignore, ruleIds);
       for (const { name, suggestion } of unknown) {
         report({ messageId: 'unknownRule', data: { kind, name, suggestion }, span: file.lines.span(ignore.startOffset, ignore.endOffset), tables: [], lock: null });
