@@ -61,7 +61,7 @@ describe('migration-guard check', () => {
   it('usage errors exit 2 with a clear message', async () => {
     const noArgs = await run(['check']);
     expect(noArgs.code).toBe(2);
-    expect(noArgs.stderr).toContain('check needs PATHS (files or folders) or --base REF');
+    expect(noArgs.stderr).toContain('check needs PATHS (files or folders), "-" for standard input, or --base REF');
     const badFormat = await run(['check', '--format', 'xml', 'examples']);
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain('invalid --format "xml"; expected one of text, json, sarif, markdown, github');
@@ -113,7 +113,9 @@ describe('migration-guard check', () => {
       ]);
       expect(errors(report)).toEqual(expect.arrayContaining(['require-concurrent-index-creation 002_idx.up.sql:1', 'ban-drop-column 003_drop.up.sql:1']));
       expect(code).toBe(1);
-      expect((await run(['check', '--base', 'no-such-ref'], repo.root)).stderr).toMatch(/git merge-base no-such-ref HEAD failed/);
+      const missing = await run(['check', '--base', 'no-such-ref'], repo.root);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toBe('migration-guard: --base no-such-ref: this clone has no such ref; fetch it first (git fetch origin no-such-ref; in GitHub Actions: actions/checkout with fetch-depth: 0)\n');
     } finally {
       repo.remove();
     }

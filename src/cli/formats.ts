@@ -1,13 +1,14 @@
 import type { Report } from '../core/report.js';
 import { renderCompact } from '../render/compact.js';
 import { renderGithubAnnotations } from '../render/github-annotations.js';
+import { renderGitlab } from '../render/gitlab.js';
 import { renderJsonPieces } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderSarif } from '../render/sarif.js';
 import { renderText, type TextOptions } from '../render/text.js';
 import { allRules } from '../rules/index.js';
 
-export const FORMATS = ['text', 'compact', 'json', 'sarif', 'markdown', 'github'] as const;
+export const FORMATS = ['text', 'compact', 'json', 'sarif', 'markdown', 'github', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** What the renderers need besides the report. */
@@ -30,6 +31,8 @@ export function renderReport(report: Report, format: Format, options: RenderOpti
       return [renderMarkdown(report, { advice: options.advice })];
     case 'github':
       return [renderGithubAnnotations(report)];
+    case 'gitlab':
+      return [renderGitlab(report)];
   }
 }
 

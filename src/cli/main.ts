@@ -6,19 +6,22 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import picomatch from 'picomatch';
-import { check as runCheck, type GatheredInputs, migrationMatcher, readConfig } from '../check.js';
-import { ConfigError, type Config, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION, supportedPostgresVersion } from '../core/config.js';
+import { check as runCheck, type GatheredInputs, migrationMatcher } from '../check.js';
+import { ConfigError, type Config } from '../core/config.js';
 import type { InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import { conventions } from '../conventions/index.js';
 import { VERSION } from '../version.js';
 import { changedSince } from '../local/git.js';
 import { collectPaths, isCandidate, type ReadProblem } from '../local/workspace.js';
-import { findRule } from '../rules/index.js';
+import { findRule, ruleIds } from '../rules/index.js';
 import { renderRuleList, renderRuleExplanation } from './explain.js';
-import { FORMATS, type Format, renderReport } from './formats.js';
+import { renderReport } from './formats.js';
+import { type CheckOptions, HELP, parseCheckArgs, UsageError } from './args.js';
+import { loadConfig } from './config-file.js';
+import { checkOutputWritable, explainGitFailure, stdinInput, writeOutput } from './io-helpers.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** What the CLI needs from the outside world (real process in index.ts, captured in tests). */
 export interface CliIo {
@@ -26,60 +29,12 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** All of standard input (read only for `check -`; absent where there is none). */
+  readStdin?: () => Promise<Uint8Array>;
   env: Readonly<Record<string, string | undefined>>;
 }
 
 export const EXIT = { pass: 0, blocked: 1, usage: 2 } as const;
-
-export const DEFAULT_CONFIG_PATH = '.github/migration-guard.yml';
-
-const HELP = `migration-guard: review PostgreSQL migrations for zero-downtime safety.
-
-Usage:
-  migration-guard check [PATHS...] [options]   check migration files or folders
-  migration-guard check --base REF [options]   check migrations changed since the merge base with REF
-  migration-guard rules                        list every rule
-  migration-guard explain RULE                 show a rule's documentation (also: check --explain RULE)
-
-Options:
-  --base REF                 compare with git: files added/changed since merge-base(REF, HEAD),
-                             including uncommitted and untracked files; changes to migrations
-                             that exist on REF are flagged
-  --format FORMAT            text (default), compact (one line per finding), json, sarif (2.1.0), markdown (the PR comment),
-                             github (workflow-command annotations)
-  --output FILE              write the report to FILE instead of standard output
-  --config FILE              config file (default: ${DEFAULT_CONFIG_PATH} when present)
-  --postgres-version N       target Postgres major version, ${MIN_POSTGRES_VERSION}-${MAX_POSTGRES_VERSION} (default 15)
-  --fail-on LEVEL            error (default), warning or never: which findings block
-  --replay MODE              pglite (default) replays the migrations on PostgreSQL in process
-                             and records locks, rewrites and the down round trip; off skips it
-  --database-url URL         replay on this PostgreSQL server instead of PGlite (needs CREATEDB:
-                             replay works in a scratch database it drops afterwards)
-  --explain RULE             print a rule's documentation and exit
-  --no-color                 no colours in text output (also: NO_COLOR=1)
-  -h, --help                 this help
-  -v, --version              print the version
-
-Exit codes: 0 pass, 1 blocked, 2 usage or configuration error.
-Ignore a finding with a reason, on the line before the statement:
-  -- migration-guard:ignore ban-drop-column reason: phase 3 of the email rename (#123)
-`;
-
-/** Options after parsing argv. */
-export interface CheckOptions {
-  paths: string[];
-  base?: string;
-  format: Format;
-  output?: string;
-  configPath?: string;
-  postgresVersion?: number;
-  failOn?: Config['fail-on'];
-  replay?: Config['replay']['mode'];
-  databaseUrl?: string;
-  color: boolean;
-}
-
-class UsageError extends Error {}
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
@@ -118,75 +73,21 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
 function explain(ruleId: string | undefined, io: CliIo): number {
   if (!ruleId) throw new UsageError('explain needs a rule id, e.g. "migration-guard explain ban-drop-column"');
   const rule = findRule(ruleId);
-  if (!rule) throw new UsageError(`unknown rule "${ruleId}"; run "migration-guard rules" for the list`);
+  if (!rule) throw new UsageError(`unknown rule "${ruleId}"${didYouMean(ruleId, ruleIds)}; run "migration-guard rules" for the list`);
   io.stdout(renderRuleExplanation(rule));
   return EXIT.pass;
 }
 
-export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' | 'env'>): CheckOptions & { explain?: string; help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        base: { type: 'string' },
-        format: { type: 'string', short: 'f' },
-        output: { type: 'string', short: 'o' },
-        config: { type: 'string', short: 'c' },
-        'postgres-version': { type: 'string' },
-        'fail-on': { type: 'string' },
-        replay: { type: 'string' },
-        'database-url': { type: 'string' },
-        explain: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`invalid --format "${format}"; expected one of ${FORMATS.join(', ')}`);
-  let postgresVersion: number | undefined;
-  if (values['postgres-version'] !== undefined) {
-    postgresVersion = supportedPostgresVersion(values['postgres-version']);
-    if (postgresVersion === undefined) {
-      throw new UsageError(`invalid --postgres-version "${values['postgres-version']}"; expected a major version from ${MIN_POSTGRES_VERSION} to ${MAX_POSTGRES_VERSION}, e.g. 15`);
-    }
-  }
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && !['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`invalid --fail-on "${failOn}"; expected error, warning or never`);
-  const replay = values.replay;
-  if (replay !== undefined && replay !== 'pglite' && replay !== 'off') throw new UsageError(`invalid --replay "${replay}"; expected pglite or off`);
-  if (values.base === undefined && positionals.length === 0 && !values.explain && !values.help) {
-    throw new UsageError('check needs PATHS (files or folders) or --base REF');
-  }
-  return {
-    paths: positionals,
-    base: values.base,
-    format: format as Format,
-    output: values.output,
-    configPath: values.config,
-    postgresVersion,
-    failOn: failOn as Config['fail-on'] | undefined,
-    replay,
-    databaseUrl: values['database-url'],
-    color: !values['no-color'] && io.isTTY && !io.env.NO_COLOR && format === 'text' && values.output === undefined,
-    explain: values.explain,
-    help: !!values.help,
-  };
-}
-
 async function check(args: readonly string[], io: CliIo): Promise<number> {
-  const options = parseCheckArgs(args, io);
+  const options = parseCheckArgs(args, io, ruleIds);
   if (options.help) {
     io.stdout(HELP);
     return EXIT.pass;
   }
   if (options.explain !== undefined) return explain(options.explain, io);
-  const config = await loadConfig(options, io.cwd);
+  if (options.output !== undefined) await checkOutputWritable(options.output, io.cwd);
+  const { config, source: configSource, baseDir, notes } = await loadConfig(options, io.cwd);
+  for (const note of notes) io.stderr(`migration-guard: ${note}\n`);
   const { report, files, advice } = await runCheck({
     config,
     gather: (onRead) => readInputs(options, config, io, onRead),
@@ -197,7 +98,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
       // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
       mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      ...(await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH).then((schemaFile) => (schemaFile ? { schemaFile } : {}))),
+      ...(await readSchemaFile(config, baseDir, configSource).then((schemaFile) => (schemaFile ? { schemaFile } : {}))),
     },
   });
   // NOTE: nothing checked is never a pass (docs/scope.md): paths that hold no migration are
@@ -214,19 +115,17 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     advice,
     version: VERSION,
   });
-  if (options.output) {
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(path.resolve(io.cwd, options.output), rendered);
-  } else for (const piece of rendered) io.stdout(piece);
+  if (options.output !== undefined) await writeOutput(options.output, io.cwd, rendered);
+  else for (const piece of rendered) io.stdout(piece);
   return exitCode(report);
 }
 
-/** The configured `replay.schema-file`, relative to the working directory. */
-async function readSchemaFile(config: Config, cwd: string, configPath: string): Promise<{ path: string; text: string } | undefined> {
+/** The configured `replay.schema-file`, relative to `baseDir` (the working directory, or the repository root whose config was found). */
+async function readSchemaFile(config: Config, baseDir: string, configPath: string): Promise<{ path: string; text: string } | undefined> {
   const file = config.replay['schema-file'];
   if (file === undefined || config.replay.mode === 'off') return undefined;
   try {
-    return { path: file, text: await readFile(path.resolve(cwd, file), 'utf8') };
+    return { path: file, text: await readFile(path.resolve(baseDir, file), 'utf8') };
   } catch (error) {
     throw new ConfigError(`key "replay.schema-file": cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, configPath);
   }
@@ -236,29 +135,17 @@ export function exitCode(report: Report): number {
   return report.verdict === 'pass' ? EXIT.pass : EXIT.blocked;
 }
 
-async function loadConfig(options: CheckOptions, cwd: string): Promise<Config> {
-  const configPath = options.configPath ?? DEFAULT_CONFIG_PATH;
-  let text: string | undefined;
-  try {
-    text = await readFile(path.resolve(cwd, configPath), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (options.configPath !== undefined || code !== 'ENOENT') {
-      throw new ConfigError(`cannot read the config file (${code ?? (error as Error).message}); pass an existing file to --config`, configPath);
-    }
-  }
-  const config = await readConfig(text, configPath);
-  return {
-    ...config,
-    'postgres-version': options.postgresVersion ?? config['postgres-version'],
-    'fail-on': options.failOn ?? config['fail-on'],
-    replay: { ...config.replay, mode: options.replay ?? config.replay.mode },
-  };
-}
-
-/** The inputs of a check: the changed files since --base (with git history), or the files under PATHS. */
+/** The inputs of a check: the changed files since --base (with git history), the files under PATHS, and standard input for `check -`. */
 async function readInputs(options: CheckOptions, config: Config, io: CliIo, onRead: (file: InputFile) => void): Promise<GatheredInputs> {
-  const gathered = await gatherInputs(options, config, io.cwd, onRead);
+  const gathered = await gatherInputs(options, config, io.cwd, onRead).catch(async (error: unknown) => {
+    throw await explainGitFailure(error, options.base ?? '', io.cwd);
+  });
+  if (options.stdin) {
+    if (!io.readStdin) throw new UsageError('"check -" needs standard input, and there is none here');
+    const file = stdinInput(await io.readStdin(), options.stdinFilename);
+    gathered.files.push(file);
+    onRead(file);
+  }
   for (const problem of gathered.problems) {
     io.stderr(`migration-guard: ${problem.path}: ${problem.message}\n`);
     // NOTE: a migration file that could not be read (a link out of the repository, a loop,

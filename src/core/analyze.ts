@@ -16,7 +16,7 @@ import { countBySeverity, type FileReport, type Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
 import { LineIndex, type Span } from './source.js';
 import { statementLock } from './statement-locks.js';
-import { applySuppressions, findIgnoreComments } from './suppressions.js';
+import { applySuppressions, findIgnoreComments, type IgnoreSyntaxes } from './suppressions.js';
 import { computeVerdict } from './verdict.js';
 import { compareStrings } from './compare.js';
 
@@ -53,7 +53,7 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
   await loadParser();
   const planned = plan(files, discover(files, config));
   const parse = parseAhead ? await parsedAhead(planned, parseAhead) : parseSql;
-  const changeSet: ChangeSet = buildChangeSet(files, planned, parse);
+  const changeSet: ChangeSet = buildChangeSet(files, planned, parse, { squawk: config['squawk-ignores'] });
   if (replay) {
     const observations = await replay(changeSet, statementsOnDemand(parse));
     if (observations) changeSet.replay = observations;
@@ -211,7 +211,7 @@ async function parsedAhead(planned: readonly PlannedFile[], parseAhead: ParseAhe
   return (sql) => byText.get(sql) ?? parseSql(sql);
 }
 
-function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser): ChangeSet {
+function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser, ignoreSyntaxes: IgnoreSyntaxes): ChangeSet {
   const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread }) => {
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
@@ -233,7 +233,7 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
       lines,
       statements,
       issues,
-      ignores: needsParse ? findIgnoreComments(lines) : [],
+      ignores: needsParse ? findIgnoreComments(lines, ignoreSyntaxes) : [],
       analyzed,
     };
   });

@@ -5,6 +5,7 @@
 import * as z from './zod.js';
 import { CONVENTION_IDS } from './migration.js';
 import { SEVERITIES } from './finding.js';
+import { didYouMean } from './suggest.js';
 
 export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
@@ -56,6 +57,8 @@ const configSchema = z.strictObject({
   paths: names([]),
   exclude: names([]),
   rules: z._default(z.record(z.string(), ruleSetting), {}),
+  // Honour squawk's `-- squawk-ignore` comments, its rule names mapped to ours (core/squawk.ts).
+  'squawk-ignores': z._default(z.boolean(), false),
   checklist: names(DEFAULT_CHECKLIST),
   comment: z._default(z.enum(['always', 'on-findings', 'off']), 'on-findings'),
   approvals: z.prefault(
@@ -118,13 +121,13 @@ export function validateConfig(raw: unknown, knownRuleIds: readonly string[], so
     const value = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as string], raw);
     const detail =
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${suggest(issue.keys[0]!, Object.keys(configSchema.shape))}`
+        ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')}${didYouMean(issue.keys[0]!, Object.keys(configSchema.shape))}`
         : `${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
     throw new ConfigError(`key "${key}": ${detail}`, source);
   }
   for (const ruleId of Object.keys(result.data.rules)) {
     if (!knownRuleIds.includes(ruleId)) {
-      throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${suggest(ruleId, knownRuleIds)}. Run "migration-guard rules" for the list.`, source);
+      throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${didYouMean(ruleId, knownRuleIds)}. Run "migration-guard rules" for the list.`, source);
     }
   }
   // NOTE: unparseable or skipped input must never pass silently; it stays a blocking error.
@@ -156,33 +159,6 @@ export async function parseConfigText(text: string, knownRuleIds: readonly strin
 /** The JSON Schema of the config file, for editor completion (published as schema/config.schema.json). */
 export function configJsonSchema(): unknown {
   return z.toJSONSchema(configSchema, { io: 'input', target: 'draft-7' });
-}
-
-function suggest(given: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(given, candidate);
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = candidate;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, given.length / 3) ? ` (did you mean "${best}"?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = current;
-    }
-  }
-  return row[b.length]!;
 }
 
 /** Converts a duration such as "24h" to milliseconds. */

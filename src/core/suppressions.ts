@@ -4,16 +4,23 @@
  *   -- migration-guard:ignore-file require-lock-timeout reason: runs in a maintenance window
  * `ignore` covers the next statement after the comment line; `ignore-file` the whole file.
  * A reason is mandatory: without one the comment suppresses nothing and is reported.
+ * With `squawk-ignores: true` in the config, squawk's comments count too (squawk.ts):
+ *   -- squawk-ignore ban-drop-column, renaming-column
+ *   -- squawk-ignore-file            (every rule)
  */
 import type { Finding } from './finding.js';
 import type { Statement } from './parse.js';
 import type { LineIndex } from './source.js';
+import { fromSquawkRules } from './squawk.js';
+import { didYouMean } from './suggest.js';
 
 export const IGNORE_ALL = 'all';
 
 /** One ignore comment found in a file. */
 export interface IgnoreComment {
   scope: 'statement' | 'file';
+  /** Whose comment syntax: ours, or squawk's (rules already mapped to ours). */
+  syntax: 'migration-guard' | 'squawk';
   /** Rule ids as written (may include unknown ids, or `all`). */
   rules: string[];
   /** Empty when missing. */
@@ -30,8 +37,45 @@ export interface IgnoreComment {
 }
 
 const IGNORE_PATTERN = /--\s*migration-guard:(ignore-file|ignore)\b([^\n]*)/g;
+const SQUAWK_IGNORE_PATTERN = /--\s*squawk-(ignore-file|ignore)(?![\w-])([^\n]*)/g;
 
-export function findIgnoreComments(lines: LineIndex): IgnoreComment[] {
+/** A squawk comment carries no reason; the suppression names where it came from instead. */
+export const SQUAWK_REASON = 'squawk-ignore comment (honoured by squawk-ignores: true)';
+
+/** Which comment syntaxes to read besides ours. */
+export interface IgnoreSyntaxes {
+  /** squawk's `-- squawk-ignore` / `-- squawk-ignore-file` (config key `squawk-ignores`). */
+  squawk?: boolean;
+}
+
+export function findIgnoreComments(lines: LineIndex, syntaxes: IgnoreSyntaxes = {}): IgnoreComment[] {
+  const comments = [...ownComments(lines), ...(syntaxes.squawk ? squawkComments(lines) : [])];
+  return comments.sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/** `-- squawk-ignore[-file] [RULES]`: rules separated by commas or spaces; none in a file comment means all. */
+function squawkComments(lines: LineIndex): IgnoreComment[] {
+  const text = lines.text;
+  if (!text.includes('squawk-ignore')) return [];
+  return [...text.matchAll(SQUAWK_IGNORE_PATTERN)].map((match) => {
+    const scope = match[1] === 'ignore-file' ? 'file' : 'statement';
+    const names = match[2]!.replace(/\r$/, '').split(/[\s,]+/).filter(Boolean);
+    const position = lines.positionAt(match.index);
+    return {
+      scope,
+      syntax: 'squawk',
+      rules: names.length === 0 && scope === 'file' ? [IGNORE_ALL] : fromSquawkRules(names),
+      reason: SQUAWK_REASON,
+      line: position.line,
+      column: position.column,
+      startOffset: match.index,
+      endOffset: match.index + match[0].length,
+      used: 0,
+    };
+  });
+}
+
+function ownComments(lines: LineIndex): IgnoreComment[] {
   const text = lines.text;
   if (!text.includes('migration-guard:')) return [];
   const comments: IgnoreComment[] = [];
@@ -43,6 +87,7 @@ export function findIgnoreComments(lines: LineIndex): IgnoreComment[] {
     const position = lines.positionAt(match.index);
     comments.push({
       scope: match[1] === 'ignore-file' ? 'file' : 'statement',
+      syntax: 'migration-guard',
       rules: ruleText.split(/[\s,]+/).filter(Boolean),
       reason,
       line: position.line,
@@ -53,6 +98,11 @@ export function findIgnoreComments(lines: LineIndex): IgnoreComment[] {
     });
   }
   return comments;
+}
+
+/** The rule names in an ignore comment that are not rules, each with a "did you mean" ('' when nothing is close). */
+export function unknownRules(ignore: IgnoreComment, knownRuleIds: readonly string[]): Array<{ name: string; suggestion: string }> {
+  return ignore.rules.filter((name) => name !== IGNORE_ALL && !knownRuleIds.includes(name)).map((name) => ({ name, suggestion: didYouMean(name, knownRuleIds) }));
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { FileChange, InputFile } from '../core/migration.js';
-import { isCandidate, type ReadProblem, readText } from './workspace.js';
+import { isCandidate, type ReadProblem, readDecoded } from './workspace.js';
 
 /** A failed git command, with its exit code (git grep exits 1 when nothing matches). */
 export class GitError extends Error {
@@ -72,9 +72,9 @@ export async function changedSince(base: string, repoDir: string, isMigrationPat
     if (!isCandidate(file) || !isMigrationPath(file)) continue;
     const change = status.get(file) ?? 'unchanged';
     const baseText = change === 'modified' || change === 'deleted' ? await git(root, ['show', `${mergeBase}:${file}`]).catch(() => undefined) : undefined;
-    const text = change === 'deleted' ? '' : await readText(path.join(root, file), file, problems);
-    if (text === undefined) continue;
-    files.push({ path: file, text, change, ...(baseText === undefined ? {} : { baseText }) });
+    const read = change === 'deleted' ? { text: '' } : await readDecoded(path.join(root, file), file, problems);
+    if (read === undefined) continue;
+    files.push({ path: file, change, ...read, ...(baseText === undefined ? {} : { baseText }) });
   }
   return { files, mergeBase, root, problems };
 }

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { isCompanionFile } from '../conventions/index.js';
 import { fileTooLargeMessage, LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
+import { type Decoded, decodeMigrationBytes } from './decode.js';
 
 /** Whether a path is something discovery needs to read: a `.sql` file or a convention's companion file. */
 export function isCandidate(filePath: string): boolean {
@@ -125,29 +126,38 @@ function readInput(absolute: string, display: string): InputFile {
   try {
     const { size } = fstatSync(fd);
     if (size > LIMITS.fileBytes) return { path: display, text: '', change: 'added', unread: fileTooLargeMessage(size) };
-    return { path: display, text: decode(readFileSync(fd)), change: 'added' };
+    return { path: display, change: 'added', ...decodeMigrationBytes(readFileSync(fd)) };
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Reads a file as UTF-8 text. Invalid UTF-8 decodes to U+FFFD and NUL bytes become U+FFFD
- * too.
- * NOTE: a binary file named .sql is not skipped: the parser rejects it, so it becomes a
- * blocking parse-error that names the file (fail closed).
+ * Reads a file as UTF-8 text, or says why it is not text (decode.ts).
+ * NOTE: a binary file named .sql is not skipped: it becomes one blocking finding that
+ * names the file (fail closed).
+ */
+export async function readDecoded(absolute: string, display: string, problems: ReadProblem[]): Promise<Decoded | undefined> {
+  const bytes = await readBytes(absolute, display, problems);
+  return bytes && decodeMigrationBytes(bytes);
+}
+
+/**
+ * Reads a file as UTF-8 text, invalid bytes as U+FFFD and NUL bytes too (the parser then
+ * rejects a binary file: a blocking parse-error).
  */
 export async function readText(absolute: string, display: string, problems: ReadProblem[]): Promise<string | undefined> {
+  const bytes = await readBytes(absolute, display, problems);
+  return bytes?.toString('utf8').replaceAll('\0', '\uFFFD');
+}
+
+async function readBytes(absolute: string, display: string, problems: ReadProblem[]): Promise<Buffer | undefined> {
   try {
-    return decode(await readFile(absolute));
+    return await readFile(absolute);
   } catch (error) {
     problems.push({ path: display, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     return undefined;
   }
-}
-
-function decode(bytes: Buffer): string {
-  return bytes.toString('utf8').replaceAll('\0', '\uFFFD');
 }
 
 export function toPosix(p: string): string {

@@ -60,7 +60,7 @@ function layout(pieces: Piece[]) {
       offset = end;
     } else {
       const end = lineOf(offset) * LINE - 1;
-      ignores.push({ scope: p.scope, rules: p.rules, reason: p.reason, line: lineOf(offset), column: position(offset).column, startOffset: offset, endOffset: end, used: 0 });
+      ignores.push({ scope: p.scope, syntax: 'migration-guard', rules: p.rules, reason: p.reason, line: lineOf(offset), column: position(offset).column, startOffset: offset, endOffset: end, used: 0 });
       offset = end + 1;
     }
   }
