@@ -1,6 +1,8 @@
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { quoteQualified } from '../core/sql-names.js';
+import { rebuildStatement } from './support/index-rebuild.js';
 
 export default defineRule({
   id: 'require-concurrent-index-creation',
@@ -13,9 +15,10 @@ export default defineRule({
   messages: { missingConcurrently: 'CREATE INDEX on {{table}} without CONCURRENTLY blocks all writes to {{table}} until the index is built.' },
   why: 'CREATE INDEX takes a SHARE lock on the table, which conflicts with ROW EXCLUSIVE: writes queue behind the build, and everything else queues behind them.',
   fix: [
-    'Build it concurrently, outside a transaction block (one statement per migration, no implicit transaction):',
+    'Build it concurrently, outside a transaction block (one statement per migration, no implicit transaction), after dropping a leftover of a failed build in the migration before:',
+    '{{dropLeftover}}',
+    'then:',
     '   {{fixed}}',
-    'If it fails, drop the INVALID index (DROP INDEX CONCURRENTLY) and retry.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {
@@ -36,7 +39,10 @@ export default defineRule({
     if (!index || index.concurrent || (index.relation && index.relation.inh !== true)) return;
     const table = relationName(index.relation);
     if (isNewTable(table)) return;
-    const fixed = statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY').replace(/;?$/, ';');
-    report({ messageId: 'missingConcurrently', data: { table, fixed }, tables: [table] });
+    const fixed = rebuildStatement(statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY'));
+    // NOTE: an unnamed index gets a fresh name on each build: a leftover cannot block a rerun.
+    const schema = index.relation?.schemaname;
+    const dropLeftover = index.idxname ? `   DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(schema ? `${schema}.${index.idxname}` : index.idxname)};` : '   (the index has no name: there is no leftover to drop)';
+    report({ messageId: 'missingConcurrently', data: { table, fixed, dropLeftover }, tables: [table] });
   },
 });
