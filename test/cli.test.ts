@@ -64,7 +64,7 @@ describe('migration-guard check', () => {
     expect(noArgs.stderr).toContain('check needs PATHS (files or folders) or --base REF');
     const badFormat = await run(['check', '--format', 'xml', 'examples']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('invalid --format "xml"; expected one of text, json, sarif, markdown, github');
+    expect(badFormat.stderr).toContain('invalid --format "xml"; expected one of text, compact, json, sarif, markdown, github');
     expect((await run(['check', '--postgres-version', '9', 'examples'])).stderr).toContain('invalid --postgres-version "9"');
     expect((await run(['frobnicate'])).code).toBe(2);
   });
