@@ -48,7 +48,14 @@ describe('migration-guard check', () => {
   });
 
   it('--fail-on warning blocks on warnings; never passes everything', async () => {
-    expect((await run(['check', '--fail-on', 'warning', '--format', 'json', 'examples/safe'])).code).toBe(1);
+    // NOTE: examples/safe has no warning at all; a migration with only a warning (varchar) is written here.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mg-warn-'));
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(path.join(dir, 'migrations/001_note.up.sql'), "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN note varchar(20);\n");
+    writeFileSync(path.join(dir, 'migrations/001_note.down.sql'), 'ALTER TABLE users DROP COLUMN note;\n');
+    expect((await run(['check', '--replay', 'off', '--format', 'json', 'migrations'], dir)).code).toBe(0);
+    expect((await run(['check', '--replay', 'off', '--fail-on', 'warning', '--format', 'json', 'migrations'], dir)).code).toBe(1);
+    expect((await run(['check', '--fail-on', 'warning', '--format', 'json', 'examples/safe'])).code).toBe(0);
     expect((await run(['check', '--fail-on', 'never', '--format', 'json', 'examples/unsafe'])).code).toBe(0);
   });
 
@@ -64,7 +71,7 @@ describe('migration-guard check', () => {
     expect(noArgs.stderr).toContain('check needs PATHS (files or folders), "-" for standard input, or --base REF');
     const badFormat = await run(['check', '--format', 'xml', 'examples']);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toContain('invalid --format "xml"; expected one of text, json, sarif, markdown, github');
+    expect(badFormat.stderr).toContain('invalid --format "xml"; expected one of text, compact, json, sarif, markdown, github');
     expect((await run(['check', '--postgres-version', '9', 'examples'])).stderr).toContain('invalid --postgres-version "9"');
     expect((await run(['frobnicate'])).code).toBe(2);
   });

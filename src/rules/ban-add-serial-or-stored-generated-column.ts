@@ -16,7 +16,9 @@ export default defineRule({
   why: 'A serial or identity column draws a sequence value per existing row and a stored generated column computes one; either way Postgres rewrites the table while blocking reads and writes.',
   fix: [
     'Add a plain nullable column and fill it in batches:',
-    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
+    '1. Add the column:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
     '2. Set the value for new rows (a DEFAULT, or a trigger for computed values).',
     '3. Backfill {{column}} in batches in separate transactions.',
   ].join('\n'),

@@ -21,7 +21,9 @@ export default defineRule({
   why: 'Unless the old and new types are binary compatible, Postgres rewrites every row and rebuilds every index while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite. Old code may also send or expect values of the old type.',
   fix: [
     'Expand and contract:',
-    '1. ALTER TABLE {{table|relation}} ADD COLUMN {{newColumn|ident}} {{type}};',
+    '1. Add the new column:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{newColumn|ident}} {{type}};',
     '2. Deploy code that writes both {{column}} and {{newColumn}} (or a trigger); backfill {{newColumn}} in batches.',
     '3. Deploy code that reads {{newColumn}}.',
     '4. After every old instance is gone: drop {{column}} and rename, in separate phases.',

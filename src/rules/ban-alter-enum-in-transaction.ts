@@ -14,7 +14,7 @@ export default defineRule({
     newValueUsed: "The enum value '{{value}}' added to {{type}} earlier in this transaction cannot be used before the transaction commits.",
   },
   why: 'Before Postgres 12, ALTER TYPE ... ADD VALUE raises "cannot run inside a transaction block". From 12 it may, but the new value cannot be used in the same transaction ("unsafe use of new value").',
-  fix: "Add the value in its own migration that runs without a transaction:\n   ALTER TYPE {{type|relation}} ADD VALUE IF NOT EXISTS '{{value}}';\nand use it only in a later migration.",
+  fix: "Add the value in its own migration that runs without a transaction:\n   ALTER TYPE {{type|relation}} ADD VALUE IF NOT EXISTS '{{value}}' AFTER '<existing value>';\nand use it only in a later migration.",
   versions: 'Postgres 12 allows ADD VALUE in a transaction block, but not using the value before commit.',
   references: ['https://www.postgresql.org/docs/current/sql-altertype.html#SQL-ALTERTYPE-NOTES'],
   examples: {

@@ -16,6 +16,8 @@ export default defineRule({
   fix: [
     '1. Deploy code that always writes {{table}}.{{column}} explicitly.',
     '2. After every old instance is gone:',
+    "   SET lock_timeout = '2s';",
+    '   -- migration-guard:ignore ban-drop-default reason: every running service writes {{column}} explicitly',
     '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP DEFAULT;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],

@@ -14,6 +14,8 @@ export default defineRule({
   fix: [
     '1. Deploy code that handles NULL in {{table}}.{{column}} everywhere it is read.',
     '2. Then:',
+    "   SET lock_timeout = '2s';",
+    '   -- migration-guard:ignore ban-drop-not-null reason: every running service handles NULL in {{column}}',
     '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP NOT NULL;',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html'],

@@ -15,6 +15,7 @@ export default defineRule({
     '1. Deploy code that no longer uses anything in {{schema}}.',
     '2. Back up what may be needed, wait until every old instance is gone.',
     '3. Drop it in a reviewed maintenance migration:',
+    '   -- migration-guard:ignore ban-drop-schema reason: nothing uses {{schema}} any more and it is backed up',
     '   DROP SCHEMA {{schema|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-dropschema.html'],

@@ -18,6 +18,7 @@ export default defineRule({
     '2. Wait until every old instance is gone (the contract wait, e.g. 14 days for tables); optionally rename it to {{table}}_deprecated first to find stragglers.',
     '3. Back up the data if it may be needed, then in its own migration:',
     "   SET lock_timeout = '2s';",
+    '   -- migration-guard:ignore ban-drop-table reason: no running service uses {{table}} (contract step, after the wait)',
     '   DROP TABLE {{table|relation}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-droptable.html', 'https://github.com/ankane/strong_migrations#removing-a-table'],

@@ -1,4 +1,4 @@
-import type { ColumnDef, InsertStmt, Node, UpdateStmt } from '@pgsql/types';
+import type { ColumnDef, CreateTableAsStmt, InsertStmt, Node, UpdateStmt } from '@pgsql/types';
 import { alterTableCommands, nodeAs, relationKey, relationName, walk } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
@@ -54,6 +54,13 @@ export default defineRule({
     valid: [
       {
         files: [
+          { path: 'migrations/002_split.up.sql', text: 'ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name || \' \' || last_name;\nALTER TABLE users DROP COLUMN first_name, DROP COLUMN last_name;' },
+          { path: 'migrations/002_split.down.sql', text: "ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;\nUPDATE users SET first_name = split_part(full_name, ' ', 1), last_name = split_part(full_name, ' ', 2);\nALTER TABLE users DROP COLUMN full_name;" },
+        ],
+        why: 'the down moves the data back before dropping full_name',
+      },
+      {
+        files: [
           { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
           { path: 'migrations/001_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;' },
         ],
@@ -89,9 +96,13 @@ export default defineRule({
     const dropsData = up.some((s) => droppedColumns(s).length > 0 || tablesDroppedBy(s).length > 0);
     const filled = new Set(dropsData ? up.flatMap(filledFromExistingData) : []);
     const data = { up: file.migration.path };
+    // NOTE: what the down itself copied out before dropping (INSERT ... SELECT, UPDATE ... SET x = c) is kept, not lost.
+    const copied = new Set<string>();
     for (const statement of down) {
+      for (const source of copiedFrom(statement)) copied.add(source);
       for (const table of tablesDroppedBy(statement)) {
         const key = relationKey(table);
+        if (copied.has(key)) continue;
         const messageId = !created.has(key) ? 'dropExistingTable' : filled.has(key) ? 'dropMovedTable' : undefined;
         if (messageId) report({ messageId, data: { ...data, table, keep: `ALTER TABLE ${quoteQualified(table)} RENAME TO ${quoteIdent(derivedName(table, 'rolled_back'))};` }, statement, file: downPath, tables: [table], lock: 'ACCESS EXCLUSIVE' });
       }
@@ -99,6 +110,7 @@ export default defineRule({
       if (!alter || created.has(relationKey(alter.table))) continue;
       for (const column of droppedColumns(statement)) {
         const key = columnId(alter.table, column);
+        if (copied.has(key) || copied.has(relationKey(alter.table))) continue;
         const messageId = !added.has(key) ? 'dropExistingColumn' : filled.has(key) ? 'dropMovedColumn' : undefined;
         const keep = `ALTER TABLE ${quoteQualified(alter.table)} RENAME COLUMN ${quoteIdent(column)} TO ${quoteIdent(`${column}_rolled_back`)};`;
         if (messageId) report({ messageId, data: { ...data, table: alter.table, column, keep }, statement, file: downPath, tables: [alter.table], lock: 'ACCESS EXCLUSIVE' });
@@ -150,4 +162,26 @@ function filledFromExistingData(statement: Statement): string[] {
   const insert = nodeAs<InsertStmt>(statement.node, 'InsertStmt');
   const fromRows = nodeAs<{ fromClause?: Node[] }>(insert?.selectStmt, 'SelectStmt')?.fromClause?.length;
   return insert && fromRows ? [relationKey(relationName(insert.relation))] : [];
+}
+
+/**
+ * What a statement copies data out of: the tables an INSERT ... SELECT or CREATE TABLE AS
+ * reads (relationKey), and the columns an UPDATE reads into other columns (columnId).
+ */
+function copiedFrom(statement: Statement): string[] {
+  const sources: string[] = [];
+  const query = nodeAs<InsertStmt>(statement.node, 'InsertStmt')?.selectStmt ?? nodeAs<CreateTableAsStmt>(statement.node, 'CreateTableAsStmt')?.query;
+  walk(query, (type, payload) => {
+    if (type === 'RangeVar') sources.push(relationKey(relationName(payload)));
+  });
+  const update = nodeAs<UpdateStmt>(statement.node, 'UpdateStmt');
+  if (update) {
+    const table = relationName(update.relation);
+    walk(update.targetList, (type, payload) => {
+      if (type !== 'ColumnRef') return;
+      const column = nodeAs<{ sval?: string }>((payload.fields as Node[] | undefined)?.at(-1), 'String')?.sval;
+      if (column) sources.push(columnId(table, column));
+    });
+  }
+  return sources;
 }

@@ -13,7 +13,7 @@ export default defineRule({
   statementKinds: ['RefreshMatViewStmt'],
   messages: { blockingRefresh: 'REFRESH MATERIALIZED VIEW {{view}} blocks every read of {{view}} until it finishes.' },
   why: 'A plain refresh takes ACCESS EXCLUSIVE on the materialized view; the concurrent form takes EXCLUSIVE, which still allows reads.',
-  fix: 'Give {{view}} a unique index (once), then refresh concurrently:\n   CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {{index|ident}} ON {{view|relation}} (<unique columns>);\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view|relation}};',
+  fix: 'Give {{view}} a unique index (once, each statement a migration of its own), then refresh concurrently:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|ident}};\nthen:\n   CREATE UNIQUE INDEX CONCURRENTLY {{index|ident}} ON {{view|relation}} (<unique columns>);\nthen (EXCLUSIVE: reads go on, writes to the view wait):\n   SET statement_timeout = \'15min\';\n   REFRESH MATERIALIZED VIEW CONCURRENTLY {{view|relation}};',
   references: ['https://www.postgresql.org/docs/current/sql-refreshmaterializedview.html'],
   examples: {
     invalid: [{ sql: 'REFRESH MATERIALIZED VIEW daily_totals;', messageIds: ['blockingRefresh'] }],

@@ -21,6 +21,7 @@ export default defineRule({
   fix: [
     'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
     '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
+    'then:',
     '   {{rebuild}}',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/prefer-robust-stmts'],

@@ -3,6 +3,8 @@ import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { partitionedIndexRecipe } from './support/partitioned-index.js';
 import { tableBefore } from './support/table-facts.js';
+import { quoteQualified } from '../core/sql-names.js';
+import { rebuildStatement } from './support/index-rebuild.js';
 
 export default defineRule({
   id: 'require-concurrent-index-creation',
@@ -15,9 +17,10 @@ export default defineRule({
   messages: { missingConcurrently: 'CREATE INDEX on {{table}} without CONCURRENTLY blocks all writes to {{table}} until the index is built.' },
   why: 'CREATE INDEX takes a SHARE lock on the table, which conflicts with ROW EXCLUSIVE: writes queue behind the build, and everything else queues behind them.',
   fix: [
-    'Build it concurrently, outside a transaction block (one statement per migration, no implicit transaction):',
+    'Build it concurrently, outside a transaction block (one statement per migration, no implicit transaction), after dropping a leftover of a failed build in the migration before:',
+    '{{dropLeftover}}',
+    'then:',
     '   {{fixed}}',
-    'If it fails, drop the INVALID index (DROP INDEX CONCURRENTLY) and retry.',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {
@@ -48,8 +51,11 @@ export default defineRule({
     if (isNewTable(table)) return;
     // NOTE: Postgres rejects CONCURRENTLY on a partitioned table: advise the ON ONLY recipe there.
     const partitioned = tableBefore(changeSet, file, statement, table);
-    if (partitioned.partitioned) return report({ messageId: 'missingConcurrently', data: { table, fixed: '' }, tables: [table], fix: partitionedIndexRecipe(statement, index, partitioned.partitions, postgresVersion) });
-    const fixed = statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY').replace(/;?$/, ';');
-    report({ messageId: 'missingConcurrently', data: { table, fixed }, tables: [table] });
+    if (partitioned.partitioned) return report({ messageId: 'missingConcurrently', data: { table, fixed: '', dropLeftover: '' }, tables: [table], fix: partitionedIndexRecipe(statement, index, partitioned.partitions, postgresVersion) });
+    const fixed = rebuildStatement(statement.text.trim().replace(/^(create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY'));
+    // NOTE: an unnamed index gets a fresh name on each build: a leftover cannot block a rerun.
+    const schema = index.relation?.schemaname;
+    const dropLeftover = index.idxname ? `   DROP INDEX CONCURRENTLY IF EXISTS ${quoteQualified(schema ? `${schema}.${index.idxname}` : index.idxname)};` : '   (the index has no name: there is no leftover to drop)';
+    report({ messageId: 'missingConcurrently', data: { table, fixed, dropLeftover }, tables: [table] });
   },
 });

@@ -49,7 +49,7 @@ export default defineRule({
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { unindexed: 'No index on {{table}} ({{columns}}) is created in this change; deletes and key updates on {{referenced}} will scan {{table}}.' },
   why: 'Postgres does not index the referencing side of a foreign key. Each DELETE or key UPDATE on the referenced table looks up matching rows in the referencing table, which without an index is a sequential scan.',
-  fix: 'Index the referencing columns (unless an existing index already starts with them):\n   CREATE INDEX CONCURRENTLY IF NOT EXISTS {{index|ident}} ON {{table|relation}} ({{columnList}});',
+  fix: 'Index the referencing columns (unless an existing index already starts with them), dropping a leftover of a failed build in the migration before:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|ident}};\nthen:\n   CREATE INDEX CONCURRENTLY {{index|ident}} ON {{table|relation}} ({{columnList}});',
   references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK'],
   examples: {
     invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', messageIds: ['unindexed'] }],

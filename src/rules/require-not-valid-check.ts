@@ -13,9 +13,11 @@ export default defineRule({
   messages: { validatingCheck: 'Adding check {{constraint}} on {{table}} scans every row under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE and validates all existing rows before committing; every query on the table waits.',
   fix: [
-    'Add it NOT VALID, then validate separately (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    'Add it NOT VALID, then validate in a separate migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{expression}}) NOT VALID;',
-    '   -- next migration:',
+    'In the next migration:',
+    "   SET statement_timeout = '15min';",
     '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint'],

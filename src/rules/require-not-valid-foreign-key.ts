@@ -14,9 +14,15 @@ export default defineRule({
   messages: { validatingForeignKey: 'Adding foreign key {{constraint}} on {{table}} validates every row while blocking writes on {{table}} and {{referenced}}.' },
   why: 'ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on the table and the referenced table and checks every existing row before releasing them; writes wait for the whole scan.',
   fix: [
-    'Add it NOT VALID, then validate in a separate migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    'Index the referencing columns first (dropping a leftover of a failed build), add the key NOT VALID, then validate; each a migration of its own:',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|ident}};',
+    'In the next migration (outside a transaction block; a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
+    '   CREATE INDEX CONCURRENTLY {{index|ident}} ON {{table|relation}} ({{columns}});',
+    'In the next migration:',
+    "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} FOREIGN KEY ({{columns}}) REFERENCES {{referenced|relation}} ({{referencedColumns}}) NOT VALID;',
-    '   -- next migration:',
+    'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET statement_timeout = '15min';",
     '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-foreign-key'],
@@ -32,7 +38,7 @@ export default defineRule({
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_FOREIGN' || constraint.skip_validation || isNewTable(table)) continue;
       const referenced = relationName(constraint.pktable);
-      report({ messageId: 'validatingForeignKey', data: { table, referenced, constraint: constraint.conname ?? derivedName(table, ...stringList(constraint.fk_attrs), 'fkey'), columns: quoteIdentList(stringList(constraint.fk_attrs)), referencedColumns: quoteIdentList(stringList(constraint.pk_attrs)) }, tables: [table, referenced] });
+      report({ messageId: 'validatingForeignKey', data: { table, referenced, index: derivedName(table, ...stringList(constraint.fk_attrs), 'idx'), constraint: constraint.conname ?? derivedName(table, ...stringList(constraint.fk_attrs), 'fkey'), columns: quoteIdentList(stringList(constraint.fk_attrs)), referencedColumns: quoteIdentList(stringList(constraint.pk_attrs)) }, tables: [table, referenced] });
     }
   },
 });

@@ -1,4 +1,4 @@
-import type { IndexStmt, Node } from '@pgsql/types';
+import type { AlterTableCmd, Constraint, IndexStmt, Node } from '@pgsql/types';
 import { alterTableCommands, nodeAs, nodeType } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule, type StatementContext } from '../core/rule.js';
@@ -7,8 +7,19 @@ import { describeLocked, scopeTracker } from './support/timeouts.js';
 
 /** Statement kinds that scan or rewrite a whole table while holding a lock. */
 const LONG_KINDS = new Set(['IndexStmt', 'UpdateStmt', 'DeleteStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt']);
-/** ALTER TABLE sub-commands that scan or rewrite the table. */
+/** ALTER TABLE sub-commands that scan or rewrite the table (AT_AddConstraint: see isLongAlter). */
 const LONG_ALTERS = new Set(['AT_ValidateConstraint', 'AT_AlterColumnType', 'AT_SetNotNull', 'AT_AddConstraint']);
+
+/**
+ * NOTE: ADD CONSTRAINT ... NOT VALID skips the scan, and ADD ... USING INDEX attaches an index
+ * already built: neither is long (they are the recipes other rules suggest).
+ */
+function isLongAlter(command: AlterTableCmd): boolean {
+  if (!LONG_ALTERS.has(command.subtype ?? '')) return false;
+  if (command.subtype !== 'AT_AddConstraint') return true;
+  const constraint = nodeAs<Constraint>(command.def, 'Constraint');
+  return !constraint?.skip_validation && !constraint?.indexname;
+}
 
 /**
  * Whether the statement holds a lock that blocks others for as long as it runs.
@@ -21,7 +32,7 @@ function isLong(node: Node): boolean {
   if (kind === 'IndexStmt') return !nodeAs<IndexStmt>(node, 'IndexStmt')?.concurrent;
   if (kind === 'ReindexStmt') return statementLock(node).lock?.mode === 'ACCESS EXCLUSIVE';
   if (LONG_KINDS.has(kind)) return true;
-  return alterTableCommands(node)?.commands.some((c) => LONG_ALTERS.has(c.subtype ?? '')) ?? false;
+  return alterTableCommands(node)?.commands.some(isLongAlter) ?? false;
 }
 
 /** The existing tables a long statement works on (new ones are empty: nothing is long). */
@@ -51,6 +62,7 @@ export default defineRule({
       { sql: "SET statement_timeout = '15min';\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;", why: 'bounded' },
       { sql: 'ALTER TABLE orders ADD COLUMN note text;', why: 'a catalog-only change is instant' },
       { sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);', why: 'a concurrent build blocks neither reads nor writes' },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;', why: 'NOT VALID skips the scan' },
     ],
   },
   statement(context) {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
+import type { Rule, RuleExample } from '../../src/core/rule.js';
 import { checkMigrations } from '../../src/engine.js';
 import { allRules } from '../../src/rules/index.js';
-import { runExample } from '../rule-tester.js';
+import { exampleFiles, runExample } from '../rule-tester.js';
 import { fillPlaceholders, fixSqlSteps } from '../support/suggested-sql.js';
 
 const config = defaultConfig();
@@ -26,20 +27,48 @@ function asMigrations(steps: string[]): InputFile[] {
   });
 }
 
-const cases = allRules.flatMap((rule) => rule.examples.invalid.map((example, i) => [`${rule.id} invalid #${i}`, rule, example] as const));
+/**
+ * Fixes whose SQL is not (yet) clean as a migration, each with why. `it.fails` keeps them
+ * honest: when one becomes clean its test fails until it is removed from this list.
+ */
+const KNOWN_UNCLEAN: Record<string, string> = {
+  'ban-delete-data invalid #0': 'the batched DELETE is meant for a background job, not a migration',
+  'ban-delete-data invalid #1': 'the batched DELETE is meant for a background job, not a migration',
+  'ban-unbatched-backfill invalid #0': 'the batched UPDATE is meant for a background job, not a migration',
+  'ban-unbatched-backfill invalid #1': 'the batched UPDATE is meant for a background job, not a migration',
+  'ban-volatile-default invalid #0': 'the batched backfill is meant for a background job, not a migration',
+  'ban-volatile-default invalid #1': 'the batched backfill is meant for a background job, not a migration',
+  'ban-lossy-down invalid #0': 'the fix is for the down migration; this test runs it as an up migration',
+  'ban-lossy-down invalid #1': 'the fix is for the down migration; this test runs it as an up migration',
+  'ban-lossy-down invalid #2': 'the fix is for the down migration; this test runs it as an up migration',
+  'ban-alter-column-type invalid #2': 'the new column keeps the type asked for (varchar): prefer-text-field then advises text',
+};
+
+// NOTE: replay rules (source: 'replay') suggest no SQL, and replaying their examples starts a database: left out.
+const cases = allRules.filter((rule) => rule.source !== 'replay').flatMap((rule) => rule.examples.invalid.map((example, i) => [`${rule.id} invalid #${i}`, rule, example] as const));
 
 describe('following a fix', () => {
-  it.each(cases)('%s: its suggested SQL passes every rule', async (_name, rule, example) => {
-    const problems: string[] = [];
-    for (const finding of await runExample(rule, example)) {
-      const steps = fixSqlSteps(finding.fix ?? '');
-      if (steps.length === 0) continue;
-      const report = await checkMigrations(asMigrations(steps), config);
-      for (const f of report.findings.filter((f) => !f.suppression)) problems.push(`${f.ruleId}: ${f.message}\n  after: ${steps.join(' | ')}`);
-    }
-    expect(problems).toEqual([]);
+  it.each(cases.filter(([name]) => !(name in KNOWN_UNCLEAN)))('%s: its suggested SQL passes every rule', async (_name, rule, example) => {
+    await expectCleanFix(rule, example);
+  });
+  it.fails.each(cases.filter(([name]) => name in KNOWN_UNCLEAN))('%s: its suggested SQL passes every rule (known: see KNOWN_UNCLEAN)', async (_name, rule, example) => {
+    await expectCleanFix(rule, example);
   });
 });
+
+/** Applies each finding's fix steps as migrations (after the example's history) and expects no finding. */
+async function expectCleanFix(rule: Rule, example: RuleExample): Promise<void> {
+  const problems: string[] = [];
+  for (const finding of await runExample(rule, example)) {
+    const steps = fixSqlSteps(finding.fix ?? '');
+    if (steps.length === 0) continue;
+    // NOTE: with the example's history (what earlier migrations made the tables), as the user's repository has it.
+    const history = exampleFiles(example).filter((file) => file.change === 'unchanged');
+    const report = await checkMigrations([...history, ...asMigrations(steps)], config);
+    for (const f of report.findings.filter((f) => !f.suppression)) problems.push(`${f.ruleId}: ${f.message}\n  after: ${steps.join(' | ')}`);
+  }
+  expect(problems).toEqual([]);
+}
 
 describe('examples/safe', () => {
   it('has no finding at all', async () => {

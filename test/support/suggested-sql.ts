@@ -30,7 +30,9 @@ export function fixSqlSteps(fix: string): string[] {
     const numbered = /^\d+\.\s+(.*)$/.exec(line)?.[1];
     const indented = /^ {3}(?! )(.*)$/.exec(line)?.[1];
     const sql = numbered ?? indented;
-    if (sql === undefined || !SQL_START.test(sql)) {
+    // NOTE: an ignore comment in a step is part of what the user copies (a contract step suppresses its own rule, with a reason).
+    const isIgnore = indented?.startsWith('-- migration-guard:') ?? false;
+    if (sql === undefined || !(SQL_START.test(sql) || isIgnore)) {
       current = undefined;
       continue;
     }
