@@ -11,7 +11,7 @@
 // Parse and rules have no I/O, so in the action they show as one gap; their split is
 // measured in this process on the same files (warm, so lower than in a fresh process).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +218,15 @@ async function main() {
       `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|`,
     ];
     const splits: string[] = [];
+    const splitTable = () => [
+      '',
+      `Parse and rules of the same files in one process (\`checkMigrations\` with a timed ParseAhead, median of ${RUNS} warm runs; the action's cold run is slower: see "parse + rules" above):`,
+      '',
+      '| base migrations | files | parse | rules |',
+      '|---:|---:|---:|---:|',
+      ...splits,
+      '',
+    ];
     for (const n of bases) {
       const scenario = pullRequestRepo(n);
       try {
@@ -236,22 +245,15 @@ async function main() {
         }
         const split = await lintSplit(scenario.files);
         splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);
+        // NOTE: written after each base, so a long run that is stopped keeps what it measured.
+        if (args.out) writeFileSync(args.out, [...lines, ...splitTable()].join('\n'));
       } finally {
         scenario.repo.remove();
       }
     }
-    lines.push(
-      '',
-      `Parse and rules of the same files in one process (\`checkMigrations\` with a timed ParseAhead, median of ${RUNS} warm runs; the action's cold run is slower: see "parse + rules" above):`,
-      '',
-      '| base migrations | files | parse | rules |',
-      '|---:|---:|---:|---:|',
-      ...splits,
-      '',
-    );
-    const markdown = lines.join('\n');
+    const markdown = [...lines, ...splitTable()].join('\n');
     process.stdout.write(`${markdown}\n`);
-    if (args.out) (await import('node:fs')).writeFileSync(args.out, markdown);
+    if (args.out) writeFileSync(args.out, markdown);
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
