@@ -94,11 +94,15 @@ export class Authoriser {
  * The commands of every comment but the bot's own, oldest first, each with whether its
  * comment was edited.
  */
-export function commandEntries(comments: readonly CommentInfo[], botLogin: string): CommandEntry[] {
+export async function commandEntries(comments: readonly CommentInfo[], botLogin: string): Promise<CommandEntry[]> {
   const ordered = comments.filter((c) => c.login.toLowerCase() !== botLogin.toLowerCase()).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id));
-  return ordered.flatMap((comment) =>
-    parseCommands(comment.body).map((command) => ({ commentId: comment.id, author: comment.login, authorType: comment.userType, edited: comment.updatedAt !== comment.createdAt, command })),
-  );
+  const entries: CommandEntry[] = [];
+  for (const comment of ordered) {
+    for (const command of await parseCommands(comment.body)) {
+      entries.push({ commentId: comment.id, author: comment.login, authorType: comment.userType, edited: comment.updatedAt !== comment.createdAt, command });
+    }
+  }
+  return entries;
 }
 
 export interface GateInput {
@@ -122,7 +126,7 @@ export interface GateOutcome {
 export async function evaluateGate(authoriser: Authoriser, config: Config, botLogin: string, input: GateInput): Promise<GateOutcome> {
   const checklistKeys = input.blocking.length ? config.checklist.map(checklistItemKey) : [];
   const context: GateContext = { digest: input.digest, liveKeys: new Set([...input.blocking.map(checklistKey), ...checklistKeys]), policy: authoriser.policy() };
-  const entries = commandEntries(input.comments, botLogin);
+  const entries = await commandEntries(input.comments, botLogin);
   const state = await deriveGateState(entries, context);
   const verdict = resolveGate(input.blocking, state.acks, state.approval, config.checklist);
   const notes: string[] = [];

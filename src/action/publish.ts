@@ -15,7 +15,7 @@ import { toJsonReport } from '../render/json.js';
 import { renderSarif } from '../render/sarif.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
-import { type CheckAnnotation, type GitHubPort, isForbidden } from '../github/api.js';
+import { type CheckAnnotation, type GitHubPort, isForbidden, statusText } from '../github/api.js';
 import type { PullAnalysis } from '../github/analysis.js';
 import type { CommentInfo } from '../github/event.js';
 import { type Authoriser, evaluateGate, type GateOutcome } from './gate.js';
@@ -39,6 +39,8 @@ export interface PublishContext {
   refused: string[];
   /** Lets the final status write use the API budget held back for it. */
   releaseReserve: () => void;
+  /** The web link to a file's line at a commit. */
+  blobUrl: (sha: string, file: string, line: number) => string;
 }
 
 /** Runs a write; a 403 is recorded (read-only token) instead of failing the run. */
@@ -68,7 +70,7 @@ export interface Decision {
 }
 
 /** Derives the gate state and renders the comment; no writes. */
-export async function decide(ctx: PublishContext, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser): Promise<Decision> {
+export async function decide(ctx: PublishContext, headSha: string, analysis: PullAnalysis, comments: readonly CommentInfo[], authoriser: Authoriser): Promise<Decision> {
   const sticky = findSticky(comments, ctx.inputs.botLogin, COMMENT_MARKER);
   const outcome = await evaluateGate(authoriser, ctx.config, ctx.inputs.botLogin, { comments, blocking: analysis.report.blocking, digest: analysis.digest });
   const current = new Set(analysis.report.blocking.map(checklistKey));
@@ -81,6 +83,7 @@ export async function decide(ctx: PublishContext, analysis: PullAnalysis, commen
     checklist: outcome.verdict.checklist,
     gateNotes: outcome.notes,
     digest: analysis.digest,
+    sourceUrl: (file, line) => ctx.blobUrl(headSha, file, line),
     fullReportUrl: ctx.runUrl,
     maxLength: GITHUB_COMMENT_MAX_LENGTH,
   });
@@ -107,9 +110,18 @@ export async function publish(ctx: PublishContext, pull: PullTarget, analysis: P
   return true;
 }
 
-/** The run's last write: the status, with the API budget held back for it. */
+/**
+ * The run's last write: the status, with the API budget held back for it; none when the
+ * bot's newest status already says the same (its link may name an earlier run of the same
+ * result). NOTE: a status by anyone else is written over, whatever it says.
+ */
 export async function writeStatus(ctx: PublishContext, sha: string, state: 'success' | 'failure', description: string): Promise<void> {
   ctx.releaseReserve();
+  const published = await ctx.api.latestStatus(sha, STATUS_CONTEXT);
+  if (published && published.state === state && published.description === statusText(description) && published.creator.toLowerCase() === ctx.inputs.botLogin.toLowerCase()) {
+    core.info(`migration-guard: the ${STATUS_CONTEXT} status already says "${published.description}"; not written again.`);
+    return;
+  }
   await tryWrite(ctx, `the ${STATUS_CONTEXT} commit status`, () => ctx.api.setStatus(sha, state, description, STATUS_CONTEXT, ctx.runUrl));
 }
 

@@ -129,7 +129,9 @@ class Run {
 
   private async context(baseSha: string): Promise<PublishContext> {
     const config = applyInputs(await loadConfigAt(this.api, this.inputs.configPath, baseSha), this.inputs);
-    return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused, releaseReserve: this.releaseReserve };
+    const repoUrl = `${this.env.serverUrl}/${this.env.repository}`;
+    const blobUrl = (sha: string, file: string, line: number) => `${repoUrl}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
+    return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused, releaseReserve: this.releaseReserve, blobUrl };
   }
 
   /**
@@ -148,7 +150,7 @@ class Run {
     logNotices(analysis);
     const pull = { number: trigger.number, headSha: trigger.headSha, author: trigger.author };
     const comments = await this.api.comments(trigger.number);
-    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author));
+    const decision = await decide(ctx, trigger.headSha, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author));
     if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report);
     await publish(ctx, pull, analysis, decision);
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, pull, analysis, decision);
@@ -164,7 +166,7 @@ class Run {
     const pull = trigger.number !== undefined ? await this.api.pull(trigger.number) : undefined;
     const comments = pull ? await this.api.comments(pull.number) : [];
     const target = { number: pull?.number ?? 0, headSha: trigger.headSha, author: pull?.author ?? '' };
-    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author));
+    const decision = await decide(ctx, trigger.headSha, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, target.author));
     await annotate(ctx, trigger.headSha, analysis.report);
     await writeStatus(ctx, trigger.headSha, decision.verdict === 'pass' ? 'success' : 'failure', statusDescription(analysis, decision));
     await writeRunOutputs(ctx, this.env.runnerTemp, this.env.workspace, undefined, analysis, decision);
@@ -187,8 +189,8 @@ class Run {
       return 0;
     }
     const ownComment = isBotComment(comment, this.inputs.botLogin, COMMENT_MARKER);
-    const commands = comment.login.toLowerCase() === bot ? [] : parseCommands(comment.body);
-    const heldCommand = trigger.previousBody !== undefined && parseCommands(trigger.previousBody).length > 0;
+    const commands = comment.login.toLowerCase() === bot ? [] : await parseCommands(comment.body);
+    const heldCommand = trigger.previousBody !== undefined && (await parseCommands(trigger.previousBody)).length > 0;
     if (!ownComment && commands.length === 0 && !heldCommand) {
       core.info('migration-guard: the comment holds no command; nothing to do.');
       return 0;
@@ -212,7 +214,7 @@ class Run {
     const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
     logNotices(analysis);
     const comments = await this.api.comments(pull.number);
-    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
+    const decision = await decide(ctx, pull.headSha, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
     if (answer) await this.answer(ctx, comment.id, analysis, decision, reply);
     return this.publishPull(ctx, pull, analysis, decision);
   }
@@ -255,7 +257,7 @@ class Run {
     const analysis = await analyzePull(this.analysisContext(ctx, true), pull, false);
     logNotices(analysis);
     const comments = await this.api.comments(pull.number);
-    const decision = await decide(ctx, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
+    const decision = await decide(ctx, pull.headSha, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, pull.author));
     const code = await this.publishPull(ctx, pull, analysis, decision);
     if (claim.verdict !== undefined && claim.verdict !== analysis.report.verdict) {
       core.warning(`The artifact said "${claim.verdict}", this run's own analysis says "${analysis.report.verdict}"; the artifact is untrusted, so this run's analysis was published.`);

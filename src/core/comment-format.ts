@@ -10,7 +10,7 @@
  * CommonMark parser, and only from lines of top-level paragraphs, so a command quoted,
  * fenced, inside HTML (a comment, `<details>`, `<pre>`) or in a list never counts.
  */
-import markdownIt, { type MarkdownIt } from 'markdown-it';
+import type { MarkdownIt } from 'markdown-it';
 
 /** The first line of the bot's sticky comment on a pull request. */
 export const COMMENT_MARKER = '<!-- migration-guard:comment -->';
@@ -80,10 +80,19 @@ function joinWords(...words: string[]): string {
   return words.filter(Boolean).join(' ');
 }
 
-// NOTE: `html: true` because GitHub renders HTML in comments: a command inside `<!-- -->`,
-// `<details>` or `<pre>` must be seen as HTML, as GitHub shows it. Tables and strikethrough
-// (GitHub Flavored Markdown) are on in markdown-it's default preset.
 let parser: MarkdownIt | undefined;
+
+/**
+ * The CommonMark parser, loaded on first use. NOTE: loaded lazily because the CLI renders
+ * comments too (the markers) but never parses commands: evaluating markdown-it costs its
+ * start-up tens of milliseconds. `html: true` because GitHub renders HTML in comments: a
+ * command inside `<!-- -->`, `<details>` or `<pre>` must be seen as HTML, as GitHub shows
+ * it. Tables and strikethrough (GitHub Flavored Markdown) are on in the default preset.
+ */
+async function commandParser(): Promise<MarkdownIt> {
+  parser ??= (await import('markdown-it')).default({ html: true });
+  return parser;
+}
 
 /** Elements that never contain anything: they open no region of hidden or raw content. */
 const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
@@ -103,14 +112,14 @@ function openedElements(html: string): number {
  * start of a line of a top-level paragraph that is outside every HTML element, and only
  * when that line starts with plain text (not a link, emphasis or code span).
  */
-export function parseCommands(body: string): GateCommand[] {
-  parser ??= markdownIt({ html: true });
+export async function parseCommands(body: string): Promise<GateCommand[]> {
+  const markdown = await commandParser();
   const commands: GateCommand[] = [];
   // NOTE: HTML elements left open by one block (`<details>` on its own line) hold every block
   // up to the one that closes them: GitHub renders those blocks inside the element.
   let depth = 0;
   let previous: { type: string; level: number } | undefined;
-  for (const token of parser.parse(body, {})) {
+  for (const token of markdown.parse(body, {})) {
     const opener = previous;
     previous = token;
     if (token.type === 'html_block') depth = Math.max(0, depth + openedElements(token.content));
@@ -187,15 +196,15 @@ export interface ListedItem {
  */
 export function listedItems(stickyBody: string): ListedItem[] {
   const items: ListedItem[] = [];
-  for (const match of stickyBody.matchAll(/^- `([^`\n]{1,300})` \*\*([a-z][a-z-]{1,60})\*\*: .*<!-- mg:key=([0-9a-f]{16}) -->$/gm)) {
+  for (const match of stickyBody.matchAll(/^- \[?`([^`\n]{1,300})`(?:\]\([^()\s]{1,2000}\))? \*\*([a-z][a-z-]{1,60})\*\*: .*<!-- mg:key=([0-9a-f]{16}) -->$/gm)) {
     items.push({ location: match[1]!, ruleId: match[2]!, key: match[3]! });
   }
   return items;
 }
 
 /**
- * One blocking item of the comment: `location` is already a code span, `text` already
- * escaped. `listedItems` reads these lines back.
+ * One blocking item of the comment: `location` is already a code span (or a link around
+ * one), `text` already escaped. `listedItems` reads these lines back.
  */
 export function blockingItemLine(location: string, ruleId: string, text: string, key: string): string {
   return `- ${location} **${ruleId}**: ${text} ${keyMarker(key)}`;

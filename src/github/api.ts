@@ -28,6 +28,19 @@ export interface PullInfo {
 
 export type CommitState = 'success' | 'failure' | 'error' | 'pending';
 
+/** A commit status as GitHub holds it. */
+export interface PublishedStatus {
+  state: CommitState;
+  description: string;
+  /** Who posted it. */
+  creator: string;
+}
+
+/** GitHub rejects status descriptions over 140 characters: what it stores for `description`. */
+export function statusText(description: string): string {
+  return description.length > 140 ? `${description.slice(0, 139)}…` : description;
+}
+
 /** One check-run annotation, as the Checks API takes it. */
 export interface CheckAnnotation {
   path: string;
@@ -57,6 +70,8 @@ export interface GitHubPort {
   deleteComment(id: number): Promise<void>;
   react(commentId: number, content: Reaction): Promise<void>;
   setStatus(sha: string, state: CommitState, description: string, context: string, targetUrl?: string): Promise<void>;
+  /** The newest status of `context` on `sha` among the newest 100 statuses, if any. */
+  latestStatus(sha: string, context: string): Promise<PublishedStatus | undefined>;
   permission(login: string): Promise<Permission>;
   inTeam(org: string, team: string, login: string): Promise<boolean>;
   checkRunWithAnnotations(sha: string, name: string, title: string, summary: string, annotations: readonly CheckAnnotation[]): Promise<void>;
@@ -132,9 +147,14 @@ export class GitHubApi implements GitHubPort {
   }
 
   async setStatus(sha: string, state: CommitState, description: string, context: string, targetUrl?: string): Promise<void> {
-    // NOTE: GitHub rejects descriptions over 140 characters.
-    const short = description.length > 140 ? `${description.slice(0, 139)}…` : description;
-    await this.octokit.rest.repos.createCommitStatus({ ...this.repo, sha, state, description: short, context, ...(targetUrl ? { target_url: targetUrl } : {}) });
+    await this.octokit.rest.repos.createCommitStatus({ ...this.repo, sha, state, description: statusText(description), context, ...(targetUrl ? { target_url: targetUrl } : {}) });
+  }
+
+  async latestStatus(sha: string, context: string): Promise<PublishedStatus | undefined> {
+    // NOTE: GitHub lists a ref's statuses newest first.
+    const { data } = await this.octokit.rest.repos.listCommitStatusesForRef({ ...this.repo, ref: sha, per_page: 100 });
+    const latest = data.find((status) => status.context === context);
+    return latest && { state: latest.state as CommitState, description: latest.description ?? '', creator: latest.creator?.login ?? '' };
   }
 
   /**

@@ -23,9 +23,17 @@ function breakCommentDelimiters(text: string): string {
   return text.replace(/<!--/g, '<!\u200b--').replace(/-->/g, '--\u200b>');
 }
 
-/** A code span that no backtick inside can close; safe in table cells. */
-export function codeSpan(text: string, max = 120): string {
-  let value = breakCommentDelimiters(text.replace(/\r?\n\s*/g, ' ').replace(/\|/g, '\u2223'));
+/**
+ * A code span that no backtick inside can close. In a table cell (`inTable`), `|` is written
+ * `\|`: GitHub's tables take an escaped pipe as part of the cell, inside code spans too, and
+ * show `|`, so the SQL stays copy-pastable (GFM spec, "Tables": escaped pipes). NOTE: a
+ * backslash right before a pipe would turn that escape into an escaped backslash; such text
+ * keeps the look-alike `∣` (U+2223) instead.
+ */
+export function codeSpan(text: string, max = 120, inTable = false): string {
+  const line = text.replace(/\r?\n\s*/g, ' ');
+  const pipes = !inTable ? line : line.includes('\\|') ? line.replace(/\|/g, '\u2223') : line.replace(/\|/g, '\\|');
+  let value = breakCommentDelimiters(pipes);
   if (value.length > max) value = `${value.slice(0, max - 1)}…`;
   const longest = Math.max(0, ...[...value.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);

@@ -31,6 +31,8 @@ export interface MarkdownOptions {
   digest?: string;
   /** Where the full report lives when the comment is cut (e.g. the job summary URL). */
   fullReportUrl?: string;
+  /** A link to a file's line at the head commit; locations are plain text without it. */
+  sourceUrl?: (file: string, line: number) => string;
   maxLength?: number;
 }
 
@@ -43,9 +45,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (unresolved.length && options.digest) head.push(`Migration digest \`${shortDigest(options.digest)}\`: a maintainer approves a window for exactly these migration files with \`${approveCommand(options.digest)}\`.`, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
   if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
+  if (report.files.length) head.push(...summaryTable(report, unresolved.length), '');
 
+  const link = linker(options.sourceUrl);
   const sections: string[] = [];
-  if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions));
+  if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions, link));
   const checklist = options.checklist ?? [];
   if (checklist.length) {
     const state = (item: ChecklistItem) => (item.by ? `✅ acknowledged by @${item.by}` : item.approvedBy ? `✅ covered by the maintenance approval of @${item.approvedBy}` : `key \`${item.key}\``);
@@ -55,7 +59,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (resolved) sections.push(resolved);
   for (const plan of options.advice?.plans ?? []) sections.push(planSection(plan));
   const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
-  if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
+  if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${link(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
   for (const file of report.files) sections.push(fileSection(file, report));
   if (report.blocking.length) sections.push(howToResolve(report.blocking.filter((f) => !resolutions.has(f)), checklist, options.digest));
 
@@ -73,13 +77,30 @@ function location(f: Finding): string {
   return `${codeSpan(`${f.file}:${f.span.start.line}`)}`;
 }
 
-function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<Finding, Resolution>): string {
+/** A finding's `file:line`, linked to that line at the head commit when `sourceUrl` is given. */
+function linker(sourceUrl: MarkdownOptions['sourceUrl']): (f: Finding) => string {
+  return (f) => (sourceUrl ? `[${location(f)}](${sourceUrl(f.file, f.span.start.line)})` : location(f));
+}
+
+/** The counts a reviewer reads first. */
+function summaryTable(report: Report, unresolved: number): string[] {
+  const shown = report.findings.filter((f) => !f.suppression);
+  const warnings = shown.filter((f) => !report.blocking.includes(f) && f.severity !== 'notice').length;
+  const ignored = report.findings.filter((f) => f.suppression).length;
+  return [
+    '| migration files | statements | blocking (to resolve) | warnings | ignored inline |',
+    '| --- | --- | --- | --- | --- |',
+    `| ${report.files.length} | ${report.files.reduce((n, f) => n + f.statements.length, 0)} | ${report.blocking.length} (${unresolved}) | ${warnings} | ${ignored} |`,
+  ];
+}
+
+function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<Finding, Resolution>, link: (f: Finding) => string): string {
   const lines = ['### Blocking findings', ''];
   for (const f of blocking) {
     const resolution = resolutions.get(f);
     const key = checklistKey(f);
     const state = resolution ? (resolution.kind === 'acknowledged' ? `✅ acknowledged by @${resolution.by}` : `✅ covered by the maintenance approval of @${resolution.by}`) : `key \`${key}\``;
-    lines.push(blockingItemLine(location(f), f.ruleId, `${escapeInline(f.message)} (${state})`, key));
+    lines.push(blockingItemLine(link(f), f.ruleId, `${escapeInline(f.message)} (${state})`, key));
     const lock = f.lock ? `Lock: ${f.lock.mode}${f.tables.length ? ` on ${f.tables.map((t) => codeSpan(t)).join(', ')}` : ''} (blocks ${f.lock.blocks.join(', ') || 'other DDL'})${f.rewrite ? ', rewrites the table' : ''}. ` : '';
     const observed = findingReplayLine(f);
     const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`, ...(observed ? ['', `Replay: ${escapeInline(observed)}`] : [])];
@@ -108,12 +129,12 @@ function resolvedSection(report: Report, fixed: ReadonlyArray<Pick<ListedItem, '
 }
 
 function planSection(plan: StrategyAdvice['plans'][number]): string {
-  const lines = [`### Phase plan: ${escapeInline(plan.subject)}`, ''];
+  const lines = [`<details><summary><b>Phase plan: ${escapeInline(plan.subject)}</b></summary>`, ''];
   plan.steps.forEach((step, i) => {
     lines.push(`${i + 1}. **${escapeInline(step.title)}**${step.note ? `: ${escapeInline(step.note)}` : ''}`);
     for (const file of step.files) lines.push(`   ${codeSpan(file.path)}`, '', codeBlock(file.sql, 'sql').replace(/^/gm, '   '), '');
   });
-  lines.push('');
+  lines.push('</details>', '');
   return lines.join('\n');
 }
 
@@ -134,9 +155,9 @@ function fileSection(file: FileReport, report: Report): string {
   for (const s of file.statements) {
     const here = findings.filter((f) => f.span.start.line >= s.line && f.span.start.line <= s.endLine);
     const status = here.some((f) => report.blocking.includes(f)) ? '❌ blocking' : here.some((f) => !f.suppression && f.severity === 'warning') ? '⚠️ warning' : here.some((f) => f.suppression) ? 'suppressed' : 'ok';
-    const lock = s.lock ? `${s.lock.mode}${s.tables.length ? ` on ${s.tables.map((t) => codeSpan(t, 40)).join(', ')}` : ''}` : '';
+    const lock = s.lock ? `${s.lock.mode}${s.tables.length ? ` on ${s.tables.map((t) => codeSpan(t, 40, true)).join(', ')}` : ''}` : '';
     const observed = replayed ? ` ${escapeInline(replayCell(s.replay))} |` : '';
-    lines.push(`| ${s.line} | ${codeSpan(s.text, 80)} | ${lock} | ${s.lock?.blocks.join(', ') ?? ''} | ${s.rewrite ? 'yes' : ''} |${observed} ${status} |`);
+    lines.push(`| ${s.line} | ${codeSpan(s.text, 80, true)} | ${lock} | ${s.lock?.blocks.join(', ') ?? ''} | ${s.rewrite ? 'yes' : ''} |${observed} ${status} |`);
   }
   lines.push('');
   return lines.join('\n');
@@ -193,11 +214,15 @@ function fit(head: string, sections: string[], options: MarkdownOptions): string
       body += next;
       continue;
     }
+    let open = 0;
     for (const item of items(section)) {
-      if (body.length + item.length + 1 + pointer.length > max) break;
+      const opened = open + (item.match(/<details>/g)?.length ?? 0) - (item.match(/<\/details>/g)?.length ?? 0);
+      if (body.length + item.length + 1 + pointer.length + '</details>\n'.length * Math.max(opened, 0) > max) break;
       body += `${item}\n`;
+      open = opened;
     }
-    return body + pointer;
+    // NOTE: a cut inside a collapsed block closes it, or the pointer would be hidden in it.
+    return body + '</details>\n'.repeat(open) + pointer;
   }
   return body;
 }

@@ -134,6 +134,34 @@ describe('/approve-maintenance', () => {
   });
 });
 
+describe('writes', () => {
+  const writes = (s: Scenario) => s.server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/\/[0-9a-f]{40}|\/\d+/g, '/:id')}`);
+
+  it('a run that finds everything as published writes nothing; a change writes the comment and the status once', async () => {
+    const s = await blockedPr();
+    const before = writes(s);
+    const again = await s.pullRequest();
+    expect(again.stdout).toContain('status already says');
+    expect(writes(s)).toEqual(before);
+    await s.comment('maintainer', approve(s, 'ok'));
+    expect(writes(s).slice(before.length)).toEqual([
+      'POST /repos/octo-org/app/issues/comments/:id/reactions',
+      'PATCH /repos/octo-org/app/issues/comments/:id',
+      'POST /repos/octo-org/app/statuses/:id',
+    ]);
+  });
+
+  it('a status someone else wrote is written over even when it says the same', async () => {
+    const s = await blockedPr();
+    const ours = s.status()!;
+    s.server.state.statuses.push({ ...ours, id: s.server.state.nextId++, creator: 'writer' });
+    await s.pullRequest();
+    const creator = s.status()!.creator;
+    expect(typeof creator === 'string' ? creator : creator.login).toBe('github-actions[bot]');
+    expect(s.status()).toMatchObject({ state: 'failure', description: ours.description });
+  });
+});
+
 describe('who may approve, configured', () => {
   const configured = async (config: string) => {
     const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_drop_email.up.sql`]: DROP_EMAIL, [`${MIGRATIONS}/002_drop_email.down.sql`]: 'ALTER TABLE users ADD COLUMN email text;\n' }));
@@ -227,7 +255,7 @@ describe('/acknowledge', () => {
     s.push({ [`${MIGRATIONS}/002_drop_email.up.sql`]: 'ALTER TABLE users DROP COLUMN email CASCADE;\n' });
     await s.pullRequest();
     expect(s.status()).toMatchObject({ state: 'failure' });
-    expect(s.sticky()!.body).toMatch(/- `db\/migrations\/002_drop_email.up.sql:1` \*\*ban-drop-column\*\*: .*\(key `[0-9a-f]{16}`\)/);
+    expect(s.sticky()!.body).toMatch(/- \[`db\/migrations\/002_drop_email.up.sql:1`\]\([^)]+\) \*\*ban-drop-column\*\*: .*\(key `[0-9a-f]{16}`\)/);
   });
 
   it('by a user without the permission is refused with a reply, and nothing changes', async () => {

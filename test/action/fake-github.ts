@@ -3,7 +3,7 @@
  * dist/ or a server. It records every call, so tests can assert how few a decision makes.
  */
 import type { Permission } from '../../src/core/gate.js';
-import type { CheckAnnotation, CommitState, GitHubPort, PullFile, PullInfo, Reaction } from '../../src/github/api.js';
+import type { CheckAnnotation, CommitState, GitHubPort, PublishedStatus, PullFile, PullInfo, Reaction } from '../../src/github/api.js';
 import type { CommentInfo, RepoRef } from '../../src/github/event.js';
 
 export class FakeGitHub implements GitHubPort {
@@ -72,6 +72,12 @@ export class FakeGitHub implements GitHubPort {
   async setStatus(sha: string, state: CommitState, description: string, context: string): Promise<void> {
     this.calls.push(`setStatus ${state}`);
     this.statuses.push({ sha, state, description, context });
+  }
+
+  async latestStatus(sha: string, context: string): Promise<PublishedStatus | undefined> {
+    this.calls.push(`latestStatus ${context}`);
+    const latest = this.statuses.filter((s) => s.sha === sha && s.context === context).at(-1);
+    return latest && { state: latest.state, description: latest.description, creator: this.botLogin };
   }
 
   async permission(login: string): Promise<Permission> {

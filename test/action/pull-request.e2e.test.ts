@@ -41,7 +41,7 @@ describe('the action on pull_request', () => {
     expect(body).toContain('❌ blocked: 2 blocking findings to resolve');
     expect(body).toContain('**contract-too-early**');
     expect(body).toContain('**ban-drop-column**');
-    expect(body).toMatch(/- `db\/migrations\/002_drop_email.up.sql:2` \*\*ban-drop-column\*\*: .*\(key `[0-9a-f]{16}`\)/);
+    expect(body).toMatch(/- \[`db\/migrations\/002_drop_email.up.sql:2`\]\(https:\/\/github.com\/octo-org\/app\/blob\/[0-9a-f]{40}\/db\/migrations\/002_drop_email.up.sql#L2\) \*\*ban-drop-column\*\*: .*\(key `[0-9a-f]{16}`\)/);
     expect(run.annotations).toContainEqual(expect.objectContaining({ level: 'error', file: `${MIGRATIONS}/002_drop_email.up.sql`, line: 2, title: 'ban-drop-column (ACCESS EXCLUSIVE)' }));
     expect(run.summary).toContain('ban-drop-column');
     expect(run.outputs).toMatchObject({ verdict: 'blocked', 'blocking-count': '2' });
@@ -168,7 +168,7 @@ describe('the action on pull_request', () => {
     const body = s.sticky()!.body;
     expect(body.length).toBeLessThanOrEqual(65_536);
     expect(body).toContain("_The comment was cut to stay under GitHub's 65,536-character limit: [full report](https://github.com/");
-    expect((body.match(/^- `[^`]+` \*\*require-concurrent-index-creation\*\*/gm) ?? []).length).toBeGreaterThan(20);
+    expect((body.match(/^- \[`[^`]+`\]\([^)]+\) \*\*require-concurrent-index-creation\*\*/gm) ?? []).length).toBeGreaterThan(20);
   });
 
   it('does not publish from a run for an older head SHA after a newer commit arrived', async () => {

@@ -133,7 +133,7 @@ export class Scenario {
   }
 
   /** Posts a comment on the PR (as GitHub would store it) and runs the action on the event. */
-  async comment(user: string, body: string, options: { userType?: 'User' | 'Bot'; edited?: boolean } = {}) {
+  async comment(user: string, body: string, options: { userType?: 'User' | 'Bot'; edited?: boolean; timeout?: number } = {}) {
     const { id, createdAt, updatedAt, login } = this.addComment(user, body, options);
     const result = await runAction({
       server: this.server,
@@ -151,6 +151,7 @@ export class Scenario {
       }),
       inputs: { replay: 'off' },
       workspace: this.defaultBranchCheckout(),
+      ...(options.timeout ? { timeout: options.timeout } : {}),
     });
     return { id, result };
   }

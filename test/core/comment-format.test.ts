@@ -15,21 +15,21 @@ const command: fc.Arbitrary<GateCommand> = fc.oneof(
 );
 
 describe('commands: written and read back', () => {
-  it('parseCommands reads back what formatCommand writes, one command per line', () => {
-    fc.assert(
-      fc.property(fc.array(command, { minLength: 1, maxLength: 4 }), (commands) => {
+  it('parseCommands reads back what formatCommand writes, one command per line', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 4 }), async (commands) => {
         const reasonsThatLookLikeKeys = commands.some((c) => c.kind === 'acknowledge' && /^(?:[0-9a-f]{16}|check-[0-9a-f]{10})\b/.test(c.reason));
         fc.pre(!reasonsThatLookLikeKeys && commands.every((c) => !(c.kind === 'approve-maintenance' && /^window=/.test(c.reason))));
-        expect(parseCommands(commands.map(formatCommand).join('\n'))).toEqual(commands);
+        expect(await parseCommands(commands.map(formatCommand).join('\n'))).toEqual(commands);
       }),
     );
   });
 
-  it('reads the digest in any case and a reason that starts with a non-hex word', () => {
-    expect(parseCommands('/approve-maintenance 3F9A2C1B4D5E6F70 window=2026-12-06T02:00Z Saturday, DBA on call')).toEqual([
+  it('reads the digest in any case and a reason that starts with a non-hex word', async () => {
+    expect(await parseCommands('/approve-maintenance 3F9A2C1B4D5E6F70 window=2026-12-06T02:00Z Saturday, DBA on call')).toEqual([
       { kind: 'approve-maintenance', digest: '3f9a2c1b4d5e6f70', window: '2026-12-06T02:00Z', reason: 'Saturday, DBA on call' },
     ]);
-    expect(parseCommands('/approve-maintenance looks good')).toEqual([{ kind: 'approve-maintenance', digest: '', reason: 'looks good' }]);
+    expect(await parseCommands('/approve-maintenance looks good')).toEqual([{ kind: 'approve-maintenance', digest: '', reason: 'looks good' }]);
   });
 });
 
@@ -41,8 +41,8 @@ describe('commands count only where GitHub renders them as a line of a top-level
     ['after an HTML block that closes', `<!-- note -->\n\n${c}`],
     ['after a <details> block that closed', `<details>\n\nx\n\n</details>\n\n${c}`],
     ['with a hard break before it', `Looks good.  \n${c}`],
-  ])('counts %s', (_, body) => {
-    expect(parseCommands(body)).toHaveLength(1);
+  ])('counts %s', async (_, body) => {
+    expect(await parseCommands(body)).toHaveLength(1);
   });
 
   it.each([
@@ -67,8 +67,8 @@ describe('commands count only where GitHub renders them as a line of a top-level
     ['emphasis', `*${c}*`],
     ['a table', `| a |\n| - |\n| ${c} |`],
     ['a longer word', '/approve-maintenancex 3f9a2c1b4d5e6f70'],
-  ])('ignores a command in %s', (_, body) => {
-    expect(parseCommands(body)).toEqual([]);
+  ])('ignores a command in %s', async (_, body) => {
+    expect(await parseCommands(body)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type GateCommand, parseCommands } from '../../src/core/comment-format.js';
 import {
   type ApprovalPolicy,
@@ -29,10 +29,27 @@ const OTHER_DIGEST = 'b'.repeat(64);
 const PREFIX = DIGEST.slice(0, 16);
 const KEY = '0123456789abcdef';
 let nextId = 100;
+/** One command as the gate weighs it (commands parsed once, before the tests). */
+const parsed = new Map<string, GateCommand>();
+beforeAll(async () => {
+  const commands = [
+    `/approve-maintenance ${PREFIX} Sunday 02:00 UTC`,
+    `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)} ok`,
+    `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`,
+    `/approve-maintenance ${PREFIX}`,
+    '/approve-maintenance',
+    '/approve-maintenance aaaaaaaa',
+    '/revoke-maintenance',
+    '/acknowledge',
+    `/acknowledge ${KEY}`,
+    `/acknowledge ${'f'.repeat(16)}`,
+  ];
+  for (const command of commands) parsed.set(command, (await parseCommands(command))[0]!);
+});
 function entry(author: string, command: string, overrides: Partial<CommandEntry> = {}): CommandEntry {
-  const [parsed] = parseCommands(command);
-  if (!parsed) throw new Error(`not a command: ${command}`);
-  return { commentId: nextId++, author, authorType: author.endsWith('[bot]') ? 'Bot' : 'User', edited: false, command: parsed as GateCommand, ...overrides };
+  const one = parsed.get(command);
+  if (!one) throw new Error(`not parsed before the tests: ${command}`);
+  return { commentId: nextId++, author, authorType: author.endsWith('[bot]') ? 'Bot' : 'User', edited: false, command: one, ...overrides };
 }
 const permissions: Record<string, Permission> = { maria: 'maintain', dev: 'write', admin: 'admin', outsider: 'read' };
 
