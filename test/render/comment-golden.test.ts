@@ -14,6 +14,7 @@ import { adviseStrategy } from '../../src/core/strategy.js';
 import { checkMigrations } from '../../src/engine.js';
 import { codeSpan } from '../../src/render/escape.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { allRules } from '../../src/rules/index.js';
 import { REPO_ROOT } from '../support/run-action.js';
 
 const HEAD = 'a'.repeat(40);
@@ -27,7 +28,7 @@ async function comment(example: string): Promise<string> {
     .map((name) => ({ path: `db/migrations/${name}`, text: readFileSync(path.join(dir, name), 'utf8'), change: 'added' }));
   const report = await checkMigrations(files, config);
   return renderMarkdown(report, {
-    advice: adviseStrategy(report, config),
+    advice: adviseStrategy(report, config, allRules),
     digest: DIGEST,
     sourceUrl: (file, line) => `https://github.com/octo-org/app/blob/${HEAD}/${file}#L${line}`,
     fullReportUrl: 'https://github.com/octo-org/app/actions/runs/1',
