@@ -21,6 +21,8 @@ import { changedSince } from '../local/git.js';
 import { collectPaths, isCandidate, type ReadProblem } from '../local/workspace.js';
 import { findRule, ruleIds } from '../rules/index.js';
 import { renderRuleList, renderRuleExplanation } from './explain.js';
+import { STATS_HELP, statsCommand } from './stats.js';
+import { withStats } from '../stats/context.js';
 import { FORMATS, type Format, renderReport } from './formats.js';
 
 /** What the CLI needs from the outside world (real process in index.ts, captured in tests). */
@@ -43,7 +45,7 @@ Usage:
   migration-guard check --base REF [options]   check migrations changed since the merge base with REF
   migration-guard rules                        list every rule
   migration-guard explain RULE                 show a rule's documentation (also: check --explain RULE)
-
+${STATS_HELP}
 Options:
   --base REF                 compare with git: files added/changed since merge-base(REF, HEAD),
                              including uncommitted and untracked files; changes to migrations
@@ -58,6 +60,11 @@ Options:
                              and records locks, rewrites and the down round trip; off skips it
   --database-url URL         replay on this PostgreSQL server instead of PGlite (needs CREATEDB:
                              replay works in a scratch database it drops afterwards)
+  --rehearse                 with --database-url: run the new migrations in that database itself
+                             (a disposable production-sized clone: it is changed) and report each
+                             statement's duration, lock time and size change
+  --stats-file FILE          judge findings by the size and traffic of the tables they hit, from
+                             a snapshot by "migration-guard stats" (also: stats-file in the config)
   --explain RULE             print a rule's documentation and exit
   --no-color                 no colours in text output (also: NO_COLOR=1)
   -h, --help                 this help
@@ -79,6 +86,8 @@ export interface CheckOptions {
   failOn?: Config['fail-on'];
   replay?: Config['replay']['mode'];
   databaseUrl?: string;
+  statsFile?: string;
+  rehearse: boolean;
   color: boolean;
 }
 
@@ -114,7 +123,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (command === 'explain') return explain(rest[0], io);
   if (command === 'check') return check(rest, io);
-  throw new UsageError(`unknown command "${command}"; expected check, rules or explain`);
+  if (command === 'stats' || command === 'calibrate') return statsCommand(command, rest, io);
+  throw new UsageError(`unknown command "${command}"; expected check, rules, explain, stats or calibrate`);
 }
 
 
@@ -141,6 +151,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
         'fail-on': { type: 'string' },
         replay: { type: 'string' },
         'database-url': { type: 'string' },
+        'stats-file': { type: 'string' },
+        rehearse: { type: 'boolean' },
         explain: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -163,6 +175,7 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
   if (failOn !== undefined && !['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`invalid --fail-on "${failOn}"; expected error, warning or never`);
   const replay = values.replay;
   if (replay !== undefined && replay !== 'pglite' && replay !== 'off') throw new UsageError(`invalid --replay "${replay}"; expected pglite or off`);
+  if (values.rehearse && !values['database-url']) throw new UsageError('--rehearse needs --database-url URL: the clone to rehearse on');
   if (values.base === undefined && positionals.length === 0 && !values.explain && !values.help) {
     throw new UsageError('check needs PATHS (files or folders) or --base REF');
   }
@@ -176,6 +189,8 @@ export function parseCheckArgs(args: readonly string[], io: Pick<CliIo, 'isTTY' 
     failOn: failOn as Config['fail-on'] | undefined,
     replay,
     databaseUrl: values['database-url'],
+    statsFile: values['stats-file'],
+    rehearse: !!values.rehearse,
     color: !values['no-color'] && io.isTTY && !io.env.NO_COLOR && format === 'text' && values.output === undefined,
     explain: values.explain,
     help: !!values.help,
@@ -201,12 +216,15 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   }
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
-  const report = await withReplay(await checkMigrations(files, config, facts, await parser.ready), files, config, {
+  const replayed = await withReplay(await checkMigrations(files, config, facts, await parser.ready), files, config, {
     // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
     mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
     databaseUrl: options.databaseUrl,
+    rehearse: options.rehearse,
     schemaFile: await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH),
   });
+  const statsPath = options.statsFile ?? config['stats-file'];
+  const report = statsPath === undefined ? replayed : withStats(replayed, config, { path: statsPath, text: await readConfiguredFile(statsPath, options.statsFile ? undefined : 'stats-file', io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH) });
   const rendered = renderReport(report, options.format, {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),
@@ -224,10 +242,17 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
 async function readSchemaFile(config: Config, cwd: string, configPath: string): Promise<{ path: string; text: string } | undefined> {
   const file = config.replay['schema-file'];
   if (file === undefined || config.replay.mode === 'off') return undefined;
+  return { path: file, text: await readConfiguredFile(file, 'replay.schema-file', cwd, configPath) };
+}
+
+/** A file named by a config key (or, with `key` undefined, by an option), relative to the working directory. */
+async function readConfiguredFile(file: string, key: string | undefined, cwd: string, configPath: string): Promise<string> {
   try {
-    return { path: file, text: await readFile(path.resolve(cwd, file), 'utf8') };
+    return await readFile(path.resolve(cwd, file), 'utf8');
   } catch (error) {
-    throw new ConfigError(`key "replay.schema-file": cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, configPath);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    if (key === undefined) throw new UsageError(`cannot read ${file} (${reason})`);
+    throw new ConfigError(`key "${key}": cannot read ${file} (${reason})`, configPath);
   }
 }
 

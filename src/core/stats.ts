@@ -13,61 +13,53 @@ export const STATS_SNAPSHOT_VERSION = 1;
 
 const count = z.number().check(z.minimum(0));
 const rate = z.nullable(count);
+/** A schema with its description, which the published JSON Schema carries. */
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description)) as T;
 
 const indexSchema = z.strictObject({
-  /** Index name (hashed like the table name when the snapshot hashes names). */
-  name: z.string().check(z.minLength(1)),
-  /** pg_relation_size of the index, in bytes. */
-  bytes: count,
+  name: described(z.string().check(z.minLength(1)), 'Index name as `schema.index`, or its `sha256:` digest when names are hashed.'),
+  bytes: described(count, 'pg_relation_size of the index, in bytes.'),
 });
 
 const tableSchema = z.strictObject({
-  /** `schema.table` as the catalog spells it, or `sha256:<hex>` of that when names are hashed. */
-  name: z.string().check(z.minLength(1)),
-  /** pg_total_relation_size: heap, TOAST and every index, in bytes. */
-  totalBytes: count,
-  /** pg_relation_size: the main heap fork only, in bytes (what a scan reads). */
-  heapBytes: count,
-  /** pg_class.reltuples (the planner's estimate); null when the table was never analysed. */
-  rows: z.nullable(count),
-  indexes: z.array(indexSchema),
-  /** Scans (sequential + index) per minute, from pg_stat_user_tables; null when unknown. */
-  readsPerMinute: rate,
-  /** Rows inserted, updated and deleted per minute, from pg_stat_user_tables; null when unknown. */
-  writesPerMinute: rate,
-  /** Calls per minute of pg_stat_statements entries naming the table (absent without the extension). */
-  statements: z.optional(
-    z.strictObject({
-      readCallsPerMinute: count,
-      writeCallsPerMinute: count,
-    }),
+  name: described(z.string().check(z.minLength(1)), '`schema.table` as the catalog spells it, or `sha256:` and 32 hex digits of the SHA-256 of that when names are hashed.'),
+  totalBytes: described(count, 'pg_total_relation_size: heap, TOAST and every index, in bytes.'),
+  heapBytes: described(count, 'pg_relation_size: the main heap fork only, in bytes (what a scan or rewrite reads).'),
+  rows: described(z.nullable(count), "pg_class.reltuples (the planner's estimate of the row count); null when the table was never vacuumed or analysed."),
+  indexes: described(z.array(indexSchema), "The table's indexes."),
+  readsPerMinute: described(rate, 'Sequential plus index scans per minute, from pg_stat_user_tables, averaged over activityWindowSeconds; null when unknown.'),
+  writesPerMinute: described(rate, 'Rows inserted, updated and deleted per minute, from pg_stat_user_tables, averaged over activityWindowSeconds; null when unknown.'),
+  statements: described(
+    z.optional(
+      z.strictObject({
+        readCallsPerMinute: described(count, 'Calls per minute of statements that read the table.'),
+        writeCallsPerMinute: described(count, 'Calls per minute of INSERT, UPDATE, DELETE and MERGE statements that write it.'),
+      }),
+    ),
+    'From pg_stat_statements, averaged over statementsWindowSeconds (absent without the extension or its window). Query texts are parsed in memory and never stored.',
   ),
 });
 
-const coefficient = z.strictObject({ fixedMs: count, perUnitMs: count });
+const coefficient = z.strictObject({
+  fixedMs: described(count, 'Milliseconds the work takes on an empty table.'),
+  perUnitMs: described(count, 'Milliseconds per MiB of heap (rewrite, scan) or per thousand rows (index-build, validation, backfill).'),
+});
 
 /** The coefficients `migration-guard calibrate` writes (its whole output file, and the snapshot's optional copy). */
-const coefficientsSchema = z.strictObject({
-  /** The machine and server they were measured on. */
-  measuredOn: z.string(),
+const coefficientsSchema = z.object({
+  measuredOn: described(z.string(), 'The machine and server they were measured on.'),
   work: z.strictObject(Object.fromEntries(WORK_KINDS.map((kind) => [kind, coefficient])) as Record<WorkKind, typeof coefficient>),
 });
 
 const snapshotSchema = z.strictObject({
-  version: z.literal(STATS_SNAPSHOT_VERSION),
-  /** When the snapshot was taken (ISO 8601). */
-  takenAt: z.string(),
-  /** The server's major version. */
-  serverVersion: z.int(),
-  /** Table and index names are `sha256:` digests of the real names. */
-  hashedNames: z.boolean(),
-  /** Seconds the pg_stat_user_tables counters cover (since their last reset); null when unknown. */
-  activityWindowSeconds: z.nullable(count),
-  /** Seconds the pg_stat_statements counters cover; null when the extension is absent or too old to say. */
-  statementsWindowSeconds: z.nullable(count),
-  tables: z.array(tableSchema),
-  /** Throughput measured by `migration-guard calibrate` on (a copy of) this server; the shipped defaults without it. */
-  coefficients: z.optional(coefficientsSchema),
+  version: described(z.literal(STATS_SNAPSHOT_VERSION), 'The snapshot format version.'),
+  takenAt: described(z.string(), 'When the snapshot was taken (ISO 8601).'),
+  serverVersion: described(z.int(), "The server's major version."),
+  hashedNames: described(z.boolean(), 'Table and index names are `sha256:` digests of the real names (stats --hash-names).'),
+  activityWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_user_tables counters cover (since their last reset, or the server start); null when unknown.'),
+  statementsWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_statements counters cover (pg_stat_statements_info); null without them.'),
+  tables: described(z.array(tableSchema), 'Every user table, partitioned table and materialized view.'),
+  coefficients: described(z.optional(coefficientsSchema), 'Throughput measured by `migration-guard calibrate` (stats --calibration FILE); the shipped defaults are used without it.'),
 });
 
 /** One table of the snapshot. */

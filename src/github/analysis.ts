@@ -17,6 +17,7 @@ import { changedSince, diffStatus, git } from '../local/git.js';
 import { prepareParser } from '../local/parse-pool.js';
 import { collectPaths, readText } from '../local/workspace.js';
 import { withReplay } from '../replay/index.js';
+import { withStats } from '../stats/context.js';
 import { ruleIds } from '../rules/index.js';
 import type { GitHubApi, PullFile } from './api.js';
 import { changedMigrations, pullRequestInputs } from './sources.js';
@@ -102,7 +103,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
   // the default branch's checkout and searched as data.
   const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
   const facts = fromCheckout || headRevision ? await factsFromCheckout(ctx, files, pull.baseSha, notices, headRevision) : undefined;
-  const report = await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser.ready), files, pull.baseSha);
+  const report = await judgeByStats(ctx, await replay(ctx, await checkMigrations(files, ctx.config, facts, await parser.ready), files, pull.baseSha), pull.baseSha);
   const changedFiles = changedMigrations(files);
   return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }
@@ -124,6 +125,18 @@ async function replay(ctx: AnalysisContext, report: Report, files: InputFile[], 
   });
 }
 
+/**
+ * Judges the findings by the config's `stats-file`, read from the base commit like the
+ * config: a pull request must not shrink its own tables to turn its findings into notices.
+ */
+async function judgeByStats(ctx: AnalysisContext, report: Report, baseSha: string): Promise<Report> {
+  const statsPath = ctx.config['stats-file'];
+  if (statsPath === undefined) return report;
+  const text = await ctx.api.fileAt(statsPath, baseSha);
+  if (text === undefined) throw new ConfigError(`key "stats-file": ${statsPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
+  return withStats(report, ctx.config, { path: statsPath, text });
+}
+
 /** For a merge queue: what the group's head changes against its base, from the checkout. */
 export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Promise<PullAnalysis> {
   // NOTE: started first: the parser compiles on background threads while git runs.
@@ -134,7 +147,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
   });
   for (const file of changed.files) if (isChanged(file.change)) parser.reading(file.text.length);
   const facts = await factsFromCheckout(ctx, changed.files, changed.mergeBase, notices);
-  const report = await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha);
+  const report = await judgeByStats(ctx, await replay(ctx, await checkMigrations(changed.files, ctx.config, facts, await parser.ready), changed.files, baseSha), baseSha);
   const changedFiles = changedMigrations(changed.files);
   return { report, files: changed.files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice: adviseStrategy(report, ctx.config), notices };
 }

@@ -10,6 +10,7 @@ import type { FileReport, Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { findingReplayLine, replayCell, replaySummaryLine } from './replay.js';
+import { contextSummaryLine, findingContextLines, rehearsalSection } from './context.js';
 
 /** Finds our sticky comment (together with the bot's identity: never trust the marker alone). */
 export const COMMENT_MARKER = '<!-- migration-guard:comment -->';
@@ -42,9 +43,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (options.gateNotes?.length) head.push(...options.gateNotes, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
   if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
+  if (report.context) head.push(`_${escapeInline(contextSummaryLine(report.context))}_`, '');
 
   const sections: string[] = [];
   if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions));
+  const rehearsal = rehearsalSection(report.files);
+  if (rehearsal) sections.push(rehearsal);
   const checklist = options.checklist ?? [];
   if (checklist.length) {
     sections.push(['### Pre-deployment checklist', '', ...checklist.map((item) => `- [${item.by ? 'x' : ' '}] ${escapeInline(item.text)}${item.by ? ` (ticked by @${item.by})` : item.approvedBy ? ` (covered by the maintenance approval of @${item.approvedBy})` : ''} <!-- mg:key=${item.key} -->`), ''].join('\n'));
@@ -81,6 +85,7 @@ function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<
     const observed = findingReplayLine(f);
     const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`, ...(observed ? ['', `Replay: ${escapeInline(observed)}`] : [])];
     if (f.fix) details.push('', codeBlock(f.fix));
+    lines.push(...findingContextLines(f).map((line) => `  - ${escapeInline(line)}`));
     lines.push(`  <details><summary>Safe alternative</summary>`, '', ...details.map((d) => (d ? `  ${d.split('\n').join('\n  ')}` : '')), '', '  </details>');
   }
   lines.push('');

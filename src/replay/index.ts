@@ -20,6 +20,8 @@ export interface ReplaySettings {
   schemaFile?: { path: string; text: string };
   /** PGlite only: the longest one statement may run (default CALL_TIMEOUT_MS, 60 s). */
   statementTimeoutMs?: number;
+  /** Rehearse in the `databaseUrl` database itself (a production-sized clone): no scratch database, no base schema. */
+  rehearse?: boolean;
 }
 
 /**
@@ -27,8 +29,11 @@ export interface ReplaySettings {
  * NOTE: loaded on demand: PGlite and pg are large, and most runs (replay off, nothing new
  * to replay, --help) must not pay for loading them at start-up.
  */
-export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number): Promise<ReplayDatabase> {
-  if (databaseUrl) return (await import('./postgres.js')).openPostgres(databaseUrl);
+export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number, rehearse = false): Promise<ReplayDatabase> {
+  if (databaseUrl) {
+    const server = await import('./postgres.js');
+    return rehearse ? server.openRehearsal(databaseUrl) : server.openPostgres(databaseUrl);
+  }
   return (await import('./pglite-thread.js')).openPgliteThread(statementTimeoutMs === undefined ? {} : { callTimeoutMs: statementTimeoutMs });
 }
 
@@ -44,15 +49,20 @@ export async function withReplay(report: Report, files: readonly InputFile[], co
   if (settings.mode === 'off' || !hasNewStatements) return report;
   let database: ReplayDatabase;
   try {
-    database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs);
+    database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs, settings.rehearse && settings.databaseUrl !== undefined);
   } catch (error) {
     const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
     return replayUnavailableReport(report, config, `${where} could not be opened: ${(error as Error).message}`);
   }
   await using db = database;
   // NOTE: `return await`: a bare returned promise would let `await using` close the database first.
-  return await replayReport(report, files, config, { database: db, ...(settings.schemaFile ? { schemaFile: settings.schemaFile } : {}) });
+  // NOTE: a clone already holds the schema the earlier migrations built: an empty schema file stands for it.
+  const schemaFile = settings.rehearse && settings.databaseUrl ? { path: REHEARSAL_BASE, text: '' } : settings.schemaFile;
+  return await replayReport(report, files, config, { database: db, ...(schemaFile ? { schemaFile } : {}) });
 }
+
+/** The base a rehearsal starts from: the clone's own schema and data. */
+export const REHEARSAL_BASE = '(the database at --database-url)';
 
 /** The URL without its password, for messages. */
 function redact(url: string): string {

@@ -212,7 +212,7 @@ class ReplayRun {
     for (const [i, statement] of unit.upStatements.entries()) {
       const trace = await traceStatement(db, statement.text, mustRunOutsideTransaction(statement.node, db.serverVersion), known);
       traced++;
-      const observation: ReplayObservation = { locks: trace.locks, rewrites: trace.rewrites, locksObserved: trace.locksObserved };
+      const observation: ReplayObservation = { locks: trace.locks, rewrites: trace.rewrites, locksObserved: trace.locksObserved, ...(trace.timing ? { timing: trace.timing } : {}) };
       if (trace.error) observation.error = { message: trace.error.message, line: errorLine(statement, trace.error), ...(trace.error.code ? { code: trace.error.code } : {}) };
       this.observations.set(`${path}@${statement.span.startOffset}`, observation);
       if (trace.error) {
