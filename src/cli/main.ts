@@ -216,6 +216,9 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   }
   // NOTE: only --base mode has a base branch whose history and code can be searched.
   const facts = git ? await gatherFacts(files, config, { root: git.root, baseCommit: git.mergeBase, now: new Date() }) : undefined;
+  const statsPath = options.statsFile ?? config['stats-file'];
+  // NOTE: read before replay, so a missing file fails at once.
+  const statsText = statsPath === undefined ? undefined : await readConfiguredFile(statsPath, options.statsFile ? undefined : 'stats-file', io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH);
   const replayed = await withReplay(await checkMigrations(files, config, facts, await parser.ready), files, config, {
     // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
     mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
@@ -223,8 +226,7 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
     rehearse: options.rehearse,
     schemaFile: await readSchemaFile(config, io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH),
   });
-  const statsPath = options.statsFile ?? config['stats-file'];
-  const report = statsPath === undefined ? replayed : withStats(replayed, config, { path: statsPath, text: await readConfiguredFile(statsPath, options.statsFile ? undefined : 'stats-file', io.cwd, options.configPath ?? DEFAULT_CONFIG_PATH) });
+  const report = statsPath === undefined || statsText === undefined ? replayed : withStats(replayed, config, { path: statsPath, text: statsText });
   const rendered = renderReport(report, options.format, {
     color: options.color,
     sources: new Map(files.map((f) => [f.path, f.text])),

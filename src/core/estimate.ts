@@ -1,7 +1,7 @@
 /**
- * How long work that scales with a table takes, from measured throughput: a linear model
- * per kind of work (`fixed + per-unit × size`), fitted by `migration-guard calibrate` on
- * synthetic tables. Pure: the coefficients come from the caller (shipped defaults or a
+ * How long work that scales with a table takes, from measured durations: per kind of
+ * work, a curve through what `migration-guard calibrate` measured on synthetic tables of a
+ * few sizes. Pure: the coefficients come from the caller (shipped defaults or a
  * calibration file), the table from the stats snapshot.
  */
 import type { TableStats } from './stats.js';
@@ -26,32 +26,44 @@ export const WORK_UNIT: Record<WorkKind, 'bytes' | 'rows'> = {
   backfill: 'rows',
 };
 
-/** `milliseconds = fixedMs + perUnitMs × units`; units are MiB of heap or thousands of rows. */
-export interface WorkCoefficient {
-  fixedMs: number;
-  perUnitMs: number;
-}
-
-/** The coefficients the estimates use, and where they were measured. */
-export interface Coefficients {
-  /** What machine and server produced them (free text: CPUs, disk, Postgres version). */
-  measuredOn: string;
-  work: Record<WorkKind, WorkCoefficient>;
+/** One measured duration: `ms` for a table of `units` (MiB of heap, or thousands of rows). */
+export interface WorkPoint {
+  units: number;
+  ms: number;
 }
 
 /**
- * The shipped defaults: `migration-guard calibrate` on the development machine (see
- * docs/production-context.md for the hardware and the run). Production servers with faster
- * disks and more memory are usually faster; a calibration on a copy of your server is better.
+ * The measured durations of one kind of work at a few table sizes, smallest first. Between
+ * two points the duration follows the power law through them (a straight line on log-log
+ * axes); past the largest it grows at least linearly. NOTE: not one straight line: a
+ * foreign-key check or a backfill grows faster than the table once its sort or its dead
+ * rows outgrow memory (calibration here: 10x the rows took 13x, then 16x the time).
+ */
+export interface WorkCurve {
+  points: WorkPoint[];
+}
+
+/** The curves the estimates use, and where they were measured. */
+export interface Coefficients {
+  /** What machine and server produced them (free text: CPUs, disk, Postgres version). */
+  measuredOn: string;
+  work: Record<WorkKind, WorkCurve>;
+}
+
+/**
+ * The shipped defaults: `migration-guard calibrate` (10^4, 10^5 and 10^6 rows) on the
+ * development machine, see docs/production-context.md for the hardware and the run.
+ * Production servers with faster disks and more memory are usually faster; a calibration
+ * on a copy of your server is better.
  */
 export const DEFAULT_COEFFICIENTS: Coefficients = {
   measuredOn: '2 vCPU Intel Xeon (KVM), 23 GB RAM, virtio disk; PostgreSQL 15 with fsync off; shared machine (load average 18)',
   work: {
-    rewrite: { fixedMs: 16, perUnitMs: 28 },
-    scan: { fixedMs: 7, perUnitMs: 3.3 },
-    'index-build': { fixedMs: 19, perUnitMs: 0.65 },
-    validation: { fixedMs: 0, perUnitMs: 4.2 },
-    backfill: { fixedMs: 0, perUnitMs: 10 },
+    rewrite: { points: [{ units: 0.5, ms: 25 }, { units: 4.98, ms: 164 }, { units: 49.8, ms: 1428 }] },
+    scan: { points: [{ units: 0.5, ms: 9 }, { units: 4.98, ms: 22 }, { units: 49.8, ms: 170 }] },
+    'index-build': { points: [{ units: 10, ms: 18 }, { units: 100, ms: 93 }, { units: 1000, ms: 672 }] },
+    validation: { points: [{ units: 10, ms: 35 }, { units: 100, ms: 219 }, { units: 1000, ms: 4262 }] },
+    backfill: { points: [{ units: 10, ms: 79 }, { units: 100, ms: 949 }, { units: 1000, ms: 10243 }] },
   },
 };
 
@@ -64,8 +76,22 @@ export function workUnits(kind: WorkKind, table: Pick<TableStats, 'heapBytes' | 
 
 /** The model's duration for one kind of work on a table, in milliseconds. */
 export function workMs(kind: WorkKind, table: Pick<TableStats, 'heapBytes' | 'rows'>, coefficients: Coefficients): number {
-  const c = coefficients.work[kind];
-  return c.fixedMs + c.perUnitMs * workUnits(kind, table);
+  return curveMs(coefficients.work[kind].points, workUnits(kind, table));
+}
+
+/** The duration at `units` on the curve through `points` (see WorkCurve). */
+export function curveMs(points: readonly WorkPoint[], units: number): number {
+  const usable = points.filter((p) => p.units > 0 && p.ms > 0).sort((a, b) => a.units - b.units);
+  if (usable.length === 0 || units <= 0) return 0;
+  if (usable.length === 1) return (usable[0]!.ms * units) / usable[0]!.units;
+  const last = usable.length - 1;
+  // The segment that holds `units`: the first one below the smallest point, the last one above the largest.
+  let i = 0;
+  while (i < last - 1 && units > usable[i + 1]!.units) i++;
+  const [from, to] = [usable[i]!, usable[i + 1]!];
+  const exponent = Math.log(to.ms / from.ms) / Math.log(to.units / from.units);
+  // NOTE: past the largest measurement, fixed costs no longer flatten the curve: at least linear.
+  return units > to.units ? to.ms * (units / to.units) ** Math.max(1, exponent) : from.ms * (units / from.units) ** exponent;
 }
 
 /**
@@ -95,23 +121,4 @@ export interface DurationRange {
 export function estimateRange(kind: WorkKind, table: Pick<TableStats, 'heapBytes' | 'rows' | 'indexes'>, coefficients: Coefficients): DurationRange {
   const ms = estimateMs(kind, table, coefficients);
   return { lowMs: ms * ESTIMATE_BAND.low, highMs: ms * ESTIMATE_BAND.high };
-}
-
-/**
- * Fits `fixed + perUnit × units` through measured points by least squares (at least two
- * sizes). A negative intercept (measurement noise on small tables) is clamped to zero and
- * the slope refitted through the origin, so no estimate goes below zero.
- */
-export function fitCoefficient(points: ReadonlyArray<{ units: number; ms: number }>): WorkCoefficient {
-  if (points.length < 2) throw new Error('fitting needs measurements at two sizes at least');
-  const n = points.length;
-  const meanX = points.reduce((s, p) => s + p.units, 0) / n;
-  const meanY = points.reduce((s, p) => s + p.ms, 0) / n;
-  const sxx = points.reduce((s, p) => s + (p.units - meanX) ** 2, 0);
-  if (sxx === 0) throw new Error('fitting needs measurements at two different sizes');
-  const slope = points.reduce((s, p) => s + (p.units - meanX) * (p.ms - meanY), 0) / sxx;
-  const intercept = meanY - slope * meanX;
-  if (intercept >= 0 && slope >= 0) return { fixedMs: intercept, perUnitMs: slope };
-  const throughOrigin = points.reduce((s, p) => s + p.units * p.ms, 0) / points.reduce((s, p) => s + p.units ** 2, 0);
-  return { fixedMs: 0, perUnitMs: Math.max(0, throughOrigin) };
 }

@@ -40,15 +40,22 @@ const tableSchema = z.strictObject({
   ),
 });
 
-const coefficient = z.strictObject({
-  fixedMs: described(count, 'Milliseconds the work takes on an empty table.'),
-  perUnitMs: described(count, 'Milliseconds per MiB of heap (rewrite, scan) or per thousand rows (index-build, validation, backfill).'),
+const curve = z.strictObject({
+  points: described(
+    z.array(
+      z.strictObject({
+        units: described(z.number().check(z.positive()), 'Table size: MiB of heap (rewrite, scan) or thousands of rows (index-build, validation, backfill).'),
+        ms: described(z.number().check(z.positive()), 'Measured milliseconds.'),
+      }),
+    ).check(z.minLength(1)),
+    'Measured durations at a few table sizes; estimates follow the power law between neighbouring points.',
+  ),
 });
 
 /** The coefficients `migration-guard calibrate` writes (its whole output file, and the snapshot's optional copy). */
 const coefficientsSchema = z.object({
   measuredOn: described(z.string(), 'The machine and server they were measured on.'),
-  work: z.strictObject(Object.fromEntries(WORK_KINDS.map((kind) => [kind, coefficient])) as Record<WorkKind, typeof coefficient>),
+  work: z.strictObject(Object.fromEntries(WORK_KINDS.map((kind) => [kind, curve])) as Record<WorkKind, typeof curve>),
 });
 
 const snapshotSchema = z.strictObject({

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, parseConfigText } from '../../src/core/config.js';
-import { type Coefficients, DEFAULT_COEFFICIENTS, estimateMs, fitCoefficient } from '../../src/core/estimate.js';
+import { type Coefficients, curveMs, DEFAULT_COEFFICIENTS, estimateMs } from '../../src/core/estimate.js';
 import { applyProductionContext, bytesOf } from '../../src/core/production-context.js';
 import type { Report } from '../../src/core/report.js';
 import { catalogName, hashName, parseStatsSnapshot, STATS_SNAPSHOT_VERSION, type StatsSnapshot, StatsFileError, type TableStats } from '../../src/core/stats.js';
@@ -23,16 +23,11 @@ function snapshot(tables: TableStats[], hashedNames = false): StatsSnapshot {
   return { version: STATS_SNAPSHOT_VERSION, takenAt: '2026-12-01T03:00:00.000Z', serverVersion: 16, hashedNames, activityWindowSeconds: 86_400, statementsWindowSeconds: null, tables };
 }
 
-/** Round numbers, so the expected estimates are easy to check by hand. */
+/** Linear curves with round numbers (ms per MiB or per thousand rows), so the expected estimates are easy to check by hand. */
+const linear = (msPerUnit: number) => ({ points: [{ units: 1, ms: msPerUnit }, { units: 10, ms: 10 * msPerUnit }] });
 const COEFFICIENTS: Coefficients = {
   measuredOn: 'test',
-  work: {
-    rewrite: { fixedMs: 0, perUnitMs: 10 },
-    scan: { fixedMs: 0, perUnitMs: 1 },
-    'index-build': { fixedMs: 0, perUnitMs: 2 },
-    validation: { fixedMs: 0, perUnitMs: 3 },
-    backfill: { fixedMs: 0, perUnitMs: 4 },
-  },
+  work: { rewrite: linear(10), scan: linear(1), 'index-build': linear(2), validation: linear(3), backfill: linear(4) },
 };
 
 async function report(sql: string): Promise<Report> {
@@ -66,15 +61,20 @@ describe('estimates', () => {
     expect(estimateMs('scan', events, COEFFICIENTS)).toBe(100);
     expect(estimateMs('index-build', events, COEFFICIENTS)).toBe(4000);
     expect(estimateMs('rewrite', events, COEFFICIENTS)).toBe(1000 + 4000);
-    expect(estimateMs('backfill', { ...events, rows: null }, DEFAULT_COEFFICIENTS)).toBe(DEFAULT_COEFFICIENTS.work.backfill.fixedMs);
+    expect(estimateMs('backfill', { ...events, rows: null }, DEFAULT_COEFFICIENTS)).toBe(0);
   });
 
-  it('fits a line through measurements, never below zero', () => {
-    expect(fitCoefficient([{ units: 10, ms: 25 }, { units: 100, ms: 205 }])).toEqual({ fixedMs: 5, perUnitMs: 2 });
-    const noisy = fitCoefficient([{ units: 10, ms: 1 }, { units: 100, ms: 300 }]);
-    expect(noisy.fixedMs).toBe(0);
-    expect(noisy.perUnitMs).toBeGreaterThan(2.9);
-    expect(() => fitCoefficient([{ units: 10, ms: 1 }])).toThrow(/two sizes/);
+  it('follows the power law between measured points and grows at least linearly past the largest', () => {
+    const points = [{ units: 10, ms: 20 }, { units: 100, ms: 50 }, { units: 1000, ms: 1000 }];
+    expect(curveMs(points, 10)).toBeCloseTo(20);
+    expect(curveMs(points, 1000)).toBeCloseTo(1000);
+    // Between 10 and 100 the exponent is log(2.5)/log(10): sqrt(10) units in, sqrt(2.5) times the time.
+    expect(curveMs(points, Math.sqrt(10) * 10)).toBeCloseTo(20 * Math.sqrt(2.5));
+    // The last segment's exponent (1.3) carries on past it; a flat one (fixed costs) is raised to linear.
+    expect(curveMs(points, 10_000)).toBeCloseTo(1000 * 20);
+    expect(curveMs([{ units: 10, ms: 20 }, { units: 100, ms: 25 }], 1000)).toBeCloseTo(250);
+    expect(curveMs(points, 1)).toBeCloseTo(20 * 0.1 ** (Math.log(2.5) / Math.log(10)));
+    expect(curveMs([{ units: 4, ms: 8 }], 10)).toBe(20);
   });
 
   it('puts the estimate, the lock and the queries it blocks on the finding', async () => {
