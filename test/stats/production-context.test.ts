@@ -10,13 +10,13 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/main.js';
 import { estimateMs, WORK_KINDS } from '../../src/core/estimate.js';
 import { parseCoefficients, parseStatsSnapshot, type StatsSnapshot } from '../../src/core/stats.js';
 import type { JsonReport } from '../../src/render/json.js';
 import { fitCalibration, measureWork } from '../../src/stats/calibrate.js';
 import { openPostgres } from '../../src/replay/postgres.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
+import { runCli } from '../support/run-cli.js';
 
 const EVENTS_ROWS = 200_000;
 /** A literal in the traffic's queries: the snapshot must never contain it. */
@@ -26,12 +26,8 @@ let server: PostgresServer;
 let dir: string;
 let client: pg.Client;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd: dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, dir);
 }
 
 beforeAll(async () => {
