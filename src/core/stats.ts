@@ -63,8 +63,8 @@ const snapshotSchema = z.strictObject({
   takenAt: described(z.string(), 'When the snapshot was taken (ISO 8601).'),
   serverVersion: described(z.int(), "The server's major version."),
   hashedNames: described(z.boolean(), 'Table and index names are `sha256:` digests of the real names (stats --hash-names).'),
-  activityWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_user_tables counters cover (since their last reset, or the server start); null when unknown.'),
-  statementsWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_statements counters cover (pg_stat_statements_info); null without them.'),
+  activityWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_user_tables rates cover: the sample (stats --sample-seconds), or since the counters were last reset (or the server started); null when unknown.'),
+  statementsWindowSeconds: described(z.nullable(count), 'Seconds the pg_stat_statements rates cover: the sample, or since pg_stat_statements_info.stats_reset; null without them.'),
   tables: described(z.array(tableSchema), 'Every user table, partitioned table and materialized view.'),
   coefficients: described(z.optional(coefficientsSchema), 'Throughput measured by `migration-guard calibrate` (stats --calibration FILE); the shipped defaults are used without it.'),
 });

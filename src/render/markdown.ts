@@ -57,7 +57,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (resolved) sections.push(resolved);
   for (const plan of options.advice?.plans ?? []) sections.push(planSection(plan));
   const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
-  if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
+  if (warnings.length) sections.push(['### Warnings', '', ...warnings.flatMap((f) => [`- ${location(f)} **${f.ruleId}**: ${escapeInline(f.message)}`, ...findingContextLines(f).map((line) => `  - ${escapeInline(line)}`)]), ''].join('\n'));
   for (const file of report.files) sections.push(fileSection(file, report));
   if (report.blocking.length) sections.push(HOW_TO_RESOLVE);
 

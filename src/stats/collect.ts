@@ -17,13 +17,27 @@ export interface CollectOptions {
   coefficients?: Coefficients;
   /** The clock, for the snapshot's takenAt. */
   now?: () => Date;
+  /**
+   * Measure traffic over this many seconds (two readings of the counters) instead of
+   * averaging it since the counters' last reset: the current rates, not the long-run mean.
+   */
+  sampleSeconds?: number;
+}
+
+/** The cumulative counters at one moment, to subtract from a later reading. */
+interface CounterSample {
+  at: number;
+  /** Table oid -> reads and rows written so far. */
+  tables: Map<number, { reads: number; writes: number }>;
+  /** pg_stat_statements entry (queryid, user) -> calls so far; absent without the extension. */
+  calls?: Map<string, number>;
 }
 
 /** User tables, partitioned tables and materialized views, with sizes and activity counters. */
 const TABLES_SQL = `SELECT c.oid::int8::float8 AS oid, n.nspname AS schema, c.relname AS name,
     pg_total_relation_size(c.oid)::float8 AS total_bytes, pg_relation_size(c.oid)::float8 AS heap_bytes,
     c.reltuples::float8 AS reltuples,
-    s.seq_scan::float8 AS seq_scan, s.idx_scan::float8 AS idx_scan,
+    (s.seq_scan + coalesce(s.idx_scan, 0))::float8 AS reads,
     (s.n_tup_ins + s.n_tup_upd + s.n_tup_del)::float8 AS tuples_written
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
@@ -50,8 +64,7 @@ interface TableRow {
   total_bytes: number;
   heap_bytes: number;
   reltuples: number;
-  seq_scan: number | null;
-  idx_scan: number | null;
+  reads: number | null;
   tuples_written: number | null;
 }
 
@@ -61,9 +74,13 @@ export async function collectStats(url: string, options: CollectOptions): Promis
   client.on('error', () => {});
   await client.connect();
   try {
+    // NOTE: the first reading in a transaction of its own: within one, statistics views
+    // return the same cached values however long it waits (stats_fetch_consistency).
+    const before = options.sampleSeconds ? await sampleCounters(client) : undefined;
+    if (options.sampleSeconds) await new Promise((resolve) => setTimeout(resolve, options.sampleSeconds! * 1000));
     // NOTE: READ ONLY: the server itself refuses any write, whatever this code sends.
     await client.query('BEGIN TRANSACTION READ ONLY');
-    const snapshot = await readSnapshot(client, options);
+    const snapshot = await readSnapshot(client, options, before);
     await client.query('COMMIT');
     return snapshot;
   } finally {
@@ -71,12 +88,15 @@ export async function collectStats(url: string, options: CollectOptions): Promis
   }
 }
 
-async function readSnapshot(client: pg.Client, options: CollectOptions): Promise<StatsSnapshot> {
+async function readSnapshot(client: pg.Client, options: CollectOptions, before: CounterSample | undefined): Promise<StatsSnapshot> {
   const serverVersion = Math.floor(Number((await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows[0]!.v) / 10_000);
   const tables = (await client.query<TableRow>(TABLES_SQL)).rows;
   const indexes = (await client.query<{ table_oid: number; schema: string; name: string; bytes: number }>(INDEXES_SQL)).rows;
-  const windowSeconds = (await client.query<{ seconds: number | null }>(ACTIVITY_WINDOW_SQL)).rows[0]?.seconds ?? null;
-  const statements = await statementCalls(client);
+  const sampled = before && (performance.now() - before.at) / 1000;
+  const windowSeconds = sampled ?? (await client.query<{ seconds: number | null }>(ACTIVITY_WINDOW_SQL)).rows[0]?.seconds ?? null;
+  const statements = await statementCalls(client, before);
+  // NOTE: a table created during the sample counts from zero.
+  const since = (row: TableRow, kind: 'reads' | 'writes') => (before ? (before.tables.get(Number(row.oid))?.[kind] ?? 0) : 0);
   const perMinute = (count: number | null, seconds: number | null) => (count === null || !seconds ? null : (count * 60) / seconds);
   const name = (schema: string, relation: string) => (options.hashNames ? hashName(`${schema}.${relation}`) : `${schema}.${relation}`);
   const indexesByTable = new Map<number, TableStats['indexes']>();
@@ -102,8 +122,8 @@ async function readSnapshot(client: pg.Client, options: CollectOptions): Promise
         // NOTE: reltuples is -1 on Postgres 14+ for a table never vacuumed or analysed.
         rows: row.reltuples < 0 ? null : Math.round(row.reltuples),
         indexes: indexesByTable.get(Number(row.oid)) ?? [],
-        readsPerMinute: row.seq_scan === null ? null : perMinute(row.seq_scan + (row.idx_scan ?? 0), windowSeconds),
-        writesPerMinute: perMinute(row.tuples_written, windowSeconds),
+        readsPerMinute: row.reads === null ? null : perMinute(row.reads - since(row, 'reads'), windowSeconds),
+        writesPerMinute: row.tuples_written === null ? null : perMinute(row.tuples_written - since(row, 'writes'), windowSeconds),
         ...(statementRates && statements.windowSeconds ? { statements: statementRates } : {}),
       };
     }),
@@ -117,21 +137,45 @@ async function readSnapshot(client: pg.Client, options: CollectOptions): Promise
  * Postgres 14+). NOTE: texts of other users' statements read as `<insufficient privilege>`
  * without pg_read_all_stats; they do not parse and are not counted.
  */
-async function statementCalls(client: pg.Client): Promise<{ calls: Map<string, { reads: number; writes: number }>; windowSeconds: number | null } | undefined> {
-  const installed = await client.query<{ schema: string }>("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'");
-  const schema = installed.rows[0]?.schema;
-  if (schema === undefined) return undefined;
-  const qualified = (relation: string) => `${client.escapeIdentifier(schema)}.${relation}`;
+async function statementCalls(client: pg.Client, before: CounterSample | undefined): Promise<{ calls: Map<string, { reads: number; writes: number }>; windowSeconds: number | null } | undefined> {
+  const view = await statementsView(client);
+  if (view === undefined) return undefined;
   await client.query('SAVEPOINT statements');
   try {
-    const hasInfo = (await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [qualified('pg_stat_statements_info')])).rows[0]?.present;
-    const info = hasInfo ? await client.query<{ seconds: number | null }>(`SELECT extract(epoch FROM now() - stats_reset)::float8 AS seconds FROM ${qualified('pg_stat_statements_info')}`) : undefined;
-    const rows = (await client.query<{ query: string; calls: number }>(`SELECT query, calls::float8 AS calls FROM ${qualified('pg_stat_statements')} WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows;
+    const hasInfo = (await client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [view.info])).rows[0]?.present;
+    const info = hasInfo && !before ? await client.query<{ seconds: number | null }>(`SELECT extract(epoch FROM now() - stats_reset)::float8 AS seconds FROM ${view.info}`) : undefined;
+    const rows = (await client.query<{ key: string; query: string; calls: number }>(`SELECT ${STATEMENT_KEY} AS key, query, calls::float8 AS calls FROM ${view.statements} WHERE ${THIS_DATABASE}`)).rows;
     await loadParser();
-    return { calls: callsByTable(rows, parseSql), windowSeconds: info?.rows[0]?.seconds ?? null };
+    const counted = before ? rows.map((row) => ({ query: row.query, calls: Number(row.calls) - (before.calls?.get(row.key) ?? 0) })).filter((row) => row.calls > 0) : rows;
+    return { calls: callsByTable(counted, parseSql), windowSeconds: before ? (performance.now() - before.at) / 1000 : (info?.rows[0]?.seconds ?? null) };
   } catch {
     // NOTE: the view fails when the library is not in shared_preload_libraries: no statement counts then.
     await client.query('ROLLBACK TO SAVEPOINT statements');
     return undefined;
   }
+}
+
+/** An entry of pg_stat_statements: the same normalised statement by the same user. */
+const STATEMENT_KEY = "queryid::text || '/' || userid::text";
+const THIS_DATABASE = 'dbid = (SELECT oid FROM pg_database WHERE datname = current_database())';
+
+/** The qualified pg_stat_statements views when the extension is installed in this database. */
+async function statementsView(client: pg.Client): Promise<{ statements: string; info: string } | undefined> {
+  const installed = await client.query<{ schema: string }>("SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_stat_statements'");
+  const schema = installed.rows[0]?.schema;
+  if (schema === undefined) return undefined;
+  return { statements: `${client.escapeIdentifier(schema)}.pg_stat_statements`, info: `${client.escapeIdentifier(schema)}.pg_stat_statements_info` };
+}
+
+/** The first reading of a sampled snapshot: table counters and statement calls (no texts). */
+async function sampleCounters(client: pg.Client): Promise<CounterSample> {
+  const at = performance.now();
+  const rows = (await client.query<{ oid: number; reads: number; writes: number }>('SELECT relid::int8::float8 AS oid, (seq_scan + coalesce(idx_scan, 0))::float8 AS reads, (n_tup_ins + n_tup_upd + n_tup_del)::float8 AS writes FROM pg_stat_user_tables')).rows;
+  const view = await statementsView(client);
+  const calls = view && (await client.query<{ key: string; calls: number }>(`SELECT ${STATEMENT_KEY} AS key, calls::float8 AS calls FROM ${view.statements} WHERE ${THIS_DATABASE}`).catch(() => undefined));
+  return {
+    at,
+    tables: new Map(rows.map((r) => [Number(r.oid), { reads: Number(r.reads), writes: Number(r.writes) }])),
+    ...(calls ? { calls: new Map(calls.rows.map((r) => [r.key, Number(r.calls)])) } : {}),
+  };
 }

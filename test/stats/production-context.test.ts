@@ -94,6 +94,28 @@ describe('migration-guard stats', () => {
     expect(report.findings.find((f) => f.rule === 'require-concurrent-index-creation' && f.statement?.includes('events'))!.context?.tables[0]).toMatchObject({ table: 'events', rows: EVENTS_ROWS });
   });
 
+  it('--sample-seconds measures the traffic during the sample only', async () => {
+    const sampling = snapshotOf(['--sample-seconds', '1']);
+    // NOTE: reads of lookup only, while the sample runs; events had all the earlier traffic.
+    const reader = new pg.Client({ connectionString: server.url });
+    await reader.connect();
+    try {
+      for (let i = 1; i <= 20; i++) await reader.query('SELECT name FROM lookup WHERE id = $1', [i]);
+      await reader.query('SELECT pg_stat_force_next_flush()');
+      await reader.query('SELECT 1');
+    } finally {
+      await reader.end();
+    }
+    const { snapshot } = await sampling;
+    expect(snapshot.activityWindowSeconds).toBeGreaterThanOrEqual(1);
+    const lookup = snapshot.tables.find((t) => t.name === 'public.lookup')!;
+    const events = snapshot.tables.find((t) => t.name === 'public.events')!;
+    expect(lookup.readsPerMinute).toBeGreaterThan(0);
+    expect(lookup.statements!.readCallsPerMinute).toBeGreaterThan(0);
+    expect(events).toMatchObject({ readsPerMinute: 0, writesPerMinute: 0, statements: { readCallsPerMinute: 0, writeCallsPerMinute: 0 } });
+    expect((await run(['stats', '--database-url', server.url, '--sample-seconds', 'soon'])).code).toBe(2);
+  });
+
   it('refuses to run without --database-url', async () => {
     const { code, stderr } = await run(['stats']);
     expect(code).toBe(2);
