@@ -67,8 +67,11 @@ function usage(io: StatsIo, message: string): number {
   return 2;
 }
 
-/** The machine the calibration ran on, for the coefficients' `measuredOn`. */
+/**
+ * The machine calibrate ran on, for the coefficients' `measuredOn`. NOTE: the client's; it
+ * is the server's too only when both run on one machine (the server adds its version).
+ */
 function machineDescription(): string {
   const cpus = os.cpus();
-  return `${cpus.length} CPU ${cpus[0]?.model ?? 'unknown'}, ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, ${os.platform()} ${os.release()}`;
+  return `client ${cpus.length} CPU ${cpus[0]?.model ?? 'unknown'}, ${Math.round(os.totalmem() / 1024 ** 3)} GB RAM, ${os.platform()} ${os.release()}`;
 }
