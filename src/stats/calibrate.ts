@@ -47,11 +47,11 @@ const WORK_SQL: ReadonlyArray<{ work: WorkKind; sql: string; undo?: string; prep
 ];
 
 /**
- * Work that takes less than this is timed three times and the median kept. NOTE: a few
- * milliseconds of scheduling noise on a busy machine would otherwise decide the estimate
- * for small tables.
+ * Work that takes less than this is timed three times and the fastest kept. NOTE: other
+ * work on the machine only ever adds time; on a busy machine one timing of a short
+ * statement measured the neighbours more than the statement.
  */
-const REPEAT_BELOW_MS = 200;
+const REPEAT_BELOW_MS = 1000;
 
 /**
  * Creates a synthetic table of `rows` rows and times each kind of work on it. The table is
@@ -74,13 +74,13 @@ export async function measureWork(db: ReplayDatabase, rows: number, kinds: reado
       times.push(performance.now() - started);
       if (step.undo) await db.exec(step.undo);
     } while (step.undo && times[0]! < REPEAT_BELOW_MS && times.length < 3);
-    measurements.push({ work: step.work, rows, heapBytes: Number(size!.heap), ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)]! });
+    measurements.push({ work: step.work, rows, heapBytes: Number(size!.heap), ms: Math.min(...times) });
   }
   await db.exec(`DROP TABLE ${TABLE}`);
   return measurements;
 }
 
-/** The curve of each kind of work through its measurements (one point per size, the median of repeats). */
+/** The curve of each kind of work through its measurements (one point per size, the fastest of repeats). */
 export function fitCalibration(measurements: readonly Measurement[], measuredOn: string): Calibration {
   const work = Object.fromEntries(
     WORK_KINDS.map((kind) => {

@@ -22,6 +22,8 @@ export interface CollectOptions {
    * averaging it since the counters' last reset: the current rates, not the long-run mean.
    */
   sampleSeconds?: number;
+  /** Waits between the two readings of a sample (default: a timer); the tests make their traffic here. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** The cumulative counters at one moment, to subtract from a later reading. */
@@ -77,7 +79,7 @@ export async function collectStats(url: string, options: CollectOptions): Promis
     // NOTE: the first reading in a transaction of its own: within one, statistics views
     // return the same cached values however long it waits (stats_fetch_consistency).
     const before = options.sampleSeconds ? await sampleCounters(client) : undefined;
-    if (options.sampleSeconds) await new Promise((resolve) => setTimeout(resolve, options.sampleSeconds! * 1000));
+    if (options.sampleSeconds) await (options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))))(options.sampleSeconds * 1000);
     // NOTE: READ ONLY: the server itself refuses any write, whatever this code sends.
     await client.query('BEGIN TRANSACTION READ ONLY');
     const snapshot = await readSnapshot(client, options, before);

@@ -14,6 +14,7 @@ import { estimateMs, WORK_KINDS } from '../../src/core/estimate.js';
 import { parseCoefficients, parseStatsSnapshot, type StatsSnapshot } from '../../src/core/stats.js';
 import type { JsonReport } from '../../src/render/json.js';
 import { fitCalibration, measureWork } from '../../src/stats/calibrate.js';
+import { collectStats } from '../../src/stats/collect.js';
 import { openPostgres } from '../../src/replay/postgres.js';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.js';
 import { runCli } from '../support/run-cli.js';
@@ -95,18 +96,17 @@ describe('migration-guard stats', () => {
   });
 
   it('--sample-seconds measures the traffic during the sample only', async () => {
-    const sampling = snapshotOf(['--sample-seconds', '1']);
-    // NOTE: reads of lookup only, while the sample runs; events had all the earlier traffic.
-    const reader = new pg.Client({ connectionString: server.url });
-    await reader.connect();
-    try {
-      for (let i = 1; i <= 20; i++) await reader.query('SELECT name FROM lookup WHERE id = $1', [i]);
-      await reader.query('SELECT pg_stat_force_next_flush()');
-      await reader.query('SELECT 1');
-    } finally {
-      await reader.end();
-    }
-    const { snapshot } = await sampling;
+    // NOTE: reads of lookup only, between the sample's two readings; events had all the earlier traffic.
+    const snapshot = await collectStats(server.url, {
+      hashNames: false,
+      sampleSeconds: 1,
+      wait: async () => {
+        for (let i = 1; i <= 20; i++) await client.query('SELECT name FROM lookup WHERE id = $1', [i]);
+        await client.query('SELECT pg_stat_force_next_flush()');
+        await client.query('SELECT 1');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      },
+    });
     expect(snapshot.activityWindowSeconds).toBeGreaterThanOrEqual(1);
     const lookup = snapshot.tables.find((t) => t.name === 'public.lookup')!;
     const events = snapshot.tables.find((t) => t.name === 'public.events')!;
