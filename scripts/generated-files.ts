@@ -3,6 +3,7 @@
  * README rule table and the JSON Schema. `npm run generate` writes them; a test compares.
  */
 import { configJsonSchema } from '../src/core/config.js';
+import { statsJsonSchema } from '../src/core/stats.js';
 import { ruleDocPage, ruleTable } from '../src/render/rule-docs.js';
 import { allRules } from '../src/rules/index.js';
 
@@ -14,6 +15,7 @@ export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of allRules) files.set(`docs/rules/${rule.id}.md`, ruleDocPage(rule));
   files.set('schema/config.schema.json', `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+  files.set('schema/stats.schema.json', `${JSON.stringify(statsJsonSchema(), null, 2)}\n`);
   return files;
 }
 

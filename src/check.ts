@@ -21,6 +21,7 @@ import { gatherFacts } from './local/facts.js';
 import { prepareParser } from './local/parse-pool.js';
 import { openingReplayStage, type ReplaySettings } from './replay/index.js';
 import { allRules, ruleIds } from './rules/index.js';
+import { withStats } from './stats/context.js';
 
 /** The migration files of one check, and where their git history is when there is one. */
 export interface GatheredInputs {
@@ -43,6 +44,8 @@ export interface CheckRequest {
   /** Which migrations are new (docs/scope.md): `change` for --base and the action, `each-file` for `check PATHS`. */
   scope: Scope;
   replay: ReplaySettings;
+  /** The production stats snapshot (`stats-file:` or --stats-file), read by the caller: findings are judged by the tables they hit (docs/production-context.md). */
+  stats?: { path: string; text: string };
   /** Writes a line to the log (the action's), e.g. about the parser's workers. */
   log?: (line: string) => void;
 }
@@ -64,12 +67,13 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
   const { config } = request;
   const facts = history ? await gatherFacts(files, config, { ...history, now: new Date() }) : undefined;
   const replay = openingReplayStage(config, request.replay);
-  const report = await checkMigrations(files, config, {
+  const checked = await checkMigrations(files, config, {
     ...(facts ? { facts } : {}),
     ...(replay ? { replay } : {}),
     parseAhead: await parser.ready,
     scope: request.scope,
   });
+  const report = request.stats ? withStats(checked, config, request.stats) : checked;
   return { report, files, advice: adviseStrategy(report, config, allRules) };
 }
 

@@ -2,18 +2,14 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../src/cli/main.js';
+import { runCli } from './support/run-cli.js';
 import type { JsonReport } from '../src/render/json.js';
 import { createTempRepo } from './support/git-repo.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
-async function run(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+function run(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, cwd);
 }
 
 const errors = (report: JsonReport) => report.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${path.basename(f.file)}:${f.line}`);

@@ -8,6 +8,7 @@ import { type Config, MAX_POSTGRES_VERSION, MIN_POSTGRES_VERSION } from '../core
 import { SEVERITIES, type Severity } from '../core/finding.js';
 import { didYouMean } from '../core/suggest.js';
 import { FORMATS, type Format } from './formats.js';
+import { STATS_HELP } from './stats.js';
 
 export const DEFAULT_CONFIG_PATH = '.github/migration-guard.yml';
 
@@ -22,7 +23,7 @@ Usage:
   migration-guard check --base REF [options]   check migrations changed since the merge base with REF
   migration-guard rules                        list every rule
   migration-guard explain RULE                 show a rule's documentation (also: check --explain RULE)
-
+${STATS_HELP}
 Options:
   --base REF                 compare with git: files added/changed since merge-base(REF, HEAD),
                              including uncommitted and untracked files; changes to migrations
@@ -45,6 +46,11 @@ Options:
                              and records locks, rewrites and the down round trip; off skips it
   --database-url URL         replay on this PostgreSQL server instead of PGlite (needs CREATEDB:
                              replay works in a scratch database it drops afterwards)
+  --rehearse                 with --database-url: run the new migrations in that database itself
+                             (a disposable production-sized clone: it is changed) and report each
+                             statement's duration, lock time and size change
+  --stats-file FILE          judge findings by the size and traffic of the tables they hit, from
+                             a snapshot by "migration-guard stats" (also: stats-file in the config)
   --explain RULE             print a rule's documentation and exit
   --no-color                 no colours in text output (also: NO_COLOR=1)
   -h, --help                 this help
@@ -75,6 +81,10 @@ export interface CheckOptions {
   failOn?: Config['fail-on'];
   replay?: Config['replay']['mode'];
   databaseUrl?: string;
+  /** --stats-file: the production stats snapshot (docs/production-context.md). */
+  statsFile?: string;
+  /** --rehearse: run in the --database-url database itself (a production-sized clone). */
+  rehearse: boolean;
   /** --rule and --exclude-rule, in command-line order (a later one wins). */
   ruleLevels: Array<[ruleId: string, level: RuleLevel]>;
   color: boolean;
@@ -92,6 +102,8 @@ const CHECK_OPTIONS = {
   'fail-on': { type: 'string' },
   replay: { type: 'string' },
   'database-url': { type: 'string' },
+  'stats-file': { type: 'string' },
+  rehearse: { type: 'boolean' },
   explain: { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -118,6 +130,7 @@ export function parseCheckArgs(args: readonly string[], io: { isTTY: boolean; en
   if (failOn !== undefined && !['error', 'warning', 'never'].includes(failOn)) throw new UsageError(`invalid --fail-on "${failOn}"; expected error, warning or never`);
   const replay = values.replay;
   if (replay !== undefined && replay !== 'pglite' && replay !== 'off') throw new UsageError(`invalid --replay "${replay}"; expected pglite or off`);
+  if (values.rehearse && !values['database-url']) throw new UsageError('--rehearse needs --database-url URL: the clone to rehearse on');
   const stdin = positionals.includes('-');
   const paths = positionals.filter((p) => p !== '-');
   if (stdin && values.base !== undefined) throw new UsageError('"check -" reads one file from standard input; it cannot be combined with --base');
@@ -144,6 +157,8 @@ export function parseCheckArgs(args: readonly string[], io: { isTTY: boolean; en
     failOn: failOn as Config['fail-on'] | undefined,
     replay,
     databaseUrl: values['database-url'],
+    statsFile: values['stats-file'],
+    rehearse: !!values.rehearse,
     ruleLevels,
     color: !values['no-color'] && io.isTTY && !io.env.NO_COLOR && format === 'text' && values.output === undefined,
     explain: values.explain,

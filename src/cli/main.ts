@@ -22,6 +22,7 @@ import { type CheckOptions, HELP, parseCheckArgs, UsageError } from './args.js';
 import { loadConfig } from './config-file.js';
 import { checkOutputWritable, explainGitFailure, stdinInput, writeOutput } from './io-helpers.js';
 import { didYouMean } from '../core/suggest.js';
+import { statsCommand } from './stats.js';
 
 /** What the CLI needs from the outside world (real process in index.ts, captured in tests). */
 export interface CliIo {
@@ -66,7 +67,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (command === 'explain') return explain(rest[0], io);
   if (command === 'check') return check(rest, io);
-  throw new UsageError(`unknown command "${command}"; expected check, rules or explain`);
+  if (command === 'stats' || command === 'calibrate') return statsCommand(command, rest, io);
+  throw new UsageError(`unknown command "${command}"; expected check, rules, explain, stats or calibrate`);
 }
 
 
@@ -88,16 +90,21 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
   if (options.output !== undefined) await checkOutputWritable(options.output, io.cwd);
   const { config, source: configSource, baseDir, notes } = await loadConfig(options, io.cwd);
   for (const note of notes) io.stderr(`migration-guard: ${note}\n`);
+  const statsPath = options.statsFile ?? config['stats-file'];
+  // NOTE: read before the check, so a missing file fails at once.
+  const stats = statsPath === undefined ? undefined : { path: statsPath, text: await readConfiguredFile(statsPath, options.statsFile ? undefined : 'stats-file', options.statsFile ? io.cwd : baseDir, configSource) };
   const { report, files, advice } = await runCheck({
     config,
     gather: (onRead) => readInputs(options, config, io, onRead),
     // NOTE: with --base the change is the pull request; without, every file is judged
     // with the files before it as applied history (docs/scope.md).
     scope: options.base === undefined ? 'each-file' : 'change',
+    ...(stats ? { stats } : {}),
     replay: {
       // NOTE: a database URL asks for replay (on that server) unless --replay off says otherwise.
       mode: options.replay === undefined && options.databaseUrl ? 'pglite' : config.replay.mode,
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      rehearse: options.rehearse,
       ...(await readSchemaFile(config, baseDir, configSource).then((schemaFile) => (schemaFile ? { schemaFile } : {}))),
     },
   });
@@ -124,10 +131,17 @@ async function check(args: readonly string[], io: CliIo): Promise<number> {
 async function readSchemaFile(config: Config, baseDir: string, configPath: string): Promise<{ path: string; text: string } | undefined> {
   const file = config.replay['schema-file'];
   if (file === undefined || config.replay.mode === 'off') return undefined;
+  return { path: file, text: await readConfiguredFile(file, 'replay.schema-file', baseDir, configPath) };
+}
+
+/** A file named by a config key (or, with `key` undefined, by an option), relative to `dir`. */
+async function readConfiguredFile(file: string, key: string | undefined, dir: string, configPath: string): Promise<string> {
   try {
-    return { path: file, text: await readFile(path.resolve(baseDir, file), 'utf8') };
+    return await readFile(path.resolve(dir, file), 'utf8');
   } catch (error) {
-    throw new ConfigError(`key "replay.schema-file": cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, configPath);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    if (key === undefined) throw new UsageError(`cannot read ${file} (${reason})`);
+    throw new ConfigError(`key "${key}": cannot read ${file} (${reason})`, configPath);
   }
 }
 

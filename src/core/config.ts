@@ -6,6 +6,7 @@ import * as z from './zod.js';
 import { CONVENTION_IDS } from './migration.js';
 import { SEVERITIES } from './finding.js';
 import { didYouMean } from './suggest.js';
+import { sizeThresholdsSchema } from './production-context.js';
 
 export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
@@ -87,6 +88,9 @@ const configSchema = z.strictObject({
     }),
     {},
   ),
+  /** A stats snapshot (`migration-guard stats`) to judge findings by the tables they hit. */
+  'stats-file': z.optional(z.string().check(z.minLength(1))),
+  'size-thresholds': sizeThresholdsSchema,
 });
 
 /** The validated configuration. Every key has a default, so `{}` is a valid file. */

@@ -1,4 +1,5 @@
 import type { LockInfo, LockMode } from './locks.js';
+import type { FindingContext } from './production-context.js';
 import type { Span } from './source.js';
 import { compareStrings } from './compare.js';
 
@@ -45,6 +46,8 @@ export interface Finding {
   suppression?: Suppression;
   /** What Postgres did with the statement when replayed (absent without replay). */
   replay?: FindingReplay;
+  /** The size and traffic of the tables it hits, from the stats snapshot (absent without one, or for tables it does not list). */
+  context?: FindingContext;
 }
 
 /** What replay observed for one statement (src/replay). */
@@ -62,6 +65,18 @@ export interface ReplayObservation {
   transactionBlock?: boolean;
   /** The Postgres error, with the line in the migration file. */
   error?: { message: string; line: number; code?: string };
+  /** Measured on a server (`--database-url`): how long it ran, held its locks, and how much it grew the tables it locked. */
+  timing?: StatementTiming;
+}
+
+/** A rehearsal's measurements for one statement (src/replay/trace.ts). */
+export interface StatementTiming {
+  /** Wall time of the statement itself. */
+  durationMs: number;
+  /** From the statement's start to its transaction's commit: how long its locks were held (0 when it ran outside a transaction). */
+  lockHeldMs: number;
+  /** Change of pg_total_relation_size summed over the tables it locked or rewrote, in bytes. */
+  sizeChangeBytes: number;
 }
 
 /** Replay's observation for a finding's statement, checked against the rule's claimed lock. */

@@ -18,7 +18,7 @@ let crypto: typeof import('node:crypto') | undefined;
  * A SHA-256 hash. NOTE: node:crypto loads on first use: importing it cost every CLI run
  * about 10 ms of start-up (bench/), and only the markdown report and the action hash.
  */
-function sha256(): Hash {
+export function sha256(): Hash {
   crypto ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
   return crypto.createHash('sha256');
 }

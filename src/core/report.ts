@@ -1,4 +1,5 @@
 import type { Finding, ReplayObservation, Severity } from './finding.js';
+import type { ReportContext } from './production-context.js';
 import type { LockInfo } from './locks.js';
 import type { ConventionId, FileChange, FileRole } from './migration.js';
 import type { SectionRole } from './parse.js';
@@ -44,6 +45,8 @@ export interface Report {
   blocking: Finding[];
   /** How the replay went, when it ran. */
   replay?: ReplaySummary;
+  /** The stats snapshot the findings were judged against (absent without a stats file). */
+  context?: ReportContext;
 }
 
 /** The replay stage's numbers (src/replay). */

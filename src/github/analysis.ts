@@ -66,6 +66,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
     log: ctx.log,
     scope: 'change',
     replay: await replaySettings(ctx, pull.baseSha),
+    ...(await statsFileAt(ctx, pull.baseSha)),
     gather: async (onRead) => {
       const isMigration = migrationMatcher(ctx.config);
       const listed = await ctx.api.pullFiles(pull.number);
@@ -113,6 +114,18 @@ function pullAnalysis({ report, files, advice }: CheckResult, notices: string[])
   return { report, files, digest: migrationDigest(changedFiles), changedCount: changedFiles.length, advice, notices };
 }
 
+/**
+ * The production stats file (`stats-file:`), read from the base commit like the config: a
+ * pull request must not shrink its own tables to turn its findings into notices.
+ */
+async function statsFileAt(ctx: AnalysisContext, baseSha: string): Promise<{ stats?: { path: string; text: string } }> {
+  const statsPath = ctx.config['stats-file'];
+  if (statsPath === undefined) return {};
+  const text = await ctx.api.fileAt(statsPath, baseSha);
+  if (text === undefined) throw new ConfigError(`key "stats-file": ${statsPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
+  return { stats: { path: statsPath, text } };
+}
+
 /** For a merge queue: what the group's head changes against its base, from the checkout. */
 export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Promise<PullAnalysis> {
   const notices: string[] = [];
@@ -121,6 +134,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
     log: ctx.log,
     scope: 'change',
     replay: await replaySettings(ctx, baseSha),
+    ...(await statsFileAt(ctx, baseSha)),
     gather: async (onRead) => {
       const changed = await changedSince(baseSha, ctx.workspace, migrationMatcher(ctx.config)).catch((error: Error) => {
         throw new Error(`cannot compare the merge group with its base ${baseSha.slice(0, 7)} in the checkout (${error.message}); use "fetch-depth: 0" in actions/checkout`);

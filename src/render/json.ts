@@ -3,6 +3,7 @@
  * Field names are part of the contract; add fields, never rename or remove them.
  */
 import type { Finding, FindingReplay } from '../core/finding.js';
+import type { FindingContext } from '../core/production-context.js';
 import type { LockInfo } from '../core/locks.js';
 import type { Report, StatementReport } from '../core/report.js';
 import { countBySeverity } from '../core/report.js';
@@ -32,6 +33,8 @@ export interface JsonFinding {
   docsUrl: string;
   /** What Postgres did with the statement when replayed; absent without replay. */
   replay?: FindingReplay;
+  /** Size, traffic and estimate of the tables it hits, from the stats snapshot; absent without one. */
+  context?: FindingContext;
 }
 
 /** The whole report as serialised. */
@@ -55,6 +58,8 @@ export interface JsonReport {
   findings: JsonFinding[];
   /** The replay stage's numbers, when it ran. */
   replay?: Report['replay'];
+  /** The stats snapshot the findings were judged against, when one was given. */
+  context?: Report['context'];
 }
 
 export function toJsonReport(report: Report): JsonReport {
@@ -106,7 +111,9 @@ export function toJsonReport(report: Report): JsonReport {
       blocking: blocking.has(f),
       docsUrl: f.docsUrl,
       ...(f.replay ? { replay: f.replay } : {}),
+      ...(f.context ? { context: f.context } : {}),
     })),
+    ...(report.context ? { context: report.context } : {}),
     ...(report.replay ? { replay: report.replay } : {}),
   };
 }

@@ -11,6 +11,7 @@ import type { FileReport, Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { findingReplayLine, replayCell, replaySummaryLine } from './replay.js';
+import { contextSummaryLine, findingContextLines, rehearsalSection } from './context.js';
 
 export { COMMENT_MARKER, POST_DEPLOYMENT_MARKER };
 
@@ -45,11 +46,14 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (unresolved.length && options.digest) head.push(`Migration digest \`${shortDigest(options.digest)}\`: a maintainer approves a window for exactly these migration files with \`${approveCommand(options.digest)}\`.`, '');
   if (options.advice && report.files.length) head.push(`**Strategy: ${options.advice.strategy}.** ${escapeInline(options.advice.reason)}`, '');
   if (report.replay) head.push(`_${escapeInline(replaySummaryLine(report.replay))}_`, '');
+  if (report.context) head.push(`_${escapeInline(contextSummaryLine(report.context))}_`, '');
   if (report.files.length) head.push(...summaryTable(report, unresolved.length), '');
 
   const link = linker(options.sourceUrl);
   const sections: string[] = [];
   if (report.blocking.length) sections.push(blockingSection(report.blocking, resolutions, link));
+  const rehearsal = rehearsalSection(report.files);
+  if (rehearsal) sections.push(rehearsal);
   const checklist = options.checklist ?? [];
   if (checklist.length) {
     const state = (item: ChecklistItem) => (item.by ? `✅ acknowledged by @${item.by}` : item.approvedBy ? `✅ covered by the maintenance approval of @${item.approvedBy}` : `key \`${item.key}\``);
@@ -59,7 +63,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (resolved) sections.push(resolved);
   for (const plan of options.advice?.plans ?? []) sections.push(planSection(plan));
   const warnings = report.findings.filter((f) => !f.suppression && !report.blocking.includes(f) && f.severity !== 'notice');
-  if (warnings.length) sections.push(['### Warnings', '', ...warnings.map((f) => `- ${link(f)} **${f.ruleId}**: ${escapeInline(f.message)}`), ''].join('\n'));
+  if (warnings.length) sections.push(['### Warnings', '', ...warnings.flatMap((f) => [`- ${link(f)} **${f.ruleId}**: ${escapeInline(f.message)}`, ...findingContextLines(f).map((line) => `  - ${escapeInline(line)}`)]), ''].join('\n'));
   for (const file of report.files) sections.push(fileSection(file, report));
   if (report.blocking.length) sections.push(howToResolve(report.blocking.filter((f) => !resolutions.has(f)), checklist, options.digest));
 
@@ -105,6 +109,7 @@ function blockingSection(blocking: readonly Finding[], resolutions: ReadonlyMap<
     const observed = findingReplayLine(f);
     const details = [`${lock}${escapeInline(f.why)} [Rule docs](${f.docsUrl})`, ...(observed ? ['', `Replay: ${escapeInline(observed)}`] : [])];
     if (f.fix) details.push('', codeBlock(f.fix));
+    lines.push(...findingContextLines(f).map((line) => `  - ${escapeInline(line)}`));
     lines.push(`  <details><summary>Safe alternative</summary>`, '', ...details.map((d) => (d ? `  ${d.split('\n').join('\n  ')}` : '')), '', '  </details>');
   }
   lines.push('');

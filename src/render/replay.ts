@@ -3,7 +3,8 @@
  * comment: `ACCESS EXCLUSIVE on users; rewrites users`. Plain text: relation names and
  * Postgres messages are the user's, so markdown callers escape (escapeInline).
  */
-import type { Finding, ReplayObservation } from '../core/finding.js';
+import type { Finding, ReplayObservation, StatementTiming } from '../core/finding.js';
+import { formatDuration, formatSizeChange } from './context.js';
 import type { ReplaySummary } from '../core/report.js';
 
 /** What Postgres did with one statement, in one line. */
@@ -19,6 +20,7 @@ export function replayCell(replay: ReplayObservation | undefined): string {
     parts.push([...byMode].map(([mode, relations]) => `${mode} on ${relations.join(', ')}`).join('; '));
   }
   if (replay.rewrites.length) parts.push(`rewrites ${replay.rewrites.join(', ')}`);
+  if (replay.timing) parts.push(timingText(replay.timing));
   return safe(parts.join('; '));
 }
 
@@ -35,6 +37,11 @@ export function replaySummaryLine(summary: ReplaySummary): string {
   const base = `base: ${summary.baseFiles} ${summary.base === 'schema-file' ? 'schema file' : `earlier migration${summary.baseFiles === 1 ? '' : 's'}`} in ${Math.round(summary.baseMs)} ms${summary.baseFailures ? ` (${summary.baseFailures} statements failed)` : ''}`;
   const traced = `${summary.statements} statement${summary.statements === 1 ? '' : 's'} traced${summary.failures ? `, ${summary.failures} migration${summary.failures === 1 ? '' : 's'} stopped at an error` : ''}`;
   return `replay on ${summary.database} (Postgres ${summary.serverVersion}): ${base}; ${traced}; ${Math.round(summary.ms)} ms`;
+}
+
+/** A rehearsed statement's measurements: `ran 1.2 s, locks held 1.2 s, size +8.0 MB`. */
+function timingText(timing: StatementTiming): string {
+  return `ran ${formatDuration(timing.durationMs)}, locks held ${formatDuration(timing.lockHeldMs)}, size ${formatSizeChange(timing.sizeChangeBytes)}`;
 }
 
 function safe(text: string): string {

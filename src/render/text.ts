@@ -7,6 +7,7 @@ import type { Finding } from '../core/finding.js';
 import type { Report } from '../core/report.js';
 import { countBySeverity } from '../core/report.js';
 import { findingReplayLine, replaySummaryLine } from './replay.js';
+import { contextSummaryLine, findingContextLines, formatDuration, formatSizeChange, rehearsalRows } from './context.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 
 export interface TextOptions {
@@ -33,6 +34,8 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   if (options.advice && options.advice.strategy !== 'backward-compatible') out.push(formatAdvice(options.advice, paint), '');
   if (report.replay) out.push(paint('dim', replaySummaryLine(report.replay)));
+  for (const row of rehearsalRows(report.files)) out.push(paint('dim', `rehearsal: ${row.path}: ${row.statements} statements in ${formatDuration(row.durationMs)}, longest lock ${formatDuration(row.longestLockMs)}, size ${formatSizeChange(row.sizeChangeBytes)}${row.failed ? ', stopped at an error' : ''}`));
+  if (report.context) out.push(paint('dim', contextSummaryLine(report.context)));
   out.push(summaryLine(report, paint));
   return `${out.join('\n')}\n`;
 }
@@ -80,6 +83,7 @@ function formatFinding(finding: Finding, lines: string[], paint: Paint): string 
   }
   const replayed = findingReplayLine(finding);
   if (replayed) out.push(`  ${paint('bold', 'replay')}: ${finding.replay?.lockMismatch ? paint('red', replayed) : replayed}`);
+  for (const line of findingContextLines(finding)) out.push(`  ${paint('bold', 'context')}: ${line}`);
   out.push(`  ${paint('bold', 'why')}: ${finding.why}`);
   if (finding.fix) out.push(`  ${paint('bold', 'fix')}:`, ...finding.fix.split('\n').map((l) => `    ${l}`));
   out.push(`  ${paint('bold', 'docs')}: ${finding.docsUrl}`);

@@ -19,6 +19,8 @@ export interface ReplaySettings {
   schemaFile?: { path: string; text: string };
   /** PGlite only: the longest one statement may run (default CALL_TIMEOUT_MS, 60 s). */
   statementTimeoutMs?: number;
+  /** Rehearse in the `databaseUrl` database itself (a production-sized clone): no scratch database, no base schema. */
+  rehearse?: boolean;
 }
 
 /**
@@ -26,8 +28,11 @@ export interface ReplaySettings {
  * NOTE: loaded on demand: PGlite and pg are large, and most runs (replay off, nothing new
  * to replay, --help) must not pay for loading them at start-up.
  */
-export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number): Promise<ReplayDatabase> {
-  if (databaseUrl) return (await import('./postgres.js')).openPostgres(databaseUrl);
+export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number, rehearse = false): Promise<ReplayDatabase> {
+  if (databaseUrl) {
+    const server = await import('./postgres.js');
+    return rehearse ? server.openRehearsal(databaseUrl) : server.openPostgres(databaseUrl);
+  }
   return (await import('./pglite-thread.js')).openPgliteThread(statementTimeoutMs === undefined ? {} : { callTimeoutMs: statementTimeoutMs });
 }
 
@@ -42,18 +47,24 @@ export function openingReplayStage(config: Config, settings: ReplaySettings): Re
     // NOTE: nothing new to run (no up statement in a changed file): no database is started
     // (PGlite costs seconds and hundreds of MB).
     if (!changeSet.changed.some((f) => f.statements.some((s) => s.section === 'up'))) return undefined;
+    const rehearse = settings.rehearse === true && settings.databaseUrl !== undefined;
     let database: ReplayDatabase;
     try {
-      database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs);
+      database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs, rehearse);
     } catch (error) {
       const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
       return replayUnavailable(changeSet, `${where} could not be opened: ${(error as Error).message}`);
     }
     await using db = database;
+    // NOTE: a clone already holds the schema the earlier migrations built: an empty schema file stands for it.
+    const schemaFile = rehearse ? { path: REHEARSAL_BASE, text: '' } : settings.schemaFile;
     // NOTE: `return await`: a bare returned promise would let `await using` close the database first.
-    return await replayStage(config, { database: db, ...(settings.schemaFile ? { schemaFile: settings.schemaFile } : {}) })(changeSet, statementsOf);
+    return await replayStage(config, { database: db, ...(schemaFile ? { schemaFile } : {}) })(changeSet, statementsOf);
   };
 }
+
+/** The base a rehearsal starts from: the clone's own schema and data. */
+export const REHEARSAL_BASE = '(the database at --database-url)';
 
 /** The URL without its password, for messages. */
 function redact(url: string): string {

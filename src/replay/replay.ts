@@ -234,7 +234,7 @@ class ReplayRun {
       const mode: TraceMode = inBlock ? 'in-block' : mustRunOutsideTransaction(statement.node, db.serverVersion) ? 'outside' : 'own-transaction';
       const trace = await traceStatement(db, statement.text, mode, known);
       traced++;
-      const observation: ReplayObservation = { locks: trace.locks, rewrites: trace.rewrites, locksObserved: trace.locksObserved, ...(inBlock ? { transactionBlock: true } : {}) };
+      const observation: ReplayObservation = { locks: trace.locks, rewrites: trace.rewrites, locksObserved: trace.locksObserved, ...(inBlock ? { transactionBlock: true } : {}), ...(trace.timing ? { timing: trace.timing } : {}) };
       if (trace.error) observation.error = { message: trace.error.message, line: errorLine(statement, trace.error), ...(trace.error.code ? { code: trace.error.code } : {}) };
       this.statements.set(statement, observation);
       if (!trace.error) return true;

@@ -113,6 +113,8 @@ export interface RelationState {
   name: string;
   relkind: string;
   relfilenode: number;
+  /** pg_table_size: all forks and TOAST of a table, or an index's size (0 for views). */
+  bytes: number;
 }
 
 /**
@@ -122,10 +124,11 @@ export interface RelationState {
 export async function relationStates(db: ReplayDatabase, oids?: readonly number[]): Promise<Map<number, RelationState>> {
   if (oids?.length === 0) return new Map();
   const only = oids ? ` AND c.oid IN (${oids.map((oid) => `${Math.trunc(oid)}::oid`).join(', ')})` : '';
-  const rows = await db.query<{ oid: number; name: string; relkind: string; relfilenode: number }>(
-    `SELECT c.oid::int8::float8 AS oid, ${QUALIFIED('n.nspname', 'c.relname')} AS name, c.relkind::text AS relkind, pg_relation_filenode(c.oid)::int8::float8 AS relfilenode
+  const rows = await db.query<{ oid: number; name: string; relkind: string; relfilenode: number; bytes: number }>(
+    `SELECT c.oid::int8::float8 AS oid, ${QUALIFIED('n.nspname', 'c.relname')} AS name, c.relkind::text AS relkind, pg_relation_filenode(c.oid)::int8::float8 AS relfilenode,
+       pg_table_size(c.oid)::float8 AS bytes
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE ${USER_NAMESPACE} AND c.relkind <> 't'${only}`,
   );
-  return new Map(rows.map((r) => [Number(r.oid), { name: r.name, relkind: r.relkind, relfilenode: Number(r.relfilenode ?? 0) }]));
+  return new Map(rows.map((r) => [Number(r.oid), { name: r.name, relkind: r.relkind, relfilenode: Number(r.relfilenode ?? 0), bytes: Number(r.bytes ?? 0) }]));
 }

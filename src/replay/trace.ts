@@ -6,6 +6,7 @@
 import type { AlterTableCmd, Node } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { type LockMode, lockModeFromPgLocks, strongerLock } from '../core/locks.js';
+import type { StatementTiming } from '../core/finding.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
 import { relationStates, type RelationState } from './snapshot.js';
 import { compareStrings } from '../core/compare.js';
@@ -25,6 +26,8 @@ export interface StatementTrace {
   /** False when the statement had to run outside a transaction: its locks were not seen. */
   locksObserved: boolean;
   error?: SqlError;
+  /** Measured on a server (not PGlite, whose timings say nothing about production): duration, lock time, size change. */
+  timing?: StatementTiming;
 }
 
 const LOCKS_SQL = `SELECT relation::int8::float8 AS oid, mode FROM pg_locks
@@ -85,19 +88,30 @@ export type TraceMode = 'own-transaction' | 'outside' | 'in-block';
 export async function traceStatement(db: ReplayDatabase, sql: string, mode: TraceMode, known: Map<number, RelationState>): Promise<StatementTrace> {
   let locks: ObservedLock[] = [];
   let changed: Map<number, RelationState | undefined>;
+  const started = performance.now();
+  let durationMs = 0;
+  let lockHeldMs = 0;
   try {
     if (mode === 'outside') {
       await db.exec(sql);
+      // NOTE: outside a transaction the statement's own (weaker, unobserved) locks last exactly as long as it runs.
+      durationMs = lockHeldMs = performance.now() - started;
       const after = await relationStates(db);
       changed = new Map([...known.keys(), ...after.keys()].map((oid) => [oid, after.get(oid)]));
     } else {
       if (mode === 'own-transaction') await db.exec('BEGIN');
+      const statementStarted = performance.now();
       await db.exec(sql);
+      durationMs = performance.now() - statementStarted;
       const rows = await db.query<{ oid: number; mode: string }>(LOCKS_SQL);
       locks = observedLocks(rows, known);
       const oids = [...new Set(rows.map((r) => Number(r.oid)))];
       const after = await relationStates(db, oids);
       if (mode === 'own-transaction') await db.exec('COMMIT');
+      // NOTE: the locks are held until COMMIT (of the statement's own transaction; inside the
+      // file's block, until the block ends, which this time does not include); the time spent
+      // reading pg_locks is part of it here, as a migration's next statement would be.
+      lockHeldMs = performance.now() - statementStarted;
       changed = new Map(oids.filter((oid) => known.has(oid) || after.has(oid)).map((oid) => [oid, after.get(oid)]));
     }
   } catch (caught) {
@@ -105,13 +119,16 @@ export async function traceStatement(db: ReplayDatabase, sql: string, mode: Trac
     return { locks: [], rewrites: [], locksObserved: false, error: sqlError(caught) };
   }
   const rewrites: string[] = [];
+  let sizeChangeBytes = 0;
   for (const [oid, now] of changed) {
     const before = known.get(oid);
+    sizeChangeBytes += (now?.bytes ?? 0) - (before?.bytes ?? 0);
     if (before && now && before.relfilenode !== 0 && now.relfilenode !== before.relfilenode && ['r', 'm', 'i'].includes(before.relkind)) rewrites.push(before.name);
     if (now) known.set(oid, now);
     else known.delete(oid);
   }
-  return { locks, rewrites: rewrites.sort(), locksObserved: mode !== 'outside' };
+  const timing = db.kind === 'postgres' ? { timing: { durationMs, lockHeldMs, sizeChangeBytes } } : {};
+  return { locks, rewrites: rewrites.sort(), locksObserved: mode !== 'outside', ...timing };
 }
 
 /**

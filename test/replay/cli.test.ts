@@ -6,17 +6,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import type { JsonReport } from '../../src/render/json.js';
 
 let dir: string;
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { cwd: dir, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), isTTY: false, env: {} };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, dir);
 }
 
 beforeAll(() => {

@@ -79,8 +79,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts a throwaway server; call stop() in teardown (it also removes the data directory). */
-export async function startPostgresServer(): Promise<PostgresServer> {
+/**
+ * Starts a throwaway server; call stop() in teardown (it also removes the data directory).
+ * @param settings extra server settings (`-c name=value`), e.g. shared_preload_libraries.
+ */
+export async function startPostgresServer(settings: Readonly<Record<string, string>> = {}): Promise<PostgresServer> {
   const { dir, major } = findPostgresBin();
   const isRoot = process.getuid?.() === 0;
   const user = isRoot ? 'postgres' : undefined;
@@ -95,7 +98,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const port = await freePort();
   try {
     await as(path.join(dir, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
-    const options = `-p ${port} -k ${home} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const extra = Object.entries(settings).map(([name, value]) => ` -c ${name}=${value}`).join('');
+    const options = `-p ${port} -k ${home} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off${extra}`;
     await as(path.join(dir, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(home, 'server.log'), '-w', '-t', '60', 'start']);
   } catch (error) {
     rmSync(home, { recursive: true, force: true });

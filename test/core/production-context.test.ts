@@ -1,0 +1,149 @@
+/**
+ * The pure production context: the stats snapshot's format, table lookup (quoting,
+ * schemas, hashing), the estimate model and its fit, the size-thresholds policy and the
+ * order of the blocking findings, on reports the real engine produced.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultConfig, parseConfigText } from '../../src/core/config.js';
+import { type Coefficients, curveMs, DEFAULT_COEFFICIENTS, estimateMs } from '../../src/core/estimate.js';
+import { applyProductionContext, bytesOf } from '../../src/core/production-context.js';
+import type { Report } from '../../src/core/report.js';
+import { catalogName, hashName, parseStatsSnapshot, STATS_SNAPSHOT_VERSION, type StatsSnapshot, StatsFileError, type TableStats } from '../../src/core/stats.js';
+import { checkMigrations } from '../../src/engine.js';
+import { findRule, ruleIds } from '../../src/rules/index.js';
+import { withStats } from '../../src/stats/context.js';
+
+const MIB = 1024 * 1024;
+
+function table(name: string, rows: number, heapBytes: number, traffic: { reads: number; writes: number } = { reads: 0, writes: 0 }): TableStats {
+  return { name, totalBytes: heapBytes * 1.5, heapBytes, rows, indexes: [{ name: `${name}_pkey`, bytes: heapBytes / 2 }], readsPerMinute: traffic.reads, writesPerMinute: traffic.writes };
+}
+
+function snapshot(tables: TableStats[], hashedNames = false): StatsSnapshot {
+  return { version: STATS_SNAPSHOT_VERSION, takenAt: '2026-12-01T03:00:00.000Z', serverVersion: 16, hashedNames, activityWindowSeconds: 86_400, statementsWindowSeconds: null, tables };
+}
+
+/** Linear curves with round numbers (ms per MiB or per thousand rows), so the expected estimates are easy to check by hand. */
+const linear = (msPerUnit: number) => ({ points: [{ units: 1, ms: msPerUnit }, { units: 10, ms: 10 * msPerUnit }] });
+const COEFFICIENTS: Coefficients = {
+  measuredOn: 'test',
+  work: { rewrite: linear(10), scan: linear(1), 'index-build': linear(2), validation: linear(3), backfill: linear(4) },
+};
+
+async function report(sql: string): Promise<Report> {
+  return checkMigrations([{ path: 'migrations/001_change.sql', text: sql, change: 'added' }], defaultConfig());
+}
+
+function judge(base: Report, stats: StatsSnapshot, config = defaultConfig()): Report {
+  return applyProductionContext(base, { snapshot: stats, coefficients: COEFFICIENTS, thresholds: config['size-thresholds'], categoryOf: (id) => findRule(id)?.category });
+}
+
+describe('table names', () => {
+  it('folds unquoted names, keeps quoted ones and puts unqualified names in public', () => {
+    expect(catalogName('Users')).toBe('public.users');
+    expect(catalogName('"Users"')).toBe('public.Users');
+    expect(catalogName('billing.Invoices')).toBe('billing.invoices');
+    expect(catalogName('"My Schema"."a.b"')).toBe('My Schema.a.b');
+  });
+
+  it('finds tables of a hashing snapshot by the digest of their catalog name', async () => {
+    const base = await report('CREATE INDEX events_kind ON Events (kind);\n');
+    const hashed = judge(base, snapshot([{ ...table('x', 50_000_000, 4096 * MIB), name: hashName('public.events') }], true));
+    const finding = hashed.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
+    expect(finding.context?.tables[0]).toMatchObject({ table: 'events', rows: 50_000_000, size: 'large' });
+    expect(hashName('public.events')).toMatch(/^sha256:[0-9a-f]{32}$/);
+  });
+});
+
+describe('estimates', () => {
+  it('scales each kind with its unit; a rewrite also rebuilds every index', () => {
+    const events = table('public.events', 2_000_000, 100 * MIB);
+    expect(estimateMs('scan', events, COEFFICIENTS)).toBe(100);
+    expect(estimateMs('index-build', events, COEFFICIENTS)).toBe(4000);
+    expect(estimateMs('rewrite', events, COEFFICIENTS)).toBe(1000 + 4000);
+    expect(estimateMs('backfill', { ...events, rows: null }, DEFAULT_COEFFICIENTS)).toBe(0);
+  });
+
+  it('follows the power law between measured points and grows at least linearly past the largest', () => {
+    const points = [{ units: 10, ms: 20 }, { units: 100, ms: 50 }, { units: 1000, ms: 1000 }];
+    expect(curveMs(points, 10)).toBeCloseTo(20);
+    expect(curveMs(points, 1000)).toBeCloseTo(1000);
+    // Between 10 and 100 the exponent is log(2.5)/log(10): sqrt(10) units in, sqrt(2.5) times the time.
+    expect(curveMs(points, Math.sqrt(10) * 10)).toBeCloseTo(20 * Math.sqrt(2.5));
+    // The last segment's exponent (1.3) carries on past it; a flat one (fixed costs) is raised to linear.
+    expect(curveMs(points, 10_000)).toBeCloseTo(1000 * 20);
+    expect(curveMs([{ units: 10, ms: 20 }, { units: 100, ms: 25 }], 1000)).toBeCloseTo(250);
+    expect(curveMs(points, 1)).toBeCloseTo(20 * 0.1 ** (Math.log(2.5) / Math.log(10)));
+    expect(curveMs([{ units: 4, ms: 8 }], 10)).toBe(20);
+  });
+
+  it('puts the estimate, the lock and the queries it blocks on the finding', async () => {
+    const base = await report("SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nCREATE INDEX events_kind ON events (kind);\n");
+    const judged = judge(base, snapshot([table('public.events', 2_000_000, 100 * MIB, { reads: 900, writes: 120 })]));
+    const finding = judged.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
+    expect(finding.context?.estimate).toEqual({ work: 'index-build', table: 'events', lowMs: 2000, highMs: 8000, lock: 'SHARE', blocks: ['writes', 'ddl'], blockedQueriesPerMinute: 120 });
+    expect(finding.context?.impact).toBe(16);
+  });
+});
+
+describe('the size-thresholds policy', () => {
+  const SQL = "SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nCREATE INDEX lookup_name ON lookup (name);\nCREATE INDEX events_kind ON events (kind);\nUPDATE events SET kind = 0;\nALTER TABLE lookup DROP COLUMN legacy;\nCREATE INDEX audit_at ON audit (at);\n";
+
+  it('makes findings about locks on tiny quiet tables notices, raises warnings on large ones, and leaves the rest alone', async () => {
+    const base = await report(SQL);
+    const judged = judge(base, snapshot([table('public.lookup', 40, 8192), table('public.events', 20_000_000, 4096 * MIB)]));
+    const on = (rule: string, statement: string) => judged.findings.find((f) => f.ruleId === rule && f.statement?.includes(statement))!;
+    expect(on('require-concurrent-index-creation', 'lookup')).toMatchObject({ severity: 'notice', context: { policy: { from: 'error', to: 'notice' } } });
+    expect(on('require-concurrent-index-creation', 'events')).toMatchObject({ severity: 'error' });
+    expect(on('ban-unbatched-backfill', 'events')).toMatchObject({ severity: 'error', context: { policy: { from: 'warning', to: 'error' }, estimate: { work: 'backfill' } } });
+    // A dropped column breaks running code on a table of any size.
+    expect(on('ban-drop-column', 'lookup')).toMatchObject({ severity: 'error', context: { tables: [{ size: 'tiny' }] } });
+    expect(on('ban-drop-column', 'lookup').context?.policy).toBeUndefined();
+    // audit is not in the snapshot: exactly as before.
+    const audit = base.findings.filter((f) => f.statement?.includes('audit'));
+    expect(judged.findings.filter((f) => f.statement?.includes('audit'))).toEqual(audit);
+    expect(audit.length).toBeGreaterThan(0);
+    expect(judged.blocking).not.toContain(on('require-concurrent-index-creation', 'lookup'));
+    expect(judged.context).toMatchObject({ tables: 2, findingsWithContext: 4 });
+  });
+
+  it('keeps a tiny table that is hot, and reads its limits from the config', async () => {
+    const base = await report(SQL);
+    const hot = judge(base, snapshot([table('public.lookup', 40, 8192, { reads: 5000, writes: 0 })]));
+    expect(hot.findings.find((f) => f.ruleId === 'require-concurrent-index-creation' && f.statement?.includes('lookup'))!.severity).toBe('error');
+    const config = await parseConfigText('size-thresholds:\n  tiny: { rows: 10, bytes: 1kB }\n  raise-large: false\n', ruleIds, 'c.yml');
+    const strict = judge(base, snapshot([table('public.lookup', 40, 8192), table('public.events', 20_000_000, 4096 * MIB)]), config);
+    expect(strict.findings.find((f) => f.ruleId === 'require-concurrent-index-creation' && f.statement?.includes('lookup'))!.severity).toBe('error');
+    expect(strict.findings.find((f) => f.ruleId === 'ban-unbatched-backfill')!.severity).toBe('warning');
+  });
+
+  it('orders the blocking findings by estimated impact, unestimated ones last in their order', async () => {
+    const base = await report("SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nCREATE INDEX small_a ON small (a);\nALTER TABLE users DROP COLUMN email;\nCREATE INDEX big_a ON big (a);\n");
+    const judged = judge(base, snapshot([table('public.small', 200_000, 10 * MIB, { reads: 0, writes: 10 }), table('public.big', 9_000_000, 900 * MIB, { reads: 0, writes: 10 })]));
+    expect(judged.blocking.map((f) => f.statement?.match(/small|users|big/)?.[0])).toEqual(['big', 'small', 'users']);
+    expect(base.blocking.map((f) => f.statement?.match(/small|users|big/)?.[0])).toEqual(['small', 'users', 'big']);
+  });
+});
+
+describe('configuration and files', () => {
+  it('validates the new config keys', async () => {
+    expect(bytesOf('10MB')).toBe(10 * MIB);
+    expect(bytesOf('1.5 GiB')).toBe(1.5 * 1024 * MIB);
+    expect(bytesOf(123)).toBe(123);
+    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', ruleIds, 'c.yml')).rejects.toThrow(ConfigError);
+    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', ruleIds, 'c.yml')).rejects.toThrow(/size-thresholds\.tiny\.bytes.*10MB/);
+    await expect(parseConfigText('size-threshold: {}\n', ruleIds, 'c.yml')).rejects.toThrow(/did you mean "size-thresholds"/);
+    expect((await parseConfigText('stats-file: db/migration-stats.json\n', ruleIds, 'c.yml'))['stats-file']).toBe('db/migration-stats.json');
+  });
+
+  it('refuses stats files that are not JSON, of another version, or malformed, naming the file and the field', async () => {
+    expect(() => parseStatsSnapshot('{', 'stats.json')).toThrow(/^stats\.json: not valid JSON/);
+    expect(() => parseStatsSnapshot('{"version": 2}', 'stats.json')).toThrow(/unsupported stats snapshot version 2/);
+    const bad = { ...snapshot([table('public.t', 1, 1)]), tables: [{ ...table('public.t', 1, 1), totalBytes: -1 }] };
+    expect(() => parseStatsSnapshot(JSON.stringify(bad), 'stats.json')).toThrow(StatsFileError);
+    expect(() => parseStatsSnapshot(JSON.stringify(bad), 'stats.json')).toThrow(/field "tables\.0\.totalBytes"/);
+    const base = await report('CREATE INDEX t_a ON t (a);\n');
+    const judged = withStats(base, defaultConfig(), { path: 'stats.json', text: JSON.stringify(snapshot([table('public.t', 50_000, 5 * MIB)])) });
+    expect(judged.context?.coefficientsMeasuredOn).toBe(DEFAULT_COEFFICIENTS.measuredOn);
+  });
+});
