@@ -28,7 +28,14 @@ export default defineRule({
   examples: {
     invalid: [
       { sql: 'ALTER TABLE events SET UNLOGGED;', messageIds: ['setUnlogged'] },
-      { sql: 'ALTER TABLE events SET LOGGED;', messageIds: ['setLogged'] },
+      {
+        files: [
+          { path: 'migrations/001_staging.up.sql', text: 'CREATE UNLOGGED TABLE staging (line text);', change: 'unchanged' },
+          { path: 'migrations/002_keep.up.sql', text: 'ALTER TABLE staging SET LOGGED;' },
+        ],
+        why: 'an existing unlogged table: SET LOGGED rewrites it and writes all of it to the WAL',
+        messageIds: ['setLogged'],
+      },
     ],
     valid: [
       { sql: 'CREATE UNLOGGED TABLE imports (line text);\nALTER TABLE imports SET LOGGED;', why: 'the table is new and empty' },

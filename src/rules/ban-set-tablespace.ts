@@ -29,8 +29,8 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-TABLESPACE', 'https://www.postgresql.org/docs/current/sql-alterindex.html'],
   examples: {
     invalid: [
-      { sql: 'ALTER TABLE users SET TABLESPACE pg_default;', messageIds: ['setTablespace'] },
-      { sql: 'ALTER INDEX users_email_idx SET TABLESPACE pg_default;', messageIds: ['setTablespace'] },
+      { sql: 'ALTER TABLE users SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
+      { sql: 'ALTER INDEX users_email_idx SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
     ],
     valid: [
       { sql: 'CREATE TABLE archive (id bigint);\nALTER TABLE archive SET TABLESPACE pg_default;', why: 'the table is new and empty' },

@@ -23,8 +23,8 @@ afterAll(async () => {
 
 const INIT: InputFile = { path: 'migrations/001_init.sql', text: 'CREATE TABLE events (id bigint PRIMARY KEY, at timestamp, n int);', change: 'unchanged' };
 
-async function replayed(sql: string, postgresVersion: number): Promise<Report> {
-  const config = validateConfig({ 'postgres-version': postgresVersion }, ruleIds);
+async function replayed(sql: string, postgresVersion: number, rules: Record<string, 'off'> = {}): Promise<Report> {
+  const config = validateConfig({ 'postgres-version': postgresVersion, rules }, ruleIds);
   return checkMigrations([INIT, { path: 'migrations/002_change.sql', text: sql, change: 'added' }], config, { replay: replayStage(config, { database: db }) });
 }
 
@@ -59,8 +59,11 @@ describe('claims checked against replay', () => {
 });
 
 describe('replay-unclaimed-lock', () => {
+  // NOTE: ban-set-logged-or-unlogged claims this rewrite; turned off, nothing does.
+  const UNCLAIMED = { 'ban-set-logged-or-unlogged': 'off' } as const;
+
   it('reports a rewrite that no rule and not the lock model claimed, naming the statement and the tables', async () => {
-    const report = await replayed('ALTER TABLE events SET UNLOGGED;', db.serverVersion);
+    const report = await replayed('ALTER TABLE events SET UNLOGGED;', db.serverVersion, UNCLAIMED);
     const found = report.findings.filter((f) => f.ruleId === 'replay-unclaimed-lock');
     expect(found.map((f) => [f.messageId, f.span.start.line, f.statement])).toEqual([['rewrite', 1, 'ALTER TABLE events SET UNLOGGED']]);
     expect(found[0]!.message).toContain('rewrote events, events_pkey');
@@ -70,10 +73,13 @@ describe('replay-unclaimed-lock', () => {
     const report = await replayed('ALTER TABLE events ALTER COLUMN n TYPE bigint;', db.serverVersion);
     expect(report.findings.filter((f) => f.ruleId === 'ban-alter-column-type')).toHaveLength(1);
     expect(report.findings.filter((f) => f.ruleId === 'replay-unclaimed-lock')).toEqual([]);
+    const unlogged = await replayed('ALTER TABLE events SET UNLOGGED;', db.serverVersion);
+    expect(unlogged.findings.filter((f) => f.ruleId === 'ban-set-logged-or-unlogged')).toHaveLength(1);
+    expect(unlogged.findings.filter((f) => f.ruleId === 'replay-unclaimed-lock')).toEqual([]);
   });
 
   it('can be ignored with a reason like any rule', async () => {
-    const report = await replayed('-- migration-guard:ignore replay-unclaimed-lock reason: the table is tiny (#7)\nALTER TABLE events SET UNLOGGED;', db.serverVersion);
+    const report = await replayed('-- migration-guard:ignore replay-unclaimed-lock reason: the table is tiny (#7)\nALTER TABLE events SET UNLOGGED;', db.serverVersion, UNCLAIMED);
     const [finding] = report.findings.filter((f) => f.ruleId === 'replay-unclaimed-lock');
     expect(finding!.suppression).toMatchObject({ reason: 'the table is tiny (#7)' });
     expect(report.findings.filter((f) => f.ruleId === 'unused-ignore')).toEqual([]);

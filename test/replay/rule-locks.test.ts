@@ -51,6 +51,10 @@ const UNOBSERVABLE: Record<string, string> = {
   'ban-vacuum-full-cluster-reindex#0': 'VACUUM runs outside a transaction: no pg_locks to read before commit',
   'require-invalid-index-recovery#0': 'CREATE INDEX CONCURRENTLY runs outside a transaction',
   'ban-drop-schema#1': 'an empty schema holds no relations: DROP SCHEMA locks only the schema object, no relation',
+  // NOTE: moving to the tablespace a relation is already in is a no-op (no lock, no copy), and
+  // another tablespace needs a directory on the server, which PGlite and the test server lack.
+  'ban-set-tablespace#0': 'a tablespace other than pg_default needs a directory on the server',
+  'ban-set-tablespace#1': 'a tablespace other than pg_default needs a directory on the server',
 };
 function setupFor(example: RuleExample): string {
   const text = example.sql ?? example.files?.map((f) => f.text).join('\n') ?? '';
