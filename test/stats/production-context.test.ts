@@ -42,6 +42,10 @@ beforeAll(async () => {
     INSERT INTO events SELECT i, i % 10, repeat('p', 40) FROM generate_series(1, ${EVENTS_ROWS}) AS i;`);
   await client.query('VACUUM ANALYZE lookup');
   await client.query('VACUUM ANALYZE events');
+  // NOTE: the setup's own counters must reach shared memory before the reset (a backend
+  // sends them at most once a second), or they land after it and lookup looks busy.
+  await client.query('SELECT pg_stat_force_next_flush()');
+  await client.query('SELECT 1');
   await client.query('SELECT pg_stat_reset(), pg_stat_statements_reset()');
   // NOTE: traffic on events only: lookup stays tiny and quiet.
   for (let i = 1; i <= 30; i++) await client.query(`SELECT payload FROM events WHERE id = $1 AND payload <> '${SECRET}'`, [i]);
@@ -156,7 +160,9 @@ describe('check with a stats file', () => {
 });
 
 describe('estimates against measured durations', () => {
-  it('estimates every kind of work on 10^4 to 10^6 rows within 2x of what it takes', async () => {
+  // NOTE: the one test that compares durations (issue #20 asks for it): a burst of other
+  // work on the machine can slow one measurement, so it gets two more tries.
+  it('estimates every kind of work on 10^4 to 10^6 rows within 2x of what it takes', { retry: 2 }, async () => {
     await using db = await openPostgres(server.url);
     // NOTE: the quick kinds (scan, index build) are calibrated up to 10^6 rows and checked at
     // 10^5; the slow ones (a 10^6-row backfill takes 10 s here) up to 10^5 and checked at 3×10^4.
