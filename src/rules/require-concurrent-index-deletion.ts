@@ -35,9 +35,16 @@ export default defineRule({
     valid: [
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;', why: 'the documented safe form' },
       { sql: 'CREATE TABLE t (c int);\nCREATE INDEX t_c_idx ON t (c);\nDROP INDEX t_c_idx;', why: 'the index and its table were created in this change' },
+      {
+        files: [
+          { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nCREATE INDEX measurements_at_idx ON measurements (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000001_drop.up.sql', text: "SET lock_timeout = '2s';\nDROP INDEX measurements_at_idx;" },
+        ],
+        why: "a partitioned table's index dropped with a short lock_timeout: the safe form where Postgres rejects CONCURRENTLY",
+      },
     ],
   },
-  statement({ statement, changeSet, file, isNewTable, report }) {
+  statement({ statement, state, changeSet, file, isNewTable, report }) {
     const drop = dropTargets(statement.node, 'OBJECT_INDEX');
     if (!drop || drop.concurrent) return;
     for (const index of drop.names) {
@@ -45,7 +52,10 @@ export default defineRule({
       if (table && isNewTable(table)) continue;
       // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const created = indexBefore(changeSet, file, statement, index, unqualified(index));
-      const fix = created && tableBefore(changeSet, file, statement, created.table).partitioned ? partitionedDropFix(index) : undefined;
+      const partitioned = !!created && tableBefore(changeSet, file, statement, created.table).partitioned;
+      // NOTE: there, a drop bounded by a lock_timeout is the safe form (our own fix): it fails fast instead of queueing.
+      if (partitioned && state.lockTimeout) continue;
+      const fix = partitioned ? partitionedDropFix(index) : undefined;
       report({ messageId: 'missingConcurrently', data: { index }, tables: table ? [table] : undefined, ...(fix ? { fix } : {}) });
     }
   },

@@ -13,6 +13,8 @@ import type { Constraint, IndexElem, IndexStmt, Node, RangeVar } from '@pgsql/ty
 import { alterTableCommands, nodeAs, relationName, stringList } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { indexDroppedBefore } from './support/index-rebuild.js';
+import { hasValidatedNotNullCheck } from './support/locking-ast.js';
 import { quoteIdent, quoteRelation } from './support/quote-ident.js';
 import { checkExpressionAt, reparse } from './support/sql-source.js';
 
@@ -47,13 +49,25 @@ export default defineRule({
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'not unique' },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'NOT VALID checks only new rows' },
       { sql: 'CREATE TABLE invites (code text);\nCREATE UNIQUE INDEX invites_code_key ON invites (code);', why: 'the table is new and empty' },
+      {
+        sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
+        why: 'a rerunnable concurrent build is its own check: a duplicate fails it without blocking anyone, and the rerun drops the INVALID leftover',
+      },
+      {
+        sql: "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        why: 'SET NOT NULL after a validated CHECK (email IS NOT NULL) cannot fail: the validation was the check',
+      },
     ],
   },
-  statement({ statement, isNewTable, report }) {
+  statement({ statement, file, changeSet, isNewTable, report }) {
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (index) {
       const columns = plainColumns(index.indexParams);
       if (!index.unique || index.whereClause || !columns || isNewTable(relationName(index.relation))) return;
+      // NOTE: a concurrent build after a DROP INDEX CONCURRENTLY IF EXISTS of its leftover is
+      // the check itself, run safely: duplicates fail it under SHARE UPDATE EXCLUSIVE (reads
+      // and writes go on) and the rerun, once the rows are fixed, drops the INVALID index.
+      if (index.concurrent && index.idxname && indexDroppedBefore(changeSet, file, statement, index.idxname)) return;
       const table = relationName(index.relation);
       report({ messageId: 'duplicates', data: { what: 'CREATE UNIQUE INDEX', table, columns: columns.join(', '), query: duplicatesQuery(index.relation, columns, !!index.nulls_not_distinct) }, tables: [table] });
       return;
@@ -62,7 +76,8 @@ export default defineRule({
     if (!alter || isNewTable(alter.table)) return;
     const table = alter.table;
     for (const command of alter.commands) {
-      if (command.subtype === 'AT_SetNotNull' && command.name) {
+      // NOTE: a validated CHECK (col IS NOT NULL) already proved there is no NULL: SET NOT NULL cannot fail.
+      if (command.subtype === 'AT_SetNotNull' && command.name && !hasValidatedNotNullCheck(changeSet, file, statement, table, command.name)) {
         report({ messageId: 'nulls', data: { what: 'SET NOT NULL', table, columns: command.name, query: nullsQuery(alter.relation, [command.name]) }, tables: [table] });
       }
       const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;

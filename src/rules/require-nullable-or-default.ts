@@ -20,7 +20,7 @@ export default defineRule({
     "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
     '2. Deploy code that writes {{column}}; backfill existing rows in batches.',
-    '3. Add the check without scanning:',
+    '3. In a later release, once every running instance writes {{column}}, add the check without scanning:',
     "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{column|ident}} IS NOT NULL) NOT VALID;',
     '4. Validate it, and set NOT NULL (Postgres 12+ uses the validated CHECK, no scan):',

@@ -1,8 +1,9 @@
 import type { AlterTableCmd, Constraint, IndexStmt, Node } from '@pgsql/types';
-import { alterTableCommands, nodeAs, nodeType } from '../core/ast.js';
+import { alterTableCommands, nodeAs, nodeType, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule, type StatementContext } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
+import { tableBefore } from './support/table-facts.js';
 import { describeLocked, scopeTracker } from './support/timeouts.js';
 
 /** Statement kinds that scan or rewrite a whole table while holding a lock. */
@@ -35,9 +36,21 @@ function isLong(node: Node): boolean {
   return alterTableCommands(node)?.commands.some(isLongAlter) ?? false;
 }
 
+/**
+ * Whether the statement is `CREATE INDEX ... ON ONLY` a table the migrations made partitioned.
+ * NOTE: Postgres then creates an invalid index on the parent alone, from the catalog: nothing
+ * is scanned (the partitioned-table recipe's first step). On a plain table ONLY changes
+ * nothing and the index is built, so an unknown table stays long.
+ */
+function isParentOnlyIndex(statement: Statement, { changeSet, file }: Pick<StatementContext<string>, 'changeSet' | 'file'>): boolean {
+  const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
+  return !!index?.relation && index.relation.inh !== true && tableBefore(changeSet, file, statement, relationName(index.relation)).partitioned;
+}
+
 /** The existing tables a long statement works on (new ones are empty: nothing is long). */
-function longOn(statement: Statement, { isNewTable }: Pick<StatementContext<string>, 'isNewTable'>): string[] {
-  return isLong(statement.node) ? statementLock(statement.node).tables.filter((t) => !isNewTable(t)) : [];
+function longOn(statement: Statement, context: Pick<StatementContext<string>, 'isNewTable' | 'changeSet' | 'file'>): string[] {
+  if (!isLong(statement.node) || isParentOnlyIndex(statement, context)) return [];
+  return statementLock(statement.node).tables.filter((t) => !context.isNewTable(t));
 }
 
 const reportedEarlier = scopeTracker((statement, context) => longOn(statement, context).length > 0);
@@ -57,12 +70,20 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', messageIds: ['missingStatementTimeout'] },
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;', why: 'one finding for the file', messageIds: ['missingStatementTimeout'] },
+      { sql: 'CREATE INDEX orders_user_id_idx ON ONLY orders (user_id);', why: 'ON ONLY a table not known to be partitioned: a plain table still builds the index', messageIds: ['missingStatementTimeout'] },
     ],
     valid: [
       { sql: "SET statement_timeout = '15min';\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;", why: 'bounded' },
       { sql: 'ALTER TABLE orders ADD COLUMN note text;', why: 'a catalog-only change is instant' },
       { sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);', why: 'a concurrent build blocks neither reads nor writes' },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;', why: 'NOT VALID skips the scan' },
+      {
+        files: [
+          { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000001_index.up.sql', text: 'CREATE INDEX measurements_at_idx ON ONLY measurements (at);' },
+        ],
+        why: 'an index ON ONLY a partitioned parent is created from the catalog, without a scan',
+      },
     ],
   },
   statement(context) {

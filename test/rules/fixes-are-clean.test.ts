@@ -42,6 +42,9 @@ const KNOWN_UNCLEAN: Record<string, string> = {
   'ban-lossy-down invalid #1': 'the fix is for the down migration; this test runs it as an up migration',
   'ban-lossy-down invalid #2': 'the fix is for the down migration; this test runs it as an up migration',
   'ban-alter-column-type invalid #2': 'the new column keeps the type asked for (varchar): prefer-text-field then advises text',
+  'require-nullable-or-default invalid #0': 'steps 3-4 (NOT NULL) belong to a later release than step 1 (ADD COLUMN), after code that writes the column is deployed; this test applies every step in one change, where ban-not-null-on-new-column rightly flags NOT NULL on a column the same change adds',
+  'require-nullable-or-default invalid #1': 'steps 3-4 (NOT NULL) belong to a later release than step 1 (ADD COLUMN), after code that writes the column is deployed; this test applies every step in one change, where ban-not-null-on-new-column rightly flags NOT NULL on a column the same change adds',
+  'require-nullable-or-default invalid #2': 'steps 3-4 (NOT NULL) belong to a later release than step 1 (ADD COLUMN), after code that writes the column is deployed; this test applies every step in one change, where ban-not-null-on-new-column rightly flags NOT NULL on a column the same change adds',
 };
 
 // NOTE: replay rules (source: 'replay') suggest no SQL, and replaying their examples starts a database: left out.

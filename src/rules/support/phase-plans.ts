@@ -8,6 +8,7 @@ import type { PhasePlan, PlanWriter } from '../../core/strategy.js';
 import { derivedName, quoteIdent, quoteQualified, renamedRelation } from '../../core/sql-names.js';
 
 const LOCK_TIMEOUT = "SET lock_timeout = '2s';";
+const STATEMENT_TIMEOUT = "SET statement_timeout = '15min';";
 
 /** Contract a column: stop using it, wait, drop it. */
 export function dropColumnPlan(writer: PlanWriter, table: string, column: string): PhasePlan {
@@ -102,13 +103,18 @@ export function addNotNullColumnPlan(writer: PlanWriter, table: string, column: 
     steps: [
       { title: `Expand: add ${table}.${column} as nullable (or with a constant DEFAULT)`, files: writer.files(`add_${column}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${c} <type>;`, `ALTER TABLE ${t} DROP COLUMN ${c};`) },
       { title: 'Code: always write the column; backfill old rows in batches', files: [], note: `Deploy code that sets ${column} on every insert, then backfill rows where it is NULL.` },
+      // NOTE: the validation in a migration of its own: in the transaction of the ADD it would hold the add's ACCESS EXCLUSIVE lock for the whole scan.
       {
-        title: `Enforce NOT NULL without a long lock`,
+        title: `Enforce NOT NULL without a long lock: add the check for new rows`,
+        files: writer.files(`${column}_not_null`, 2, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD CONSTRAINT ${constraint} CHECK (${c} IS NOT NULL) NOT VALID;`, `ALTER TABLE ${t} DROP CONSTRAINT ${constraint};`),
+      },
+      {
+        title: `Validate the check (reads and writes go on), then set NOT NULL without a scan`,
         files: writer.files(
-          `${column}_not_null`,
-          2,
-          `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD CONSTRAINT ${constraint} CHECK (${c} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${constraint};\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL; -- Postgres 12+ uses the validated check, no scan\nALTER TABLE ${t} DROP CONSTRAINT ${constraint};`,
-          `ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`,
+          `${column}_validate_not_null`,
+          3,
+          `${LOCK_TIMEOUT}\n${STATEMENT_TIMEOUT}\nALTER TABLE ${t} VALIDATE CONSTRAINT ${constraint};\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL; -- Postgres 12+ uses the validated check, no scan\nALTER TABLE ${t} DROP CONSTRAINT ${constraint};`,
+          `ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;\nALTER TABLE ${t} ADD CONSTRAINT ${constraint} CHECK (${c} IS NOT NULL) NOT VALID;`,
         ),
       },
     ],

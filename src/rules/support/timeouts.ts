@@ -10,7 +10,7 @@ import type { SectionRole, Statement } from '../../core/parse.js';
 import type { StatementContext } from '../../core/rule.js';
 
 /** Whether a statement needs the setting (ignoring whether it is set). */
-export type NeedsSetting = (statement: Statement, context: Pick<StatementContext<string>, 'isNewTable'>) => boolean;
+export type NeedsSetting = (statement: Statement, context: Pick<StatementContext<string>, 'isNewTable' | 'changeSet' | 'file'>) => boolean;
 
 /**
  * For one rule: whether an earlier statement of the current statement's scope already needed
@@ -18,7 +18,7 @@ export type NeedsSetting = (statement: Statement, context: Pick<StatementContext
  * NOTE: the statements that need it are listed once per file; asking each statement to scan
  * the ones before it was quadratic in long files and transactions.
  */
-export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'isNewTable'>) => boolean {
+export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'isNewTable' | 'changeSet'>) => boolean {
   const needingByFile = new WeakMap<readonly Statement[], Map<SectionRole, number[]>>();
   return (context) => {
     const { state, file, statement } = context;
