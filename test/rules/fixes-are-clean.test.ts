@@ -42,6 +42,7 @@ const KNOWN_UNCLEAN: Record<string, string> = {
   'ban-lossy-down invalid #1': 'the fix is for the down migration; this test runs it as an up migration',
   'ban-lossy-down invalid #2': 'the fix is for the down migration; this test runs it as an up migration',
   'ban-alter-column-type invalid #2': 'the new column keeps the type asked for (varchar): prefer-text-field then advises text',
+  'ban-add-primary-key-using-nullable-index invalid #1': 'the index is built outside the migrations: after the fix its columns are still unknown, so the rule still warns that they may be nullable',
 };
 
 // NOTE: replay rules (source: 'replay') suggest no SQL, and replaying their examples starts a database: left out.
