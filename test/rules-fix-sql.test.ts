@@ -10,17 +10,18 @@ import { openPglite } from '../src/replay/pglite.js';
 import { findRule } from '../src/rules/index.js';
 import { quoteIdent } from '../src/rules/support/quote-ident.js';
 import { runExample } from './rule-tester.js';
+import { fillPlaceholders } from './support/suggested-sql.js';
 
 beforeAll(async () => {
   await loadParser();
 });
 
-/** The SQL statements of a fix text: indented lines that start with a SQL keyword, comments removed. */
+/** The SQL statements of a fix text: indented lines that start with a SQL keyword, comments removed, `<placeholders>` filled. */
 function sqlLines(text: string): string[] {
   return text
     .split('\n')
     .filter((line) => /^\s+(ALTER|CREATE|SELECT|DROP|SET)\b/.test(line))
-    .map((line) => line.replace(/\s+--.*$/, '').trim());
+    .map((line) => fillPlaceholders(line.replace(/\s+--.*$/, '').trim()));
 }
 
 /** Keys under which the parse tree holds relation, column and other identifier names. */
@@ -99,7 +100,9 @@ describe('fix SQL of the new rules parses and names the flagged objects', () => 
     expect(findings).toHaveLength(1);
     const lines = sqlLines(findings[0]!.fix!);
     expect(lines).toEqual([
+      "SET lock_timeout = '2s';",
       'CREATE UNIQUE INDEX "Metrics_at_idx" ON ONLY "Metrics" USING btree (at) WHERE at IS NOT NULL;',
+      'DROP INDEX CONCURRENTLY IF EXISTS metrics_2020_at_idx;',
       'CREATE UNIQUE INDEX CONCURRENTLY metrics_2020_at_idx ON metrics_2020 USING btree (at) WHERE at IS NOT NULL;',
       'ALTER INDEX "Metrics_at_idx" ATTACH PARTITION metrics_2020_at_idx;',
     ]);
@@ -115,7 +118,7 @@ describe('fix SQL of the new rules parses and names the flagged objects', () => 
         { path: 'migrations/20260101000001_i.up.sql', text: 'CREATE INDEX CONCURRENTLY metrics_at_idx ON metrics (at);' },
       ],
     });
-    expect(sqlLines(findings[0]!.fix!)).toEqual(['CREATE INDEX CONCURRENTLY metrics_2020_at_idx ON metrics_2020 (at);']);
+    expect(sqlLines(findings[0]!.fix!)).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS metrics_2020_at_idx;', 'CREATE INDEX CONCURRENTLY metrics_2020_at_idx ON metrics_2020 (at);']);
   });
 
   it('require-concurrent-index-creation never suggests CONCURRENTLY on a partitioned parent', async () => {
@@ -204,7 +207,7 @@ describe('the printed SQL runs on Postgres (PGlite)', () => {
       ],
     });
     expect(findings).toHaveLength(1);
-    expect(sqlLines(findings[0]!.fix!)).toHaveLength(5);
+    expect(sqlLines(findings[0]!.fix!)).toHaveLength(7);
     await runs(history, findings[0]!.fix!);
   });
 

@@ -53,6 +53,11 @@ export function quoteQualified(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
 
+/** A string literal as SQL (standard_conforming_strings on, the default since 9.1): `'it''s'`. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
 /** A list of identifiers as SQL: `email, "createdAt"`. */
 export function quoteIdentList(names: readonly string[]): string {
   return names.map(quoteIdent).join(', ');

@@ -7,12 +7,12 @@
  * a UNIQUE builds an index, a REFERENCES validates (and locks the referenced table SHARE ROW
  * EXCLUSIVE), all under the ACCESS EXCLUSIVE lock of the ADD COLUMN.
  */
-import type { ColumnDef, Constraint, Node } from '@pgsql/types';
+import type { ColumnDef, Constraint, Node, RangeVar } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationName, stringList, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import type { Statement } from '../core/parse.js';
-import { columnConstraints, unqualified } from './support/breaking-ast.js';
-import { quoteIdent, quoteRelation } from './support/quote-ident.js';
+import { columnConstraints } from './support/breaking-ast.js';
+import { derivedName, quoteIdent, quoteQualified } from '../core/sql-names.js';
 import { checkExpressionAt, LOCK_TIMEOUT_STEP, reparse } from './support/sql-source.js';
 
 /** ON DELETE / ON UPDATE actions as the parser codes them (parsenodes.h FKCONSTR_ACTION_*). */
@@ -32,12 +32,18 @@ export default defineRule({
     check: 'ADD COLUMN {{column}} CHECK (...) scans every row of {{table}} under an ACCESS EXCLUSIVE lock.',
   },
   why: 'A constraint declared with the column is added and checked in the same ALTER TABLE: the CHECK is verified against every existing row, the UNIQUE index is built, and the foreign key is validated, all while the table is locked ACCESS EXCLUSIVE (and, for REFERENCES, the referenced table SHARE ROW EXCLUSIVE).',
+  // NOTE: the finding's fix is written per constraint (onlineForm); this is its outline for the docs.
   fix: [
-    'Add the column bare, then the constraint in its online form:',
-    '   ALTER TABLE {{table}} ADD COLUMN {{column}} <type>;',
-    '   ALTER TABLE {{table}} ADD CONSTRAINT <name> ... NOT VALID;  -- CHECK and FOREIGN KEY',
-    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT <name>;  -- next migration',
-    'For UNIQUE: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX.',
+    'Add the column bare (a CHECK may come along NOT VALID), then the constraint in its online form; each step a migration of its own:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
+    'For REFERENCES, index the column first (DROP INDEX CONCURRENTLY IF EXISTS, then CREATE INDEX CONCURRENTLY, each a migration of its own), then:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT <name> FOREIGN KEY ({{column|ident}}) REFERENCES <referenced table> NOT VALID;',
+    'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET statement_timeout = '15min';",
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT <name>;',
+    'For UNIQUE: CREATE UNIQUE INDEX CONCURRENTLY (its own migration), then ADD CONSTRAINT <name> UNIQUE USING INDEX <name>.',
   ].join('\n'),
   versions: 'All versions (ADD COLUMN ... REFERENCES/UNIQUE/CHECK has always validated inline).',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-reference', 'https://squawkhq.com/docs/adding-foreign-key-constraint'],
@@ -71,44 +77,66 @@ export default defineRule({
 });
 
 /** The fix for one inline constraint, with the user's names and expression; undefined for constraints that are not checked. */
-function onlineForm(statement: Statement, relation: Parameters<typeof quoteRelation>[0], table: string, def: ColumnDef, constraint: Constraint): string[] | undefined {
-  const target = quoteRelation(relation);
+function onlineForm(statement: Statement, relation: RangeVar | undefined, table: string, def: ColumnDef, constraint: Constraint): string[] | undefined {
+  const target = quoteQualified(table);
   const column = quoteIdent(def.colname!);
   const bare = `   ALTER TABLE ${target} ADD COLUMN ${column} ${typeToSql(def.typeName)};  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint`;
-  const name = (suffix: string) => quoteIdent(constraint.conname ?? `${unqualified(table)}_${def.colname}_${suffix}`);
+  const name = (suffix: string) => quoteIdent(constraint.conname ?? derivedName(table, def.colname!, suffix));
   if (constraint.contype === 'CONSTR_FOREIGN') {
     const columns = stringList(constraint.pk_attrs).map(quoteIdent);
     const actions = [['DELETE', constraint.fk_del_action], ['UPDATE', constraint.fk_upd_action]].filter(([, code]) => FK_ACTIONS[code ?? '']).map(([event, code]) => ` ON ${event} ${FK_ACTIONS[code!]}`);
-    const referenced = `${quoteRelation(constraint.pktable)}${columns.length ? ` (${columns.join(', ')})` : ''}${actions.join('')}`;
+    const referenced = `${quoteQualified(relationName(constraint.pktable))}${columns.length ? ` (${columns.join(', ')})` : ''}${actions.join('')}`;
+    const index = quoteIdent(derivedName(table, def.colname!, 'idx'));
     return [
-      'Add the column bare, then the foreign key NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      'Add the column bare, index it (deletes on the referenced table look rows up by it), add the foreign key NOT VALID, then validate it; each step a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
+      'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
+      `   DROP INDEX CONCURRENTLY IF EXISTS ${schemaOf(relation)}${index};`,
+      'In the next migration:',
+      `   CREATE INDEX CONCURRENTLY ${index} ON ${target} (${column});`,
+      'In the next migration:',
+      LOCK_TIMEOUT_STEP,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${name('fkey')} FOREIGN KEY (${column}) REFERENCES ${referenced} NOT VALID;`,
-      `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('fkey')};  -- next migration`,
+      ...validateStep(target, name('fkey')),
     ];
   }
   if (constraint.contype === 'CONSTR_UNIQUE') {
     const index = name('key');
     return [
-      'Add the column bare, build the unique index concurrently, then attach it:',
+      'Add the column bare, build the unique index concurrently, then attach it; each step a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
-      `   CREATE UNIQUE INDEX CONCURRENTLY ${index} ON ${target} (${column});  -- its own migration, outside a transaction`,
+      'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
+      `   DROP INDEX CONCURRENTLY IF EXISTS ${schemaOf(relation)}${index};`,
+      'In the next migration:',
+      `   CREATE UNIQUE INDEX CONCURRENTLY ${index} ON ${target} (${column});`,
+      'In the next migration:',
+      LOCK_TIMEOUT_STEP,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${index} UNIQUE USING INDEX ${index};`,
     ];
   }
   if (constraint.contype === 'CONSTR_CHECK') {
     const expression = checkExpression(statement, def.colname!, constraint) ?? '(/* the CHECK expression */ true)';
     return [
-      'Add the column bare, then the CHECK NOT VALID, and validate it in a later migration (SHARE UPDATE EXCLUSIVE only):',
+      'Add the column bare with the CHECK NOT VALID, then validate it in a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${name('check')} CHECK ${expression} NOT VALID;`,
-      `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name('check')};  -- next migration`,
+      ...validateStep(target, name('check')),
     ];
   }
   return undefined;
+}
+
+/** The migration that validates a constraint added NOT VALID: a scan under SHARE UPDATE EXCLUSIVE only. */
+function validateStep(target: string, constraint: string): string[] {
+  return ['In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):', "   SET statement_timeout = '15min';", `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${constraint};`];
+}
+
+/** `schema.` when the relation is qualified: an index lives in its table's schema. */
+function schemaOf(relation: RangeVar | undefined): string {
+  return relation?.schemaname ? `${quoteIdent(relation.schemaname)}.` : '';
 }
 
 /** The parenthesised CHECK expression of the column's constraint, as the user wrote it. */

@@ -10,9 +10,9 @@
 import type { Constraint } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { priorColumn, unqualified } from './support/breaking-ast.js';
+import { derivedName, quoteIdent, quoteQualified } from '../core/sql-names.js';
+import { priorColumn } from './support/breaking-ast.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
-import { quoteIdent, quoteRelation } from './support/quote-ident.js';
 import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { indexBefore } from './support/table-facts.js';
 
@@ -30,10 +30,15 @@ export default defineRule({
   },
   why: 'ALTER TABLE ... ADD PRIMARY KEY USING INDEX is instant only when the index columns are already NOT NULL. Otherwise it runs an implied SET NOT NULL, which checks every row while the table is locked ACCESS EXCLUSIVE. From Postgres 12 a validated CHECK (col IS NOT NULL) lets that check be skipped.',
   fix: [
-    'Prove the columns NOT NULL first (Postgres 12+), then attach the index:',
-    '   ALTER TABLE {{table}} ADD CONSTRAINT <name> CHECK (<column> IS NOT NULL) NOT VALID;',
-    '   ALTER TABLE {{table}} VALIDATE CONSTRAINT <name>;  -- next migration',
-    '   ALTER TABLE {{table}} ADD CONSTRAINT <pkey> PRIMARY KEY USING INDEX {{index}};',
+    'If the index\'s columns are NOT NULL already, say so with an ignore comment and its reason. Otherwise prove them NOT NULL first (Postgres 12+), then attach the index; each step a migration of its own:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT <name> CHECK (<column> IS NOT NULL) NOT VALID;',
+    'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET statement_timeout = '15min';",
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT <name>;',
+    'In the next migration:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ADD CONSTRAINT <pkey> PRIMARY KEY USING INDEX {{index|ident}};',
   ].join('\n'),
   versions: 'Postgres 12+ skips the scan when a validated CHECK (col IS NOT NULL) exists; before 12 a nullable column is always scanned.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://github.com/ankane/strong_migrations#adding-a-primary-key'],
@@ -41,10 +46,10 @@ export default defineRule({
     invalid: [
       {
         files: [
-          { path: 'migrations/20260101000000_events_id.up.sql', text: 'CREATE UNIQUE INDEX CONCURRENTLY events_id_idx ON events (id);' },
+          { path: 'migrations/20260101000000_events_id.up.sql', text: 'CREATE UNIQUE INDEX CONCURRENTLY events_id_idx ON events (id);', change: 'unchanged' },
           { path: 'migrations/20260101000001_events_pkey.up.sql', text: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;' },
         ],
-        why: 'events.id is nullable',
+        why: 'events.id may be nullable (an earlier migration built the index)',
         messageIds: ['nullable'],
       },
       { sql: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;', why: 'the index is not in the migrations: its columns are unknown', messageIds: ['unknownIndex'] },
@@ -86,14 +91,18 @@ export default defineRule({
         (column) => !priorColumn(changeSet, file, statement, alter.table, column)?.notNull && !(postgresVersion >= 12 && hasValidatedNotNullCheck(changeSet, file, statement, alter.table, column)),
       );
       if (nullable.length === 0) continue;
-      const target = quoteRelation(alter.relation);
-      const checks = nullable.map((column) => ({ column: quoteIdent(column), name: quoteIdent(`${unqualified(alter.table)}_${column}_not_null`) }));
+      const target = quoteQualified(alter.table);
+      const checks = nullable.map((column) => ({ column: quoteIdent(column), name: quoteIdent(derivedName(alter.table, column, 'not_null')) }));
       const fix = [
-        postgresVersion >= 12 ? 'Prove the columns NOT NULL first, each step in its own migration, then attach the index:' : 'Before Postgres 12 nothing avoids the scan: run it in a maintenance window, or upgrade and prove the columns NOT NULL first:',
+        postgresVersion >= 12 ? 'Prove the columns NOT NULL first, then attach the index; each step a migration of its own:' : 'Before Postgres 12 nothing avoids the scan: run it in a maintenance window, or upgrade and prove the columns NOT NULL first; each step a migration of its own:',
         LOCK_TIMEOUT_STEP,
         ...checks.map(({ column, name }) => `   ALTER TABLE ${target} ADD CONSTRAINT ${name} CHECK (${column} IS NOT NULL) NOT VALID;`),
+        'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+        "   SET statement_timeout = '15min';",
         ...checks.map(({ name }) => `   ALTER TABLE ${target} VALIDATE CONSTRAINT ${name};`),
-        `   ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(constraint.conname ?? `${unqualified(alter.table)}_pkey`)} PRIMARY KEY USING INDEX ${quoteIdent(constraint.indexname)};`,
+        'In the next migration:',
+        LOCK_TIMEOUT_STEP,
+        `   ALTER TABLE ${target} ADD CONSTRAINT ${quoteIdent(constraint.conname ?? derivedName(alter.table, 'pkey'))} PRIMARY KEY USING INDEX ${quoteIdent(constraint.indexname)};`,
       ].join('\n');
       report({ messageId: 'nullable', data: { ...data, columns: nullable.join(', ') }, tables: [alter.table], fix });
     }

@@ -8,11 +8,11 @@
  * implies the bound it scans the whole partition (and the default partition, if any) while
  * holding ACCESS EXCLUSIVE on them.
  */
-import type { Node, PartitionBoundSpec, PartitionCmd } from '@pgsql/types';
+import type { Node, PartitionBoundSpec, PartitionCmd, RangeVar } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, constantValue, nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { priorColumn, unqualified } from './support/breaking-ast.js';
-import { quoteIdent, quoteLiteral, quoteRelation } from './support/quote-ident.js';
+import { derivedName, quoteIdent, quoteLiteral, quoteQualified } from '../core/sql-names.js';
+import { priorColumn } from './support/breaking-ast.js';
 import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { type TableState, tableBefore } from './support/table-facts.js';
 
@@ -27,11 +27,16 @@ export default defineRule({
   messages: { scansPartition: 'ATTACH PARTITION {{partition}} scans every row of {{scanned}} under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.' },
   why: 'Attaching a partition checks that all of its rows satisfy the partition bound, and that no row of the default partition does. A validated CHECK constraint on the table that implies the bound lets Postgres skip the scan; the CHECK can be added NOT VALID and validated under SHARE UPDATE EXCLUSIVE first.',
   fix: [
-    'Prove the bound with a CHECK first, each step in its own migration:',
-    '   ALTER TABLE {{partition}} ADD CONSTRAINT <name> CHECK (<the bound over the partition key>) NOT VALID;',
-    '   ALTER TABLE {{partition}} VALIDATE CONSTRAINT <name>;',
-    '   ALTER TABLE {{table}} ATTACH PARTITION {{partition}} ...;',
-    '   ALTER TABLE {{partition}} DROP CONSTRAINT <name>;',
+    'Prove the bound with a CHECK first; each step a migration of its own:',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{partition|relation}} ADD CONSTRAINT <name> CHECK (<the bound over the partition key>) NOT VALID;',
+    'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET statement_timeout = '15min';",
+    '   ALTER TABLE {{partition|relation}} VALIDATE CONSTRAINT <name>;',
+    'In the next migration (the ATTACH now skips the scan; the CHECK is redundant after it):',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} ATTACH PARTITION {{partition|relation}} FOR VALUES <bound>;',
+    '   ALTER TABLE {{partition|relation}} DROP CONSTRAINT <name>;',
   ].join('\n'),
   versions: 'ATTACH PARTITION exists from Postgres 10; from 12 it takes only SHARE UPDATE EXCLUSIVE on the parent (ACCESS EXCLUSIVE before), the partition itself is always locked ACCESS EXCLUSIVE.',
   references: ['https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE', 'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION'],
@@ -114,16 +119,20 @@ function provesBound(partition: TableState, key: readonly string[], range: boole
 }
 
 /** The fix with a concrete CHECK when the key is one known column and the bound is a range or list of constants. */
-function boundFix(parent: Parameters<typeof quoteRelation>[0], attach: PartitionCmd, key: readonly string[], attachText: string): string {
-  const partition = quoteRelation(attach.name);
-  const name = quoteIdent(`${unqualified(relationName(attach.name))}_bound`);
+function boundFix(parent: RangeVar | undefined, attach: PartitionCmd, key: readonly string[], attachText: string): string {
+  const partition = quoteQualified(relationName(attach.name));
+  const name = quoteIdent(derivedName(relationName(attach.name), 'bound'));
   const expression = key.length === 1 && attach.bound ? boundExpression(quoteIdent(key[0]!), attach.bound) : undefined;
   const lines = [
-    'Prove the bound with a CHECK first (validating takes only SHARE UPDATE EXCLUSIVE), each step in its own migration:',
+    'Prove the bound with a CHECK first; each step a migration of its own:',
     LOCK_TIMEOUT_STEP,
-    expression ? `   ALTER TABLE ${partition} ADD CONSTRAINT ${name} CHECK (${expression}) NOT VALID;` : `   -- add a CHECK on ${partition} that implies the bound, over the partition key of ${quoteRelation(parent)}, NOT VALID, named ${name}`,
+    `   ALTER TABLE ${partition} ADD CONSTRAINT ${name} CHECK (${expression ?? `<the bound over the partition key of ${quoteQualified(relationName(parent))}>`}) NOT VALID;`,
+    'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+    "   SET statement_timeout = '15min';",
     `   ALTER TABLE ${partition} VALIDATE CONSTRAINT ${name};`,
-    `   ${attachText.trim()};  -- now skips the scan`,
+    'In the next migration (the ATTACH now skips the scan; the CHECK is redundant after it):',
+    LOCK_TIMEOUT_STEP,
+    `   ${attachText.trim()};`,
     `   ALTER TABLE ${partition} DROP CONSTRAINT ${name};`,
     'A default partition is scanned too unless it has a validated CHECK that excludes the new bound.',
   ];

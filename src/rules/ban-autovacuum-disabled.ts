@@ -24,7 +24,12 @@ export default defineRule({
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
   messages: { disabled: '{{parameter}} = {{value}} turns autovacuum off for {{table}}: dead rows pile up and statistics go stale.' },
   why: 'Autovacuum removes dead rows, keeps the planner\'s statistics current and freezes old rows before transaction ID wraparound. A table without it bloats, gets slow plans, and eventually forces an aggressive anti-wraparound vacuum anyway.',
-  fix: 'Tune instead of disabling: ALTER TABLE {{table}} SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_cost_delay = 2); or ALTER TABLE {{table}} RESET ({{parameter}});',
+  fix: [
+    'Tune autovacuum for the table instead of disabling it (vacuum sooner, throttle less):',
+    '   ALTER TABLE {{table|relation}} SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_cost_delay = 2);',
+    'or, where an earlier migration disabled it, turn it back on:',
+    '   ALTER TABLE {{table|relation}} RESET ({{parameter}});',
+  ].join('\n'),
   versions: 'All versions.',
   references: ['https://www.postgresql.org/docs/current/sql-createtable.html#RELOPTION-AUTOVACUUM-ENABLED', 'https://www.postgresql.org/docs/current/routine-vacuuming.html'],
   examples: {

@@ -11,7 +11,7 @@
 import type { ColumnDef } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { quoteIdent } from './support/quote-ident.js';
+import { derivedName, quoteIdent } from '../core/sql-names.js';
 import { tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -24,7 +24,14 @@ export default defineRule({
   statementKinds: ALTER_TABLE_KINDS,
   messages: { indexedCollation: 'Changing the collation of {{table}}.{{column}} to {{collation}} rebuilds every index on it under an ACCESS EXCLUSIVE lock, and changes its sort order.' },
   why: 'An index stores keys in collation order. ALTER COLUMN ... TYPE ... COLLATE rebuilds every index that uses the column while holding ACCESS EXCLUSIVE on the table (reads and writes wait), and queries that relied on the old order or equality (unique keys under a nondeterministic collation) change behaviour.',
-  fix: 'Build the new index first and switch over: CREATE INDEX CONCURRENTLY <name> ON {{table}} ({{column}} COLLATE {{collation}}); point queries at it (COLLATE in the query), then drop the old index CONCURRENTLY. Change the column\'s collation in a maintenance window, if at all.',
+  fix: [
+    'Build an index with the new collation beside the old one and switch over; change the column\'s collation itself in a maintenance window, if at all. Each step a migration of its own, outside a transaction block (first a leftover of a failed build is dropped):',
+    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|ident}};',
+    'In the next migration:',
+    '   CREATE INDEX CONCURRENTLY {{index|ident}} ON {{table|relation}} ({{column|ident}} COLLATE {{collation}});',
+    'Point queries at it (COLLATE {{collation}} in the query), then, in the next migration, drop the old index:',
+    '   DROP INDEX CONCURRENTLY IF EXISTS <old index>;',
+  ].join('\n'),
   versions: 'All versions; nondeterministic collations from Postgres 12.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DATA-TYPE', 'https://www.postgresql.org/docs/current/collation.html'],
   examples: {
@@ -50,7 +57,7 @@ export default defineRule({
       const def = command.subtype === 'AT_AlterColumnType' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
       if (!def?.collClause || !command.name) continue;
       if (!tableBefore(changeSet, file, statement, alter.table).indexedColumns.has(command.name.toLowerCase())) continue;
-      report({ messageId: 'indexedCollation', data: { table: alter.table, column: command.name, collation: stringList(def.collClause.collname).map(quoteIdent).join('.') }, tables: [alter.table] });
+      report({ messageId: 'indexedCollation', data: { table: alter.table, column: command.name, index: derivedName(alter.table, command.name, 'collate_idx'), collation: stringList(def.collClause.collname).map(quoteIdent).join('.') }, tables: [alter.table] });
     }
   },
 });

@@ -24,7 +24,13 @@ export default defineRule({
     user: 'DISABLE TRIGGER USER on {{table}} disables every user trigger for every session, not only this migration.',
   },
   why: 'Triggers are disabled for the table, not the session: application writes made while they are off skip auditing and derived data, and with ALL skip foreign-key checks; re-enabling does not re-check those rows. Disabling also takes SHARE ROW EXCLUSIVE, blocking writes while it waits.',
-  fix: 'To skip triggers only in the migration\'s own session, use SET LOCAL session_replication_role = replica; inside its transaction (superuser), or disable the one named trigger you mean: ALTER TABLE {{table}} DISABLE TRIGGER <name>;',
+  fix: [
+    'Disable only the one trigger you mean, by name (and enable it again when the data change is done):',
+    "   SET lock_timeout = '2s';",
+    '   ALTER TABLE {{table|relation}} DISABLE TRIGGER <name>;',
+    'or, to skip triggers only in the migration\'s own session (superuser), inside its transaction:',
+    '   SET LOCAL session_replication_role = replica;',
+  ].join('\n'),
   versions: 'All versions.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DISABLE-ENABLE-TRIGGER', 'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-SESSION-REPLICATION-ROLE'],
   examples: {

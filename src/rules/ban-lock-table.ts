@@ -22,7 +22,10 @@ export default defineRule({
   statementKinds: ['LockStmt'],
   messages: { explicitLock: 'LOCK TABLE {{table}} IN {{mode}} MODE blocks {{blocks}} on {{table}} until the transaction ends.' },
   why: 'LOCK TABLE takes the lock for the rest of the transaction. In a migration that does more work after it, the table stays blocked for all of it, and while the LOCK waits for running queries, every new query queues behind it.',
-  fix: 'Drop the explicit lock: each statement takes the lock it needs. If the lock is needed for correctness, keep the transaction short and set a lock_timeout first (SET lock_timeout = \'2s\';).',
+  fix: [
+    'Drop the explicit lock: each statement takes the lock it needs. If the lock is needed for correctness, keep the transaction short and set a lock_timeout before the LOCK:',
+    "   SET lock_timeout = '2s';",
+  ].join('\n'),
   versions: 'All versions.',
   references: ['https://www.postgresql.org/docs/current/sql-lock.html', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {

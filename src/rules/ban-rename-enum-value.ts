@@ -9,6 +9,7 @@
 import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { quoteLiteral } from '../core/sql-names.js';
 
 export default defineRule({
   id: 'ban-rename-enum-value',
@@ -22,9 +23,10 @@ export default defineRule({
   why: 'Enum labels are data that application code sends as literals. After the rename the old label is invalid input: writes from code deployed before the migration fail, and reads that filter on it find nothing.',
   fix: [
     'Expand and contract:',
-    '1. ALTER TYPE {{type}} ADD VALUE {{newValue}}; deploy code that reads both labels and writes the new one.',
-    '2. Backfill rows from the old label to the new one in batches.',
-    '3. Stop using the old label (enum values cannot be dropped: leave it, or recreate the type later).',
+    '1. ALTER TYPE {{type|relation}} ADD VALUE {{newValue}} AFTER {{oldValue}};',
+    '2. Deploy code that reads both labels and writes the new one.',
+    '3. Backfill rows from the old label to the new one in batches (a background job, not a migration).',
+    '4. Stop using the old label (enum values cannot be dropped: leave it, or recreate the type later).',
   ].join('\n'),
   versions: 'RENAME VALUE exists from Postgres 10.',
   references: ['https://www.postgresql.org/docs/current/sql-altertype.html'],
@@ -40,7 +42,7 @@ export default defineRule({
     if (!alter?.oldVal) return;
     const type = qualifiedName(alter.typeName);
     if (createdEarlierInFile(file.statements, statement.index, type)) return;
-    report({ messageId: 'renameValue', data: { type, oldValue: `'${alter.oldVal}'`, newValue: `'${alter.newVal ?? ''}'` } });
+    report({ messageId: 'renameValue', data: { type, oldValue: quoteLiteral(alter.oldVal), newValue: quoteLiteral(alter.newVal ?? '') } });
   },
 });
 

@@ -12,7 +12,6 @@ import type { Constraint } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationKey } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import type { Statement } from '../core/parse.js';
-import { quoteIdent, quoteRelation } from './support/quote-ident.js';
 
 export default defineRule({
   id: 'ban-validate-constraint-in-same-transaction',
@@ -26,7 +25,11 @@ export default defineRule({
   statementKinds: ALTER_TABLE_KINDS,
   messages: { sameTransaction: 'VALIDATE CONSTRAINT {{constraint}} runs in the transaction that added it NOT VALID: {{table}} stays locked {{lock}} for the whole scan.' },
   why: 'Locks are held until commit. ADD CONSTRAINT ... NOT VALID takes ACCESS EXCLUSIVE (CHECK) or SHARE ROW EXCLUSIVE on both tables (FOREIGN KEY) only briefly, because it skips the scan; VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. Run both in one transaction and the scan happens under the first lock, which is what NOT VALID was meant to avoid.',
-  fix: 'Commit between them: move `ALTER TABLE {{table}} VALIDATE CONSTRAINT {{constraint}};` to the next migration (in a tool that wraps each file in a transaction, a separate file).',
+  fix: [
+    'Commit between them: move the VALIDATE to the next migration (in a tool that wraps each file in a transaction, a file of its own), where it scans under SHARE UPDATE EXCLUSIVE only:',
+    "   SET statement_timeout = '15min';",
+    '   ALTER TABLE {{table|relation}} VALIDATE CONSTRAINT {{constraint|ident}};',
+  ].join('\n'),
   versions: 'All versions with NOT VALID (CHECK from 9.2, FOREIGN KEY from 9.1).',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint', 'https://squawkhq.com/docs/constraint-missing-not-valid'],
   examples: {
@@ -48,8 +51,7 @@ export default defineRule({
       const added = addedNotValid(state.transactionStatements, alter.table, command.name);
       if (!added) continue;
       const data = { table: alter.table, constraint: command.name, lock: added.contype === 'CONSTR_FOREIGN' ? 'SHARE ROW EXCLUSIVE' : 'ACCESS EXCLUSIVE' };
-      const fix = `Commit between them: move \`ALTER TABLE ${quoteRelation(alter.relation)} VALIDATE CONSTRAINT ${quoteIdent(command.name)};\` to the next migration (in a tool that wraps each file in a transaction, a separate file).`;
-      report({ messageId: 'sameTransaction', data, tables: [alter.table], fix });
+      report({ messageId: 'sameTransaction', data, tables: [alter.table] });
     }
   },
 });

@@ -10,8 +10,8 @@ import type { IndexElem, IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import { unqualified } from './breaking-ast.js';
-import { quoteIdent, quoteRelation } from './quote-ident.js';
-import { reparse } from './sql-source.js';
+import { quoteIdent, quoteQualified } from '../../core/sql-names.js';
+import { LOCK_TIMEOUT_STEP, reparse } from './sql-source.js';
 
 /** The first major version with partitioned indexes (CREATE INDEX ... ON ONLY, ALTER INDEX ... ATTACH PARTITION). */
 const PARTITIONED_INDEXES_FROM = 11;
@@ -26,24 +26,30 @@ export function partitionedIndexRecipe(statement: Statement, index: IndexStmt, p
   if (!tail) return 'Create the index ON ONLY the partitioned table, then CONCURRENTLY on each partition, and attach each partition\'s index with ALTER INDEX ... ATTACH PARTITION.';
   // NOTE: Postgres 10 has no index on a partitioned table at all (no ON ONLY, no ATTACH): only the partitions can be indexed.
   const parentIndex = postgresVersion >= PARTITIONED_INDEXES_FROM;
+  // NOTE: each step is a migration of its own: CONCURRENTLY cannot run in a transaction block (nor in a
+  // multi-statement file, which golang-migrate sends as one implicit transaction), and a failed
+  // concurrent build leaves an invalid index behind that the DROP ... IF EXISTS before it clears.
   const lines = parentIndex
     ? [
-        'Postgres cannot build an index on a partitioned table CONCURRENTLY. Index the parent alone (instant), then each partition concurrently, and attach:',
-        `   CREATE ${unique}INDEX ${quoteIdent(name)} ON ONLY ${quoteRelation(index.relation)} ${tail};`,
+        'Postgres cannot build an index on a partitioned table CONCURRENTLY. Index the parent alone (instant; the index stays invalid until every partition\'s is attached), then each partition concurrently, and attach; each step a migration of its own:',
+        LOCK_TIMEOUT_STEP,
+        `   CREATE ${unique}INDEX ${quoteIdent(name)} ON ONLY ${quoteQualified(table)} ${tail};`,
       ]
-    : [`Postgres ${postgresVersion} cannot index a partitioned table (partitioned indexes arrive in 11): index each partition concurrently:`];
-  for (const partition of partitions) {
-    const partitionName = unqualified(partition);
-    const partitionIndex = quoteIdent(name.startsWith(unqualified(table)) ? `${partitionName}${name.slice(unqualified(table).length)}` : `${name}_${partitionName}`);
-    const partitionSchema = partition.includes('.') ? `${quoteIdent(partition.slice(0, partition.lastIndexOf('.')))}.` : '';
-    lines.push(`   CREATE ${unique}INDEX CONCURRENTLY ${partitionIndex} ON ${partitionSchema}${quoteIdent(partitionName)} ${tail};  -- its own migration, outside a transaction`);
-    if (parentIndex) lines.push(`   ALTER INDEX ${schema}${quoteIdent(name)} ATTACH PARTITION ${partitionSchema}${partitionIndex};`);
-  }
-  if (partitions.length === 0) {
-    const attach = parentIndex ? `; then ALTER INDEX ${schema}${quoteIdent(name)} ATTACH PARTITION <name>;` : ';';
-    lines.push(`   -- for each partition: CREATE ${unique}INDEX CONCURRENTLY <name> ON <partition> ${tail}${attach}`);
+    : [`Postgres ${postgresVersion} cannot index a partitioned table (partitioned indexes arrive in 11): index each partition concurrently, each step a migration of its own:`];
+  const partitionIndexes = partitions.length > 0 ? partitions.map((partition) => ({ partition: quoteQualified(partition), index: partitionIndexName(partition) })) : [{ partition: '<partition>', index: '<partition index>' }];
+  for (const { partition, index: partitionIndex } of partitionIndexes) {
+    const qualifiedIndex = `${partition.includes('.') ? partition.slice(0, partition.lastIndexOf('.') + 1) : ''}${partitionIndex}`;
+    lines.push(`Outside a transaction block, for ${partition}:`, `   DROP INDEX CONCURRENTLY IF EXISTS ${qualifiedIndex};`);
+    lines.push('In the next migration:', `   CREATE ${unique}INDEX CONCURRENTLY ${partitionIndex} ON ${partition} ${tail};`);
+    if (parentIndex) lines.push('In the next migration:', `   ALTER INDEX ${schema}${quoteIdent(name)} ATTACH PARTITION ${qualifiedIndex};`);
   }
   return lines.join('\n');
+
+  /** The partition's index name: the parent's index name with the partition's name for the table's. */
+  function partitionIndexName(partition: string): string {
+    const partitionName = unqualified(partition);
+    return quoteIdent(name.startsWith(unqualified(table)) ? `${partitionName}${name.slice(unqualified(table).length)}` : `${name}_${partitionName}`);
+  }
 }
 
 /** What follows the table name: `USING method (...)`, `(...)`, INCLUDE, WITH, WHERE, as written. */

@@ -38,11 +38,6 @@ export function quoteQualified(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
 
-/** A string literal (standard_conforming_strings on, the default since 9.1). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /** A relation as the statement names it, each part quoted (a name containing a dot stays one part). */
 export function quoteRelation(relation: { schemaname?: string; relname?: string } | undefined): string {
   const name = quoteIdent(relation?.relname ?? '');
