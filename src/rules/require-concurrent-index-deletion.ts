@@ -35,6 +35,10 @@ export default defineRule({
     valid: [
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;', why: 'the documented safe form' },
       { sql: 'CREATE TABLE t (c int);\nCREATE INDEX t_c_idx ON t (c);\nDROP INDEX t_c_idx;', why: 'the index and its table were created in this change' },
+      {
+        sql: 'CREATE TABLE IF NOT EXISTS queues (type text);\nDROP INDEX IF EXISTS queues_type_idx;\nCREATE INDEX IF NOT EXISTS queues_type_idx ON queues (type);',
+        why: 'an idempotent first migration: no migration created the index before, and it is re-created on a table new in this change',
+      },
     ],
   },
   statement({ statement, changeSet, file, isNewTable, report }) {
@@ -43,8 +47,11 @@ export default defineRule({
     for (const index of drop.names) {
       const table = indexTable(index, changeSet.changed, file, statement);
       if (table && isNewTable(table)) continue;
-      // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const created = indexBefore(changeSet, file, statement, index, unqualified(index));
+      // NOTE: the idempotent "DROP INDEX IF EXISTS x; CREATE INDEX x ON <table new in this
+      // change>" of a first migration: no migration created x before, so the drop is a no-op.
+      if (drop.missingOk && !created && recreatedOnNewTable(index, changeSet.changed, file, statement, isNewTable)) continue;
+      // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const fix = created && tableBefore(changeSet, file, statement, created.table).partitioned ? partitionedDropFix(index) : undefined;
       report({ messageId: 'missingConcurrently', data: { index }, tables: table ? [table] : undefined, ...(fix ? { fix } : {}) });
     }
@@ -58,6 +65,13 @@ function partitionedDropFix(index: string): string {
     LOCK_TIMEOUT_STEP,
     `   DROP INDEX ${quoteQualified(index)};`,
   ].join('\n');
+}
+
+/** Whether a later statement of the same file creates the index, on a table new in this change. */
+function recreatedOnNewTable(name: string, files: readonly AnalyzedFile[], current: AnalyzedFile, before: Statement, isNewTable: (table: string) => boolean): boolean {
+  const { first, ordinals } = indexesCreated(files);
+  const created = first.get(relationKey(unqualified(name)));
+  return !!created && created.file === ordinals.get(current) && created.statement > before.index && isNewTable(created.table);
 }
 
 /**
