@@ -53,12 +53,16 @@ function unitKey(rel) {
   // sqitch: deploy/x.sql, revert/x.sql, verify/x.sql
   const sqitch = /^(.*)\/(deploy|revert|verify)\/(.+)\.sql$/.exec(rel);
   if (sqitch) return `${sqitch[1]}/*/${sqitch[3]}`;
-  // golang-migrate pairs, Flyway V/U pairs
+  // golang-migrate pairs; Flyway V/U pairs with their `.sql.conf` (a repeatable R__ script is
+  // its own unit, keyed by its name: it has no version)
+  if (/^R__/.test(base)) return path.join(dir, base.replace(/\.sql(\.conf)?$/, ''));
   return path.join(dir, base.replace(/\.(up|down)\.sql$/, '').replace(/^[VU](\d)/, 'V$1').replace(/__.*$/, ''));
 }
 
-/** Natural order of the version part, with diesel's dashes removed. */
+/** Natural order of the version part, with diesel's dashes removed; Flyway runs repeatable
+ * R__ scripts after every versioned one (https://documentation.red-gate.com/fd/repeatable-migrations-273973335.html). */
 function versionOf(key) {
+  if (/^R__/.test(path.basename(key))) return `\uffff${path.basename(key)}`;
   return path.basename(key).replace(/^(\d{4})-(\d{2})-(\d{2})-(\d{6})(-\d{4})?/, (_m, a, b, c, d, e) => `${a}${b}${c}${d}${(e ?? '').slice(1)}`);
 }
 /** The time a timestamped version names (YYYYMMDDhhmmss...), if it names one. */
@@ -99,7 +103,9 @@ for (const repo of repos) {
   const source = path.join(corpus, repo);
   const units = new Map();
   for (const rel of walk(source)) {
-    if (!rel.endsWith('.sql') && !rel.endsWith('.toml') && !rel.endsWith('.json')) continue;
+    // NOTE: the sidecars that change how a migration runs travel with it: diesel's
+    // metadata.toml, sourcegraph's metadata.yaml, Flyway's .sql.conf, drizzle's journal.
+    if (!/\.(sql|toml|yaml|conf|json)$/.test(rel)) continue;
     const key = unitKey(rel);
     units.set(key, [...(units.get(key) ?? []), rel]);
   }

@@ -8,8 +8,10 @@
  * disables every user trigger (auditing, denormalised counters) for all sessions, not just
  * the migration's.
  */
-import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { laterInTransaction } from './support/transaction.js';
 
 export default defineRule({
   id: 'ban-disable-triggers',
@@ -41,14 +43,26 @@ export default defineRule({
     valid: [
       { sql: 'ALTER TABLE orders DISABLE TRIGGER orders_audit;', why: 'one named trigger, on purpose' },
       { sql: 'ALTER TABLE orders ENABLE TRIGGER ALL;', why: 're-enabling' },
+      {
+        sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER ALL;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER ALL;\nCOMMIT;',
+        why: 're-enabled in the same transaction: other sessions never see the triggers disabled',
+      },
     ],
   },
-  statement({ statement, isNewTable, report }) {
+  statement({ statement, state, file, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
+    const table = alter.table;
+    if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => enablesTriggers(later, table))) return;
     for (const command of alter.commands) {
       if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table] });
       if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning' });
     }
   },
 });
+
+/** Whether the statement re-enables every trigger (ALL or USER) of the table. */
+function enablesTriggers(statement: Statement, table: string): boolean {
+  const alter = alterTableCommands(statement.node);
+  return !!alter && relationKey(alter.table) === relationKey(table) && alter.commands.some((c) => c.subtype === 'AT_EnableTrigAll' || c.subtype === 'AT_EnableTrigUser');
+}

@@ -1,7 +1,9 @@
 import type { AlterTableCmd } from '@pgsql/types';
-import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
+import { laterInTransaction } from './support/transaction.js';
 
 export default defineRule({
   id: 'ban-drop-default',
@@ -43,15 +45,21 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
         { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE users ALTER COLUMN status DROP NOT NULL, ALTER COLUMN status DROP DEFAULT;' },
       ], why: 'the same statement drops NOT NULL: old inserts store NULL' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: "BEGIN;\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;\nALTER TABLE users ALTER COLUMN status TYPE varchar(20);\nALTER TABLE users ALTER COLUMN status SET DEFAULT 'active';\nCOMMIT;" },
+      ], why: 'the default is set again in the same transaction (to change the type): other sessions never see the column without one' },
     ],
   },
-  statement({ statement, isNewTable, changeSet, file, report }) {
+  statement({ statement, state, isNewTable, changeSet, file, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     for (const command of alter.commands) {
       // NOTE: AT_ColumnDefault without a def is DROP DEFAULT; with one it is SET DEFAULT.
       if (command.subtype !== 'AT_ColumnDefault' || command.def || !command.name) continue;
       if (dropsNotNull(alter.commands, command.name)) continue;
+      const column = command.name;
+      if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => setsDefault(later, alter.table, column))) continue;
       if (priorColumn(changeSet, file, statement, alter.table, command.name)?.notNull) {
         report({ messageId: 'dropDefault', data: { table: alter.table, column: command.name }, tables: [alter.table] });
       }
@@ -62,4 +70,10 @@ export default defineRule({
 /** Whether the same ALTER TABLE also drops NOT NULL of the column (then old inserts store NULL). */
 function dropsNotNull(commands: readonly AlterTableCmd[], column: string): boolean {
   return commands.some((c) => c.subtype === 'AT_DropNotNull' && c.name === column);
+}
+
+/** Whether the statement sets a default on the table's column again. */
+function setsDefault(statement: Statement, table: string, column: string): boolean {
+  const alter = alterTableCommands(statement.node);
+  return !!alter && relationKey(alter.table) === relationKey(table) && alter.commands.some((c) => c.subtype === 'AT_ColumnDefault' && !!c.def && c.name === column);
 }

@@ -10,9 +10,9 @@
  */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import type { Statement } from '../core/parse.js';
 import { unqualified } from './support/breaking-ast.js';
 import { addsPrimaryKey } from './support/locking-ast.js';
+import { laterInTransaction } from './support/transaction.js';
 import { tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -53,18 +53,9 @@ export default defineRule({
       if (command.subtype !== 'AT_DropConstraint' || !command.name) continue;
       const known = tableBefore(changeSet, file, statement, alter.table).primaryKey;
       const isPrimaryKey = known ? known === command.name.toLowerCase() : command.name.toLowerCase() === `${unqualified(alter.table)}_pkey`.toLowerCase();
-      if (!isPrimaryKey || replaced || (state.inTransaction && addedLaterInTransaction(file.statements, statement.index, alter.table))) continue;
+      if (!isPrimaryKey || replaced || (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => addsPrimaryKey(later, alter.table)))) continue;
       report({ messageId: 'dropPrimaryKey', data: { table: alter.table, constraint: command.name }, tables: [alter.table] });
     }
   },
 });
 
-/** Whether a later statement, before the transaction ends, adds a primary key to the table. */
-function addedLaterInTransaction(statements: readonly Statement[], after: number, table: string): boolean {
-  for (const later of statements) {
-    if (later.index <= after) continue;
-    if (later.kind === 'TransactionStmt') return false;
-    if (addsPrimaryKey(later, table)) return true;
-  }
-  return false;
-}

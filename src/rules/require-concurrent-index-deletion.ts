@@ -42,6 +42,10 @@ export default defineRule({
         ],
         why: "a partitioned table's index dropped with a short lock_timeout: the safe form where Postgres rejects CONCURRENTLY",
       },
+      {
+        sql: 'CREATE TABLE IF NOT EXISTS queues (type text);\nDROP INDEX IF EXISTS queues_type_idx;\nCREATE INDEX IF NOT EXISTS queues_type_idx ON queues (type);',
+        why: 'an idempotent first migration: no migration created the index before, and it is re-created on a table new in this change',
+      },
     ],
   },
   statement({ statement, state, changeSet, file, isNewTable, report }) {
@@ -50,8 +54,11 @@ export default defineRule({
     for (const index of drop.names) {
       const table = indexTable(index, changeSet.changed, file, statement);
       if (table && isNewTable(table)) continue;
-      // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const created = indexBefore(changeSet, file, statement, index, unqualified(index));
+      // NOTE: the idempotent "DROP INDEX IF EXISTS x; CREATE INDEX x ON <table new in this
+      // change>" of a first migration: no migration created x before, so the drop is a no-op.
+      if (drop.missingOk && !created && recreatedOnNewTable(index, changeSet.changed, file, statement, isNewTable)) continue;
+      // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const partitioned = !!created && tableBefore(changeSet, file, statement, created.table).partitioned;
       // NOTE: there, a drop bounded by a lock_timeout is the safe form (our own fix): it fails fast instead of queueing.
       if (partitioned && state.lockTimeout) continue;
@@ -68,6 +75,13 @@ function partitionedDropFix(index: string): string {
     LOCK_TIMEOUT_STEP,
     `   DROP INDEX ${quoteQualified(index)};`,
   ].join('\n');
+}
+
+/** Whether a later statement of the same file creates the index, on a table new in this change. */
+function recreatedOnNewTable(name: string, files: readonly AnalyzedFile[], current: AnalyzedFile, before: Statement, isNewTable: (table: string) => boolean): boolean {
+  const { first, ordinals } = indexesCreated(files);
+  const created = first.get(relationKey(unqualified(name)));
+  return !!created && created.file === ordinals.get(current) && created.statement > before.index && isNewTable(created.table);
 }
 
 /**
