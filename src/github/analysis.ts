@@ -11,11 +11,11 @@ import { migrationDigest } from '../core/gate.js';
 import type { FileChange, InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
-import { changedSince, diffStatus, git } from '../local/git.js';
+import { changedSince, diffStatus, filesAt, git } from '../local/git.js';
 import { collectPaths, readText } from '../local/workspace.js';
 import type { ReplaySettings } from '../replay/index.js';
 import type { GitHubApi, PullFile } from './api.js';
-import { changedMigrations, pullRequestInputs } from './sources.js';
+import { changedMigrations, pullRequestInputs, type ReadAllAt, readEach } from './sources.js';
 
 /** The engine's result for one pull request head, with what the gate needs. */
 export interface PullAnalysis {
@@ -56,8 +56,10 @@ export { migrationMatcher };
 
 /**
  * @param headFromCheckout read the head's files from the workspace (pull_request runs whose
- * checkout is at the head SHA); otherwise through the API at the head SHA (comment and
- * workflow_run runs, whose checkout is the default branch and must never be PR code).
+ * checkout is at the head SHA); otherwise from the head commit fetched into the checkout as
+ * git objects, or through the API at the head SHA when it cannot be fetched (comment and
+ * workflow_run runs, whose checkout is the default branch and must never be PR code). Base
+ * contents come from the checkout's objects when it has the base commit, else the API.
  */
 export async function analyzePull(ctx: AnalysisContext, pull: { number: number; headSha: string; baseSha: string }, headFromCheckout: boolean): Promise<PullAnalysis> {
   const notices: string[] = [];
@@ -77,18 +79,22 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
         notices.push(`the checkout is at ${checkoutHead?.slice(0, 7) ?? 'no git commit'}, not the pull request head ${pull.headSha.slice(0, 7)}: migration files were read through the API at the head (use "ref: \${{ github.event.pull_request.head.sha }}" in actions/checkout)`);
       }
       const context = existsSync(ctx.workspace) ? (await collectPaths(['.'], ctx.workspace, ctx.config.exclude)).files.filter((f) => isMigration(f.path)) : [];
+      // NOTE: every kind of run must see the same findings, or a comment run could turn green
+      // what the pull_request run blocks: without the PR checked out, its head is fetched into
+      // the default branch's checkout and read as data, for the history facts and for the
+      // changed files' contents: read from git objects, a pull request with thousands of files
+      // costs a few git commands instead of an API request per file.
+      const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
+      const viaApi = (sha: string) => readEach((p) => ctx.api.fileAt(p, sha));
+      const baseInCheckout = (await hasCommit(ctx.workspace, pull.baseSha)) || (headRevision !== undefined && (await fetchCommit(ctx.workspace, pull.baseSha, notices)));
       const files = await pullRequestInputs({
         changed,
         isMigration,
         context,
-        head: fromCheckout ? (p) => readText(path.join(ctx.workspace, p), p, []) : (p) => ctx.api.fileAt(p, pull.headSha),
-        base: (p) => ctx.api.fileAt(p, pull.baseSha),
+        head: fromCheckout ? readEach((p) => readText(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
+        base: baseInCheckout ? objectReader(ctx, pull.baseSha) : viaApi(pull.baseSha),
       });
       for (const file of files) onRead(file);
-      // NOTE: every kind of run must see the same findings, or a comment run could turn green
-      // what the pull_request run blocks: without the PR checked out, its head is fetched into
-      // the default branch's checkout and searched as data.
-      const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
       const history = fromCheckout || headRevision ? await historyIn(ctx.workspace, pull.baseSha, notices, headRevision) : undefined;
       return { files, ...(history ? { history } : {}) };
     },
@@ -149,7 +155,7 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
 
 /** The checkout as the source of history facts, when it has the base commit. */
 async function historyIn(workspace: string, baseSha: string, notices: string[], headRevision?: string): Promise<GatheredInputs['history']> {
-  if (!(await git(workspace, ['cat-file', '-e', `${baseSha}^{commit}`]).then(() => true, () => false))) {
+  if (!(await hasCommit(workspace, baseSha))) {
     notices.push(`the base commit ${baseSha.slice(0, 7)} is not in the checkout, so contract-too-early cannot read when the expand step landed: use "fetch-depth: 0" in actions/checkout`);
     return undefined;
   }
@@ -159,7 +165,7 @@ async function historyIn(workspace: string, baseSha: string, notices: string[], 
 /** Fetches the PR head (refs/pull/N/head) into the checkout, without checking it out. */
 async function fetchHead(workspace: string, pull: { number: number; headSha: string }, notices: string[]): Promise<string | undefined> {
   if (!existsSync(path.join(workspace, '.git'))) {
-    notices.push('there is no git checkout, so contract-too-early and code-still-references did not run: add actions/checkout (default branch, "fetch-depth: 0") before the action');
+    notices.push('there is no git checkout, so migration files were read through the API and contract-too-early and code-still-references did not run: add actions/checkout (default branch, "fetch-depth: 0") before the action');
     return undefined;
   }
   const ref = 'refs/migration-guard/head';
@@ -167,11 +173,46 @@ async function fetchHead(workspace: string, pull: { number: number; headSha: str
     await git(workspace, ['fetch', '--quiet', '--no-tags', 'origin', `+refs/pull/${pull.number}/head:${ref}`]);
     const fetched = (await git(workspace, ['rev-parse', ref])).trim();
     if (fetched === pull.headSha) return fetched;
-    notices.push(`refs/pull/${pull.number}/head is ${fetched.slice(0, 7)}, not ${pull.headSha.slice(0, 7)}: the pull request moved; the expand/contract rules did not run`);
+    notices.push(`refs/pull/${pull.number}/head is ${fetched.slice(0, 7)}, not ${pull.headSha.slice(0, 7)}: the pull request moved; migration files were read through the API at ${pull.headSha.slice(0, 7)} and the expand/contract rules did not run`);
   } catch (error) {
-    notices.push(`cannot fetch the pull request head (${(error as Error).message}); the expand/contract rules did not run`);
+    notices.push(`cannot fetch the pull request head (${(error as Error).message}): migration files were read through the API and the expand/contract rules did not run`);
   }
   return undefined;
+}
+
+/** Whether the checkout has commit `sha`. */
+async function hasCommit(workspace: string, sha: string): Promise<boolean> {
+  if (!existsSync(path.join(workspace, '.git'))) return false;
+  return git(workspace, ['cat-file', '-e', `${sha}^{commit}`]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Fetches commit `sha` (the PR's base) into the checkout as data; false when it cannot. */
+async function fetchCommit(workspace: string, sha: string, notices: string[]): Promise<boolean> {
+  try {
+    await git(workspace, ['fetch', '--quiet', '--no-tags', 'origin', sha]);
+    if (await hasCommit(workspace, sha)) return true;
+    notices.push(`fetching the base commit ${sha.slice(0, 7)} did not bring it into the checkout: base contents of migration files were read through the API`);
+  } catch (error) {
+    notices.push(`cannot fetch the base commit ${sha.slice(0, 7)} (${(error as Error).message}): base contents of migration files were read through the API`);
+  }
+  return false;
+}
+
+/**
+ * Reads files at commit `sha` from the checkout's git objects, as data. NOTE: decoded as
+ * UTF-8 like the API's contents (GitHubApi.fileAt), which the same run reads otherwise;
+ * symbolic links through the API, which resolves them as GitHub does.
+ */
+function objectReader(ctx: AnalysisContext, sha: string): ReadAllAt {
+  return async (paths) => {
+    const { files, symlinks } = await filesAt(ctx.workspace, sha, paths);
+    const texts = new Map([...files].map(([file, bytes]) => [file, bytes.toString('utf8')] as const));
+    for (const [file, text] of await readEach((p) => ctx.api.fileAt(p, sha))([...symlinks])) texts.set(file, text);
+    return texts;
+  };
 }
 
 async function headCommit(workspace: string): Promise<string | undefined> {

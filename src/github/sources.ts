@@ -1,7 +1,7 @@
 /**
  * The engine's input files for a pull request: the migration files it changes (from
- * `pulls.listFiles`, contents from the checkout or the API at the head SHA, base contents
- * from the API) and the unchanged migration files of a checkout as context (ordering,
+ * `pulls.listFiles`, contents from the checkout, git objects or the API at the head and
+ * base SHAs) and the unchanged migration files of a checkout as context (ordering,
  * pairing, history).
  */
 import { LIMITS } from '../core/limits.js';
@@ -12,13 +12,28 @@ import type { PullFile } from './api.js';
 /** Reads one file's text at the PR head or base; undefined when it does not exist there. */
 export type ReadAt = (path: string) => Promise<string | undefined>;
 
+/** Reads files' texts at the PR head or base at once; a path missing from the map does not exist there. */
+export type ReadAllAt = (paths: readonly string[]) => Promise<Map<string, string>>;
+
+/** A ReadAllAt that reads one file after the other. */
+export function readEach(read: ReadAt): ReadAllAt {
+  return async (paths) => {
+    const texts = new Map<string, string>();
+    for (const file of paths) {
+      const text = await read(file);
+      if (text !== undefined) texts.set(file, text);
+    }
+    return texts;
+  };
+}
+
 export interface PullInputsOptions {
   changed: readonly PullFile[];
   isMigration: (path: string) => boolean;
   /** Migration files of the checked-out tree, used as unchanged context. */
   context: readonly InputFile[];
-  head: ReadAt;
-  base: ReadAt;
+  head: ReadAllAt;
+  base: ReadAllAt;
 }
 
 /** The changed migration files (and their old paths) first, then the context. */
@@ -29,29 +44,28 @@ export async function pullRequestInputs(options: PullInputsOptions): Promise<Inp
   if (relevant.length > LIMITS.files) {
     throw new Error(`the pull request changes ${relevant.length} migration files, more than the limit of ${LIMITS.files} per run; split it`);
   }
+  const renamedAway = (file: PullFile) => file.status === 'renamed' && file.previousPath !== undefined && wanted(file.previousPath);
+  const modified = (file: PullFile) => file.status === 'modified' || file.status === 'changed';
+  const atHead = relevant.filter((f) => f.status !== 'removed' && wanted(f.path)).map((f) => f.path);
+  const atBase = relevant.flatMap((f) => (f.status === 'removed' ? [f.path] : renamedAway(f) ? [f.previousPath!] : wanted(f.path) && modified(f) ? [f.path] : []));
+  const headTexts = await options.head(atHead);
+  const baseTexts = await options.base(atBase);
+  const baseText = (path: string) => (baseTexts.has(path) ? { baseText: baseTexts.get(path)! } : {});
   for (const file of relevant) {
     if (file.status === 'removed') {
-      files.set(file.path, { path: file.path, text: '', change: 'deleted', ...(await baseText(options.base, file.path)) });
+      files.set(file.path, { path: file.path, text: '', change: 'deleted', ...baseText(file.path) });
       continue;
     }
-    if (file.status === 'renamed' && file.previousPath !== undefined && wanted(file.previousPath)) {
-      files.set(file.previousPath, { path: file.previousPath, text: '', change: 'deleted', ...(await baseText(options.base, file.previousPath)) });
-    }
+    if (renamedAway(file)) files.set(file.previousPath!, { path: file.previousPath!, text: '', change: 'deleted', ...baseText(file.previousPath!) });
     if (!wanted(file.path)) continue;
-    const text = await options.head(file.path);
+    const text = headTexts.get(file.path);
     if (text === undefined) throw new Error(`${file.path}: listed as changed by the pull request but not found at its head; is the checkout at the head SHA?`);
-    const modified = file.status === 'modified' || file.status === 'changed';
-    files.set(file.path, { path: file.path, text, change: modified ? 'modified' : 'added', ...(modified ? await baseText(options.base, file.path) : {}) });
+    files.set(file.path, { path: file.path, text, change: modified(file) ? 'modified' : 'added', ...(modified(file) ? baseText(file.path) : {}) });
   }
   for (const file of options.context) {
     if (!files.has(file.path) && wanted(file.path)) files.set(file.path, { ...file, change: 'unchanged' });
   }
   return [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-async function baseText(read: ReadAt, path: string): Promise<{ baseText?: string }> {
-  const text = await read(path);
-  return text === undefined ? {} : { baseText: text };
 }
 
 /** The files an approval is bound to: what the pull request changes. */

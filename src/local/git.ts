@@ -19,18 +19,69 @@ export class GitError extends Error {
 
 /** Runs git in a directory and returns stdout; errors carry git's stderr and exit code. */
 export async function git(cwd: string, args: string[]): Promise<string> {
+  return (await gitBytes(cwd, args)).toString('utf8');
+}
+
+/** Runs git with `input` on stdin and returns stdout as bytes. */
+async function gitBytes(cwd: string, args: string[], input?: string): Promise<Buffer> {
   // NOTE: loaded on first use, not at start-up: most runs never start git.
   const { execFile } = await import('node:child_process');
   try {
-    return await new Promise<string>((resolve, reject) =>
-      execFile('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve(stdout))),
-    );
+    return await new Promise<Buffer>((resolve, reject) => {
+      const child = execFile('git', args, { cwd, maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' }, (error, stdout, stderr) =>
+        error ? reject(Object.assign(error, { stderr: stderr.toString('utf8') })) : resolve(stdout),
+      );
+      if (input === undefined) return;
+      // NOTE: a git that exits before reading all of its input closes the pipe; its exit code and stderr are the error to report, not EPIPE.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(input);
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     const code = (error as { code?: unknown }).code;
     const shown = args.length > 6 ? [...args.slice(0, 6), '...'] : args;
     throw new GitError(`git ${shown.join(' ')} failed: ${stderr || (error as Error).message}`, typeof code === 'number' ? code : undefined);
   }
+}
+
+/** How many paths one `git ls-tree` gets, to stay far below the system's argument size limit. */
+const PATHS_PER_CALL = 500;
+
+/**
+ * The bytes of each path's regular file at `revision`, read with one `git ls-tree` per 500
+ * paths and one `git cat-file --batch` for all: never a checkout, the contents are data.
+ * Paths that are no regular file there (absent, a directory, a submodule) are missing from
+ * the map; symbolic links are listed in `symlinks`, since what they point to is not a blob.
+ */
+export async function filesAt(root: string, revision: string, paths: readonly string[]): Promise<{ files: Map<string, Buffer>; symlinks: Set<string> }> {
+  const blobs = new Map<string, string>();
+  const symlinks = new Set<string>();
+  const wanted = new Set(paths);
+  for (let start = 0; start < paths.length; start += PATHS_PER_CALL) {
+    // NOTE: ls-tree matches its paths literally (no globs); a directory's files are skipped below.
+    const listing = await gitBytes(root, ['ls-tree', '-r', '-z', '--full-tree', revision, '--', ...paths.slice(start, start + PATHS_PER_CALL)]);
+    for (const entry of listing.toString('utf8').split('\0')) {
+      // <mode> SP <type> SP <object> TAB <path>
+      const match = /^(\d+) (\w+) ([0-9a-f]+)\t([\s\S]+)$/.exec(entry);
+      if (!match || !wanted.has(match[4]!)) continue;
+      if (match[1] === '120000') symlinks.add(match[4]!);
+      else if (match[2] === 'blob') blobs.set(match[4]!, match[3]!);
+    }
+  }
+  const files = new Map<string, Buffer>();
+  if (blobs.size === 0) return { files, symlinks };
+  const output = await gitBytes(root, ['cat-file', '--batch'], [...blobs.values()].map((oid) => `${oid}\n`).join(''));
+  const contents = new Map<string, Buffer>();
+  // NOTE: each object comes as "<oid> <type> <size>\n<bytes>\n" (git-cat-file(1), BATCH OUTPUT).
+  for (let offset = 0; offset < output.length; ) {
+    const headerEnd = output.indexOf(10, offset);
+    const [oid, type, size] = output.subarray(offset, headerEnd).toString('utf8').split(' ');
+    if (type !== 'blob' || size === undefined) throw new GitError(`git cat-file --batch: unexpected object header "${output.subarray(offset, headerEnd).toString('utf8')}"`, undefined);
+    contents.set(oid!, output.subarray(headerEnd + 1, headerEnd + 1 + Number(size)));
+    offset = headerEnd + 1 + Number(size) + 1;
+  }
+  for (const [file, oid] of blobs) files.set(file, contents.get(oid)!);
+  return { files, symlinks };
 }
 
 /** What `git diff <range>` changes, per path (renames as a delete and an add). */
