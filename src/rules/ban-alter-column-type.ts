@@ -1,5 +1,6 @@
-import type { ColumnDef, TypeName } from '@pgsql/types';
+import type { A_Const, ColumnDef, TypeName, VariableSetStmt } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
+import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
 import { changeTypePlan } from './support/phase-plans.js';
@@ -28,7 +29,7 @@ export default defineRule({
     '3. Deploy code that reads {{newColumn}}.',
     '4. After every old instance is gone: drop {{column}} and rename, in separate phases.',
   ].join('\n'),
-  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version.',
+  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version. From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
   examples: {
     invalid: [
@@ -38,6 +39,14 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100));', change: 'unchanged' },
         { path: 'migrations/002_shrink.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);' },
       ], why: 'narrowing a varchar checks and rewrites', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'Europe/Paris';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      ], why: 'outside UTC every value is converted: a rewrite', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      ], postgresVersion: 11, why: 'before 12 the change rewrites whatever the time zone', messageIds: ['alterType'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
@@ -46,10 +55,14 @@ export default defineRule({
         { path: 'migrations/002_widen.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200), ALTER COLUMN price TYPE numeric(12,2);' },
       ], why: 'widening a varchar and raising numeric precision at the same scale need no rewrite' },
       { sql: 'CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c TYPE bigint;', why: 'the table is new in this change' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      ], why: 'from Postgres 12, timestamp to timestamptz under a UTC session time zone keeps the stored values: no rewrite' },
     ],
   },
   phasePlan: (details, writer) => changeTypePlan(writer, String(details.table), String(details.column), String(details.type)),
-  statement({ statement, isNewTable, changeSet, file, report }) {
+  statement({ statement, isNewTable, changeSet, file, postgresVersion, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     for (const command of alter.commands) {
@@ -62,7 +75,9 @@ export default defineRule({
         continue;
       }
       const before = priorColumn(changeSet, file, statement, alter.table, column)?.type;
-      if (!isSafeTypeChange(before, def?.typeName)) report({ messageId: 'alterType', data, tables: [alter.table] });
+      if (isSafeTypeChange(before, def?.typeName)) continue;
+      if (postgresVersion >= 12 && isTimeZoneFlip(before, def?.typeName) && sessionTimeZoneIsUtc(file.statements, statement)) continue;
+      report({ messageId: 'alterType', data, tables: [alter.table] });
     }
   },
 });
@@ -91,4 +106,31 @@ function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined):
   if (source === 'varbit' && target === 'varbit') return targetMods.length === 0 || (sourceMods.length > 0 && targetMods[0] >= sourceMods[0]);
   if (source === 'cidr' && target === 'inet') return true;
   return source === target && sourceMods.join(',') === targetMods.join(',');
+}
+
+/** timestamp to timestamptz or back (same precision): the stored values stay as they are when the session time zone is UTC. */
+function isTimeZoneFlip(from: TypeName | undefined, to: TypeName | undefined): boolean {
+  if (!from || from.arrayBounds?.length || to?.arrayBounds?.length) return false;
+  const pair = [typeBaseName(from), typeBaseName(to)].sort().join(',');
+  return pair === 'timestamp,timestamptz' && typeModifiers(from).join(',') === typeModifiers(to).join(',');
+}
+
+/**
+ * Zones whose offset is always zero: Postgres 12+ skips the rewrite only for those (ATColumnChangeRequiresRewrite
+ * via TimestampTimestampTzRequiresRewrite: the session zone must have a fixed zero offset).
+ */
+const UTC_ZONES = new Set(['utc', 'etc/utc', 'uct', 'etc/uct', 'gmt', 'etc/gmt', 'gmt0', 'etc/gmt0', 'gmt+0', 'etc/gmt+0', 'gmt-0', 'etc/gmt-0', 'greenwich', 'etc/greenwich', 'universal', 'etc/universal', 'zulu', 'etc/zulu', 'z']);
+
+/** Whether a `SET timezone` earlier in the file (not reset since) makes the session time zone UTC. */
+function sessionTimeZoneIsUtc(statements: readonly Statement[], statement: Statement): boolean {
+  let utc = false;
+  for (const earlier of statements) {
+    if (earlier.index >= statement.index) break;
+    if (earlier.section !== statement.section) continue;
+    const set = nodeAs<VariableSetStmt>(earlier.node, 'VariableSetStmt');
+    if (set?.name !== 'timezone') continue;
+    const value = set.kind === 'VAR_SET_VALUE' ? nodeAs<A_Const>(set.args?.[0], 'A_Const')?.sval?.sval : undefined;
+    utc = value !== undefined && UTC_ZONES.has(value.toLowerCase());
+  }
+  return utc;
 }
