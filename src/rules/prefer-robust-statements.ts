@@ -2,7 +2,7 @@ import type { IndexStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { dropTargets } from './support/breaking-ast.js';
-import { indexDroppedBefore, rebuildStatement } from './support/index-rebuild.js';
+import { indexDroppedBefore, REBUILD_FIX, rebuildStatement } from './support/index-rebuild.js';
 import { quoteQualified } from '../core/sql-names.js';
 
 export default defineRule({
@@ -18,12 +18,7 @@ export default defineRule({
     dropIndex: 'DROP INDEX CONCURRENTLY {{index}} without IF EXISTS fails when rerun after a partial migration.',
   },
   why: 'CONCURRENTLY cannot run in a transaction, so nothing rolls back a failure: a failed build leaves an INVALID index behind, and a rerun of the migration stops at the first statement that is not idempotent.',
-  fix: [
-    'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
-    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
-    'then:',
-    '   {{rebuild}}',
-  ].join('\n'),
+  fix: REBUILD_FIX,
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://squawkhq.com/docs/prefer-robust-stmts'],
   examples: {
     invalid: [

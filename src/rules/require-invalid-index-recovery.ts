@@ -1,7 +1,7 @@
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { indexDroppedBefore, rebuildStatement } from './support/index-rebuild.js';
+import { indexDroppedBefore, REBUILD_FIX, rebuildStatement } from './support/index-rebuild.js';
 
 export default defineRule({
   id: 'require-invalid-index-recovery',
@@ -13,12 +13,7 @@ export default defineRule({
   statementKinds: ['IndexStmt'],
   messages: { keepsInvalid: 'If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index {{index}} and skips the build.' },
   why: 'CREATE INDEX CONCURRENTLY that fails (deadlock, unique violation, timeout) leaves an INVALID index that is maintained on writes but never used; IF NOT EXISTS then silently skips rebuilding it.',
-  fix: [
-    'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
-    '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
-    'then:',
-    '   {{rebuild}}',
-  ].join('\n'),
+  fix: REBUILD_FIX,
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
   examples: {
     invalid: [{ sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', messageIds: ['keepsInvalid'] }],

@@ -9,6 +9,17 @@ import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 import { dropTargets, unqualified } from './breaking-ast.js';
 
 /**
+ * The fix text of the rules that rebuild a concurrent index safely (`{{index}}` and
+ * `{{rebuild}}` filled by the rule): drop a failed build's INVALID leftover, then build.
+ */
+export const REBUILD_FIX = [
+  'Drop a leftover first, then build (the build in a migration of its own where the tool sends a whole file as one statement, e.g. golang-migrate):',
+  '   DROP INDEX CONCURRENTLY IF EXISTS {{index|relation}};',
+  'then:',
+  '   {{rebuild}}',
+].join('\n');
+
+/**
  * The user's own CREATE INDEX statement, as the second line of the suggested rebuild: ended
  * with `;`, its continuation lines indented like the rest of the fix's SQL.
  */
