@@ -8,7 +8,7 @@ import { loadParser, parseSql } from '../src/core/parse.js';
 import type { ReplayDatabase } from '../src/replay/interface.js';
 import { openPglite } from '../src/replay/pglite.js';
 import { findRule } from '../src/rules/index.js';
-import { quoteIdent } from '../src/rules/support/quote-ident.js';
+import { quoteIdent } from '../src/core/sql-names.js';
 import { runExample } from './rule-tester.js';
 import { fillPlaceholders } from './support/suggested-sql.js';
 

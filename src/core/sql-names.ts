@@ -53,6 +53,12 @@ export function quoteQualified(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
 
+/** A relation as the statement names it (its AST node), each part quoted: a name containing a dot stays one part. */
+export function quoteRelation(relation: { schemaname?: string; relname?: string } | undefined): string {
+  const name = quoteIdent(relation?.relname ?? '');
+  return relation?.schemaname ? `${quoteIdent(relation.schemaname)}.${name}` : name;
+}
+
 /** A string literal as SQL (standard_conforming_strings on, the default since 9.1): `'it''s'`. */
 export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;

@@ -3,7 +3,7 @@ import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule, type AnalyzedFile } from '../core/rule.js';
 import { DROP_KINDS, dropTargets, unqualified } from './support/breaking-ast.js';
-import { quoteQualified } from './support/quote-ident.js';
+import { quoteQualified } from '../core/sql-names.js';
 import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
 import { indexBefore, tableBefore } from './support/table-facts.js';
 

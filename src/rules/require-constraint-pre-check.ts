@@ -15,7 +15,7 @@ import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
 import { indexDroppedBefore } from './support/index-rebuild.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
-import { quoteIdent, quoteRelation } from './support/quote-ident.js';
+import { quoteIdent, quoteRelation } from '../core/sql-names.js';
 import { checkExpressionAt, reparse } from './support/sql-source.js';
 
 export default defineRule({
