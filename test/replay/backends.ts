@@ -1,7 +1,7 @@
 /**
  * The two replay backends for describe.each: PGlite in process and a real server from
  * test/support/postgres-server.ts. Each suite opens one database in beforeAll and resets
- * it per test (replayReport resets it anyway).
+ * it per test (the replay stage resets it anyway).
  */
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { openPglite } from '../../src/replay/pglite.js';
