@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { V8_FLAGS } from './src/v8-flags.js';
 
 export default defineConfig({
   test: {
@@ -10,5 +11,7 @@ export default defineConfig({
     // NOTE: two cores; PGlite and the Postgres server are memory- and CPU-hungry, so keep
     // parallelism modest to avoid timeouts on CI.
     maxWorkers: 2,
+    // NOTE: the test workers run with the V8 flags of the CLI and the action (src/v8-flags.ts).
+    execArgv: [...V8_FLAGS],
   },
 });

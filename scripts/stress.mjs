@@ -11,6 +11,13 @@
 //   replay       the CLI replays examples/unsafe: PGlite starts on its worker thread, then the process exits
 //   churn        one process opens and closes PGlite on its thread 12 times while the main thread parses
 //                on worker threads (the shape of a test file: many databases in one process)
+//   cache        one process runs the pipeline 12 times, replaying on PGlite on its thread with the base
+//                cache saving and restoring, each database loading contrib extensions (their WebAssembly
+//                is compiled per database): the shape of test/replay/base-cache.test.ts, which aborted
+//   test-file    vitest runs test/replay/base-cache.test.ts: the only scenario that has reproduced the
+//                jit_page abort (2 runs in 10 with --bare, none in 19 with the flags)
+// The churn, cache and test-file children run with migration-guard's V8 flags (src/v8-flags.ts), as
+// the CLI and the action do; --bare leaves them out, to show what the flags prevent.
 // --node-flags runs every child with extra Node/V8 flags, to test a cause (e.g. --no-wasm-lazy-compilation).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +34,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: String(Math.max(2, os.availableParallelism())) },
     only: { type: 'string' },
     'node-flags': { type: 'string', default: '' },
+    bare: { type: 'boolean', default: false },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -39,10 +47,11 @@ writeFileSync(bigFile, generateSql(20_000, 3));
 
 // The churn child: PGlite on its thread (the sources, through tsx) opened and closed while
 // the main thread parses large inputs on parse workers.
+const productFlags = args.bare ? '' : `(await import(${JSON.stringify(path.join(root, 'src/v8-flags.ts'))})).applyV8Flags();\n`;
 const churn = path.join(work, 'churn.mts');
 writeFileSync(
   churn,
-  `import { prepareParser } from ${JSON.stringify(path.join(root, 'src/local/parse-pool.ts'))};
+  `${productFlags}import { prepareParser } from ${JSON.stringify(path.join(root, 'src/local/parse-pool.ts'))};
 import { openPgliteThread } from ${JSON.stringify(path.join(root, 'src/replay/pglite-thread.ts'))};
 import { generateSql } from ${JSON.stringify(path.join(root, 'bench/generate.mjs'))};
 const texts = Array.from({ length: 8 }, (_, i) => generateSql(2_000, i));
@@ -58,14 +67,41 @@ for (let i = 0; i < 12; i++) {
 `,
 );
 
+// The cache child: the base-cache test's shape, the whole pipeline on PGlite (parser on
+// this thread, databases on the worker, each loading an extension, saved and restored).
+const cacheChild = path.join(work, 'cache.mts');
+const source = (file) => JSON.stringify(path.join(root, file));
+writeFileSync(
+  cacheChild,
+  `${productFlags}import { validateConfig } from ${source('src/core/config.ts')};
+import { checkMigrations } from ${source('src/engine.ts')};
+import { openPgliteThread } from ${source('src/replay/pglite-thread.ts')};
+import { replayStage } from ${source('src/replay/replay.ts')};
+import { ruleIds } from ${source('src/rules/index.ts')};
+const config = validateConfig({}, ruleIds);
+for (let i = 0; i < 12; i++) {
+  const inputs = [
+    { path: 'db/001_users.up.sql', change: 'unchanged', text: 'CREATE EXTENSION IF NOT EXISTS citext;\\nCREATE TABLE users (id bigint PRIMARY KEY, email citext);\\n' },
+    { path: 'db/002_trgm.up.sql', change: 'unchanged', text: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\\nCREATE INDEX users_email ON users USING gin ((email::text) gin_trgm_ops);\\n' },
+    { path: 'db/003_nick.up.sql', change: 'added', text: "ALTER TABLE users ADD COLUMN nick text;\\nINSERT INTO users (id, email) VALUES (" + i + ", 'a@x');\\n" },
+  ];
+  await using db = await openPgliteThread({ cache: { dir: ${JSON.stringify(path.join(work, 'cache'))} + (i % 3), minBuildMs: 0 } });
+  await checkMigrations(inputs, config, { replay: replayStage(config, { database: db }) });
+}
+`,
+);
+
 const SCENARIOS = {
   parse: () => [process.execPath, [...nodeFlags, cli, 'check', '--replay', 'off', '--format', 'json', bigFile]],
   'exit-compile': () => [process.execPath, [...nodeFlags, cli, 'check', '--format', 'no-such-format', bigFile]],
   replay: () => [process.execPath, [...nodeFlags, cli, 'check', '--format', 'json', '--replay', 'pglite', path.join(root, 'examples/unsafe')]],
   churn: () => [process.execPath, [...nodeFlags, '--import', 'tsx', churn]],
+  cache: () => [process.execPath, [...nodeFlags, '--import', 'tsx', cacheChild]],
+  // NOTE: vitest gives its workers the flags of vitest.config.ts; --bare turns them back to V8's defaults (the last flag wins).
+  'test-file': () => [process.execPath, [...nodeFlags, path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', 'test/replay/base-cache.test.ts', ...(args.bare ? ['--wasm-tier-up', '--wasm-dynamic-tiering', '--wasm-code-gc'].map((flag) => `--execArgv=${flag}`) : [])]],
 };
 /** Exit codes that are not a crash: a verdict (0, 1) or the usage error exit-compile provokes (2); churn must succeed. */
-const EXPECTED = { parse: [0, 1], 'exit-compile': [2], replay: [0, 1], churn: [0] };
+const EXPECTED = { parse: [0, 1], 'exit-compile': [2], replay: [0, 1], churn: [0], cache: [0], 'test-file': [0] };
 
 const FATAL = /Fatal error|FATAL ERROR|Check failed|Segmentation fault|trap/i;
 
@@ -97,7 +133,7 @@ async function scenario(name, make) {
 try {
   const results = [];
   for (const [name, make] of Object.entries(SCENARIOS)) if (!args.only || args.only === name) results.push(await scenario(name, make));
-  console.log(`\nNode ${process.version}${nodeFlags.length ? `, flags ${nodeFlags.join(' ')}` : ''}, ${CONCURRENCY} processes at once, ${ROUNDS} rounds`);
+  console.log(`\nNode ${process.version}${args.bare ? ', without migration-guard\'s V8 flags' : ''}${nodeFlags.length ? `, flags ${nodeFlags.join(' ')}` : ''}, ${CONCURRENCY} processes at once, ${ROUNDS} rounds`);
   for (const r of results) {
     console.log(`${r.name}: ${r.runs} runs in ${r.seconds.toFixed(0)} s, ${r.crashes.length} crashed`);
     for (const crash of r.crashes.slice(0, 3)) console.log(`  exit ${crash.code ?? crash.signal}:\n${crash.stderr.split('\n').slice(0, 30).map((l) => `    ${l}`).join('\n')}`);

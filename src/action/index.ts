@@ -2,12 +2,10 @@
  * The GitHub Action's entry point (bundled into dist/index.js): reads the runner's
  * environment and runs the action.
  */
-import { setFlagsFromString } from 'node:v8';
+import { applyV8Flags } from '../v8-flags.js';
 import { runAction } from './run.js';
 
-// NOTE: keep libpg-query's huge parser function on baseline WebAssembly code (see src/cli/index.ts).
-setFlagsFromString('--no-wasm-tier-up');
-setFlagsFromString('--no-wasm-dynamic-tiering');
+applyV8Flags();
 
 const env = process.env;
 process.exitCode = await runAction({
