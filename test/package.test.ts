@@ -34,7 +34,7 @@ describe('the npm package', () => {
 
   it('holds the bundled CLI, its WebAssembly and the config schema, and no sources or tests', () => {
     const files = packed.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/cli.js', 'dist/cli-main.js', 'dist/parse-worker.js', 'dist/libpg-query.wasm', 'dist/replay-worker.js', 'dist/pglite.wasm', 'schema/config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'dist/cli.js', 'dist/cli-main.js', 'dist/parse-worker.js', 'dist/libpg-query.wasm', 'dist/replay-worker.js', 'dist/pglite.wasm', 'schema/config.schema.json']));
     expect(files.filter((f) => /^(src|test|scripts|bench|node_modules)\//.test(f))).toEqual([]);
     expect(pkg.dependencies, 'the bundle needs no dependencies at run time').toBeUndefined();
   });
