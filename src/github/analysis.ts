@@ -12,7 +12,8 @@ import type { FileChange, InputFile } from '../core/migration.js';
 import type { Report } from '../core/report.js';
 import type { StrategyAdvice } from '../core/strategy.js';
 import { changedSince, diffStatus, filesAt, git } from '../local/git.js';
-import { collectPaths, readText } from '../local/workspace.js';
+import { type Decoded, decodeMigrationBytes } from '../local/decode.js';
+import { collectPaths, readDecoded } from '../local/workspace.js';
 import type { ReplaySettings } from '../replay/index.js';
 import type { GitHubApi, PullFile } from './api.js';
 import { changedMigrations, pullRequestInputs, type ReadAllAt, readEach } from './sources.js';
@@ -85,13 +86,13 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
       // changed files' contents: read from git objects, a pull request with thousands of files
       // costs a few git commands instead of an API request per file.
       const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
-      const viaApi = (sha: string) => readEach((p) => ctx.api.fileAt(p, sha));
+      const viaApi = (sha: string) => readEach(async (p) => decodedBytes(await ctx.api.fileBytesAt(p, sha)));
       const baseInCheckout = (await hasCommit(ctx.workspace, pull.baseSha)) || (headRevision !== undefined && (await fetchCommit(ctx.workspace, pull.baseSha, notices)));
       const files = await pullRequestInputs({
         changed,
         isMigration,
         context,
-        head: fromCheckout ? readEach((p) => readText(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
+        head: fromCheckout ? readEach((p) => readDecoded(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
         base: baseInCheckout ? objectReader(ctx, pull.baseSha) : viaApi(pull.baseSha),
       });
       for (const file of files) onRead(file);
@@ -202,17 +203,21 @@ async function fetchCommit(workspace: string, sha: string, notices: string[]): P
 }
 
 /**
- * Reads files at commit `sha` from the checkout's git objects, as data. NOTE: decoded as
- * UTF-8 like the API's contents (GitHubApi.fileAt), which the same run reads otherwise;
- * symbolic links through the API, which resolves them as GitHub does.
+ * Reads files at commit `sha` from the checkout's git objects, as data, decoded like every
+ * other reader (sources.ts ReadAt); symbolic links through the API, which resolves them as
+ * GitHub does.
  */
 function objectReader(ctx: AnalysisContext, sha: string): ReadAllAt {
   return async (paths) => {
     const { files, symlinks } = await filesAt(ctx.workspace, sha, paths);
-    const texts = new Map([...files].map(([file, bytes]) => [file, bytes.toString('utf8')] as const));
-    for (const [file, text] of await readEach((p) => ctx.api.fileAt(p, sha))([...symlinks])) texts.set(file, text);
+    const texts = new Map([...files].map(([file, bytes]) => [file, decodeMigrationBytes(bytes)] as const));
+    for (const [file, decoded] of await readEach(async (p) => decodedBytes(await ctx.api.fileBytesAt(p, sha)))([...symlinks])) texts.set(file, decoded);
     return texts;
   };
+}
+
+function decodedBytes(bytes: Uint8Array | undefined): Decoded | undefined {
+  return bytes && decodeMigrationBytes(bytes);
 }
 
 async function headCommit(workspace: string): Promise<string | undefined> {

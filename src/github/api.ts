@@ -104,15 +104,22 @@ export class GitHubApi implements GitHubPort {
     return { files, capped: files.length >= GITHUB_PR_FILES_CAP };
   }
 
-  /** A file's text at a commit, or undefined when it does not exist there. */
+  /** A file's text (UTF-8) at a commit, or undefined when it does not exist there. */
   async fileAt(path: string, ref: string): Promise<string | undefined> {
+    return (await this.fileBytesAt(path, ref))?.toString('utf8');
+  }
+
+  /** A file's bytes at a commit, or undefined when it does not exist there. */
+  async fileBytesAt(path: string, ref: string): Promise<Buffer | undefined> {
     try {
       const { data } = await this.octokit.rest.repos.getContent({ ...this.repo, path, ref });
       if (Array.isArray(data) || data.type !== 'file') return undefined;
-      if ('content' in data && typeof data.content === 'string' && data.encoding === 'base64') return Buffer.from(data.content, 'base64').toString('utf8');
+      if ('content' in data && typeof data.content === 'string' && data.encoding === 'base64') return Buffer.from(data.content, 'base64');
       // NOTE: files over 1 MB come without content from this endpoint; ask for the raw media type.
+      // Octokit gives a body it cannot tell is text as an ArrayBuffer, else as a string.
       const raw = await this.octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...this.repo, path, ref, mediaType: { format: 'raw' } });
-      return String(raw.data);
+      const body: unknown = raw.data;
+      return body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(String(body), 'utf8');
     } catch (error) {
       if (status(error) === 404) return undefined;
       throw error;

@@ -6,19 +6,24 @@
  */
 import { LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
+import type { Decoded } from '../local/decode.js';
 import { isCandidate } from '../local/workspace.js';
 import type { PullFile } from './api.js';
 
-/** Reads one file's text at the PR head or base; undefined when it does not exist there. */
-export type ReadAt = (path: string) => Promise<string | undefined>;
+/**
+ * Reads one file at the PR head or base, decoded as the CLI decodes files (decode.ts: a
+ * binary or non-UTF-8 file is one blocking finding, in every kind of run); undefined when
+ * it does not exist there.
+ */
+export type ReadAt = (path: string) => Promise<Decoded | undefined>;
 
-/** Reads files' texts at the PR head or base at once; a path missing from the map does not exist there. */
-export type ReadAllAt = (paths: readonly string[]) => Promise<Map<string, string>>;
+/** Reads files at the PR head or base at once; a path missing from the map does not exist there. */
+export type ReadAllAt = (paths: readonly string[]) => Promise<Map<string, Decoded>>;
 
 /** A ReadAllAt that reads one file after the other. */
 export function readEach(read: ReadAt): ReadAllAt {
   return async (paths) => {
-    const texts = new Map<string, string>();
+    const texts = new Map<string, Decoded>();
     for (const file of paths) {
       const text = await read(file);
       if (text !== undefined) texts.set(file, text);
@@ -50,7 +55,7 @@ export async function pullRequestInputs(options: PullInputsOptions): Promise<Inp
   const atBase = relevant.flatMap((f) => (f.status === 'removed' ? [f.path] : renamedAway(f) ? [f.previousPath!] : wanted(f.path) && modified(f) ? [f.path] : []));
   const headTexts = await options.head(atHead);
   const baseTexts = await options.base(atBase);
-  const baseText = (path: string) => (baseTexts.has(path) ? { baseText: baseTexts.get(path)! } : {});
+  const baseText = (path: string) => (baseTexts.has(path) ? { baseText: baseTexts.get(path)!.text } : {});
   for (const file of relevant) {
     if (file.status === 'removed') {
       files.set(file.path, { path: file.path, text: '', change: 'deleted', ...baseText(file.path) });
@@ -58,9 +63,9 @@ export async function pullRequestInputs(options: PullInputsOptions): Promise<Inp
     }
     if (renamedAway(file)) files.set(file.previousPath!, { path: file.previousPath!, text: '', change: 'deleted', ...baseText(file.previousPath!) });
     if (!wanted(file.path)) continue;
-    const text = headTexts.get(file.path);
-    if (text === undefined) throw new Error(`${file.path}: listed as changed by the pull request but not found at its head; is the checkout at the head SHA?`);
-    files.set(file.path, { path: file.path, text, change: modified(file) ? 'modified' : 'added', ...(modified(file) ? baseText(file.path) : {}) });
+    const decoded = headTexts.get(file.path);
+    if (decoded === undefined) throw new Error(`${file.path}: listed as changed by the pull request but not found at its head; is the checkout at the head SHA?`);
+    files.set(file.path, { path: file.path, ...decoded, change: modified(file) ? 'modified' : 'added', ...(modified(file) ? baseText(file.path) : {}) });
   }
   for (const file of options.context) {
     if (!files.has(file.path) && wanted(file.path)) files.set(file.path, { ...file, change: 'unchanged' });

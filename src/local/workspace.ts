@@ -142,15 +142,6 @@ export async function readDecoded(absolute: string, display: string, problems: R
   return bytes && decodeMigrationBytes(bytes);
 }
 
-/**
- * Reads a file as UTF-8 text, invalid bytes as U+FFFD and NUL bytes too (the parser then
- * rejects a binary file: a blocking parse-error).
- */
-export async function readText(absolute: string, display: string, problems: ReadProblem[]): Promise<string | undefined> {
-  const bytes = await readBytes(absolute, display, problems);
-  return bytes?.toString('utf8').replaceAll('\0', '\uFFFD');
-}
-
 async function readBytes(absolute: string, display: string, problems: ReadProblem[]): Promise<Buffer | undefined> {
   try {
     return await readFile(absolute);

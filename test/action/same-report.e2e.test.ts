@@ -55,3 +55,24 @@ describe('the same report from every entry point', () => {
     expect(s.status()!.description).toMatch(new RegExp(`^${fromCli.summary.blocking} blocking findings \\(digest [0-9a-f]{16}\\): see comment$`));
   });
 });
+
+describe('a migration file that is not UTF-8 text', () => {
+  it('is one blocking finding naming the bad byte in the pull_request run, the comment run and check --base alike', async () => {
+    // NOTE: Latin-1 "é" (0xE9) in a comment: decoded lossily, the file would parse and its DROP COLUMN be checked as if the text were known.
+    const latin1 = Buffer.from('-- caf\u00e9 au lait\nALTER TABLE users DROP COLUMN email;\n', 'latin1');
+    const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_latin1.up.sql`]: latin1 }));
+    const pullRequest = await s.pullRequest();
+    expect(pullRequest.code, pullRequest.stdout).toBe(1);
+    const fromPullRequest = (JSON.parse(readFileSync(pullRequest.outputs['report-json']!, 'utf8')) as { report: JsonReport }).report;
+    const fromCli = await cli(['check', '--base', 'base', '--format', 'json', '--replay', 'off'], s.repo.root);
+    expect(summary(fromPullRequest.findings)).toEqual(summary(fromCli.findings));
+    expect(summary(fromCli.findings).filter((f) => f.includes('parse-error'))).toEqual([
+      expect.stringMatching(/^error parse-error db\/migrations\/002_latin1\.up\.sql:1 .*not valid UTF-8 at byte offset 6 \(line 1, byte 0xE9\)/),
+    ]);
+    const afterPullRequest = s.sticky()!.body;
+    // The comment run reads the head from git objects; it must decode the bytes the same way.
+    await s.comment('maintainer', '/revoke-maintenance');
+    expect(s.sticky()!.body).toBe(afterPullRequest);
+    expect(s.status()).toMatchObject({ state: 'failure' });
+  });
+});

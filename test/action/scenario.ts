@@ -44,7 +44,7 @@ export class Scenario {
   readonly baseSha: string;
   headSha: string;
   private readonly temp: string[] = [];
-  private headFiles: Record<string, string>;
+  private headFiles: Record<string, string | Buffer>;
 
   private constructor(
     readonly server: GitHubServer,
@@ -60,7 +60,7 @@ export class Scenario {
   }
 
   /** A PR whose head adds or changes `changes` (null deletes) on top of a base with one migration. */
-  static async open(changes: Record<string, string | null>, permissions: Record<string, string> = {}, options: { fork?: boolean } = {}): Promise<Scenario> {
+  static async open(changes: Record<string, string | Buffer | null>, permissions: Record<string, string> = {}, options: { fork?: boolean } = {}): Promise<Scenario> {
     const repo = createTempRepo();
     const baseSha = repo.commit(BASE_FILES, 'base');
     repo.git('branch', 'base');
@@ -74,7 +74,7 @@ export class Scenario {
   }
 
   /** Commits `changes` on the PR head and updates the server's PR to it. */
-  push(changes: Record<string, string | null>): string {
+  push(changes: Record<string, string | Buffer | null>): string {
     this.headSha = this.repo.commit(changes, `push ${Object.keys(changes).join(', ')}`);
     for (const [file, text] of Object.entries(changes)) {
       if (text === null) delete this.headFiles[file];

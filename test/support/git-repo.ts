@@ -9,7 +9,7 @@ import path from 'node:path';
 export interface TempRepo {
   root: string;
   /** Writes files (path -> contents; null deletes) and commits them at `date`. */
-  commit(files: Record<string, string | null>, message: string, date?: Date): string;
+  commit(files: Record<string, string | Buffer | null>, message: string, date?: Date): string;
   /** Writes files without committing. */
   write(files: Record<string, string>): void;
   git(...args: string[]): string;
@@ -23,7 +23,7 @@ export function createTempRepo(): TempRepo {
   git('config', 'user.email', 'dev@example.com');
   git('config', 'user.name', 'Dev');
   git('config', 'commit.gpgsign', 'false');
-  const write = (files: Record<string, string | null>) => {
+  const write = (files: Record<string, string | Buffer | null>) => {
     for (const [file, text] of Object.entries(files)) {
       const absolute = path.join(root, file);
       if (text === null) rmSync(absolute, { force: true });

@@ -143,8 +143,8 @@ export interface State {
   permissions: Record<string, Permission>;
   /** "org/team-slug" → member logins (or login → role). */
   teams: Record<string, string[] | Record<string, 'member' | 'maintainer'>>;
-  /** ref (sha or branch) → path → file text. */
-  trees: Record<string, Record<string, string>>;
+  /** ref (sha or branch) → path → file contents (text, or bytes for a file that is not UTF-8). */
+  trees: Record<string, Record<string, string | Buffer>>;
   /** Next id for created objects. */
   nextId: number;
 }
@@ -418,7 +418,7 @@ interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
-  raw?: string;
+  raw?: string | Buffer;
 }
 
 interface Fault {
@@ -437,7 +437,7 @@ function isoNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function gitBlobSha(text: string): string {
+function gitBlobSha(text: string | Buffer): string {
   const bytes = Buffer.from(text);
   return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
@@ -913,7 +913,8 @@ export async function startGitHubServer(initial: Partial<State> = {}, options: S
         });
         return { status: 200, body: list };
       }
-      if (/vnd\.github(\.v3)?\.raw/.test(accept)) return { status: 200, raw: text, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' } };
+      // NOTE: bytes given as a Buffer (a file that is not UTF-8 text) come without a charset.
+      if (/vnd\.github(\.v3)?\.raw/.test(accept)) return { status: 200, raw: text, headers: { 'content-type': typeof text === 'string' ? 'application/vnd.github.raw; charset=utf-8' : 'application/vnd.github.raw' } };
       const bytes = Buffer.from(text);
       const sha = gitBlobSha(text);
       const tooLarge = bytes.length > 1024 * 1024;
