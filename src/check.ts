@@ -11,7 +11,7 @@
  */
 import picomatch from 'picomatch';
 import type { Scope } from './core/analyze.js';
-import { type Config, ConfigError, defaultConfig, parseConfigText } from './core/config.js';
+import { type Config, ConfigError, defaultConfig, parseConfigText, validateConfig } from './core/config.js';
 import { type InputFile, isChanged } from './core/migration.js';
 import type { Report } from './core/report.js';
 import { adviseStrategy, type StrategyAdvice } from './core/strategy.js';
@@ -20,6 +20,8 @@ import { checkMigrations } from './engine.js';
 import { gatherFacts } from './local/facts.js';
 import { prepareParser } from './local/parse-pool.js';
 import { openingReplayStage, type ReplaySettings } from './replay/index.js';
+import { SQUAWK_RULES, fromSquawkRules } from './core/squawk.js';
+import { didYouMean } from './core/suggest.js';
 import { allRules, ruleIds } from './rules/index.js';
 import { withStats } from './stats/context.js';
 
@@ -96,4 +98,54 @@ export function migrationMatcher(config: Config): (p: string) => boolean {
   const isMigration = picomatch(config.paths.length ? config.paths : DEFAULT_MIGRATION_GLOBS, { dot: true });
   const excluded = config.exclude.length ? picomatch(config.exclude, { dot: true }) : () => false;
   return (p) => isMigration(p) && !excluded(p);
+}
+
+/**
+ * squawk's config file (https://squawkhq.com/docs/cli), read as ours when a repository has no
+ * migration-guard config: by the CLI (found by walking up from the working directory, as
+ * squawk does) and by the action (at the repository's top level on the base commit).
+ */
+export const SQUAWK_CONFIG_FILE = '.squawk.toml';
+
+/**
+ * Our config from a .squawk.toml's text, with notes on what was not carried over:
+ * `excluded_rules` turns the mapped rules off (core/squawk.ts), `pg_version` sets
+ * postgres-version, `assume_in_transaction` is checked and explained, and squawk's ignore
+ * comments are honoured (squawk-ignores: true).
+ */
+export async function configFromSquawk(text: string, source: string): Promise<{ config: Config; notes: string[] }> {
+  // NOTE: smol-toml (TOML 1.0, maintained, no dependencies) loads only when there is a file.
+  const { parse, TomlError } = await import('smol-toml');
+  let raw: Record<string, unknown>;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    const where = error instanceof TomlError ? ` at line ${error.line}` : '';
+    throw new ConfigError(`not valid TOML${where}: ${(error as Error).message.split('\n')[0]}`, source);
+  }
+  const notes: string[] = [];
+  const rules: Record<string, 'off'> = {};
+  const excluded = raw.excluded_rules;
+  if (excluded !== undefined) {
+    if (!Array.isArray(excluded) || excluded.some((name) => typeof name !== 'string')) throw new ConfigError(`key "excluded_rules": expected a list of squawk rule names (got ${JSON.stringify(excluded)})`, source);
+    for (const name of excluded as string[]) {
+      const ours = fromSquawkRules([name]).filter((id) => ruleIds.includes(id));
+      if (ours.length === 0) notes.push(`${source}: excluded_rules: "${name}" has no migration-guard equivalent; nothing turned off for it${didYouMean(name, Object.keys(SQUAWK_RULES))}`);
+      for (const id of ours) rules[id] = 'off';
+    }
+  }
+  // NOTE: a repository configured for squawk has squawk's ignore comments in its migrations.
+  const settings: Record<string, unknown> = { rules, 'squawk-ignores': true };
+  if (raw.pg_version !== undefined) {
+    // squawk writes it as a version string, e.g. "13.0"
+    const major = /^(\d+)(\.\d+)*$/.exec(String(raw.pg_version).trim());
+    if (!major) throw new ConfigError(`key "pg_version": expected a PostgreSQL version such as "15.0" (got ${JSON.stringify(raw.pg_version)})`, source);
+    settings['postgres-version'] = Number(major[1]);
+  }
+  const assume = raw.assume_in_transaction;
+  if (assume !== undefined && typeof assume !== 'boolean') throw new ConfigError(`key "assume_in_transaction": expected true or false (got ${JSON.stringify(assume)})`, source);
+  if (assume === true) {
+    notes.push(`${source}: assume_in_transaction: migration-guard knows from each migration tool whether it runs a file in a transaction (see docs/conventions.md), so this setting is not needed; set "convention:" in ${'.github/migration-guard.yml'} if detection picks the wrong tool`);
+  }
+  return { config: validateConfig(settings, ruleIds, source), notes };
 }

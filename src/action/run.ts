@@ -128,7 +128,9 @@ class Run {
   }
 
   private async context(baseSha: string): Promise<PublishContext> {
-    const config = applyInputs(await loadConfigAt(this.api, this.inputs.configPath, baseSha), this.inputs);
+    const loaded = await loadConfigAt(this.api, this.inputs.configPath, baseSha);
+    for (const note of loaded.notes) core.info(`migration-guard: ${note}`);
+    const config = applyInputs(loaded.config, this.inputs);
     const repoUrl = `${this.env.serverUrl}/${this.env.repository}`;
     const blobUrl = (sha: string, file: string, line: number) => `${repoUrl}/blob/${sha}/${file.split('/').map(encodeURIComponent).join('/')}#L${line}`;
     return { api: this.api, inputs: this.inputs, config, runUrl: this.runUrl, refused: this.refused, releaseReserve: this.releaseReserve, blobUrl };

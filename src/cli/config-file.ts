@@ -2,18 +2,17 @@
  * Finding and loading the CLI's configuration: `--config FILE`, else
  * `.github/migration-guard.yml` in the working directory, else in the git repository's top
  * level (so `check` run from `db/` still uses the repository's config), else squawk's
- * `.squawk.toml` (squawk-config.ts), else the defaults.
+ * `.squawk.toml` from the working directory up (as squawk looks for it), else the defaults.
  * Command-line options (--postgres-version, --fail-on, --replay, --rule, --exclude-rule)
  * override the file.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readConfig } from '../check.js';
+import { configFromSquawk, readConfig, SQUAWK_CONFIG_FILE } from '../check.js';
 import { type Config, ConfigError, defaultConfig, validateConfig } from '../core/config.js';
 import { git } from '../local/git.js';
 import { ruleIds } from '../rules/index.js';
 import { type CheckOptions, DEFAULT_CONFIG_PATH } from './args.js';
-import { configFromSquawk, SQUAWK_CONFIG_FILE, squawkSearchFolders } from './squawk-config.js';
 
 /** The configuration a check runs with, and where it came from. */
 export interface LoadedConfig {
@@ -96,4 +95,13 @@ function withCommandLine(config: Config, options: CheckOptions): Config {
   };
   // NOTE: validated again so that a level the file could not set (parse-error off) is refused here too.
   return options.ruleLevels.length > 0 ? validateConfig(merged, ruleIds, 'command line (--rule, --exclude-rule)') : merged;
+}
+
+/** The folders searched for .squawk.toml: `cwd` and its parents, up to `top` (or the file system root). */
+export function squawkSearchFolders(cwd: string, top: string | undefined): string[] {
+  const folders: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    folders.push(dir);
+    if ((top !== undefined && dir === path.resolve(top)) || path.dirname(dir) === dir) return folders;
+  }
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { check, type CheckResult, type GatheredInputs, migrationMatcher, readConfig } from '../check.js';
+import { check, type CheckResult, configFromSquawk, type GatheredInputs, migrationMatcher, readConfig, SQUAWK_CONFIG_FILE } from '../check.js';
 import { type Config, ConfigError } from '../core/config.js';
 import { migrationDigest } from '../core/gate.js';
 import type { FileChange, InputFile } from '../core/migration.js';
@@ -45,12 +45,23 @@ export interface AnalysisContext {
 }
 
 /**
- * Reads the config file from the base commit. NOTE: never from the PR head: a pull request
- * could otherwise switch off the rules that would block it. Changes to the config take
- * effect once merged.
+ * Reads the config file from the base commit; without one, squawk's `.squawk.toml` at the
+ * repository's top level, as the CLI would (check.ts configFromSquawk; `notes` say what was
+ * not carried over). NOTE: never from the PR head: a pull request could otherwise switch off
+ * the rules that would block it. Changes to the config take effect once merged.
  */
-export async function loadConfigAt(api: GitHubApi, configPath: string, ref: string): Promise<Config> {
-  return readConfig(await api.fileAt(configPath, ref), configPath, `in the file on the base branch, commit ${ref.slice(0, 7)}`);
+export async function loadConfigAt(api: GitHubApi, configPath: string, ref: string): Promise<{ config: Config; notes: string[] }> {
+  const where = `in the file on the base branch, commit ${ref.slice(0, 7)}`;
+  const text = await api.fileAt(configPath, ref);
+  if (text !== undefined) return { config: await readConfig(text, configPath, where), notes: [] };
+  const squawk = await api.fileAt(SQUAWK_CONFIG_FILE, ref);
+  if (squawk === undefined) return { config: await readConfig(undefined, configPath), notes: [] };
+  try {
+    return await configFromSquawk(squawk, SQUAWK_CONFIG_FILE);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${error.detail} (${where})`, SQUAWK_CONFIG_FILE);
+    throw error;
+  }
 }
 
 export { migrationMatcher };

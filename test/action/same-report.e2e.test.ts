@@ -76,3 +76,28 @@ describe('a migration file that is not UTF-8 text', () => {
     expect(s.status()).toMatchObject({ state: 'failure' });
   });
 });
+
+describe("a repository configured for squawk (.squawk.toml, no migration-guard config)", () => {
+  it('is read by the action from the base commit as the CLI reads it: the excluded rule is off in both', async () => {
+    const addRequired = 'ALTER TABLE users ADD COLUMN phone text NOT NULL;\n';
+    const squawkToml = 'excluded_rules = ["adding-required-field"]\npg_version = "15.0"\n';
+    const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_phone.up.sql`]: addRequired }, {}, { base: { '.squawk.toml': squawkToml } }));
+    const pullRequest = await s.pullRequest();
+    const fromPullRequest = (JSON.parse(readFileSync(pullRequest.outputs['report-json']!, 'utf8')) as { report: JsonReport }).report;
+    const fromCli = await cli(['check', '--base', 'base', '--format', 'json', '--replay', 'off'], s.repo.root);
+    expect(summary(fromPullRequest.findings)).toEqual(summary(fromCli.findings));
+    expect(fromCli.findings.map((f) => f.rule)).not.toContain('require-nullable-or-default');
+    // The same PR without the squawk config: the rule blocks it.
+    await s.close();
+    const plain = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_phone.up.sql`]: addRequired }));
+    const withoutSquawk = (JSON.parse(readFileSync((await plain.pullRequest()).outputs['report-json']!, 'utf8')) as { report: JsonReport }).report;
+    expect(withoutSquawk.findings.map((f) => f.rule)).toContain('require-nullable-or-default');
+  });
+
+  it('names the file and the key when the base commit has a bad .squawk.toml', async () => {
+    const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/002_phone.up.sql`]: 'SELECT 1;\n' }, {}, { base: { '.squawk.toml': 'pg_version = "fifteen"\n' } }));
+    const run = await s.pullRequest();
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toMatch(/\.squawk\.toml: key "pg_version": expected a PostgreSQL version such as "15\.0" \(got "fifteen"\) \(in the file on the base branch, commit [0-9a-f]{7}\)/);
+  });
+});
