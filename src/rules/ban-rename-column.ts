@@ -1,5 +1,6 @@
 import type { RenameStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { renameColumnPlan } from './support/phase-plans.js';
 
@@ -15,13 +16,13 @@ export default defineRule({
   why: 'Code deployed before this migration names the old column in SELECT, INSERT and ORM mappings; those statements fail as soon as the rename commits, and new code fails against the old name until the deploy finishes.',
   fix: [
     'Expand and contract:',
-    '1. Add the new column:',
+    `1. ${FIX_PHASE_MARKERS.migration} Add the new column:`,
     "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD COLUMN {{newName|ident}} <same type>;',
     '   Deploy code that writes both {{column}} and {{newName}} (or a trigger that copies).',
     '2. Backfill {{newName}} from {{column}} in batches.',
     '3. Deploy code that reads {{newName}} only.',
-    '4. After every old instance is gone, in its own migration:',
+    `4. ${FIX_PHASE_MARKERS['later-release']} Once every old instance is gone, in its own migration:`,
     "   SET lock_timeout = '2s';",
     '   -- migration-guard:ignore ban-drop-column reason: no running service uses {{column}} since the switch to {{newName}}',
     '   ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',

@@ -95,13 +95,13 @@ export function changeTypePlan(writer: PlanWriter, table: string, column: string
 }
 
 /** Add a NOT NULL column: nullable first, backfill, then enforce without a long lock. */
-export function addNotNullColumnPlan(writer: PlanWriter, table: string, column: string): PhasePlan {
+export function addNotNullColumnPlan(writer: PlanWriter, table: string, column: string, type: string): PhasePlan {
   const constraint = quoteIdent(derivedName(table, column, 'not_null'));
   const [t, c] = [quoteQualified(table), quoteIdent(column)];
   return {
     subject: `add NOT NULL column ${table}.${column}`,
     steps: [
-      { title: `Expand: add ${table}.${column} as nullable (or with a constant DEFAULT)`, files: writer.files(`add_${column}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${c} <type>;`, `ALTER TABLE ${t} DROP COLUMN ${c};`) },
+      { title: `Expand: add ${table}.${column} as nullable (or with a constant DEFAULT)`, files: writer.files(`add_${column}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${c} ${type};`, `ALTER TABLE ${t} DROP COLUMN ${c};`) },
       { title: 'Code: always write the column; backfill old rows in batches', files: [], note: `Deploy code that sets ${column} on every insert, then backfill rows where it is NULL.` },
       // NOTE: the validation in a migration of its own: in the transaction of the ADD it would hold the add's ACCESS EXCLUSIVE lock for the whole scan.
       {
