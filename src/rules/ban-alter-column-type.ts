@@ -3,8 +3,8 @@ import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifi
 import type { Statement } from '../core/parse.js';
 import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
-import { derivedName, quoteIdent, quoteQualified } from '../core/sql-names.js';
 import { priorColumn } from './support/breaking-ast.js';
+import { newColumnType } from './support/new-column-type.js';
 import { changeTypePlan } from './support/phase-plans.js';
 
 const TEXT_LIKE = new Set(['text', 'varchar']);
@@ -83,18 +83,6 @@ export default defineRule({
     }
   },
 });
-
-/**
- * The new column's type in the fix: the type asked for, except that a length-limited varchar
- * becomes text with a length CHECK added NOT VALID (what prefer-text-field advises for a new
- * column; NOT VALID still checks every row written, the backfill's included).
- */
-function newColumnType(table: string, newColumn: string, type: TypeName | undefined): { newType: string; lengthCheck: string } {
-  const limit = typeModifiers(type)[0];
-  if (typeBaseName(type) !== 'varchar' || limit === undefined || type?.arrayBounds?.length) return { newType: typeToSql(type) ?? '<type>', lengthCheck: '' };
-  const check = `ALTER TABLE ${quoteQualified(table)} ADD CONSTRAINT ${quoteIdent(derivedName(table, newColumn, 'length'))} CHECK (char_length(${quoteIdent(newColumn)}) <= ${limit}) NOT VALID;`;
-  return { newType: 'text', lengthCheck: `\n   ${check}  -- text with a length CHECK instead of varchar(${limit}), as prefer-text-field advises` };
-}
 
 /** Whether Postgres changes `from` to `to` without a rewrite (binary compatible, no narrowing). */
 function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined): boolean {

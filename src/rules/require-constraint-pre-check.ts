@@ -102,7 +102,9 @@ export default defineRule({
       if (constraint.contype === 'CONSTR_FOREIGN' && referencing.length && referencing.length === referenced.length) {
         const join = referencing.map((c, i) => `p.${quoteIdent(referenced[i]!)} = c.${quoteIdent(c)}`).join(' AND ');
         const present = referencing.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
-        const query = `SELECT count(*) FROM ${quoteRelation(alter.relation)} c WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(constraint.pktable)} p WHERE ${join});`;
+        // NOTE: MATCH FULL also rejects a key that is NULL in some columns but not all (MATCH SIMPLE lets any NULL pass).
+        const partlyNull = constraint.fk_matchtype === 'f' && referencing.length > 1 ? ` OR num_nulls(${referencing.map((c) => `c.${quoteIdent(c)}`).join(', ')}) BETWEEN 1 AND ${referencing.length - 1}` : '';
+        const query = `SELECT count(*) FROM ${quoteRelation(alter.relation)} c WHERE (${present} AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(constraint.pktable)} p WHERE ${join}))${partlyNull};`;
         report({ messageId: 'orphans', data: { what: 'ADD FOREIGN KEY', table, referenced: relationName(constraint.pktable), query }, tables: [table] });
       }
     }
