@@ -8,7 +8,8 @@
 //
 // It writes a Markdown table (PRs, blocked PRs, PRs with nothing checked, blocking findings per
 // rule, time) to stdout and every blocking finding as one JSON line to
-// <out>/blocking-findings.jsonl, the raw material for judging findings by hand (CORPUS.md).
+// <out>/blocking-findings.jsonl, the raw material for judging findings by hand (CORPUS.md),
+// and every finding of any severity to <out>/all-findings.jsonl (the noise budget per rule).
 //
 // NOTE: the order of units is the natural order of their version key, which is how every
 // tool in the corpus orders (diesel compares versions with the dashes removed, Flyway
@@ -99,6 +100,8 @@ const repos = readdirSync(corpus)
 const rows = [];
 const perRule = new Map();
 const blockingLog = [];
+/** Every finding of every PR, any severity: the noise budget per rule (CORPUS.md). */
+const findingsLog = [];
 for (const repo of repos) {
   const source = path.join(corpus, repo);
   const units = new Map();
@@ -174,6 +177,7 @@ for (const repo of repos) {
     if (report.files.length === 0) nothingChecked++;
     if (report.verdict === 'blocked') blocked++;
     for (const f of report.findings) {
+      findingsLog.push({ repo, pr: commits[index].key, rule: f.rule, severity: f.severity, blocking: f.blocking, file: f.file, line: f.line, message: f.message });
       if (!f.blocking) continue;
       findings++;
       repoRules.set(f.rule, (repoRules.get(f.rule) ?? 0) + 1);
@@ -200,6 +204,7 @@ for (const [rule, n] of [...perRule].sort((a, b) => b[1] - a[1] || (a[0] < b[0] 
   lines.push(`| ${rule} | ${n} | ${rows.map((r) => r.repoRules.get(rule) ?? 0).join(' | ')} |`);
 }
 const table = lines.join('\n');
+writeFileSync(path.join(values.out, 'all-findings.jsonl'), findingsLog.map((x) => JSON.stringify(x)).join('\n') + '\n');
 writeFileSync(path.join(values.out, 'blocking-findings.jsonl'), blockingLog.map((x) => JSON.stringify(x)).join('\n') + '\n');
 writeFileSync(path.join(values.out, 'summary.md'), table + '\n');
 console.log(table);

@@ -225,6 +225,18 @@ describe('the printed SQL runs on Postgres (PGlite)', () => {
     expect(valid?.indisvalid, 'the parent index is valid once every partition is attached').toBe(true);
   });
 
+  it('require-constraint-pre-check: the orphans query counts exactly the rows the foreign key rejects, MATCH FULL included', async () => {
+    const setup = 'CREATE TABLE parent (a int, b int, UNIQUE (a, b)); INSERT INTO parent VALUES (1, 1); CREATE TABLE child (a int, b int); INSERT INTO child VALUES (1, 1), (1, NULL), (NULL, NULL), (2, 2);';
+    for (const [match, rejected] of [['', 1], [' MATCH FULL', 2]] as const) {
+      const [finding] = await fixesOf('require-constraint-pre-check', `ALTER TABLE child ADD CONSTRAINT child_fk FOREIGN KEY (a, b) REFERENCES parent (a, b)${match};`);
+      const message = finding!.message;
+      await db.exec('DROP SCHEMA IF EXISTS fixcheck CASCADE; CREATE SCHEMA fixcheck; SET search_path = fixcheck;');
+      await db.exec(setup);
+      const [row] = await db.query<{ count: number | bigint }>(message.slice(message.indexOf('check first: ') + 'check first: '.length));
+      expect(Number(row!.count), match || 'MATCH SIMPLE').toBe(rejected);
+    }
+  });
+
   it('require-constraint-pre-check: the queries run', async () => {
     const setup = 'CREATE TABLE "Users" ("ID" bigint, "Email" text, "order" int); CREATE TABLE "user" ("ID" bigint PRIMARY KEY); CREATE TABLE "Orders" ("User" bigint, total int);';
     for (const sql of [

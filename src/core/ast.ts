@@ -3,6 +3,7 @@
  * object keyed by its type (`{ ColumnDef: {...} }`); these helpers unwrap it.
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar, TypeName } from '@pgsql/types';
+import { quoteIdent } from './sql-names.js';
 
 /** A node type name such as `AlterTableStmt`: the keys of libpg-query's Node union. */
 export type NodeKind = KeysOfUnion<Node>;
@@ -78,14 +79,44 @@ export function typeModifiers(type: TypeName | undefined): number[] {
   return (type?.typmods ?? []).map((m) => constantValue(m)).filter((v): v is number => typeof v === 'number');
 }
 
-/** The type as SQL, e.g. `varchar(255)`, `numeric(10,2)`, `text[]`. */
-export function typeToSql(type: TypeName | undefined): string {
-  const mods = typeModifiers(type);
-  const friendly: Record<string, string> = { int4: 'integer', int8: 'bigint', int2: 'smallint', bool: 'boolean', float8: 'double precision', float4: 'real', bpchar: 'char' };
-  const base = typeBaseName(type);
-  const name = friendly[base] ?? base;
-  return `${name}${mods.length ? `(${mods.join(',')})` : ''}${type?.arrayBounds?.length ? '[]' : ''}`;
+/**
+ * The type as SQL that Postgres reads back as the same type, e.g. `varchar(255)`,
+ * `numeric(10,2)`, `"Mood"[]`, `interval day to second(3)`; undefined when it cannot be
+ * printed exactly (a type modifier that is not a number, such as PostGIS's
+ * `geometry(Point, 4326)`): callers then print a placeholder.
+ */
+export function typeToSql(type: TypeName | undefined): string | undefined {
+  const names = stringList(type?.names);
+  const mods = (type?.typmods ?? []).map((m) => constantValue(m));
+  if (!type || names.length === 0 || type.setof || type.pct_type || !mods.every((m): m is number => typeof m === 'number')) return undefined;
+  const builtIn = names.length === 2 && names[0] === 'pg_catalog' ? names[1]! : undefined;
+  const arrays = '[]'.repeat(type.arrayBounds?.length ?? 0);
+  if (builtIn === 'interval') {
+    const [range = INTERVAL_FULL_RANGE, precision] = mods;
+    const fields = INTERVAL_RANGES[range];
+    if (fields === undefined) return undefined;
+    return `interval${fields ? ` ${fields}` : ''}${precision === undefined ? '' : `(${precision})`}${arrays}`;
+  }
+  // NOTE: a precision goes between the words: timestamptz(3) would name a type of the search path.
+  const zoned = builtIn === 'timestamptz' || builtIn === 'timetz' ? builtIn.slice(0, -2) : undefined;
+  if (zoned && mods.length) return `${zoned}(${mods.join(',')}) with time zone${arrays}`;
+  // NOTE: the grammar's own names (int, varchar, double precision) map to pg_catalog types; any
+  // other pg_catalog name was written qualified (pg_catalog."char" is not char) and stays so.
+  const name = builtIn !== undefined ? (SQL_TYPE_NAMES[builtIn] ?? `pg_catalog.${quoteIdent(builtIn)}`) : names.map(quoteIdent).join('.');
+  return `${name}${mods.length ? `(${mods.join(',')})` : ''}${arrays}`;
 }
+
+/** pg_catalog types that SQL's type syntax names (gram.y): their names as users write them. */
+const SQL_TYPE_NAMES: Record<string, string> = {
+  int2: 'smallint', int4: 'integer', int8: 'bigint', float4: 'real', float8: 'double precision', bool: 'boolean', bpchar: 'char', varchar: 'varchar',
+  numeric: 'numeric', json: 'json', bit: 'bit', varbit: 'bit varying', timestamp: 'timestamp', timestamptz: 'timestamptz', time: 'time', timetz: 'timetz',
+};
+/** An interval's first type modifier, the field range mask (src/include/utils/datetime.h, INTERVAL_MASK), as SQL. */
+const INTERVAL_FULL_RANGE = 0x7fff;
+const INTERVAL_RANGES: Record<number, string> = {
+  [INTERVAL_FULL_RANGE]: '', 4: 'year', 2: 'month', 8: 'day', 1024: 'hour', 2048: 'minute', 4096: 'second', 6: 'year to month',
+  1032: 'day to hour', 3080: 'day to minute', 7176: 'day to second', 3072: 'hour to minute', 7168: 'hour to second', 6144: 'minute to second',
+};
 
 /** Walks every node below `node`, depth first, calling `visit` with the type and payload. */
 export function walk(node: unknown, visit: (type: string, payload: Record<string, unknown>) => void): void {

@@ -80,7 +80,7 @@ export default defineRule({
 function onlineForm(statement: Statement, relation: RangeVar | undefined, table: string, def: ColumnDef, constraint: Constraint): string[] | undefined {
   const target = quoteQualified(table);
   const column = quoteIdent(def.colname!);
-  const bare = `   ALTER TABLE ${target} ADD COLUMN ${column} ${typeToSql(def.typeName)};  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint`;
+  const bare = `   ALTER TABLE ${target} ADD COLUMN ${column} ${typeToSql(def.typeName) ?? '<type>'};  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint`;
   const name = (suffix: string) => quoteIdent(constraint.conname ?? derivedName(table, def.colname!, suffix));
   if (constraint.contype === 'CONSTR_FOREIGN') {
     const columns = stringList(constraint.pk_attrs).map(quoteIdent);

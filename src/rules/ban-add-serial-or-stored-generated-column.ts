@@ -1,8 +1,11 @@
 import type { ColumnDef, Constraint } from '@pgsql/types';
-import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeToSql } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
-const SERIAL = new Set(['serial', 'bigserial', 'smallserial', 'serial4', 'serial8', 'serial2']);
+/** The serial pseudo-types and the integer type of the column each makes (CREATE TABLE docs, "Serial Types"). */
+const SERIAL = new Map([
+  ['serial', 'integer'], ['serial4', 'integer'], ['bigserial', 'bigint'], ['serial8', 'bigint'], ['smallserial', 'smallint'], ['serial2', 'smallint'],
+]);
 
 export default defineRule({
   id: 'ban-add-serial-or-stored-generated-column',
@@ -18,9 +21,9 @@ export default defineRule({
     'Add a plain nullable column and fill it in batches:',
     '1. Add the column:',
     "   SET lock_timeout = '2s';",
-    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} {{type}};',
     '2. Set the value for new rows (a DEFAULT, or a trigger for computed values).',
-    '3. Backfill {{column}} in batches in separate transactions.',
+    '3. Backfill {{column}} in batches in separate transactions (a background job, outside the migrations).',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://squawkhq.com/docs/adding-serial-primary-key-field'],
   examples: {
@@ -40,14 +43,15 @@ export default defineRule({
       const column = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
       if (!column) continue;
       const constraints = (column.constraints ?? []).map((c) => nodeAs<Constraint>(c, 'Constraint'));
-      const kind = SERIAL.has(typeBaseName(column.typeName))
+      const serialType = SERIAL.get(typeBaseName(column.typeName));
+      const kind = serialType
         ? 'serial'
         : constraints.some((c) => c?.contype === 'CONSTR_IDENTITY')
           ? 'identity'
           : constraints.some((c) => c?.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v')
             ? 'stored generated'
             : undefined;
-      if (kind) report({ messageId: 'rewritingColumn', data: { kind, table: alter.table, column: column.colname ?? '?' }, tables: [alter.table] });
+      if (kind) report({ messageId: 'rewritingColumn', data: { kind, table: alter.table, column: column.colname ?? '?', type: serialType ?? typeToSql(column.typeName) ?? '<type>' }, tables: [alter.table] });
     }
   },
 });

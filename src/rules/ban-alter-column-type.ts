@@ -1,8 +1,10 @@
 import type { A_Const, ColumnDef, TypeName, VariableSetStmt } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifiers, typeToSql } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
+import { newColumnType } from './support/new-column-type.js';
 import { changeTypePlan } from './support/phase-plans.js';
 
 const TEXT_LIKE = new Set(['text', 'varchar']);
@@ -22,12 +24,12 @@ export default defineRule({
   why: 'Unless the old and new types are binary compatible, Postgres rewrites every row and rebuilds every index while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite. Old code may also send or expect values of the old type.',
   fix: [
     'Expand and contract:',
-    '1. Add the new column:',
+    `1. ${FIX_PHASE_MARKERS.migration} Add the new column:`,
     "   SET lock_timeout = '2s';",
-    '   ALTER TABLE {{table|relation}} ADD COLUMN {{newColumn|ident}} {{type}};',
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{newColumn|ident}} {{newType}};{{lengthCheck}}',
     '2. Deploy code that writes both {{column}} and {{newColumn}} (or a trigger); backfill {{newColumn}} in batches.',
     '3. Deploy code that reads {{newColumn}}.',
-    '4. After every old instance is gone: drop {{column}} and rename, in separate phases.',
+    `4. ${FIX_PHASE_MARKERS['later-release']} After every old instance is gone: drop {{column}} and rename, in separate phases.`,
   ].join('\n'),
   versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version. From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
@@ -69,7 +71,7 @@ export default defineRule({
       if (command.subtype !== 'AT_AlterColumnType') continue;
       const def = nodeAs<ColumnDef>(command.def, 'ColumnDef');
       const column = command.name ?? '?';
-      const data = { table: alter.table, column, newColumn: `${column}_new`, type: typeToSql(def?.typeName) };
+      const data = { table: alter.table, column, newColumn: `${column}_new`, type: typeToSql(def?.typeName) ?? typeBaseName(def?.typeName), ...newColumnType(alter.table, `${column}_new`, def?.typeName) };
       if (def?.raw_default) {
         report({ messageId: 'alterTypeUsing', data, tables: [alter.table] });
         continue;

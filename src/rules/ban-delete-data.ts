@@ -1,5 +1,6 @@
 import type { DeleteStmt, RangeVar, TruncateStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -18,7 +19,7 @@ export default defineRule({
   fix: [
     '1. Stop the code paths that read the rows in {{table}} first.',
     '2. Copy what may be needed (CREATE TABLE {{archive|relation}} AS SELECT ... ) so a rollback can restore it.',
-    '3. Delete in small batches from a background job or a separate data migration, e.g.',
+    `3. ${FIX_PHASE_MARKERS['background-job']} Delete in small batches, each in its own transaction, e.g.`,
     '   DELETE FROM {{table|relation}} WHERE id IN (SELECT id FROM {{table|relation}} WHERE <condition> LIMIT 1000);',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-delete.html', 'https://www.postgresql.org/docs/current/sql-truncate.html'],

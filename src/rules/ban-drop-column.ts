@@ -1,4 +1,5 @@
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { dropColumnPlan } from './support/phase-plans.js';
 
@@ -18,7 +19,7 @@ export default defineRule({
     'Contract in phases:',
     '1. Deploy code that no longer reads or writes {{table}}.{{column}} (ORMs: mark it ignored first).',
     '2. Wait until every old instance is gone (at least one full deploy cycle).',
-    '3. Then, in its own migration:',
+    `3. ${FIX_PHASE_MARKERS['later-release']} Then, in its own migration:`,
     "   SET lock_timeout = '2s';",
     '   -- migration-guard:ignore ban-drop-column reason: no running service uses {{column}} (contract step, after the wait)',
     '   ALTER TABLE {{table|relation}} DROP COLUMN {{column|ident}};',

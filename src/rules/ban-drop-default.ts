@@ -1,6 +1,7 @@
 import type { AlterTableCmd } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { priorColumn } from './support/breaking-ast.js';
 import { laterInTransaction } from './support/transaction.js';
@@ -17,7 +18,7 @@ export default defineRule({
   why: 'Services deployed before this migration insert rows without the column and rely on its default; once it is gone those inserts write NULL into a NOT NULL column and fail.',
   fix: [
     '1. Deploy code that always writes {{table}}.{{column}} explicitly.',
-    '2. After every old instance is gone:',
+    `2. ${FIX_PHASE_MARKERS['later-release']} Once every old instance is gone:`,
     "   SET lock_timeout = '2s';",
     '   -- migration-guard:ignore ban-drop-default reason: every running service writes {{column}} explicitly',
     '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP DEFAULT;',

@@ -1,4 +1,5 @@
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -13,7 +14,7 @@ export default defineRule({
   why: 'Old services were written against a NOT NULL column; once NULLs are written their reads fail or misbehave, and putting NOT NULL back requires a scan of the table.',
   fix: [
     '1. Deploy code that handles NULL in {{table}}.{{column}} everywhere it is read.',
-    '2. Then:',
+    `2. ${FIX_PHASE_MARKERS['later-release']} Then:`,
     "   SET lock_timeout = '2s';",
     '   -- migration-guard:ignore ban-drop-not-null reason: every running service handles NULL in {{column}}',
     '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} DROP NOT NULL;',

@@ -1,3 +1,4 @@
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 
@@ -14,7 +15,7 @@ export default defineRule({
   fix: [
     '1. Deploy code that no longer uses anything in {{schema}}.',
     '2. Back up what may be needed, wait until every old instance is gone.',
-    '3. Drop it in a reviewed maintenance migration:',
+    `3. ${FIX_PHASE_MARKERS['later-release']} Drop it in a reviewed maintenance migration:`,
     '   -- migration-guard:ignore ban-drop-schema reason: nothing uses {{schema}} any more and it is backed up',
     '   DROP SCHEMA {{schema|ident}};',
   ].join('\n'),

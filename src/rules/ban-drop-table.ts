@@ -1,3 +1,4 @@
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets } from './support/breaking-ast.js';
 import { dropTablePlan } from './support/phase-plans.js';
@@ -16,7 +17,7 @@ export default defineRule({
     'Contract in phases:',
     '1. Deploy code that no longer reads or writes {{table}}.',
     '2. Wait until every old instance is gone (the contract wait, e.g. 14 days for tables); optionally rename it to {{table}}_deprecated first to find stragglers.',
-    '3. Back up the data if it may be needed, then in its own migration:',
+    `3. ${FIX_PHASE_MARKERS['later-release']} Back up the data if it may be needed, then in its own migration:`,
     "   SET lock_timeout = '2s';",
     '   -- migration-guard:ignore ban-drop-table reason: no running service uses {{table}} (contract step, after the wait)',
     '   DROP TABLE {{table|relation}};',

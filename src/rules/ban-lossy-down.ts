@@ -1,6 +1,7 @@
 import type { ColumnDef, CreateTableAsStmt, InsertStmt, Node, UpdateStmt } from '@pgsql/types';
 import { alterTableCommands, nodeAs, relationKey, relationName, walk } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { derivedName, quoteIdent, quoteQualified } from '../core/sql-names.js';
 import { statementLock } from '../core/statement-locks.js';
@@ -21,7 +22,7 @@ export default defineRule({
   },
   why: 'A rollback should undo the schema change, not destroy the data users wrote. Dropping what the up created only removes what the deploy added; dropping a table or column that held data before the up, or that the up moved existing data into and then dropped the source, deletes data that exists nowhere else; restoring it means a point-in-time recovery of the whole database.',
   fix: [
-    'Keep the data when rolling back: in the down migration, rename instead of dropping:',
+    `${FIX_PHASE_MARKERS.down} Keep the data when rolling back: rename instead of dropping:`,
     '   {{keep}}',
     'and drop the kept data in a later migration, once nothing needs it. If the up moved the data, move it back before dropping.',
     'If losing the data is acceptable, say so with an ignore comment and a reason.',

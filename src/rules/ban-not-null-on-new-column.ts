@@ -16,8 +16,32 @@ import { columnConstraints } from './support/breaking-ast.js';
 import { notNullCheckColumn } from './support/locking-ast.js';
 import { columnKey, perChangeSet, StatementFacts } from './support/statement-facts.js';
 
-/** What the change's statements do to a column of an existing table: add it without a default, or give it one. */
-type Added = { addedWithoutDefault: boolean };
+/** What one command of the change does to a column of an existing table: adds it (with or without a default), gives it a default, or requires it NOT NULL. */
+type ColumnFact = { added: { withoutDefault: boolean } } | { defaulted: true } | { requiredNotNull: string };
+/** A column as the change's statements left it so far: added without a default, and whether a NOT NULL requirement was reported already. */
+type ColumnState = { addedWithoutDefault: boolean; requiredNotNull: boolean };
+
+const INITIAL: ColumnState = { addedWithoutDefault: false, requiredNotNull: false };
+
+function step(state: ColumnState, fact: ColumnFact): ColumnState {
+  if ('added' in fact) return { addedWithoutDefault: fact.added.withoutDefault, requiredNotNull: false };
+  if ('defaulted' in fact) return { ...state, addedWithoutDefault: false };
+  return { ...state, requiredNotNull: true };
+}
+
+/** The column facts of an ALTER TABLE's commands, in order, keyed by columnKey. */
+function columnFacts(node: Statement['node']): [string, ColumnFact][] {
+  const alter = alterTableCommands(node);
+  if (!alter) return [];
+  return alter.commands.flatMap((command): [string, ColumnFact][] => {
+    const def = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
+    if (def?.colname) return [[columnKey(alter.table, def.colname), { added: { withoutDefault: !columnConstraints(def).some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED') } }]];
+    if (command.subtype === 'AT_ColumnDefault' && command.name && command.def) return [[columnKey(alter.table, command.name), { defaulted: true }]];
+    const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;
+    const required = command.subtype === 'AT_SetNotNull' ? command.name : constraint ? notNullCheckColumn(constraint) : undefined;
+    return required ? [[columnKey(alter.table, required), { requiredNotNull: required }]] : [];
+  });
+}
 
 export default defineRule({
   id: 'ban-not-null-on-new-column',
@@ -42,6 +66,12 @@ export default defineRule({
         ],
         messageIds: ['newColumn'],
       },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN locale text;\nALTER TABLE users ADD CONSTRAINT users_locale_not_null CHECK (locale IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_locale_not_null;\nALTER TABLE users ALTER COLUMN locale SET NOT NULL;',
+        why: 'the "safe" NOT NULL recipe on a column added in the same change: one finding for the column, on the first statement that requires it',
+        messageIds: ['newColumn'],
+      },
+      { sql: 'ALTER TABLE users ADD COLUMN locale text, ADD CONSTRAINT users_locale_not_null CHECK (locale IS NOT NULL) NOT VALID;', why: 'added and required NOT NULL in one statement', messageIds: ['newColumn'] },
     ],
     valid: [
       { sql: "ALTER TABLE users ADD COLUMN locale text DEFAULT 'en';\nALTER TABLE users ADD CONSTRAINT users_locale_not_null CHECK (locale IS NOT NULL) NOT VALID;", why: 'old INSERTs get the default' },
@@ -52,29 +82,28 @@ export default defineRule({
   statement({ statement, file, changeSet, isNewTable, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
-    for (const command of alter.commands) {
-      const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;
-      const column = command.subtype === 'AT_SetNotNull' ? command.name : constraint ? notNullCheckColumn(constraint) : undefined;
-      if (!column || !addedFacts(changeSet).stateBefore(file, statement, columnKey(alter.table, column)).addedWithoutDefault) continue;
-      report({ messageId: 'newColumn', data: { table: alter.table, column }, tables: [alter.table] });
+    // NOTE: the statement's own commands in order (ADD COLUMN c, ADD CONSTRAINT ... CHECK (c IS NOT NULL) in one ALTER
+    // TABLE), and one finding per column: the first statement of the change that requires it NOT NULL.
+    const states = new Map<string, ColumnState>();
+    for (const [key, fact] of columnFacts(statement.node)) {
+      const state = states.get(key) ?? addedFacts(changeSet).stateBefore(file, statement, key);
+      if ('requiredNotNull' in fact && state.addedWithoutDefault && !state.requiredNotNull) {
+        report({ messageId: 'newColumn', data: { table: alter.table, column: fact.requiredNotNull }, tables: [alter.table] });
+      }
+      states.set(key, step(state, fact));
     }
   },
 });
 
-/** Columns the change's files add without a default (and later defaults), in migration order. */
+/** What the change's up sections do to the columns of existing tables, in migration order. */
 const addedFacts = perChangeSet(
   (changeSet) =>
-    new StatementFacts<Added, Added>(
+    new StatementFacts<ColumnFact, ColumnState>(
       changeSet.changed,
       (file) => file.statements,
       (statement: Statement, record) => {
-        const alter = statement.section === 'up' ? alterTableCommands(statement.node) : undefined;
-        for (const command of alter?.commands ?? []) {
-          const def = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
-          if (def?.colname) record(columnKey(alter!.table, def.colname), { addedWithoutDefault: !columnConstraints(def).some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED') });
-          if (command.subtype === 'AT_ColumnDefault' && command.name && command.def) record(columnKey(alter!.table, command.name), { addedWithoutDefault: false });
-        }
+        if (statement.section === 'up') for (const [key, fact] of columnFacts(statement.node)) record(key, fact);
       },
-      { initial: { addedWithoutDefault: false }, step: (_state, fact) => fact },
+      { initial: INITIAL, step },
     ),
 );

@@ -1,6 +1,7 @@
 import type { RenameStmt, TransactionStmt, ViewStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { renamedRelation } from '../core/sql-names.js';
 import { renameTablePlan } from './support/phase-plans.js';
@@ -17,7 +18,7 @@ export default defineRule({
   why: 'Code deployed before this migration names the old table; its queries fail as soon as the rename commits.',
   fix: [
     'Expand and contract:',
-    '1. Rename and leave a compatibility view in the same transaction, so old code keeps working:',
+    `1. ${FIX_PHASE_MARKERS.migration} Rename and leave a compatibility view in the same transaction, so old code keeps working:`,
     "   SET lock_timeout = '2s';",
     '   BEGIN;',
     '   ALTER TABLE {{table|relation}} RENAME TO {{newName|ident}};',
@@ -25,7 +26,7 @@ export default defineRule({
     '   COMMIT;',
     '(Or create {{newName}}, write to both and backfill.)',
     '2. Deploy code that uses {{newName}} only.',
-    '3. After every old instance is gone:',
+    `3. ${FIX_PHASE_MARKERS['later-release']} Once every old instance is gone:`,
     "   SET lock_timeout = '2s';",
     '   DROP VIEW {{table|relation}};',
   ].join('\n'),

@@ -1,5 +1,6 @@
 import type { DeleteStmt, Node, UpdateStmt } from '@pgsql/types';
 import { nodeAs, relationName, walk } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 import { quoteQualified } from '../core/sql-names.js';
 
@@ -29,7 +30,7 @@ export default defineRule({
   messages: { unbatched: '{{operation}} on {{table}} without a bounded WHERE touches every row in one transaction.' },
   why: 'A single statement over the whole table locks every row it changes until commit (blocking concurrent writers of those rows), produces a dead tuple per row and a burst of WAL, and cannot be paused.',
   fix: [
-    'Backfill in batches, each in its own transaction, outside the schema migration:',
+    `${FIX_PHASE_MARKERS['background-job']} Backfill in batches, each in its own transaction:`,
     '   {{batch}}  -- e.g. 10,000 rows per batch',
     'repeat until no rows remain, pausing between batches.',
   ].join('\n'),

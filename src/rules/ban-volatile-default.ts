@@ -1,5 +1,6 @@
 import type { ColumnDef, Constraint, FuncCall } from '@pgsql/types';
-import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList, walk } from '../core/ast.js';
+import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, stringList, typeToSql, walk } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
 
 /**
@@ -41,11 +42,11 @@ export default defineRule({
   why: 'Postgres 11+ stores a constant or stable default in the catalog; a volatile one is evaluated per row, which rewrites the table. Before 11 any non-null default rewrites the table.',
   fix: [
     'Add the column without the default, set it for new rows, backfill in batches:',
-    '1. Add the column, then its default for new rows:',
+    `1. ${FIX_PHASE_MARKERS.migration} Add the column, then its default for new rows:`,
     "   SET lock_timeout = '2s';",
-    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} {{type}};',
     '   ALTER TABLE {{table|relation}} ALTER COLUMN {{column|ident}} SET DEFAULT <expression>;',
-    '2. Backfill in batches, each in its own transaction, outside the schema migration:',
+    `2. ${FIX_PHASE_MARKERS['background-job']} Backfill in batches, each in its own transaction:`,
     '   UPDATE {{table|relation}} SET {{column|ident}} = <expression> WHERE {{column|ident}} IS NULL AND id BETWEEN <from> AND <to>;',
   ].join('\n'),
   versions: 'Before Postgres 11 any non-null DEFAULT on ADD COLUMN rewrites the table; from 11 only volatile ones do.',
@@ -68,7 +69,7 @@ export default defineRule({
       const column = command.subtype === 'AT_AddColumn' ? nodeAs<ColumnDef>(command.def, 'ColumnDef') : undefined;
       const constraint = column?.constraints?.map((c) => nodeAs<Constraint>(c, 'Constraint')).find((c) => c?.contype === 'CONSTR_DEFAULT');
       if (!column || !constraint?.raw_expr) continue;
-      const data = { table: alter.table, column: column.colname ?? '?' };
+      const data = { table: alter.table, column: column.colname ?? '?', type: typeToSql(column.typeName) ?? '<type>' };
       const expression = volatileCall(constraint.raw_expr);
       if (expression) report({ messageId: 'volatileDefault', data: { ...data, expression }, tables: [alter.table] });
       else if (postgresVersion < 11 && nodeAs<{ isnull?: boolean }>(constraint.raw_expr, 'A_Const')?.isnull !== true) report({ messageId: 'defaultBefore11', data: { ...data, version: postgresVersion }, tables: [alter.table] });

@@ -31,7 +31,7 @@ export default defineRule({
       const name = column.column.toLowerCase();
       const keyLike = column.primaryKey || name === 'id' || name.endsWith('_id');
       if (keyLike && SMALL_INTEGERS.has(typeBaseName(column.type)) && !column.type?.arrayBounds?.length) {
-        report({ messageId: 'smallKey', data: { table: column.table, column: column.column, type: typeToSql(column.type) }, tables: [column.table] });
+        report({ messageId: 'smallKey', data: { table: column.table, column: column.column, type: typeToSql(column.type) ?? typeBaseName(column.type) }, tables: [column.table] });
       }
     }
   },

@@ -20,14 +20,16 @@ import { checkExpressionAt, reparse } from './support/sql-source.js';
 
 export default defineRule({
   id: 'require-constraint-pre-check',
-  // NOTE: a notice: the statement may be the safe form itself (CREATE UNIQUE INDEX CONCURRENTLY);
-  // the finding asks for a query to be run, not for the migration to change.
-  severity: 'notice',
+  // NOTE: a warning (issue #17), demoted to a notice on a statement that another rule already
+  // reports as an error: that finding's fix replaces the statement, and on the corpus all 122
+  // pre-checks fell on such statements (CORPUS.md, section 5), where a warning only repeats it.
+  severity: 'warning',
   category: 'advice',
   summary: 'Constraints that existing rows may violate: run the pre-check query before deploying',
   lock: null,
   rewrites: false,
   statementKinds: ['IndexStmt', 'AlterTableStmt'],
+  afterRules: true,
   messages: {
     duplicates: '{{what}} on {{table}} fails if existing rows have duplicate ({{columns}}); check first: {{query}}',
     nulls: '{{what}} on {{table}} fails if {{columns}} has NULLs; check first: {{query}}',
@@ -59,7 +61,10 @@ export default defineRule({
       },
     ],
   },
-  statement({ statement, file, changeSet, isNewTable, report }) {
+  statement({ statement, file, changeSet, isNewTable, findingsOn, report: reportWarning }) {
+    // NOTE: findingsOn runs before ignore comments apply: an error suppressed with a reason still demotes the pre-check (a known limit).
+    const claimed = findingsOn(statement).some((other) => other.severity === 'error');
+    const report: typeof reportWarning = (descriptor) => reportWarning(claimed ? { ...descriptor, severity: 'notice' } : descriptor);
     const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
     if (index) {
       const columns = plainColumns(index.indexParams);
@@ -97,7 +102,9 @@ export default defineRule({
       if (constraint.contype === 'CONSTR_FOREIGN' && referencing.length && referencing.length === referenced.length) {
         const join = referencing.map((c, i) => `p.${quoteIdent(referenced[i]!)} = c.${quoteIdent(c)}`).join(' AND ');
         const present = referencing.map((c) => `c.${quoteIdent(c)} IS NOT NULL`).join(' AND ');
-        const query = `SELECT count(*) FROM ${quoteRelation(alter.relation)} c WHERE ${present} AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(constraint.pktable)} p WHERE ${join});`;
+        // NOTE: MATCH FULL also rejects a key that is NULL in some columns but not all (MATCH SIMPLE lets any NULL pass).
+        const partlyNull = constraint.fk_matchtype === 'f' && referencing.length > 1 ? ` OR num_nulls(${referencing.map((c) => `c.${quoteIdent(c)}`).join(', ')}) BETWEEN 1 AND ${referencing.length - 1}` : '';
+        const query = `SELECT count(*) FROM ${quoteRelation(alter.relation)} c WHERE (${present} AND NOT EXISTS (SELECT 1 FROM ${quoteRelation(constraint.pktable)} p WHERE ${join}))${partlyNull};`;
         report({ messageId: 'orphans', data: { what: 'ADD FOREIGN KEY', table, referenced: relationName(constraint.pktable), query }, tables: [table] });
       }
     }

@@ -1,5 +1,6 @@
 import { defineRule } from '../core/rule.js';
-import { constantValue } from '../core/ast.js';
+import { constantValue, typeToSql } from '../core/ast.js';
+import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { INTRODUCED_COLUMN_KINDS, introducedColumns } from './support/breaking-ast.js';
 import { derivedName } from '../core/sql-names.js';
 import { addNotNullColumnPlan } from './support/phase-plans.js';
@@ -16,11 +17,11 @@ export default defineRule({
   why: 'Old services insert rows without the new column, so Postgres writes NULL and rejects the row. If the table has rows the ALTER itself fails.',
   fix: [
     'Expand in phases:',
-    '1. Add it nullable (or with a constant DEFAULT on Postgres 11+):',
+    `1. ${FIX_PHASE_MARKERS.migration} Add it nullable (or with a constant DEFAULT on Postgres 11+):`,
     "   SET lock_timeout = '2s';",
-    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} <type>;',
-    '2. Deploy code that writes {{column}}; backfill existing rows in batches.',
-    '3. In a later release, once every running instance writes {{column}}, add the check without scanning:',
+    '   ALTER TABLE {{table|relation}} ADD COLUMN {{column|ident}} {{type}};',
+    '2. Deploy code that writes {{column}}; backfill existing rows in batches (a background job, outside the migrations).',
+    `3. ${FIX_PHASE_MARKERS['later-release']} Once every running instance writes {{column}}, add the check without scanning:`,
     "   SET lock_timeout = '2s';",
     '   ALTER TABLE {{table|relation}} ADD CONSTRAINT {{constraint|ident}} CHECK ({{column|ident}} IS NOT NULL) NOT VALID;',
     '4. Validate it, and set NOT NULL (Postgres 12+ uses the validated CHECK, no scan):',
@@ -43,7 +44,7 @@ export default defineRule({
       { sql: 'ALTER TABLE events ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;', why: 'identity columns fill themselves (the rewrite is judged by ban-add-serial-or-stored-generated-column)' },
     ],
   },
-  phasePlan: (details, writer) => addNotNullColumnPlan(writer, String(details.table), String(details.column)),
+  phasePlan: (details, writer) => addNotNullColumnPlan(writer, String(details.table), String(details.column), String(details.type)),
   statement({ statement, isNewTable, report }) {
     for (const column of introducedColumns(statement.node)) {
       if (column.via !== 'add' || isNewTable(column.table)) continue;
@@ -53,7 +54,7 @@ export default defineRule({
       const kinds = new Set(column.constraints.map((c) => c.contype));
       const filled = filling.length > 0;
       if ((kinds.has('CONSTR_NOTNULL') || kinds.has('CONSTR_PRIMARY')) && !filled) {
-        report({ messageId: 'notNullWithoutDefault', data: { table: column.table, column: column.column, constraint: derivedName(column.table, column.column, 'not_null') }, tables: [column.table] });
+        report({ messageId: 'notNullWithoutDefault', data: { table: column.table, column: column.column, type: typeToSql(column.type) ?? '<type>', constraint: derivedName(column.table, column.column, 'not_null') }, tables: [column.table] });
       }
     }
   },

@@ -144,3 +144,13 @@ describe('require-down-migration', () => {
     expect(found.filter((f) => f.ruleId === 'require-down-migration').map((f) => f.messageId)).toEqual(['empty']);
   });
 });
+
+describe('require-constraint-pre-check', () => {
+  const severities = async (text: string) => (await findings([file('migrations/001_x.up.sql', text), file('migrations/001_x.down.sql', '-- Nothing to undo: this test reads the up file only.\n')])).findings.filter((f) => f.ruleId === 'require-constraint-pre-check').map((f) => f.severity);
+  it('warns with the query where no other rule blocks the statement (a concurrent unique build)', async () => {
+    expect(await severities('CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);')).toEqual(['warning']);
+  });
+  it('is a notice on a statement another rule reports as an error (its fix replaces the statement)', async () => {
+    expect(await severities('ALTER TABLE users ALTER COLUMN email SET NOT NULL;')).toEqual(['notice']);
+  });
+});

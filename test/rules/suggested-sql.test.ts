@@ -26,7 +26,7 @@ function variants(example: RuleExample): [string, RuleExample][] {
 
 /** What each finding suggests: its fix text's SQL steps and its phase plan's files. */
 function suggestions(rule: Rule, finding: Finding): string[] {
-  return [...fixSqlSteps(finding.fix ?? ''), ...planFiles(rule, finding).map((file) => file.sql)];
+  return [...fixSqlSteps(finding.fix ?? '').map((step) => step.sql), ...planFiles(rule, finding).map((file) => file.sql)];
 }
 
 /**

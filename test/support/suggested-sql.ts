@@ -6,6 +6,7 @@
  */
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { Finding } from '../../src/core/finding.js';
+import { type FixPhase, fixPhaseOf } from '../../src/core/fix-phases.js';
 import type { Rule } from '../../src/core/rule.js';
 import type { PlanWriter } from '../../src/core/strategy.js';
 
@@ -19,14 +20,24 @@ export function fillPlaceholders(sql: string): string {
 /** SQL command words a suggested statement starts with. */
 const SQL_START = /^(ALTER|CREATE|DROP|SET|UPDATE|DELETE|INSERT|REFRESH|REINDEX|TRUNCATE|BEGIN|COMMIT|SELECT|VACUUM|LOCK)\b/;
 
+/** One step of a fix text's SQL, with where it runs (core/fix-phases.ts). */
+export interface FixStep {
+  phase: FixPhase;
+  sql: string;
+}
+
 /**
  * The SQL of a fix text, grouped into steps. SQL sits on a line of its own: indented by three
  * spaces (continuing the step above) or after a step number (`2. ALTER TABLE ...`, a new step).
+ * A phase marker (`3. [later release, after the code is deployed] ...`) sets the phase of
+ * the steps after it; before any marker, steps belong to this change's migrations.
  */
-export function fixSqlSteps(fix: string): string[] {
-  const steps: string[][] = [];
+export function fixSqlSteps(fix: string): FixStep[] {
+  const steps: { phase: FixPhase; lines: string[] }[] = [];
+  let phase: FixPhase = 'migration';
   let current: string[] | undefined;
   for (const line of fix.split('\n')) {
+    phase = fixPhaseOf(line) ?? phase;
     const numbered = /^\d+\.\s+(.*)$/.exec(line)?.[1];
     const indented = /^ {3}(?! )(.*)$/.exec(line)?.[1];
     const sql = numbered ?? indented;
@@ -36,10 +47,10 @@ export function fixSqlSteps(fix: string): string[] {
       current = undefined;
       continue;
     }
-    if (numbered !== undefined || !current) steps.push((current = []));
+    if (numbered !== undefined || !current) steps.push({ phase, lines: (current = []) });
     current.push(sql);
   }
-  return steps.map((lines) => lines.join('\n'));
+  return steps.map(({ phase, lines }) => ({ phase, sql: lines.join('\n') }));
 }
 
 /** Lines with a statement to copy that does not start the line (a breach of the convention above). */

@@ -38,13 +38,14 @@ export function dropTablePlan(writer: PlanWriter, table: string): PhasePlan {
 }
 
 /** Rename a column: add the new one, write both, backfill, switch reads, drop the old one. */
-export function renameColumnPlan(writer: PlanWriter, table: string, from: string, to: string): PhasePlan {
+/** `type`: the column's type as SQL when the migrations show it (typeToSql), else a placeholder. */
+export function renameColumnPlan(writer: PlanWriter, table: string, from: string, to: string, type = `<type of ${from}>`): PhasePlan {
   const [t, f, n] = [quoteQualified(table), quoteIdent(from), quoteIdent(to)];
   const wait = writer.contractWait.column;
   return {
     subject: `rename ${table}.${from} to ${to}`,
     steps: [
-      { title: `Expand: add ${table}.${to}`, files: writer.files(`add_${to}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${n} <type of ${from}>;`, `ALTER TABLE ${t} DROP COLUMN ${n};`) },
+      { title: `Expand: add ${table}.${to}`, files: writer.files(`add_${to}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${n} ${type};`, `ALTER TABLE ${t} DROP COLUMN ${n};`) },
       { title: 'Code: write both columns, keep reading the old one', files: [], note: `Deploy code that writes ${from} and ${to} on every insert and update (or add a trigger that copies ${from} into ${to}).` },
       {
         title: `Backfill ${table}.${to} in batches`,
@@ -52,7 +53,7 @@ export function renameColumnPlan(writer: PlanWriter, table: string, from: string
       },
       { title: `Code: read ${to}, stop using ${from}`, files: [], note: `Deploy code that reads and writes only ${to}.` },
       { title: `Wait ${wait}`, files: [], note: `Let every instance running the old code drain (contract-wait.column: ${wait}).` },
-      { title: `Contract: drop ${table}.${from}`, files: writer.files(`drop_${from}`, 3, `${LOCK_TIMEOUT}\nALTER TABLE ${t} DROP COLUMN ${f};`, `ALTER TABLE ${t} ADD COLUMN ${f} <type of ${from}>;\nUPDATE ${t} SET ${f} = ${n};`) },
+      { title: `Contract: drop ${table}.${from}`, files: writer.files(`drop_${from}`, 3, `${LOCK_TIMEOUT}\nALTER TABLE ${t} DROP COLUMN ${f};`, `ALTER TABLE ${t} ADD COLUMN ${f} ${type};\nUPDATE ${t} SET ${f} = ${n};`) },
     ],
   };
 }
@@ -95,13 +96,13 @@ export function changeTypePlan(writer: PlanWriter, table: string, column: string
 }
 
 /** Add a NOT NULL column: nullable first, backfill, then enforce without a long lock. */
-export function addNotNullColumnPlan(writer: PlanWriter, table: string, column: string): PhasePlan {
+export function addNotNullColumnPlan(writer: PlanWriter, table: string, column: string, type: string): PhasePlan {
   const constraint = quoteIdent(derivedName(table, column, 'not_null'));
   const [t, c] = [quoteQualified(table), quoteIdent(column)];
   return {
     subject: `add NOT NULL column ${table}.${column}`,
     steps: [
-      { title: `Expand: add ${table}.${column} as nullable (or with a constant DEFAULT)`, files: writer.files(`add_${column}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${c} <type>;`, `ALTER TABLE ${t} DROP COLUMN ${c};`) },
+      { title: `Expand: add ${table}.${column} as nullable (or with a constant DEFAULT)`, files: writer.files(`add_${column}`, 1, `${LOCK_TIMEOUT}\nALTER TABLE ${t} ADD COLUMN ${c} ${type};`, `ALTER TABLE ${t} DROP COLUMN ${c};`) },
       { title: 'Code: always write the column; backfill old rows in batches', files: [], note: `Deploy code that sets ${column} on every insert, then backfill rows where it is NULL.` },
       // NOTE: the validation in a migration of its own: in the transaction of the ADD it would hold the add's ACCESS EXCLUSIVE lock for the whole scan.
       {
