@@ -68,6 +68,18 @@ export function constantValue(node: Node | undefined): string | number | boolean
   return undefined;
 }
 
+/**
+ * Whether an option list (`VACUUM (FULL)`, `REINDEX (CONCURRENTLY false)`) turns the boolean
+ * option `name` on, read as Postgres reads it (commands/define.c defGetBoolean): no value, 1,
+ * true or on; 0, false or off turn it off.
+ */
+export function optionEnabled(options: Node[] | undefined, name: string): boolean {
+  const option = (options ?? []).map((o) => nodeAs<{ defname?: string; arg?: Node }>(o, 'DefElem')).find((o) => o?.defname === name);
+  if (!option) return false;
+  const value = constantValue(option.arg);
+  return value === undefined || value === 1 || value === true || (typeof value === 'string' && ['true', 'on'].includes(value.toLowerCase()));
+}
+
 /** The base type name without the `pg_catalog.` prefix, e.g. `varchar`, `int4`, `text`. */
 export function typeBaseName(type: TypeName | undefined): string {
   const names = stringList(type?.names);

@@ -5,7 +5,7 @@
  * checks both against what Postgres really does.
  */
 import type { AlterTableCmd, AlterTableStmt, Node, RangeVar } from '@pgsql/types';
-import { NodeMemo, nodeAs, nodeType, relationName } from './ast.js';
+import { NodeMemo, nodeAs, nodeType, optionEnabled, relationName } from './ast.js';
 import { type LockInfo, type LockMode, lockInfo, strongerLock } from './locks.js';
 
 /** The relations a statement locks and the strongest mode it takes on them. */
@@ -112,12 +112,12 @@ function readStatementLock(node: Node): StatementLock {
     case 'ClusterStmt':
       return locked([payload.relation as RangeVar], 'ACCESS EXCLUSIVE', true);
     case 'VacuumStmt': {
-      const full = ((payload.options as Node[]) ?? []).some((o) => nodeAs<{ defname?: string }>(o, 'DefElem')?.defname === 'full');
+      const full = optionEnabled(payload.options as Node[] | undefined, 'full');
       const rels = ((payload.rels as Node[]) ?? []).map((r) => nodeAs<{ relation?: RangeVar }>(r, 'VacuumRelation')?.relation);
       return locked(rels, full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE', full);
     }
     case 'ReindexStmt': {
-      const concurrently = ((payload.params as Node[]) ?? []).some((o) => nodeAs<{ defname?: string }>(o, 'DefElem')?.defname === 'concurrently');
+      const concurrently = optionEnabled(payload.params as Node[] | undefined, 'concurrently');
       return locked([payload.relation as RangeVar], concurrently ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE');
     }
     case 'RefreshMatViewStmt':

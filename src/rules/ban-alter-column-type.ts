@@ -8,6 +8,12 @@ import { newColumnType } from './support/new-column-type.js';
 import { changeTypePlan } from './support/phase-plans.js';
 
 const TEXT_LIKE = new Set(['text', 'varchar']);
+/**
+ * Types whose precision can grow without a rewrite: their length-coercion functions have a
+ * planner support function (utils/adt: timestamp_support, time_support, interval_support, via
+ * TemporalSimplify) that turns a cast to a wider or unconstrained precision into a relabel.
+ */
+const TEMPORAL = new Set(['timestamp', 'timestamptz', 'time', 'interval']);
 
 export default defineRule({
   id: 'ban-alter-column-type',
@@ -31,7 +37,7 @@ export default defineRule({
     '3. Deploy code that reads {{newColumn}}.',
     `4. ${FIX_PHASE_MARKERS['later-release']} After every old instance is gone: drop {{column}} and rename, in separate phases.`,
   ].join('\n'),
-  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric precision increase) need no rewrite on any supported version. From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
+  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric, timestamp, time or interval precision increase) need no rewrite on any supported version. From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
   examples: {
     invalid: [
@@ -49,6 +55,10 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
       ], postgresVersion: 11, why: 'before 12 the change rewrites whatever the time zone', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz);', change: 'unchanged' },
+        { path: 'migrations/002_precision.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz(3);' },
+      ], why: 'lowering the precision rounds every value: a rewrite', messageIds: ['alterType'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
@@ -56,6 +66,10 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100), price numeric(10,2));', change: 'unchanged' },
         { path: 'migrations/002_widen.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200), ALTER COLUMN price TYPE numeric(12,2);' },
       ], why: 'widening a varchar and raising numeric precision at the same scale need no rewrite' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz(0), opens time(0), lasts interval(0));', change: 'unchanged' },
+        { path: 'migrations/002_precision.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz(3), ALTER COLUMN opens TYPE time(6), ALTER COLUMN lasts TYPE interval;' },
+      ], why: 'raising the precision of a timestamp, time or interval (or removing it) needs no rewrite' },
       { sql: 'CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c TYPE bigint;', why: 'the table is new in this change' },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
@@ -107,6 +121,12 @@ function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined):
   }
   if (source === 'varbit' && target === 'varbit') return targetMods.length === 0 || (sourceMods.length > 0 && targetMods[0] >= sourceMods[0]);
   if (source === 'cidr' && target === 'inet') return true;
+  // NOTE: TemporalSimplify relabels only when the target is unconstrained or the source has a
+  // precision no larger than the target's; an interval's first modifier (its fields) must stay.
+  if (source === target && TEMPORAL.has(source)) {
+    if (targetMods.length === 0) return true;
+    return sourceMods.length === targetMods.length && sourceMods.slice(0, -1).join(',') === targetMods.slice(0, -1).join(',') && targetMods.at(-1)! >= sourceMods.at(-1)!;
+  }
   return source === target && sourceMods.join(',') === targetMods.join(',');
 }
 

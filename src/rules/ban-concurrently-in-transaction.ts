@@ -1,5 +1,5 @@
 import type { DropStmt, IndexStmt, Node, ReindexStmt } from '@pgsql/types';
-import { nodeAs } from '../core/ast.js';
+import { nodeAs, optionEnabled } from '../core/ast.js';
 import { sectionAt } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 
@@ -8,7 +8,7 @@ function isConcurrentOutsideOnly(node: Node): boolean {
   if (nodeAs<IndexStmt>(node, 'IndexStmt')?.concurrent) return true;
   if (nodeAs<DropStmt>(node, 'DropStmt')?.concurrent) return true;
   const reindex = nodeAs<ReindexStmt>(node, 'ReindexStmt');
-  if (reindex?.params?.some((p) => nodeAs<{ defname?: string }>(p, 'DefElem')?.defname === 'concurrently')) return true;
+  if (reindex && optionEnabled(reindex.params, 'concurrently')) return true;
   const detach = nodeAs<{ cmds?: Node[] }>(node, 'AlterTableStmt')?.cmds?.some((c) => {
     const partition = nodeAs<{ def?: Node }>(c, 'AlterTableCmd')?.def;
     return nodeAs<{ concurrent?: boolean }>(partition, 'PartitionCmd')?.concurrent === true;

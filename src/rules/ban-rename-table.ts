@@ -28,6 +28,7 @@ export default defineRule({
     '2. Deploy code that uses {{newName}} only.',
     `3. ${FIX_PHASE_MARKERS['later-release']} Once every old instance is gone:`,
     "   SET lock_timeout = '2s';",
+    '   -- migration-guard:ignore ban-drop-object reason: no running service uses the view {{table}} (contract step, after the wait)',
     '   DROP VIEW {{table|relation}};',
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html', 'https://github.com/ankane/strong_migrations#renaming-a-table'],

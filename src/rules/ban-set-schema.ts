@@ -6,9 +6,10 @@
  * Moving an object to another schema changes its qualified name: running code that names it
  * (or finds it through search_path) fails as soon as the move commits.
  */
-import type { AlterObjectSchemaStmt, Node } from '@pgsql/types';
-import { nodeAs, qualifiedName, relationName, stringList } from '../core/ast.js';
+import type { AlterObjectSchemaStmt } from '@pgsql/types';
+import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { objectName } from './support/named-objects.js';
 
 /** Object kinds whose move breaks code that names them, with a word for the message. */
 const KINDS: Record<string, string> = {
@@ -58,11 +59,3 @@ export default defineRule({
   },
 });
 
-/** The name of a non-relation object: a qualified name list, or a function with arguments. */
-function objectName(object: Node | undefined): string {
-  const withArgs = nodeAs<{ objname?: Node[] }>(object, 'ObjectWithArgs');
-  if (withArgs) return qualifiedName(withArgs.objname);
-  const list = nodeAs<{ items?: Node[] }>(object, 'List');
-  if (list) return stringList(list.items).join('.');
-  return nodeAs<{ names?: Node[] }>(object, 'TypeName') ? qualifiedName(nodeAs<{ names?: Node[] }>(object, 'TypeName')!.names) : '?';
-}

@@ -1,5 +1,5 @@
 import type { ClusterStmt, VacuumStmt } from '@pgsql/types';
-import { nodeAs, relationName } from '../core/ast.js';
+import { nodeAs, optionEnabled, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -19,11 +19,14 @@ export default defineRule({
       { sql: 'VACUUM FULL users;', messageIds: ['rewrite'] },
       { sql: 'CLUSTER users USING users_pkey;', messageIds: ['rewrite'] },
     ],
-    valid: [{ sql: 'VACUUM (ANALYZE) users;', why: 'plain VACUUM does not block reads or writes' }],
+    valid: [
+      { sql: 'VACUUM (ANALYZE) users;', why: 'plain VACUUM does not block reads or writes' },
+      { sql: 'VACUUM (FULL FALSE, ANALYZE) users;', why: 'FULL turned off is plain VACUUM' },
+    ],
   },
   statement({ statement, isNewTable, report }) {
     const vacuum = nodeAs<VacuumStmt>(statement.node, 'VacuumStmt');
-    if (vacuum?.options?.some((o) => nodeAs<{ defname?: string }>(o, 'DefElem')?.defname === 'full')) {
+    if (vacuum && optionEnabled(vacuum.options, 'full')) {
       const tables = (vacuum.rels ?? []).map((r) => relationName(nodeAs<{ relation?: never }>(r, 'VacuumRelation')?.relation)).filter((t) => !isNewTable(t));
       if (vacuum.rels?.length && tables.length === 0) return;
       report({ messageId: 'rewrite', data: { operation: 'VACUUM FULL', table: tables.join(', ') || 'every table' }, tables });

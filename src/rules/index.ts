@@ -25,6 +25,7 @@ import banDropColumn from './ban-drop-column.js';
 import banDropDatabase from './ban-drop-database.js';
 import banDropDefault from './ban-drop-default.js';
 import banDropNotNull from './ban-drop-not-null.js';
+import banDropObject from './ban-drop-object.js';
 import banDropPrimaryKey from './ban-drop-primary-key.js';
 import banDropSchema from './ban-drop-schema.js';
 import banDropTable from './ban-drop-table.js';
@@ -42,6 +43,7 @@ import banOutOfOrderMigration from './ban-out-of-order-migration.js';
 import banRefreshMaterializedViewBlocking from './ban-refresh-materialized-view-blocking.js';
 import banRenameColumn from './ban-rename-column.js';
 import banRenameEnumValue from './ban-rename-enum-value.js';
+import banRenameObject from './ban-rename-object.js';
 import banRenameSchema from './ban-rename-schema.js';
 import banRenameTable from './ban-rename-table.js';
 import banSetLoggedOrUnlogged from './ban-set-logged-or-unlogged.js';
@@ -113,6 +115,7 @@ export const allRules: readonly Rule[] = [
   banDropDatabase,
   banDropDefault,
   banDropNotNull,
+  banDropObject,
   banDropPrimaryKey,
   banDropSchema,
   banDropTable,
@@ -130,6 +133,7 @@ export const allRules: readonly Rule[] = [
   banRefreshMaterializedViewBlocking,
   banRenameColumn,
   banRenameEnumValue,
+  banRenameObject,
   banRenameSchema,
   banRenameTable,
   banSetLoggedOrUnlogged,

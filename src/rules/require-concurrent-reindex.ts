@@ -1,5 +1,5 @@
 import type { ReindexStmt } from '@pgsql/types';
-import { nodeAs, relationName } from '../core/ast.js';
+import { nodeAs, optionEnabled, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -16,12 +16,19 @@ export default defineRule({
   versions: 'REINDEX CONCURRENTLY exists from Postgres 12.',
   references: ['https://www.postgresql.org/docs/current/sql-reindex.html', 'https://squawkhq.com/docs/require-concurrent-index-creation'],
   examples: {
-    invalid: [{ sql: 'REINDEX INDEX users_email_idx;', messageIds: ['missingConcurrently'] }],
-    valid: [{ sql: 'REINDEX INDEX CONCURRENTLY users_email_idx;', why: 'the concurrent form (12+)' }],
+    invalid: [
+      { sql: 'REINDEX INDEX users_email_idx;', messageIds: ['missingConcurrently'] },
+      { sql: 'REINDEX (CONCURRENTLY false) TABLE users;', why: 'the option turned off', messageIds: ['missingConcurrently'] },
+    ],
+    valid: [
+      { sql: 'REINDEX INDEX CONCURRENTLY users_email_idx;', why: 'the concurrent form (12+)' },
+      { sql: 'REINDEX SYSTEM app;', why: 'system catalogs cannot be reindexed concurrently, so there is no form to advise' },
+    ],
   },
   statement({ statement, report }) {
     const reindex = nodeAs<ReindexStmt>(statement.node, 'ReindexStmt');
-    if (!reindex || reindex.params?.some((p) => nodeAs<{ defname?: string }>(p, 'DefElem')?.defname === 'concurrently')) return;
+    // NOTE: REINDEX SYSTEM has no concurrent form (Postgres rejects it), so there is nothing to advise.
+    if (!reindex || optionEnabled(reindex.params, 'concurrently') || reindex.kind === 'REINDEX_OBJECT_SYSTEM') return;
     const kind = (reindex.kind ?? 'REINDEX_OBJECT_INDEX').replace('REINDEX_OBJECT_', '');
     const target = reindex.relation ? relationName(reindex.relation) : (reindex.name ?? '?');
     report({ messageId: 'missingConcurrently', data: { kind, target }, tables: [target] });

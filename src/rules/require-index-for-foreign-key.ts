@@ -29,7 +29,8 @@ function indexesByTable(changeSet: ChangeSet): Map<string, Array<Array<string | 
     for (const statement of migrationStatements(file)) {
       if (statement.section !== 'up') continue;
       const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
-      if (index) add(relationName(index.relation), (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase()));
+      // NOTE: a partial index serves only the rows its WHERE selects, not every key lookup.
+      if (index && !index.whereClause) add(relationName(index.relation), (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase()));
       for (const { table, constraint } of [...addedConstraints(statement), ...tableConstraints(statement)]) {
         if (constraint.contype === 'CONSTR_PRIMARY' || constraint.contype === 'CONSTR_UNIQUE') add(table, stringList(constraint.keys).map((c) => c.toLowerCase()));
       }
@@ -52,7 +53,14 @@ export default defineRule({
   fix: 'Index the referencing columns (unless an existing index already starts with them), dropping a leftover of a failed build in the migration before:\n   DROP INDEX CONCURRENTLY IF EXISTS {{index|ident}};\nthen:\n   CREATE INDEX CONCURRENTLY {{index|ident}} ON {{table|relation}} ({{columnList}});',
   references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', messageIds: ['unindexed'] }],
+    invalid: [
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', messageIds: ['unindexed'] },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY orders_open_user_id_idx ON orders (user_id) WHERE closed_at IS NULL;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+        why: 'a partial index does not serve lookups of every key',
+        messageIds: ['unindexed'],
+      },
+    ],
     valid: [
       {
         sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',

@@ -39,6 +39,11 @@ const SETUP: readonly { name: string; sql: string; needs?: string[] }[] = [
   { name: 'measurements_2021', sql: 'CREATE TABLE measurements_2021 (at date);', needs: ['measurements'] },
   { name: 'events_id_idx', sql: 'CREATE UNIQUE INDEX events_id_idx ON events (id);', needs: ['events'] },
   { name: 'email', sql: 'CREATE DOMAIN email AS text;\nCREATE TABLE contacts (address email);' },
+  { name: 'active_users', sql: 'CREATE VIEW active_users AS SELECT 1 AS id;' },
+  { name: 'normalize_email', sql: "CREATE FUNCTION normalize_email(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';" },
+  { name: 'order_status', sql: "CREATE TYPE order_status AS ENUM ('new');" },
+  { name: 'invoice_status', sql: "CREATE TYPE invoice_status AS ENUM ('open');" },
+  { name: 'invoice_number_seq', sql: 'CREATE SEQUENCE invoice_number_seq;' },
 ];
 
 /**

@@ -1,0 +1,82 @@
+/**
+ * Objects other than tables, columns, schemas and indexes that running code names: views,
+ * sequences, types, functions. Their names in DROP, RENAME and SET SCHEMA statements, and
+ * whether a statement of the same file created one (so no running code knows it yet).
+ */
+import type { CompositeTypeStmt, CreateFunctionStmt, CreateSeqStmt, CreateStmt, CreateTableAsStmt, Node, RenameStmt, ViewStmt } from '@pgsql/types';
+import { nodeAs, qualifiedName, relationKey, relationName, stringList } from '../../core/ast.js';
+import type { Statement } from '../../core/parse.js';
+
+/** Where Postgres keeps the name: relations (pg_class), types (pg_type) or routines (pg_proc). */
+export type NameSpace = 'relation' | 'type' | 'routine';
+
+/** An object kind of the parse tree (`OBJECT_VIEW`), with a word for messages and its name space. */
+export interface CodeObjectKind {
+  word: string;
+  space: NameSpace;
+}
+
+/** The kinds whose drop or rename breaks code that names them, and that no other rule covers. */
+export const CODE_OBJECT_KINDS: Readonly<Record<string, CodeObjectKind>> = {
+  OBJECT_VIEW: { word: 'view', space: 'relation' },
+  OBJECT_MATVIEW: { word: 'materialized view', space: 'relation' },
+  OBJECT_SEQUENCE: { word: 'sequence', space: 'relation' },
+  OBJECT_FOREIGN_TABLE: { word: 'foreign table', space: 'relation' },
+  OBJECT_TYPE: { word: 'type', space: 'type' },
+  OBJECT_DOMAIN: { word: 'domain', space: 'type' },
+  OBJECT_FUNCTION: { word: 'function', space: 'routine' },
+  OBJECT_PROCEDURE: { word: 'procedure', space: 'routine' },
+  OBJECT_ROUTINE: { word: 'routine', space: 'routine' },
+  OBJECT_AGGREGATE: { word: 'aggregate', space: 'routine' },
+};
+
+/** The name of a non-relation object: a qualified name list, or a function with arguments (without them). */
+export function objectName(object: Node | undefined): string {
+  const withArgs = nodeAs<{ objname?: Node[] }>(object, 'ObjectWithArgs');
+  if (withArgs) return qualifiedName(withArgs.objname);
+  const list = nodeAs<{ items?: Node[] }>(object, 'List');
+  if (list) return stringList(list.items).join('.');
+  const typeName = nodeAs<{ names?: Node[] }>(object, 'TypeName');
+  if (typeName) return qualifiedName(typeName.names);
+  return stringList(object ? [object] : []).join('.') || '?';
+}
+
+/** What a rename statement renames, when it is a code object: its kind, old name and new name. */
+export function renamedCodeObject(node: Node): { kind: CodeObjectKind; name: string; newName: string } | undefined {
+  const rename = nodeAs<RenameStmt>(node, 'RenameStmt');
+  const kind = CODE_OBJECT_KINDS[rename?.renameType ?? ''];
+  if (!rename || !kind || !rename.newname) return undefined;
+  return { kind, name: rename.relation ? relationName(rename.relation) : objectName(rename.object), newName: rename.newname };
+}
+
+/** The names (in a name space) a statement brings into existence: CREATE ..., or RENAME ... TO. */
+function createdNames(node: Node): Array<{ space: NameSpace; name: string }> {
+  const view = nodeAs<ViewStmt>(node, 'ViewStmt')?.view;
+  if (view) return [{ space: 'relation', name: relationName(view) }];
+  const relation =
+    nodeAs<CreateStmt>(node, 'CreateStmt')?.relation ??
+    nodeAs<{ base?: CreateStmt }>(node, 'CreateForeignTableStmt')?.base?.relation ??
+    nodeAs<CreateTableAsStmt>(node, 'CreateTableAsStmt')?.into?.rel ??
+    nodeAs<CreateSeqStmt>(node, 'CreateSeqStmt')?.sequence;
+  if (relation) return [{ space: 'relation', name: relationName(relation) }];
+  const typeNames = nodeAs<{ typeName?: Node[] }>(node, 'CreateEnumStmt')?.typeName ?? nodeAs<{ typeName?: Node[] }>(node, 'CreateRangeStmt')?.typeName ?? nodeAs<{ domainname?: Node[] }>(node, 'CreateDomainStmt')?.domainname;
+  if (typeNames) return [{ space: 'type', name: qualifiedName(typeNames) }];
+  const composite = nodeAs<CompositeTypeStmt>(node, 'CompositeTypeStmt')?.typevar;
+  if (composite) return [{ space: 'type', name: relationName(composite) }];
+  const routine = nodeAs<CreateFunctionStmt>(node, 'CreateFunctionStmt')?.funcname;
+  if (routine) return [{ space: 'routine', name: qualifiedName(routine) }];
+  const renamed = renamedCodeObject(node);
+  if (!renamed) return [];
+  const schema = renamed.name.includes('.') ? `${renamed.name.slice(0, renamed.name.lastIndexOf('.'))}.` : '';
+  return [{ space: renamed.kind.space, name: `${schema}${renamed.newName}` }];
+}
+
+/** Whether `statement` creates (or renames something to) `name` in the name space. */
+export function createsName(statement: Statement, space: NameSpace, name: string): boolean {
+  return createdNames(statement.node).some((created) => created.space === space && relationKey(created.name) === relationKey(name));
+}
+
+/** Whether a statement before `statement` in its file creates `name`: the object is new, no running code knows it. */
+export function createdEarlierInFile(statements: readonly Statement[], statement: Statement, space: NameSpace, name: string): boolean {
+  return statements.some((earlier) => earlier.index < statement.index && earlier.section === statement.section && createsName(earlier, space, name));
+}
