@@ -20,7 +20,7 @@ import { checkMigrations } from './engine.js';
 import { gatherFacts } from './local/facts.js';
 import { prepareParser } from './local/parse-pool.js';
 import { openingReplayStage, type ReplaySettings } from './replay/index.js';
-import { allRules, ruleIds } from './rules/index.js';
+import { allRules } from './rules/index.js';
 import { withStats } from './stats/context.js';
 
 /** The migration files of one check, and where their git history is when there is one. */
@@ -84,7 +84,7 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
 export async function readConfig(text: string | undefined, configPath: string, where?: string): Promise<Config> {
   if (text === undefined) return defaultConfig();
   try {
-    return await parseConfigText(text, ruleIds, configPath);
+    return await parseConfigText(text, allRules, configPath);
   } catch (error) {
     if (error instanceof ConfigError && where) throw new ConfigError(`${error.detail} (${where})`, configPath);
     throw error;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { type Config, ConfigError, validateConfig } from '../core/config.js';
 import { SQUAWK_RULES, fromSquawkRules } from '../core/squawk.js';
 import { didYouMean } from '../core/suggest.js';
-import { ruleIds } from '../rules/index.js';
+import { allRules, ruleIds } from '../rules/index.js';
 
 export const SQUAWK_CONFIG_FILE = '.squawk.toml';
 
@@ -57,5 +57,5 @@ export async function configFromSquawk(text: string, source: string): Promise<{ 
   if (assume === true) {
     notes.push(`${source}: assume_in_transaction: migration-guard knows from each migration tool whether it runs a file in a transaction (see docs/conventions.md), so this setting is not needed; set "convention:" in ${'.github/migration-guard.yml'} if detection picks the wrong tool`);
   }
-  return { config: validateConfig(settings, ruleIds, source), notes };
+  return { config: validateConfig(settings, allRules, source), notes };
 }

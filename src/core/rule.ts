@@ -7,6 +7,7 @@
 import type { AlterEnumStmt } from '@pgsql/types';
 import type { NodeKind } from './ast.js';
 import type { Config } from './config.js';
+import type { WorkKind } from './estimate.js';
 import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
 import type { Finding, Severity } from './finding.js';
 import type { LockMode } from './locks.js';
@@ -171,6 +172,17 @@ export interface RuleMeta<MessageId extends string> {
   lock: LockMode | null;
   /** Whether the flagged statement rewrites the table. */
   rewrites: boolean;
+  /**
+   * The work the flagged statement does that grows with the table (an index build, a scan,
+   * a validation, a backfill), for the production context's duration estimate
+   * (core/production-context.ts). Rewrites come from each finding, not from here.
+   */
+  work?: WorkKind;
+  /**
+   * Set when the config may not change the rule's severity nor turn it off: why, and what
+   * to do instead (the config error quotes it). core/config.ts checks it for every rule.
+   */
+  severityLocked?: string;
   messages: Record<MessageId, string>;
   /** Why this is dangerous with old code still running (docs and findings). */
   why: string;
