@@ -6,11 +6,15 @@
  *
  *   scripts/node24.sh node scripts/compare-reports.mjs save    OUT_DIR [--runs N] [TARGET...]
  *   scripts/node24.sh node scripts/compare-reports.mjs compare OUT_DIR [--runs N] [TARGET...]
+ *   scripts/node24.sh node scripts/compare-reports.mjs time    OLD_DIST [--runs N] [TARGET...]
  *
  * TARGETs default to examples/unsafe, examples/safe and every directory of ../shared/corpus.
  * `--runs N` also runs each target N times and prints the median wall time (for a speed
  * comparison before and after; run it under `nice` on a shared machine). `compare` exits 1
  * and names each target whose report or exit code changed, with the first differing bytes.
+ * `time` runs another build's CLI (OLD_DIST, e.g. `git archive BASE dist | tar -x -C /tmp/old`
+ * gives /tmp/old/dist) and this one in turn, N times each, and prints both medians: on a
+ * loaded machine, alternating runs see the same load.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,8 +24,8 @@ import { parseArgs } from 'node:util';
 const root = path.resolve(import.meta.dirname, '..');
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { runs: { type: 'string', default: '0' } } });
 const [mode, outDir, ...named] = positionals;
-if ((mode !== 'save' && mode !== 'compare') || !outDir) {
-  console.error('usage: compare-reports.mjs save|compare OUT_DIR [--runs N] [TARGET...]');
+if (!['save', 'compare', 'time'].includes(mode) || !outDir) {
+  console.error('usage: compare-reports.mjs save|compare OUT_DIR [--runs N] [TARGET...], or time OLD_DIST [--runs N] [TARGET...]');
   process.exit(2);
 }
 const runs = Number(values.runs);
@@ -32,15 +36,29 @@ function defaultTargets() {
   return ['examples/unsafe', 'examples/safe', ...projects.sort()];
 }
 
-function check(target) {
+function check(target, dist = path.join(root, 'dist')) {
   const started = performance.now();
-  const run = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'check', '--replay', 'off', '--format', 'json', target], { cwd: root, maxBuffer: 1 << 30 });
+  const run = spawnSync(process.execPath, [path.join(dist, 'cli.js'), 'check', '--replay', 'off', '--format', 'json', target], { cwd: root, maxBuffer: 1 << 30 });
   const ms = performance.now() - started;
   if (run.error) throw run.error;
   return { report: run.stdout, exit: run.status, stderr: run.stderr.toString(), ms };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+if (mode === 'time') {
+  const old = path.resolve(outDir);
+  for (const target of named.length > 0 ? named : defaultTargets()) {
+    const times = { old: [], new: [] };
+    for (let i = 0; i < Math.max(runs, 1); i++) {
+      times.old.push(check(target, old).ms);
+      times.new.push(check(target).ms);
+    }
+    const [before, after] = [median(times.old), median(times.new)];
+    console.log(`${target}: ${Math.round(before)} ms -> ${Math.round(after)} ms (${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)}%, medians of ${times.new.length} alternating runs)`);
+  }
+  process.exit(0);
+}
 
 mkdirSync(outDir, { recursive: true });
 let changed = 0;

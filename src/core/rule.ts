@@ -113,6 +113,17 @@ export interface ChangeSet {
   /** Files the change deletes (with their base contents). */
   deleted: readonly InputFile[];
   byPath(path: string): AnalyzedFile | undefined;
+  /**
+   * The statements of any of `files`: those the engine parsed, and for the applied history
+   * parsed on first request, once. Empty for what the engine does not read (deleted files,
+   * unreadable ones, files over the size limit).
+   */
+  statementsOf(file: AnalyzedFile): readonly Statement[];
+  /**
+   * `derive(changeSet)`, computed once per change set and shared: what rules build from
+   * every migration (indexes by table, facts by column, each file's predecessor).
+   */
+  derived<T>(derive: (changeSet: ChangeSet) => T): T;
   /** What replaying the migrations on Postgres observed; absent when replay did not run. */
   replay?: ReplayObservations;
 }
