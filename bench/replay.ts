@@ -17,7 +17,7 @@ import { openPglite } from '../src/replay/pglite.js';
 import { openPostgres } from '../src/replay/postgres.js';
 import { replayStage } from '../src/replay/replay.js';
 import type { ReplayDatabase } from '../src/replay/interface.js';
-import { ruleIds } from '../src/rules/index.js';
+import { allRules } from '../src/rules/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
     'database-url': { type: 'string' },
   },
 });
-const config = validateConfig({}, ruleIds);
+const config = validateConfig({}, allRules);
 const out: string[] = [];
 const log = (line = '') => {
   out.push(line);

@@ -21,7 +21,7 @@ import { validateConfig } from '../src/core/config.js';
 import type { InputFile } from '../src/core/migration.js';
 import { checkMigrations } from '../src/engine.js';
 import { prepareParser } from '../src/local/parse-pool.js';
-import { ruleIds } from '../src/rules/index.js';
+import { allRules } from '../src/rules/index.js';
 import { pullRequestEvent } from '../test/support/events.js';
 import { createTempRepo, type TempRepo } from '../test/support/git-repo.js';
 import { startGitHubServer } from '../test/support/github-server.js';
@@ -164,7 +164,7 @@ function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: numbe
 
 /** Parse and rules of the same files in this process: a timed ParseAhead around the real one. */
 async function lintSplit(files: InputFile[]): Promise<{ parse: number; rules: number }> {
-  const config = validateConfig({}, ruleIds);
+  const config = validateConfig({}, allRules);
   const parseAhead = await prepareParser().ready;
   let parse = 0;
   const timed: ParseAhead = async (texts) => {

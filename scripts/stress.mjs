@@ -77,8 +77,8 @@ writeFileSync(
 import { checkMigrations } from ${source('src/engine.ts')};
 import { openPgliteThread } from ${source('src/replay/pglite-thread.ts')};
 import { replayStage } from ${source('src/replay/replay.ts')};
-import { ruleIds } from ${source('src/rules/index.ts')};
-const config = validateConfig({}, ruleIds);
+import { allRules } from ${source('src/rules/index.ts')};
+const config = validateConfig({}, allRules);
 for (let i = 0; i < 12; i++) {
   const inputs = [
     { path: 'db/001_users.up.sql', change: 'unchanged', text: 'CREATE EXTENSION IF NOT EXISTS citext;\\nCREATE TABLE users (id bigint PRIMARY KEY, email citext);\\n' },

@@ -86,7 +86,7 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
 export async function readConfig(text: string | undefined, configPath: string, where?: string): Promise<Config> {
   if (text === undefined) return defaultConfig();
   try {
-    return await parseConfigText(text, ruleIds, configPath);
+    return await parseConfigText(text, allRules, configPath);
   } catch (error) {
     if (error instanceof ConfigError && where) throw new ConfigError(`${error.detail} (${where})`, configPath);
     throw error;
@@ -147,5 +147,5 @@ export async function configFromSquawk(text: string, source: string): Promise<{ 
   if (assume === true) {
     notes.push(`${source}: assume_in_transaction: migration-guard knows from each migration tool whether it runs a file in a transaction (see docs/conventions.md), so this setting is not needed; set "convention:" in ${'.github/migration-guard.yml'} if detection picks the wrong tool`);
   }
-  return { config: validateConfig(settings, ruleIds, source), notes };
+  return { config: validateConfig(settings, allRules, source), notes };
 }

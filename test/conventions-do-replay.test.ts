@@ -5,9 +5,9 @@ import { validateConfig } from '../src/core/config.js';
 import type { InputFile } from '../src/core/migration.js';
 import { checkMigrations } from '../src/engine.js';
 import { openingReplayStage } from '../src/replay/index.js';
-import { ruleIds } from '../src/rules/index.js';
+import { allRules } from '../src/rules/index.js';
 
-const config = validateConfig({}, ruleIds);
+const config = validateConfig({}, allRules);
 
 describe('replay of DO blocks', () => {
   it('runs the DO once: the statements inside it are not replayed again', async () => {

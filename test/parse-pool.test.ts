@@ -10,7 +10,7 @@ import { analyze, type ParseAhead } from '../src/core/analyze.js';
 import { defaultConfig } from '../src/core/config.js';
 import type { InputFile } from '../src/core/migration.js';
 import { parseSql } from '../src/core/parse.js';
-import { wasmApi } from '../src/core/pg-query.js';
+import { PG_QUERY_BINDING, wasmApi } from '../src/core/pg-query.js';
 import { discoverMigrations } from '../src/conventions/index.js';
 import { PARALLEL_MIN_CHARS, parseInParallel, prepareParser } from '../src/local/parse-pool.js';
 import { allRules } from '../src/rules/index.js';
@@ -20,7 +20,7 @@ let parseAhead: ParseAhead;
 let compiled: WebAssembly.Module;
 beforeAll(async () => {
   parseAhead = await prepareParser().ready;
-  compiled = await wasmApi.compile(readFileSync(createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm')));
+  compiled = await wasmApi.compile(readFileSync(createRequire(import.meta.url).resolve(PG_QUERY_BINDING.wasmFile)));
 });
 
 /** Texts of several sizes, with a syntax error and non-ASCII identifiers, above the parallel threshold in all. */

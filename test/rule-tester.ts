@@ -15,7 +15,7 @@ import { discoverMigrations } from '../src/conventions/index.js';
 import type { ReplayDatabase } from '../src/replay/interface.js';
 import { openPglite } from '../src/replay/pglite.js';
 import { replayStage } from '../src/replay/replay.js';
-import { ruleIds } from '../src/rules/index.js';
+import { allRules } from '../src/rules/index.js';
 
 /** One PGlite for the examples of replay rules (source: 'replay'), started on first use. */
 let replayDatabase: Promise<ReplayDatabase> | undefined;
@@ -38,7 +38,7 @@ export async function runExample(rule: Rule, example: RuleExample): Promise<Find
       'postgres-version': example.postgresVersion ?? 15,
       rules: example.options ? { [rule.id]: { options: example.options } } : {},
     },
-    ruleIds,
+    allRules,
   );
   const facts = example.facts ? staticFacts(example.facts) : undefined;
   const files = exampleFiles(example);

@@ -11,13 +11,13 @@ import { SQUAWK_RULES } from '../src/core/squawk.js';
 import { SQUAWK_REASON } from '../src/core/suppressions.js';
 import { checkMigrations } from '../src/engine.js';
 import type { JsonReport } from '../src/render/json.js';
-import { ruleIds } from '../src/rules/index.js';
+import { allRules, ruleIds } from '../src/rules/index.js';
 import { createTempRepo } from './support/git-repo.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
 async function findings(sql: string, squawkIgnores: boolean) {
-  const config = validateConfig({ 'squawk-ignores': squawkIgnores, replay: { mode: 'off' } }, ruleIds);
+  const config = validateConfig({ 'squawk-ignores': squawkIgnores, replay: { mode: 'off' } }, allRules);
   const report = await checkMigrations([{ path: 'migrations/001_x.sql', text: sql, change: 'added' }], config);
   return report.findings.map((f) => `${f.ruleId}${f.suppression ? ` suppressed (${f.suppression.reason})` : ''}`);
 }
@@ -45,7 +45,7 @@ describe('squawk-ignore comments', () => {
   });
 
   it('a squawk rule without an equivalent is named, not silently dropped', async () => {
-    const config = validateConfig({ 'squawk-ignores': true }, ruleIds);
+    const config = validateConfig({ 'squawk-ignores': true }, allRules);
     const report = await checkMigrations([{ path: 'migrations/001_x.sql', text: '-- squawk-ignore ban-drop-colum\nALTER TABLE users DROP COLUMN email;\n', change: 'added' }], config);
     expect(report.findings.filter((f) => f.ruleId === 'unused-ignore').map((f) => f.message)).toEqual([expect.stringContaining('This squawk-ignore comment names "ban-drop-colum", which is not a rule (did you mean "ban-drop-column"?)')]);
   });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { configFromSquawk, readConfig, SQUAWK_CONFIG_FILE } from '../check.js';
 import { type Config, ConfigError, defaultConfig, validateConfig } from '../core/config.js';
 import { git } from '../local/git.js';
-import { ruleIds } from '../rules/index.js';
+import { allRules } from '../rules/index.js';
 import { type CheckOptions, DEFAULT_CONFIG_PATH } from './args.js';
 
 /** The configuration a check runs with, and where it came from. */
@@ -94,7 +94,7 @@ function withCommandLine(config: Config, options: CheckOptions): Config {
     rules,
   };
   // NOTE: validated again so that a level the file could not set (parse-error off) is refused here too.
-  return options.ruleLevels.length > 0 ? validateConfig(merged, ruleIds, 'command line (--rule, --exclude-rule)') : merged;
+  return options.ruleLevels.length > 0 ? validateConfig(merged, allRules, 'command line (--rule, --exclude-rule)') : merged;
 }
 
 /** The folders searched for .squawk.toml: `cwd` and its parents, up to `top` (or the file system root). */

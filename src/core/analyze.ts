@@ -55,7 +55,7 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
   const parse = parseAhead ? await parsedAhead(planned, parseAhead) : parseSql;
   const changeSet: ChangeSet = buildChangeSet(files, planned, parse, { squawk: config['squawk-ignores'] });
   if (replay) {
-    const observations = await replay(changeSet, statementsOnDemand(parse));
+    const observations = await replay(changeSet);
     if (observations) changeSet.replay = observations;
   }
   const active = activeRules(rules, config);
@@ -86,9 +86,10 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
 }
 
 /**
- * The statements of a file, parsed on first request when the engine did not need them
- * (the applied migrations replay runs to build the base schema), with the same parser and
- * statement spans as the engine's own; each file is parsed at most once.
+ * The statements of a file (ChangeSet.statementsOf), parsed on first request when the
+ * engine did not need them (the applied history: replay builds the base schema from it,
+ * rules read earlier columns and indexes), with the same parser and statement spans as the
+ * engine's own; each file is parsed at most once.
  */
 function statementsOnDemand(parse: SqlParser): (file: AnalyzedFile) => readonly Statement[] {
   const parsed = new Map<AnalyzedFile, Statement[]>();
@@ -238,12 +239,19 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
     };
   });
   const byPath = new Map(files.map((f) => [f.migration.path, f]));
-  return {
+  const derivedValues = new Map<(changeSet: ChangeSet) => unknown, unknown>();
+  const changeSet: ChangeSet = {
     files,
     changed: files.filter((f) => f.analyzed),
     deleted: inputs.filter((f) => f.change === 'deleted'),
     byPath: (path) => byPath.get(path),
+    statementsOf: statementsOnDemand(parse),
+    derived<T>(derive: (changeSet: ChangeSet) => T): T {
+      if (!derivedValues.has(derive)) derivedValues.set(derive, derive(changeSet));
+      return derivedValues.get(derive) as T;
+    },
   };
+  return changeSet;
 }
 
 interface ActiveRule {

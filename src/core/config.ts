@@ -7,6 +7,7 @@ import { CONVENTION_IDS } from './migration.js';
 import { SEVERITIES } from './finding.js';
 import { didYouMean } from './suggest.js';
 import { sizeThresholdsSchema } from './production-context.js';
+import type { RuleMeta } from './rule.js';
 
 export const MIN_POSTGRES_VERSION = 10;
 export const MAX_POSTGRES_VERSION = 18;
@@ -113,11 +114,15 @@ export function defaultConfig(): Config {
   return configSchema.parse({});
 }
 
+/** What validating a config needs to know of each rule (the registry's rules have it). */
+export type ConfiguredRule = Pick<RuleMeta<string>, 'id' | 'severity' | 'severityLocked'>;
+
 /**
- * Validates a parsed config object. `knownRuleIds` checks the keys of `rules:`.
+ * Validates a parsed config object. `knownRules` checks the keys of `rules:` and the
+ * severities of rules whose severity is locked.
  * @param source names the file in error messages.
  */
-export function validateConfig(raw: unknown, knownRuleIds: readonly string[], source = 'config'): Config {
+export function validateConfig(raw: unknown, knownRules: readonly ConfiguredRule[], source = 'config'): Config {
   const result = configSchema.safeParse(raw ?? {});
   if (!result.success) {
     const issue = result.error.issues[0]!;
@@ -129,22 +134,22 @@ export function validateConfig(raw: unknown, knownRuleIds: readonly string[], so
         : `${issue.message}${value === undefined ? '' : ` (got ${JSON.stringify(value)})`}`;
     throw new ConfigError(`key "${key}": ${detail}`, source);
   }
-  for (const ruleId of Object.keys(result.data.rules)) {
-    if (!knownRuleIds.includes(ruleId)) {
-      throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${didYouMean(ruleId, knownRuleIds)}. Run "migration-guard rules" for the list.`, source);
+  for (const [ruleId, setting] of Object.entries(result.data.rules)) {
+    const rule = knownRules.find((known) => known.id === ruleId);
+    if (!rule) {
+      const ids = knownRules.map((known) => known.id);
+      throw new ConfigError(`key "rules.${ruleId}": unknown rule "${ruleId}"${didYouMean(ruleId, ids)}. Run "migration-guard rules" for the list.`, source);
     }
-  }
-  // NOTE: unparseable or skipped input must never pass silently; it stays a blocking error.
-  const parseError = result.data.rules['parse-error'];
-  const parseErrorSeverity = typeof parseError === 'string' ? parseError : parseError?.severity;
-  if (parseErrorSeverity !== undefined && parseErrorSeverity !== 'error') {
-    throw new ConfigError(`key "rules.parse-error": cannot be "${parseErrorSeverity}": SQL that does not parse is never checked, so it always blocks. Fix the file, or exclude it with "exclude:" if it is not a migration.`, source);
+    const severity = typeof setting === 'string' ? setting : setting.severity;
+    if (rule.severityLocked !== undefined && severity !== undefined && severity !== rule.severity) {
+      throw new ConfigError(`key "rules.${ruleId}": cannot be "${severity}": ${rule.severityLocked}`, source);
+    }
   }
   return result.data;
 }
 
 /** Parses and validates the text of a YAML (or JSON) config file. */
-export async function parseConfigText(text: string, knownRuleIds: readonly string[], source: string): Promise<Config> {
+export async function parseConfigText(text: string, knownRules: readonly ConfiguredRule[], source: string): Promise<Config> {
   // NOTE: the YAML parser loads only when there is a config file (about 8 ms of start-up).
   const { parse: parseYaml, YAMLParseError } = await import('yaml');
   let raw: unknown;
@@ -157,7 +162,7 @@ export async function parseConfigText(text: string, knownRuleIds: readonly strin
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new ConfigError(`expected a mapping of keys (e.g. "postgres-version: 15"), got ${JSON.stringify(raw)}`, source);
   }
-  return validateConfig(raw, knownRuleIds, source);
+  return validateConfig(raw, knownRules, source);
 }
 
 /** The JSON Schema of the config file, for editor completion (published as schema/config.schema.json). */

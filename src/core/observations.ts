@@ -9,7 +9,7 @@ import type { Finding, FindingReplay, ReplayObservation } from './finding.js';
 import { lockInfo, LOCK_MODES, type LockMode, strongerLock } from './locks.js';
 import type { Statement } from './parse.js';
 import type { ReplaySummary } from './report.js';
-import type { AnalyzedFile, ChangeSet } from './rule.js';
+import type { ChangeSet } from './rule.js';
 import { relationKey } from './ast.js';
 
 /** Something replay could not do, for the replay-incomplete rule (its message ids). */
@@ -46,12 +46,12 @@ export interface ReplayObservations {
 }
 
 /**
- * The replay stage as the engine sees it: given the change set (and a way to get the
- * statements of files the engine did not need to parse, e.g. the applied migrations that
- * build the base schema, parsed the same way and only once), returns what replay observed,
- * or undefined when it did not run (replay off, nothing new to replay).
+ * The replay stage as the engine sees it: given the change set (its `statementsOf` gives
+ * the statements of files the engine did not need to parse, e.g. the applied migrations
+ * that build the base schema, parsed the same way and only once), returns what replay
+ * observed, or undefined when it did not run (replay off, nothing new to replay).
  */
-export type ReplayStage = (changeSet: ChangeSet, statementsOf: (file: AnalyzedFile) => readonly Statement[]) => Promise<ReplayObservations | undefined>;
+export type ReplayStage = (changeSet: ChangeSet) => Promise<ReplayObservations | undefined>;
 
 /** Compares the finding's claimed lock with the strongest observed one on the finding's tables. */
 export function findingReplay(finding: Finding, observation: ReplayObservation): FindingReplay {

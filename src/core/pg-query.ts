@@ -8,6 +8,10 @@
  * time; TextEncoder.encodeInto and TextDecoder do it natively, and the encoder tells for
  * free whether the text is ASCII (then byte offsets are character offsets). Together that
  * was about a sixth of the parse time on large inputs (bench/).
+ *
+ * Every detail of libpg-query's build this binding relies on is in PG_QUERY_BINDING, read
+ * from the version it names; test/core/pg-query.test.ts fails when another version is
+ * installed, and says what to re-check.
  */
 import PgQueryModule from 'libpg-query/wasm/libpg-query.js';
 
@@ -21,14 +25,36 @@ export interface SqlErrorLike {
 /** The outcome of parsing one piece of text. */
 export type RawParse = { ok: true; json: string; ascii: boolean } | { ok: false; error: SqlErrorLike };
 
-/** The part of the emscripten module this binding uses. */
+/**
+ * What this binding assumes about libpg-query's WebAssembly build. NOTE: the offsets are
+ * those of the C structs of libpg-query's pg_query.h compiled for wasm32 (4-byte pointers
+ * and ints), the same the package's own wrapper reads (wasm/index.js, `getValue(resultPtr
+ * + 8, 'i32')`); the `_wasm_*` functions are its wasm_wrapper.c. Keep every such detail
+ * here.
+ */
+export const PG_QUERY_BINDING = {
+  /** The libpg-query version (package-lock.json) these details were checked against. */
+  version: '18.1.5',
+  /** The WebAssembly file, as a package path (the emscripten loader is imported above). */
+  wasmFile: 'libpg-query/wasm/libpg-query.wasm',
+  /** Byte offsets in `PgQueryParseResult { char *parse_tree; char *stderr_buffer; PgQueryError *error; }`. */
+  parseResult: { parseTree: 0, error: 8 },
+  /** Byte offsets in `PgQueryError { char *message; char *funcname; char *filename; int lineno; int cursorpos; ... }`. */
+  error: { message: 0, cursorPosition: 16 },
+  /** The module's exports this binding calls or reads (PgQueryWasm). */
+  exports: ['HEAPU8', 'HEAPU32', '_malloc', '_free', '_wasm_parse_query_raw', '_wasm_free_parse_result', '_wasm_parse_plpgsql', '_wasm_free_string'],
+} as const satisfies { exports: ReadonlyArray<keyof PgQueryWasm> } & Record<string, unknown>;
+
+/** The part of the emscripten module this binding uses (PG_QUERY_BINDING.exports). */
 interface PgQueryWasm {
   HEAPU8: Uint8Array;
   HEAPU32: Uint32Array;
   _malloc(size: number): number;
   _free(pointer: number): void;
+  /** Returns a `PgQueryParseResult *` (PG_QUERY_BINDING.parseResult). */
   _wasm_parse_query_raw(query: number): number;
   _wasm_free_parse_result(result: number): void;
+  /** Returns a string: the JSON tree, or the error message. */
   _wasm_parse_plpgsql(query: number): number;
   _wasm_free_string(pointer: number): void;
 }
@@ -87,12 +113,14 @@ export function parseToJson(sql: string): RawParse {
     if (!result) throw new Error('the SQL parser ran out of memory');
     try {
       // NOTE: the heap views are replaced when the parser grows its memory: read them afresh.
-      const words = wasm.HEAPU32;
-      const tree = words[result >> 2]!;
-      const error = words[(result >> 2) + 2]!;
+      const word = (address: number) => wasm.HEAPU32[address >> 2]!;
+      const { parseResult, error: errorFields } = PG_QUERY_BINDING;
+      const tree = word(result + parseResult.parseTree);
+      const error = word(result + parseResult.error);
       if (error) {
-        const message = cString(wasm, words[error >> 2]!) || 'syntax error';
-        const cursor = words[(error >> 2) + 4]! | 0; // a C int
+        const message = cString(wasm, word(error + errorFields.message)) || 'syntax error';
+        // NOTE: cursorpos is a 1-based C int (0 when unknown).
+        const cursor = word(error + errorFields.cursorPosition) | 0;
         return { ok: false, error: { message, sqlDetails: { cursorPosition: cursor > 0 ? cursor - 1 : 0 } } };
       }
       return { ok: true, json: cString(wasm, tree), ascii: written === sql.length };

@@ -11,7 +11,7 @@ import { estimateRange, type Coefficients, type WorkKind } from './estimate.js';
 import type { Finding, Severity } from './finding.js';
 import type { BlockedOperation, LockMode } from './locks.js';
 import type { Report } from './report.js';
-import type { RuleCategory } from './rule.js';
+import type { RuleMeta } from './rule.js';
 import { type StatsSnapshot, type TableStats, tableIndex } from './stats.js';
 import { computeVerdict } from './verdict.js';
 import * as z from './zod.js';
@@ -49,27 +49,13 @@ export function bytesOf(value: number | string): number {
 }
 
 /**
- * Which work a finding's statement does that scales with the table. NOTE: rewrites come
- * from the finding itself (the rule's or replay's verdict), since some type changes do not
- * rewrite; the rest from what each rule flags.
+ * The work a finding describes, if it scales with the table. NOTE: rewrites come from the
+ * finding itself (the rule's or replay's verdict), since some type changes do not rewrite;
+ * the rest from the rule's `work`.
  */
-const RULE_WORK: Readonly<Record<string, WorkKind>> = {
-  'ban-add-primary-key': 'index-build',
-  'ban-add-unique-constraint': 'index-build',
-  'ban-exclusion-constraint': 'index-build',
-  'require-concurrent-index-creation': 'index-build',
-  'require-concurrent-reindex': 'index-build',
-  'require-invalid-index-recovery': 'index-build',
-  'ban-set-not-null': 'scan',
-  'require-not-valid-check': 'scan',
-  'require-not-valid-foreign-key': 'validation',
-  'ban-unbatched-backfill': 'backfill',
-};
-
-/** The work a finding describes, if it scales with the table. */
-export function findingWork(finding: Pick<Finding, 'ruleId' | 'rewrite' | 'replay'>): WorkKind | undefined {
+export function findingWork(finding: Pick<Finding, 'ruleId' | 'rewrite' | 'replay'>, ruleOf: ProductionContextInput['ruleOf']): WorkKind | undefined {
   if (finding.rewrite || (finding.replay?.rewrites.length ?? 0) > 0) return 'rewrite';
-  return RULE_WORK[finding.ruleId];
+  return ruleOf(finding.ruleId)?.work;
 }
 
 /** One table a finding hits, as the snapshot describes it. */
@@ -125,8 +111,8 @@ export interface ProductionContextInput {
   snapshot: StatsSnapshot;
   coefficients: Coefficients;
   thresholds: Config['size-thresholds'];
-  /** The category of a rule id (the policy applies to `locking` rules only). */
-  categoryOf: (ruleId: string) => RuleCategory | undefined;
+  /** The rule of a finding: its category (the policy applies to `locking` rules only) and the work it flags. */
+  ruleOf: (ruleId: string) => Pick<RuleMeta<string>, 'category' | 'work'> | undefined;
 }
 
 /**
@@ -145,7 +131,7 @@ export function applyProductionContext(report: Report, input: ProductionContextI
     if (tables.length === 0) return finding;
     matched++;
     const target = lookup(finding.tables.find((t) => lookup(t))!)!;
-    const estimate = workEstimate(finding, tables, target, input.coefficients);
+    const estimate = workEstimate(finding, tables, target, input);
     const context: FindingContext = { tables, ...(estimate ? { estimate } : {}), impact: impactOf(estimate) };
     const policy = policyChange(finding, tables, input);
     return policy ? { ...finding, severity: policy.to, context: { ...context, policy } } : { ...finding, context };
@@ -183,10 +169,10 @@ function tableContext(written: string, stats: TableStats, thresholds: Config['si
   };
 }
 
-function workEstimate(finding: Finding, tables: TableContext[], target: TableStats, coefficients: Coefficients): WorkEstimate | undefined {
-  const work = findingWork(finding);
+function workEstimate(finding: Finding, tables: TableContext[], target: TableStats, input: ProductionContextInput): WorkEstimate | undefined {
+  const work = findingWork(finding, input.ruleOf);
   if (!work) return undefined;
-  const range = estimateRange(work, target, coefficients);
+  const range = estimateRange(work, target, input.coefficients);
   const blocks = finding.lock?.blocks ?? [];
   // NOTE: the lock is taken on every table the statement names (a foreign key locks both).
   let blocked: number | null = 0;
@@ -210,7 +196,7 @@ function impactOf(estimate: WorkEstimate | undefined): number {
  * NOTE: only `locking` rules: a dropped column breaks running code on a table of any size.
  */
 function policyChange(finding: Finding, tables: TableContext[], input: ProductionContextInput): FindingContext['policy'] {
-  if (input.categoryOf(finding.ruleId) !== 'locking' || (!finding.lock && !findingWork(finding))) return undefined;
+  if (input.ruleOf(finding.ruleId)?.category !== 'locking' || (!finding.lock && !findingWork(finding, input.ruleOf))) return undefined;
   if (finding.severity !== 'notice' && tables.every((t) => t.size === 'tiny' && !t.hot)) {
     return { from: finding.severity, to: 'notice', reason: `every table it touches is below the size-thresholds "tiny" limits and not hot` };
   }

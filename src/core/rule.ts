@@ -7,6 +7,7 @@
 import type { AlterEnumStmt } from '@pgsql/types';
 import type { NodeKind } from './ast.js';
 import type { Config } from './config.js';
+import type { WorkKind } from './estimate.js';
 import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
 import type { Finding, Severity } from './finding.js';
 import type { LockMode } from './locks.js';
@@ -112,6 +113,17 @@ export interface ChangeSet {
   /** Files the change deletes (with their base contents). */
   deleted: readonly InputFile[];
   byPath(path: string): AnalyzedFile | undefined;
+  /**
+   * The statements of any of `files`: those the engine parsed, and for the applied history
+   * parsed on first request, once. Empty for what the engine does not read (deleted files,
+   * unreadable ones, files over the size limit).
+   */
+  statementsOf(file: AnalyzedFile): readonly Statement[];
+  /**
+   * `derive(changeSet)`, computed once per change set and shared: what rules build from
+   * every migration (indexes by table, facts by column, each file's predecessor).
+   */
+  derived<T>(derive: (changeSet: ChangeSet) => T): T;
   /** What replaying the migrations on Postgres observed; absent when replay did not run. */
   replay?: ReplayObservations;
 }
@@ -171,6 +183,17 @@ export interface RuleMeta<MessageId extends string> {
   lock: LockMode | null;
   /** Whether the flagged statement rewrites the table. */
   rewrites: boolean;
+  /**
+   * The work the flagged statement does that grows with the table (an index build, a scan,
+   * a validation, a backfill), for the production context's duration estimate
+   * (core/production-context.ts). Rewrites come from each finding, not from here.
+   */
+  work?: WorkKind;
+  /**
+   * Set when the config may not change the rule's severity nor turn it off: why, and what
+   * to do instead (the config error quotes it). core/config.ts checks it for every rule.
+   */
+  severityLocked?: string;
   messages: Record<MessageId, string>;
   /** Why this is dangerous with old code still running (docs and findings). */
   why: string;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import type { ParseAhead } from '../core/analyze.js';
 import { loadParser, type ParseAttempt, parseSql, toParseAttempt } from '../core/parse.js';
-import { wasmApi } from '../core/pg-query.js';
+import { PG_QUERY_BINDING, wasmApi } from '../core/pg-query.js';
 import type { ParseAnswer, ParseJob, ParserModule } from './parse-worker.js';
 
 /** Below this much SQL (characters) in all, everything parses on this thread. */
@@ -34,7 +34,7 @@ function workerSpec(): { url: URL; execArgv: string[] } {
 
 /** libpg-query.wasm: next to the bundle in dist/, or in node_modules from the sources. */
 function wasmPath(): string {
-  return import.meta.url.endsWith('.ts') ? createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm') : fileURLToPath(new URL('./libpg-query.wasm', import.meta.url));
+  return import.meta.url.endsWith('.ts') ? createRequire(import.meta.url).resolve(PG_QUERY_BINDING.wasmFile) : fileURLToPath(new URL('./libpg-query.wasm', import.meta.url));
 }
 
 /** The parser's compiled module, shared by this thread and the workers. */

@@ -43,7 +43,7 @@ export async function openReplayDatabase(databaseUrl?: string, statementTimeoutM
  */
 export function openingReplayStage(config: Config, settings: ReplaySettings): ReplayStage | undefined {
   if (settings.mode === 'off') return undefined;
-  return async (changeSet, statementsOf) => {
+  return async (changeSet) => {
     // NOTE: nothing new to run (no up statement in a changed file): no database is started
     // (PGlite costs seconds and hundreds of MB).
     if (!changeSet.changed.some((f) => f.statements.some((s) => s.section === 'up'))) return undefined;
@@ -59,7 +59,7 @@ export function openingReplayStage(config: Config, settings: ReplaySettings): Re
     // NOTE: a clone already holds the schema the earlier migrations built: an empty schema file stands for it.
     const schemaFile = rehearse ? { path: REHEARSAL_BASE, text: '' } : settings.schemaFile;
     // NOTE: `return await`: a bare returned promise would let `await using` close the database first.
-    return await replayStage(config, { database: db, ...(schemaFile ? { schemaFile } : {}) })(changeSet, statementsOf);
+    return await replayStage(config, { database: db, ...(schemaFile ? { schemaFile } : {}) })(changeSet);
   };
 }
 

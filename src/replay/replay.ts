@@ -61,10 +61,10 @@ interface Unit {
 
 /** The replay stage on an open database (reset first); the caller closes the database. */
 export function replayStage(config: Config, options: ReplayOptions): ReplayStage {
-  return async (changeSet, statementsOf) => {
+  return async (changeSet) => {
     const run = new ReplayRun(config, options.database);
     try {
-      await run.replay(changeSet, statementsOf, options.schemaFile);
+      await run.replay(changeSet, options.schemaFile);
     } catch (error) {
       run.notice('unavailable', { error: `${options.database.kind} failed during replay: ${sqlError(error).message}`, file: '<migration path or glob>' }, changeSet.changed[0]?.migration.path ?? '?');
     }
@@ -93,13 +93,13 @@ class ReplayRun {
     return { ...(this.summary ? { summary: this.summary } : {}), statements: this.statements, notices: this.notices, roundTrips: this.roundTrips };
   }
 
-  async replay(changeSet: ChangeSet, statementsOf: (file: AnalyzedFile) => readonly Statement[], schemaFile: ReplayOptions['schemaFile']): Promise<void> {
+  async replay(changeSet: ChangeSet, schemaFile: ReplayOptions['schemaFile']): Promise<void> {
     const db = this.db;
     const started = performance.now();
     const skipped = this.config.replay.skip.length ? picomatch(this.config.replay.skip, { dot: true }) : () => false;
     const units: Unit[] = [];
     // NOTE: a statement inside a DO block runs when its DO runs, not on its own.
-    const ofSection = (file: AnalyzedFile, section: 'up' | 'down') => statementsOf(file).filter((s) => s.section === section && s.enclosing === undefined);
+    const ofSection = (file: AnalyzedFile, section: 'up' | 'down') => changeSet.statementsOf(file).filter((s) => s.section === section && s.enclosing === undefined);
     for (const file of changeSet.files) {
       const migration = file.migration;
       if (skipped(migration.path) || file.input.change === 'deleted') continue;

@@ -22,6 +22,7 @@ export default defineRule({
   summary: 'ADD PRIMARY KEY builds an index while blocking reads and writes',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { inlinePrimaryKey: 'Adding a primary key to {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD PRIMARY KEY builds a unique index and checks NOT NULL inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',

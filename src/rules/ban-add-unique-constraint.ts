@@ -10,6 +10,7 @@ export default defineRule({
   summary: 'ADD UNIQUE builds an index while blocking reads and writes',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { inlineUnique: 'Adding unique constraint {{constraint}} on {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD CONSTRAINT ... UNIQUE builds a unique index inside the ALTER TABLE, holding ACCESS EXCLUSIVE until it finishes.',

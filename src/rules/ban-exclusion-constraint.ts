@@ -8,6 +8,7 @@ export default defineRule({
   summary: 'ADD EXCLUDE builds its index while blocking reads and writes, with no online form',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { exclusion: 'Adding exclusion constraint {{constraint}} on {{table}} builds its index under an ACCESS EXCLUSIVE lock.' },
   why: 'Exclusion constraints cannot be added NOT VALID nor attached from a concurrently built index; the whole build holds ACCESS EXCLUSIVE.',

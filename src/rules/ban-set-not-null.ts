@@ -10,6 +10,7 @@ export default defineRule({
   summary: 'SET NOT NULL scans the table under an ACCESS EXCLUSIVE lock',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'scan',
   statementKinds: ALTER_TABLE_KINDS,
   messages: { setNotNull: 'SET NOT NULL on {{table}}.{{column}} scans every row while blocking all reads and writes.' },
   why: 'ALTER COLUMN SET NOT NULL takes ACCESS EXCLUSIVE and checks every row. From Postgres 12 a validated CHECK (col IS NOT NULL) lets it skip the scan.',

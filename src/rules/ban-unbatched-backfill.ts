@@ -26,6 +26,7 @@ export default defineRule({
   summary: 'UPDATE/DELETE of a whole existing table in one statement',
   lock: 'ROW EXCLUSIVE',
   rewrites: false,
+  work: 'backfill',
   statementKinds: ['UpdateStmt', 'DeleteStmt'],
   messages: { unbatched: '{{operation}} on {{table}} without a bounded WHERE touches every row in one transaction.' },
   why: 'A single statement over the whole table locks every row it changes until commit (blocking concurrent writers of those rows), produces a dead tuple per row and a burst of WAL, and cannot be paused.',

@@ -7,6 +7,7 @@ export default defineRule({
   summary: 'SQL that PostgreSQL cannot parse blocks (fail closed): it cannot be checked',
   lock: null,
   rewrites: false,
+  severityLocked: 'SQL that does not parse is never checked, so it always blocks. Fix the file, or exclude it with "exclude:" if it is not a migration.',
   sections: ['up', 'down'],
   messages: {
     syntaxError: 'PostgreSQL cannot parse this: {{message}}. Fix the SQL (or, if it is not plain SQL, exclude the file in the config).',

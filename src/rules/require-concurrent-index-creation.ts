@@ -13,6 +13,7 @@ export default defineRule({
   summary: 'CREATE INDEX without CONCURRENTLY blocks writes for the whole build',
   lock: 'SHARE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ['IndexStmt'],
   messages: { missingConcurrently: 'CREATE INDEX on {{table}} without CONCURRENTLY blocks all writes to {{table}} until the index is built.' },
   why: 'CREATE INDEX takes a SHARE lock on the table, which conflicts with ROW EXCLUSIVE: writes queue behind the build, and everything else queues behind them.',

@@ -9,6 +9,7 @@ export default defineRule({
   summary: 'REINDEX without CONCURRENTLY blocks writes for the whole rebuild',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ['ReindexStmt'],
   messages: { missingConcurrently: 'REINDEX {{target}} without CONCURRENTLY blocks writes (and reads using the index) until it finishes.' },
   why: 'REINDEX takes SHARE on the table and ACCESS EXCLUSIVE on the index: writes and index scans wait for the whole rebuild.',

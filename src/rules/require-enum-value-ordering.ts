@@ -2,7 +2,6 @@ import type { A_Expr, AlterEnumStmt, Node, TypeCast } from '@pgsql/types';
 import { nodeAs, qualifiedName, relationKey, stringList, walk } from '../core/ast.js';
 import { defineRule, type ChangeSet } from '../core/rule.js';
 import { quoteLiteral } from '../core/sql-names.js';
-import { migrationStatements } from './support/breaking-ast.js';
 
 export default defineRule({
   id: 'require-enum-value-ordering',
@@ -57,19 +56,19 @@ export default defineRule({
   },
 });
 
-const orderedCache = new WeakMap<ChangeSet, Map<string, string>>();
-
 /**
  * The enum types whose order the migrations (history and change, up sections) rely on, by
  * relationKey, with the evidence in words: a value added with BEFORE/AFTER, or a value cast
  * to the type and compared with <, <=, >, >= or BETWEEN.
  */
 function orderedEnums(changeSet: ChangeSet): Map<string, string> {
-  let ordered = orderedCache.get(changeSet);
-  if (ordered) return ordered;
-  ordered = new Map();
+  return changeSet.derived(findOrderedEnums);
+}
+
+function findOrderedEnums(changeSet: ChangeSet): Map<string, string> {
+  const ordered = new Map<string, string>();
   for (const file of changeSet.files) {
-    for (const statement of migrationStatements(file)) {
+    for (const statement of changeSet.statementsOf(file)) {
       if (statement.section !== 'up') continue;
       const alter = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
       if (alter?.newValNeighbor) ordered.set(relationKey(qualifiedName(alter.typeName)), `a value placed ${alter.newValIsAfter ? 'AFTER' : 'BEFORE'} '${alter.newValNeighbor}' in ${file.migration.path}`);
@@ -79,7 +78,6 @@ function orderedEnums(changeSet: ChangeSet): Map<string, string> {
       }
     }
   }
-  orderedCache.set(changeSet, ordered);
   return ordered;
 }
 

@@ -10,6 +10,7 @@ export default defineRule({
   summary: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS can keep a half-built INVALID index',
   lock: 'SHARE UPDATE EXCLUSIVE',
   rewrites: false,
+  work: 'index-build',
   statementKinds: ['IndexStmt'],
   messages: { keepsInvalid: 'If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index {{index}} and skips the build.' },
   why: 'CREATE INDEX CONCURRENTLY that fails (deadlock, unique violation, timeout) leaves an INVALID index that is maintained on writes but never used; IF NOT EXISTS then silently skips rebuilding it.',

@@ -9,6 +9,7 @@ export default defineRule({
   summary: 'ADD CHECK without NOT VALID blocks reads and writes while every row is checked',
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
+  work: 'scan',
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { validatingCheck: 'Adding check {{constraint}} on {{table}} scans every row under an ACCESS EXCLUSIVE lock.' },
   why: 'ADD CONSTRAINT ... CHECK takes ACCESS EXCLUSIVE and validates all existing rows before committing; every query on the table waits.',

@@ -10,6 +10,7 @@ export default defineRule({
   summary: 'ADD FOREIGN KEY without NOT VALID blocks writes on both tables while it scans',
   lock: 'SHARE ROW EXCLUSIVE',
   rewrites: false,
+  work: 'validation',
   statementKinds: ADDED_CONSTRAINT_KINDS,
   messages: { validatingForeignKey: 'Adding foreign key {{constraint}} on {{table}} validates every row while blocking writes on {{table}} and {{referenced}}.' },
   why: 'ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on the table and the referenced table and checks every existing row before releasing them; writes wait for the whole scan.',

@@ -1,8 +1,8 @@
 /**
  * The production context as the entry points use it: a stats file's text parsed and
- * applied to a report with the rule registry's categories and the snapshot's coefficients
- * (the shipped defaults when the snapshot has none). The CLI reads the file from disk,
- * the action from the base commit.
+ * applied to a report with the registry's rules (their category and work) and the
+ * snapshot's coefficients (the shipped defaults when the snapshot has none). The CLI
+ * reads the file from disk, the action from the base commit.
  */
 import type { Config } from '../core/config.js';
 import { DEFAULT_COEFFICIENTS } from '../core/estimate.js';
@@ -18,6 +18,6 @@ export function withStats(report: Report, config: Config, statsFile: { path: str
     snapshot,
     coefficients: snapshot.coefficients ?? DEFAULT_COEFFICIENTS,
     thresholds: config['size-thresholds'],
-    categoryOf: (ruleId) => findRule(ruleId)?.category,
+    ruleOf: findRule,
   });
 }

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { MAX_POSTGRES_VERSION, validateConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
 import { checkMigrations } from '../../src/engine.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 /** Where an anchor's cases come from. */
 export interface AnchorSource {
@@ -82,7 +82,7 @@ export interface CaseResult {
 /** Runs a case through the static rules (replay off) and returns which mapped rules fired. */
 export async function runCase(c: AnchorCase, hazards: readonly string[]): Promise<CaseResult> {
   // NOTE: Postgres 19 (squawk's prefer-repack) is beyond our range: such cases run at our newest.
-  const config = validateConfig({ 'postgres-version': Math.min(c.postgres ?? 15, MAX_POSTGRES_VERSION), replay: { mode: 'off' } }, ruleIds);
+  const config = validateConfig({ 'postgres-version': Math.min(c.postgres ?? 15, MAX_POSTGRES_VERSION), replay: { mode: 'off' } }, allRules);
   // NOTE: scope each-file: the history is applied (parsed, never judged) and each migration is
   // judged with the ones before it applied, as the anchors lint each file.
   const report = await checkMigrations(caseFiles(c), config, { scope: 'each-file' });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
 import { checkMigrations } from '../../src/engine.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules, ruleIds } from '../../src/rules/index.js';
 
 const OWN_RULES = [
   'ban-alter-column-type', 'ban-char-field', 'ban-delete-data', 'ban-drop-database', 'ban-drop-default', 'ban-drop-not-null', 'ban-drop-schema', 'ban-drop-table',
@@ -22,7 +22,7 @@ const HISTORY: InputFile = {
 };
 
 async function findings(sql: string) {
-  const config = validateConfig({ 'postgres-version': 15 }, ruleIds);
+  const config = validateConfig({ 'postgres-version': 15 }, allRules);
   const report = await checkMigrations([HISTORY, { path: 'migrations/20261125000000_change.up.sql', text: sql, change: 'added' }], config);
   return report.findings.filter((f) => !f.suppression);
 }

@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import type { InputFile } from '../../src/core/migration.js';
 import { checkMigrations } from '../../src/engine.js';
-import { allRules, ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 const LOCKING_RULES = new Set(allRules.filter((r) => r.category === 'locking').map((r) => r.id));
 
 async function findings(files: { path?: string; sql: string }[] | string, postgresVersion = 15) {
   const list = typeof files === 'string' ? [{ sql: files }] : files;
   const inputs: InputFile[] = list.map((f, i) => ({ path: f.path ?? `migrations/2026112500000${i}_change${i}.up.sql`, text: f.sql, change: 'added' }));
-  const report = await checkMigrations(inputs, validateConfig({ 'postgres-version': postgresVersion }, ruleIds));
+  const report = await checkMigrations(inputs, validateConfig({ 'postgres-version': postgresVersion }, allRules));
   return report.findings.filter((f) => !f.suppression);
 }
 

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/core/config.js';
 import { checkMigrations } from '../../src/engine.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 const VERSIONS = [10, 11, 12, 13, 14, 15, 16, 17, 18];
 
 async function flagged(sql: string, ruleId: string, version: number): Promise<boolean> {
-  const config = validateConfig({ 'postgres-version': version }, ruleIds);
+  const config = validateConfig({ 'postgres-version': version }, allRules);
   const report = await checkMigrations([{ path: 'migrations/20261125000000_change.up.sql', text: sql, change: 'added' }], config);
   return report.findings.some((f) => f.ruleId === ruleId && !f.suppression);
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
 import { defaultConfig } from '../../src/core/config.js';
-import { defineRule, type Rule } from '../../src/core/rule.js';
+import { type ChangeSet, defineRule, type Rule } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
 import { allRules } from '../../src/rules/index.js';
 
@@ -62,5 +62,45 @@ describe('rules that break', () => {
     expect(result).toHaveLength(1);
     expect(result[0]).toMatchObject({ ruleId: 'test-unknown-message', messageId: 'internalError', file: 'migrations/20260101000000_drop.up.sql' });
     expect(result[0]!.message).toContain('reported unknown messageId "other"');
+  });
+});
+
+describe('the services a change set hands to rules', () => {
+  const history = [
+    { path: 'migrations/20250101000000_users.up.sql', text: 'CREATE TABLE users (id bigint);\nCREATE INDEX users_id ON users (id);\n', change: 'unchanged' as const },
+    { path: 'migrations/20250101000000_users.down.sql', text: 'DROP TABLE users;\n', change: 'unchanged' as const },
+    { path: 'migrations/20260101000000_drop.up.sql', text: 'DROP TABLE users;\n', change: 'added' as const },
+  ];
+
+  it('statementsOf parses an applied migration on first request, once; derived computes once per change set', async () => {
+    const seen: string[] = [];
+    const parsedByEngine: number[] = [];
+    const sameStatements: boolean[] = [];
+    const sameDerived: boolean[] = [];
+    let derivations = 0;
+    const countStatements = (changeSet: ChangeSet) => {
+      derivations++;
+      return changeSet.files.map((file) => changeSet.statementsOf(file).length);
+    };
+    const asks = defineRule({
+      ...meta,
+      id: 'test-asks-the-change-set',
+      messages: { counted: 'counted' },
+      changeSet({ changeSet }) {
+        const applied = changeSet.byPath(history[0]!.path)!;
+        parsedByEngine.push(applied.statements.length);
+        sameStatements.push(changeSet.statementsOf(applied) === changeSet.statementsOf(applied));
+        seen.push(...changeSet.statementsOf(applied).map((s) => s.text));
+        sameDerived.push(changeSet.derived(countStatements) === changeSet.derived(countStatements));
+      },
+    });
+    const { findings } = await analyze({ files: history, config: defaultConfig(), rules: [asks, asks], discover: discoverMigrations });
+    expect(findings.filter((f) => f.ruleId === 'test-asks-the-change-set')).toEqual([]);
+    expect(parsedByEngine, 'the engine does not parse an applied migration').toEqual([0, 0]);
+    expect([...sameStatements, ...sameDerived]).toEqual([true, true, true, true]);
+    expect(seen).toEqual(['CREATE TABLE users (id bigint)', 'CREATE INDEX users_id ON users (id)', 'CREATE TABLE users (id bigint)', 'CREATE INDEX users_id ON users (id)']);
+    expect(derivations, 'one derivation for two rules asking twice each').toBe(1);
+    await analyze({ files: history, config: defaultConfig(), rules: [asks], discover: discoverMigrations });
+    expect(derivations, 'a new change set derives anew').toBe(2);
   });
 });

@@ -10,7 +10,7 @@ import { applyProductionContext, bytesOf } from '../../src/core/production-conte
 import type { Report } from '../../src/core/report.js';
 import { catalogName, hashName, parseStatsSnapshot, STATS_SNAPSHOT_VERSION, type StatsSnapshot, StatsFileError, type TableStats } from '../../src/core/stats.js';
 import { checkMigrations } from '../../src/engine.js';
-import { findRule, ruleIds } from '../../src/rules/index.js';
+import { allRules, findRule } from '../../src/rules/index.js';
 import { withStats } from '../../src/stats/context.js';
 
 const MIB = 1024 * 1024;
@@ -35,7 +35,7 @@ async function report(sql: string): Promise<Report> {
 }
 
 function judge(base: Report, stats: StatsSnapshot, config = defaultConfig()): Report {
-  return applyProductionContext(base, { snapshot: stats, coefficients: COEFFICIENTS, thresholds: config['size-thresholds'], categoryOf: (id) => findRule(id)?.category });
+  return applyProductionContext(base, { snapshot: stats, coefficients: COEFFICIENTS, thresholds: config['size-thresholds'], ruleOf: findRule });
 }
 
 describe('table names', () => {
@@ -111,7 +111,7 @@ describe('the size-thresholds policy', () => {
     const base = await report(SQL);
     const hot = judge(base, snapshot([table('public.lookup', 40, 8192, { reads: 5000, writes: 0 })]));
     expect(hot.findings.find((f) => f.ruleId === 'require-concurrent-index-creation' && f.statement?.includes('lookup'))!.severity).toBe('error');
-    const config = await parseConfigText('size-thresholds:\n  tiny: { rows: 10, bytes: 1kB }\n  raise-large: false\n', ruleIds, 'c.yml');
+    const config = await parseConfigText('size-thresholds:\n  tiny: { rows: 10, bytes: 1kB }\n  raise-large: false\n', allRules, 'c.yml');
     const strict = judge(base, snapshot([table('public.lookup', 40, 8192), table('public.events', 20_000_000, 4096 * MIB)]), config);
     expect(strict.findings.find((f) => f.ruleId === 'require-concurrent-index-creation' && f.statement?.includes('lookup'))!.severity).toBe('error');
     expect(strict.findings.find((f) => f.ruleId === 'ban-unbatched-backfill')!.severity).toBe('warning');
@@ -130,10 +130,10 @@ describe('configuration and files', () => {
     expect(bytesOf('10MB')).toBe(10 * MIB);
     expect(bytesOf('1.5 GiB')).toBe(1.5 * 1024 * MIB);
     expect(bytesOf(123)).toBe(123);
-    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', ruleIds, 'c.yml')).rejects.toThrow(ConfigError);
-    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', ruleIds, 'c.yml')).rejects.toThrow(/size-thresholds\.tiny\.bytes.*10MB/);
-    await expect(parseConfigText('size-threshold: {}\n', ruleIds, 'c.yml')).rejects.toThrow(/did you mean "size-thresholds"/);
-    expect((await parseConfigText('stats-file: db/migration-stats.json\n', ruleIds, 'c.yml'))['stats-file']).toBe('db/migration-stats.json');
+    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', allRules, 'c.yml')).rejects.toThrow(ConfigError);
+    await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', allRules, 'c.yml')).rejects.toThrow(/size-thresholds\.tiny\.bytes.*10MB/);
+    await expect(parseConfigText('size-threshold: {}\n', allRules, 'c.yml')).rejects.toThrow(/did you mean "size-thresholds"/);
+    expect((await parseConfigText('stats-file: db/migration-stats.json\n', allRules, 'c.yml'))['stats-file']).toBe('db/migration-stats.json');
   });
 
   it('refuses stats files that are not JSON, of another version, or malformed, naming the file and the field', async () => {

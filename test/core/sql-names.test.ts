@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import { describe, expect, it } from 'vitest';
+import { PG_QUERY_BINDING } from '../../src/core/pg-query.js';
 import { derivedName, quotedKeywords, quoteIdent, quoteQualified, renamedRelation } from '../../src/core/sql-names.js';
 
 await loadModule();
@@ -19,7 +20,7 @@ function parsedRelation(name: string): { schemaname?: string; relname?: string }
  * NUL-separated names in libpg-query.wasm, from PostgreSQL's kwlist.h; "abort" is the first).
  */
 function parserKeywords(): string[] {
-  const wasm = createRequire(import.meta.url).resolve('libpg-query/wasm/libpg-query.wasm');
+  const wasm = createRequire(import.meta.url).resolve(PG_QUERY_BINDING.wasmFile);
   const table = /abort\0(?:[a-z_]+\0){400,}/.exec(readFileSync(wasm).toString('latin1'));
   return table![0].split('\0').filter((word) => word !== '');
 }

@@ -15,7 +15,7 @@ import { checkMigrations } from '../../src/engine.js';
 import { baseKey, entryKey } from '../../src/replay/base-cache.js';
 import { openPgliteThread } from '../../src/replay/pglite-thread.js';
 import { replayStage } from '../../src/replay/replay.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -28,7 +28,7 @@ function cacheDir(): string {
   return dir;
 }
 
-const config = validateConfig({}, ruleIds);
+const config = validateConfig({}, allRules);
 /** NOTE: each replay starts PGlite (twice when it restores); several per test outlast the default 60 s on two busy cores. */
 const REPLAYS_TIMEOUT_MS = 300_000;
 
@@ -91,7 +91,7 @@ describe('the base schema cache', () => {
     expect(moved.restored).toBe(false);
     expect(moved.report.findings.find((f) => f.messageId === 'baseFailed')?.file).toBe('db/002_renamed.up.sql');
     // The configuration: base notices turned off.
-    const quiet = validateConfig({ rules: { 'replay-incomplete': 'off' } }, ruleIds);
+    const quiet = validateConfig({ rules: { 'replay-incomplete': 'off' } }, allRules);
     const configured = await replay(files(), dir, { config: quiet });
     expect(configured.restored).toBe(false);
     expect(configured.report.findings.filter((f) => f.ruleId === 'replay-incomplete')).toEqual([]);
@@ -106,7 +106,7 @@ describe('the base schema cache', () => {
     expect(baseKey(config, [file, other])).toBe(key);
     expect(baseKey(config, [other, file])).not.toBe(key);
     expect(baseKey(config, [{ ...file, statements: file.statements.slice(1) }, other])).not.toBe(key);
-    expect(baseKey(validateConfig({ 'postgres-version': 14 }, ruleIds), [file, other])).not.toBe(key);
+    expect(baseKey(validateConfig({ 'postgres-version': 14 }, allRules), [file, other])).not.toBe(key);
     // No two different lists hash the same bytes (a path ending where a text begins).
     expect(baseKey(config, [{ ...file, path: 'a', text: 'bc' }])).not.toBe(baseKey(config, [{ ...file, path: 'ab', text: 'c' }]));
     const entry = entryKey(key, 'pglite 18 PostgreSQL 18.6 (PGlite 0.5.16)', 'program-a');

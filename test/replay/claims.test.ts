@@ -11,7 +11,7 @@ import { checkMigrations } from '../../src/engine.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { openPglite } from '../../src/replay/pglite.js';
 import { replayStage } from '../../src/replay/replay.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 let db: ReplayDatabase;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ afterAll(async () => {
 const INIT: InputFile = { path: 'migrations/001_init.sql', text: 'CREATE TABLE events (id bigint PRIMARY KEY, at timestamp, n int);', change: 'unchanged' };
 
 async function replayed(sql: string, postgresVersion: number, rules: Record<string, 'off'> = {}): Promise<Report> {
-  const config = validateConfig({ 'postgres-version': postgresVersion, rules }, ruleIds);
+  const config = validateConfig({ 'postgres-version': postgresVersion, rules }, allRules);
   return checkMigrations([INIT, { path: 'migrations/002_change.sql', text: sql, change: 'added' }], config, { replay: replayStage(config, { database: db }) });
 }
 

@@ -8,9 +8,9 @@ import type { InputFile } from '../../src/core/migration.js';
 import { checkMigrations } from '../../src/engine.js';
 import { openingReplayStage } from '../../src/replay/index.js';
 import { openPgliteThread } from '../../src/replay/pglite-thread.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
-const config = validateConfig({}, ruleIds);
+const config = validateConfig({}, allRules);
 
 describe('PGlite on a worker thread', () => {
   it('runs statements and queries like the in-thread database', async () => {

@@ -16,12 +16,12 @@ import { openingReplayStage } from '../../src/replay/index.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { openPostgres } from '../../src/replay/postgres.js';
 import { replayStage } from '../../src/replay/replay.js';
-import { ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 import { BACKENDS } from './backends.js';
 
 const unchanged = (path: string, text: string): InputFile => ({ path, text, change: 'unchanged' });
 const added = (path: string, text: string): InputFile => ({ path, text, change: 'added' });
-const config = (raw: Record<string, unknown> = {}) => validateConfig(raw, ruleIds);
+const config = (raw: Record<string, unknown> = {}) => validateConfig(raw, allRules);
 
 const INIT = unchanged('migrations/001_init.up.sql', 'CREATE TABLE users (id bigint PRIMARY KEY, email text, age int);\nCREATE INDEX users_email_idx ON users (email);');
 

@@ -12,7 +12,7 @@ import type { RuleExample } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { replayStage } from '../../src/replay/replay.js';
-import { allRules, ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 import { describeExample, exampleFiles } from '../rule-tester.js';
 import { BACKENDS } from './backends.js';
 
@@ -97,7 +97,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('claimed locks on %s', 
 
   it.each(cases.map((c) => [c.id, c.text, c] as const))('%s: %s', async (id, _text, { rule, example }) => {
     const files: InputFile[] = [{ path: 'migrations/000_setup.up.sql', text: setupFor(example), change: 'unchanged' }, ...exampleFiles(example)];
-    const config = validateConfig({ 'postgres-version': example.postgresVersion ?? 15, rules: example.options ? { [rule.id]: { options: example.options } } : {} }, ruleIds);
+    const config = validateConfig({ 'postgres-version': example.postgresVersion ?? 15, rules: example.options ? { [rule.id]: { options: example.options } } : {} }, allRules);
     const facts = example.facts ? staticFacts(example.facts) : undefined;
     const replayed = await analyze({ files, config, rules: [rule], discover: discoverMigrations, facts, replay: replayStage(config, { database: db }) });
     const findings = replayed.findings.filter((f) => f.ruleId === rule.id);

@@ -6,7 +6,7 @@ import type { Finding } from '../../src/core/finding.js';
 import type { InputFile } from '../../src/core/migration.js';
 import type { Rule, RuleExample } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
-import { allRules, ruleIds } from '../../src/rules/index.js';
+import { allRules } from '../../src/rules/index.js';
 
 /** Every rule with its statementKinds removed: called for every statement. */
 export const undispatched: Rule[] = allRules.map((rule) => ({ ...rule, statementKinds: undefined }));
@@ -16,7 +16,7 @@ const key = (f: Finding) => `${f.ruleId} ${f.file}:${f.span.startOffset}-${f.spa
 
 /** The findings of `rules` on `files`, each as a comparable line. */
 export async function findings(rules: readonly Rule[], files: InputFile[], example?: RuleExample): Promise<string[]> {
-  const config = example ? validateConfig({ 'postgres-version': example.postgresVersion ?? 15 }, ruleIds) : defaultConfig();
+  const config = example ? validateConfig({ 'postgres-version': example.postgresVersion ?? 15 }, allRules) : defaultConfig();
   const facts = example?.facts ? staticFacts(example.facts) : undefined;
   const report = await analyze({ files, config, rules, discover: discoverMigrations, facts });
   return report.findings.map(key);

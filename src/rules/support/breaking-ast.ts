@@ -4,7 +4,7 @@
  */
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
 import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationName, stringList } from '../../core/ast.js';
-import { parseRegion, type Statement } from '../../core/parse.js';
+import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 import { columnKey, perChangeSet, StatementFacts } from './statement-facts.js';
 
@@ -120,7 +120,7 @@ const columnFacts = perChangeSet(
   (changeSet) =>
     new StatementFacts<ColumnFact, PriorColumn | undefined>(
       changeSet.files,
-      migrationStatements,
+      changeSet.statementsOf,
       (statement, record) => {
         if (statement.section !== 'up') return;
         // NOTE: in this order within a statement: a column added and set NOT NULL in one ALTER TABLE.
@@ -141,21 +141,3 @@ const columnFacts = perChangeSet(
       },
     ),
 );
-
-const parsedUnchanged = new WeakMap<AnalyzedFile, Statement[]>();
-
-/**
- * The statements of a migration file, history files included. NOTE: the engine parses only
- * changed files (and their partners); history files are parsed here on demand, once, for
- * what rules learn from earlier migrations (column types, indexes).
- */
-export function migrationStatements(file: AnalyzedFile): Statement[] {
-  if (file.statements.length > 0 || file.input.text.trim() === '') return file.statements;
-  let statements = parsedUnchanged.get(file);
-  if (!statements) {
-    statements = [];
-    for (const section of file.migration.sections) statements.push(...parseRegion(file.lines, section.start, section.end, section.role, statements.length).statements);
-    parsedUnchanged.set(file, statements);
-  }
-  return statements;
-}

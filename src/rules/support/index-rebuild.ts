@@ -36,14 +36,13 @@ export function rebuildStatement(statementText: string): string {
 export function indexDroppedBefore(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, index: string): boolean {
   const first = firstIndexDrops(file.statements).get(relationKey(index));
   if (first !== undefined && first < statement.index) return true;
-  const previous = previousMigrations(changeSet).get(file);
+  const previous = changeSet.derived(previousMigrations).get(file);
   return previous !== undefined && firstIndexDrops(previous.statements).has(relationKey(index));
 }
 
-// NOTE: both computed once (per file, per change set): searching the earlier statements for
-// each CREATE INDEX was quadratic (a 60,000-statement file: 0.9 s, bench/).
+// NOTE: both computed once (per file; per change set, ChangeSet.derived): searching the
+// earlier statements for each CREATE INDEX was quadratic (a 60,000-statement file: 0.9 s, bench/).
 const dropsByFile = new WeakMap<readonly Statement[], Map<string, number>>();
-const previousByChangeSet = new WeakMap<ChangeSet, Map<AnalyzedFile, AnalyzedFile>>();
 
 /** For each index that a DROP INDEX names (relationKey, schema dropped): the index of the first such statement. */
 function firstIndexDrops(statements: readonly Statement[]): Map<string, number> {
@@ -62,9 +61,7 @@ function firstIndexDrops(statements: readonly Statement[]): Map<string, number> 
 
 /** Each migration's predecessor in its directory (down files skipped), in migration order. */
 function previousMigrations(changeSet: ChangeSet): Map<AnalyzedFile, AnalyzedFile> {
-  let previous = previousByChangeSet.get(changeSet);
-  if (previous) return previous;
-  previous = new Map();
+  const previous = new Map<AnalyzedFile, AnalyzedFile>();
   const lastInDirectory = new Map<string, AnalyzedFile>();
   for (const file of changeSet.files) {
     if (file.migration.role === 'down') continue;
@@ -73,6 +70,5 @@ function previousMigrations(changeSet: ChangeSet): Map<AnalyzedFile, AnalyzedFil
     if (before) previous.set(file, before);
     lastInDirectory.set(directory, file);
   }
-  previousByChangeSet.set(changeSet, previous);
   return previous;
 }

@@ -37,7 +37,7 @@ interface Answer<S> {
 /**
  * The facts of a list of files in migration order, folded per key. Files are read when a
  * question first reaches them, so files after the last statement asked about are never
- * read (history files are parsed on demand, see `migrationStatements` in breaking-ast.ts).
+ * read (history files are parsed on demand, see ChangeSet.statementsOf).
  */
 export class StatementFacts<F, S> {
   private readonly byKey = new Map<string, Array<Recorded<F>>>();
@@ -95,12 +95,7 @@ export function columnKey(table: string, column: string): string {
   return `${relationKey(table)}\0${column.toLowerCase()}`;
 }
 
-/** `build` memoised per change set: the facts are read once per run of the rules. */
+/** `build` once per change set (ChangeSet.derived): the facts are read once per run of the rules. */
 export function perChangeSet<F, S>(build: (changeSet: ChangeSet) => StatementFacts<F, S>): (changeSet: ChangeSet) => StatementFacts<F, S> {
-  const cache = new WeakMap<ChangeSet, StatementFacts<F, S>>();
-  return (changeSet) => {
-    let facts = cache.get(changeSet);
-    if (!facts) cache.set(changeSet, (facts = build(changeSet)));
-    return facts;
-  };
+  return (changeSet) => changeSet.derived(build);
 }

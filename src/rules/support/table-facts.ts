@@ -8,7 +8,7 @@ import type { Constraint, CreatePolicyStmt, CreateStmt, IndexElem, IndexStmt, No
 import { alterTableCommands, nodeAs, relationKey, relationName, stringList, walk } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
-import { columnConstraints, migrationStatements, unqualified } from './breaking-ast.js';
+import { columnConstraints, unqualified } from './breaking-ast.js';
 import { perChangeSet, StatementFacts } from './statement-facts.js';
 
 /** A CHECK constraint of a table: its name, the columns it reads, whether every row was checked. */
@@ -97,7 +97,7 @@ function notNullTested(expression: Node | undefined): string[] {
 
 const tableFacts = perChangeSet(
   (changeSet) =>
-    new StatementFacts<TableFact, TableState>(changeSet.files, migrationStatements, readTableFacts, {
+    new StatementFacts<TableFact, TableState>(changeSet.files, changeSet.statementsOf, readTableFacts, {
       initial: EMPTY,
       step(state, fact) {
         if ('partitioned' in fact) return { ...state, partitioned: true, partitionKey: fact.partitioned };
@@ -122,7 +122,7 @@ const indexFacts = perChangeSet(
   (changeSet) =>
     new StatementFacts<IndexState, IndexState | undefined>(
       changeSet.files,
-      migrationStatements,
+      changeSet.statementsOf,
       (statement, record) => {
         const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
         if (!index?.idxname || statement.section !== 'up') return;
