@@ -281,3 +281,24 @@ describe('digests and keys', () => {
     expect(checklistItemKey('Backup not taken')).not.toBe(checklistItemKey('Backup taken'));
   });
 });
+
+describe('deriveGateState, what it looks up and skips', () => {
+  it('keeps an approval when a newer authorised acknowledgement follows it', async () => {
+    const state = await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX}`), entry('admin', `/acknowledge ${KEY}`)], context());
+    expect(state.approval?.by).toBe('maria');
+    expect(state.acks).toEqual(new Map([[KEY, 'admin']]));
+  });
+
+  it('looks up no author of an acknowledgement that names no live key, or once every key is taken', async () => {
+    const ctx = context();
+    await deriveGateState([entry('outsider', `/acknowledge ${KEY}`), entry('admin', `/acknowledge ${KEY}`), entry('dev', `/acknowledge ${'f'.repeat(16)}`)], ctx);
+    expect(ctx.lookedUp).toEqual(['admin']);
+  });
+});
+
+describe('resolveGate, the checklist items', () => {
+  it('lists an unticked item without an approval by text and key only', () => {
+    const blocking = [{ ruleId: 'ban-drop-column', file: 'm.sql', statement: 'DROP TABLE t' } as unknown as Finding];
+    expect(resolveGate(blocking, new Map(), undefined, ['Backup taken']).checklist).toEqual([{ text: 'Backup taken', key: checklistItemKey('Backup taken') }]);
+  });
+});
