@@ -12,7 +12,7 @@ const impureModules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'docs/**', 'schema/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', 'docs/**', 'schema/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,7 +18,8 @@ export const plain: Convention = {
       .map((file): MigrationFile => {
         const { dir, base } = splitPath(file.path);
         const direction = DIRECTION.exec(base);
-        const role = direction?.[2]!.toLowerCase() === 'down' ? 'down' : 'up';
+        // NOTE: `?.[2]?.` rather than `?.[2]!.`: StrykerJS's instrumenter (Babel) cannot build `a?.[i]!.b` (npm run mutate).
+        const role = direction?.[2]?.toLowerCase() === 'down' ? 'down' : 'up';
         // NOTE: both directions share the stem as version and id, so they sort together and pair.
         const stem = direction ? `${dir}${direction[1]}` : file.path;
         return {

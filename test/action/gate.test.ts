@@ -4,7 +4,7 @@
  * tests' job (approvals.e2e.test.ts, gate-attacks.e2e.test.ts).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Authoriser, evaluateGate, MAX_PERMISSION_LOOKUPS, TooManyLookupsError } from '../../src/action/gate.js';
+import { Authoriser, commandEntries, evaluateGate, MAX_PERMISSION_LOOKUPS, TooManyLookupsError } from '../../src/action/gate.js';
 import { findSticky, upsertSticky } from '../../src/action/sticky.js';
 import { COMMENT_MARKER } from '../../src/core/comment-format.js';
 import { type Config, defaultConfig } from '../../src/core/config.js';
@@ -63,7 +63,88 @@ describe('evaluateGate', () => {
   it(`fails closed past ${MAX_PERMISSION_LOOKUPS} users whose commands would each change the answer`, async () => {
     github.add('maria', `/approve-maintenance ${shortDigest(DIGEST)}`);
     for (let i = 0; i <= MAX_PERMISSION_LOOKUPS; i++) github.add(`sock${i}`, '/revoke-maintenance');
-    await expect(gate()).rejects.toBeInstanceOf(TooManyLookupsError);
+    const error = await gate().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TooManyLookupsError);
+    expect(error).toMatchObject({ name: 'TooManyLookupsError', message: expect.stringContaining(`more than ${MAX_PERMISSION_LOOKUPS} different users posted gate commands`) });
+  });
+
+  it('lets the PR author approve with approvals.allow-author', async () => {
+    github.add('author', `/approve-maintenance ${shortDigest(DIGEST)}`);
+    expect((await gate()).verdict.verdict).toBe('blocked');
+    config = { ...config, approvals: { ...config.approvals, 'allow-author': true } };
+    expect((await gate()).state.approval?.by).toBe('author');
+  });
+});
+
+describe('the gate in detail', () => {
+  it('shows the window and the reason of the approval in force, escaped', async () => {
+    github.add('maria', `/approve-maintenance ${shortDigest(DIGEST)} window=sunday_02:00 Sunday #1 @ops`);
+    expect((await gate()).notes).toEqual([`Maintenance window approved by @maria for migration digest \`${shortDigest(DIGEST)}\` (window sunday\\_02:00): Sunday \\#1 @\u200bops.`]);
+    github = new FakeGitHub();
+    github.permissions = { maria: 'maintain' };
+    github.add('maria', `/approve-maintenance ${shortDigest(DIGEST)}`);
+    expect((await gate()).notes).toEqual([`Maintenance window approved by @maria for migration digest \`${shortDigest(DIGEST)}\`.`]);
+  });
+
+  it('says when the newest authorised approval names other migration files', async () => {
+    const other = 'c'.repeat(16);
+    github.add('maria', `/approve-maintenance ${other} ok`);
+    const outcome = await gate();
+    expect(outcome.verdict.verdict).toBe('blocked');
+    expect(outcome.notes).toEqual([`The maintenance approval by @maria for digest \`${other}\` does not apply: the migration files' digest is \`${shortDigest(DIGEST)}\` now. Approve again after reviewing them.`]);
+  });
+
+  it('weighs against the live keys of the findings, and of the checklist only while something blocks', async () => {
+    const outcome = await gate();
+    expect([...outcome.context.liveKeys]).toEqual([checklistKey(drop), ...config.checklist.map(checklistItemKey)]);
+    expect(outcome.context.digest).toBe(DIGEST);
+    const nothing = await evaluateGate(new Authoriser(github, config, BOT, 'author'), config, BOT, { comments: [], blocking: [], digest: DIGEST });
+    expect([...nothing.context.liveKeys]).toEqual([]);
+    expect(nothing.verdict.verdict).toBe('pass');
+  });
+
+  it('asks a team named org/slug in that organisation, and a bare slug in the repository owner', async () => {
+    config = { ...config, approvals: { ...config.approvals, teams: ['platform', 'other-org/dba'] } };
+    github.teams['other-org/dba'] = ['dana'];
+    github.add('dana', `/approve-maintenance ${shortDigest(DIGEST)}`);
+    expect((await gate()).state.approval?.by).toBe('dana');
+    expect(github.calls.filter((c) => c.startsWith('inTeam'))).toEqual(['inTeam octo-org/platform dana', 'inTeam other-org/dba dana']);
+  });
+
+  it('counts each user once against the lookup limit, whatever the case of the login', async () => {
+    const authoriser = new Authoriser(github, config, BOT, 'author');
+    const policy = authoriser.policy();
+    expect(await policy.permissionOf('maria')).toBe('maintain');
+    // the fake knows only 'maria': 'Maria' is answered from the first lookup
+    expect(await policy.permissionOf('Maria')).toBe('maintain');
+    expect(authoriser.lookups).toBe(1);
+    for (let i = 1; i < MAX_PERMISSION_LOOKUPS; i++) await policy.permissionOf(`user${i}`);
+    expect(authoriser.lookups).toBe(MAX_PERMISSION_LOOKUPS);
+    expect(() => policy.permissionOf('one-more')).toThrow(TooManyLookupsError);
+    expect(await policy.permissionOf('MARIA')).toBe('maintain');
+  });
+});
+
+describe('commandEntries', () => {
+  it('reads every comment but those of the bot, oldest first (by id on the same second), marking edited ones', async () => {
+    const at = '2026-12-06T10:00:00Z';
+    const comment = (id: number, login: string, body: string, createdAt = at, updatedAt = createdAt) => ({ id, login, body, userType: 'User', createdAt, updatedAt });
+    const entries = await commandEntries(
+      [
+        comment(9, 'b', '/revoke-maintenance later', '2026-12-06T10:00:01Z'),
+        comment(8, 'GitHub-Actions[bot]', '/revoke-maintenance mine'),
+        comment(7, 'a', '/revoke-maintenance second'),
+        comment(3, 'a', '/revoke-maintenance first\n\n/acknowledge 0123456789abcdef', at, '2026-12-06T11:00:00Z'),
+      ],
+      BOT,
+    );
+    expect(entries.map((e) => [e.commentId, e.author, e.edited, e.command.kind])).toEqual([
+      [3, 'a', true, 'revoke-maintenance'],
+      [3, 'a', true, 'acknowledge'],
+      [7, 'a', false, 'revoke-maintenance'],
+      [9, 'b', false, 'revoke-maintenance'],
+    ]);
+    expect(entries[0]).toMatchObject({ authorType: 'User', command: { kind: 'revoke-maintenance', reason: 'first' } });
   });
 });
 

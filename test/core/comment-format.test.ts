@@ -92,3 +92,37 @@ describe('the sticky comment and its items', () => {
     expect(listedItems(body)).toEqual(items.map((i) => ({ ...i, location: codeSpan(i.location).slice(1, -1) })));
   });
 });
+
+describe('what the command reader keeps', () => {
+  const c = '/approve-maintenance 3f9a2c1b4d5e6f70 ok';
+  it.each([
+    ['an HTML comment that holds an element', `<!-- <details> -->\n\n${c}`],
+    ['a void element', `<img src="x.png">\n\n${c}`],
+    ['a void element in upper case', `<BR>\n\n${c}`],
+    ['a self-closed element', `<span/>\n\n${c}`],
+  ])('counts a command after %s', async (_, body) => {
+    expect(await parseCommands(body)).toHaveLength(1);
+  });
+
+  it('ignores a command inside an element with attributes', async () => {
+    expect(await parseCommands(`<details open>\n\n${c}\n\n</details>`)).toEqual([]);
+  });
+
+  it('keeps the text of code spans and emphasis in the reason, and drops inline HTML tags', async () => {
+    expect(await parseCommands('/revoke-maintenance see `db/1.sql` and *this* <b>now</b>')).toEqual([{ kind: 'revoke-maintenance', reason: 'see db/1.sql and this now' }]);
+  });
+});
+
+describe('the markers and listed items, in detail', () => {
+  it('recognises a marker alone, or followed by a CRLF line', () => {
+    expect(startsWithMarker(COMMENT_MARKER, COMMENT_MARKER)).toBe(true);
+    expect(startsWithMarker(`${COMMENT_MARKER}\r\nbody`, COMMENT_MARKER)).toBe(true);
+    expect(startsWithMarker(`body\r\n${COMMENT_MARKER}\r\n`, COMMENT_MARKER)).toBe(false);
+  });
+
+  it('reads back an item whose location links to the file', () => {
+    const line = blockingItemLine(`[${codeSpan('db/1.sql:3')}](https://github.com/o/r/blob/abc/db/1.sql#L3)`, 'ban-drop-column', 'text', '0123456789abcdef');
+    expect(listedItems(line)).toEqual([{ location: 'db/1.sql:3', ruleId: 'ban-drop-column', key: '0123456789abcdef' }]);
+    expect(listedItems(line.replace('(https', '(bad url https'))).toEqual([]);
+  });
+});

@@ -180,3 +180,125 @@ describe('resolveGate', () => {
     expect(checklistKey(finding('ALTER TABLE users DROP COLUMN phone'))).not.toBe(checklistKey(drop));
   });
 });
+
+describe('who may approve (authorise, through deriveGateState and commandRefusal)', () => {
+  const approve = `/approve-maintenance ${PREFIX}`;
+  it('ignores bots by account type, by the [bot] suffix and by the bot login in any case', async () => {
+    for (const bot of [entry('admin', approve, { authorType: 'Bot' }), entry('helper[bot]', approve, { authorType: 'User' }), entry('GitHub-Actions[bot]', approve, { authorType: 'User' })]) {
+      expect(await commandRefusal(bot, context())).toBe('commands from bots are ignored');
+    }
+    const botLogin = entry('admin', approve);
+    expect(await commandRefusal(botLogin, context({ botLogin: 'ADMIN' }))).toBe('commands from bots are ignored');
+  });
+
+  it('lets the PR author approve only with approvals.allow-author', async () => {
+    const own = entry('admin', approve);
+    expect(await commandRefusal(own, context({ prAuthor: 'Admin' }))).toContain('may not approve or acknowledge their own pull request');
+    expect(await commandRefusal(own, context({ prAuthor: 'Admin', allowAuthor: true }))).toBeUndefined();
+  });
+
+  it('lets a member of an allowed team approve below the permission, and asks the team only then', async () => {
+    const asked: string[] = [];
+    const teams = context({ inAllowedTeam: async (login) => (asked.push(login), login === 'dev') });
+    expect(await commandRefusal(entry('dev', approve), teams)).toBeUndefined();
+    expect(await commandRefusal(entry('maria', approve), teams)).toBeUndefined();
+    expect(await commandRefusal(entry('outsider', approve), teams)).toBe('@outsider has "read" permission on this repository; "maintain" or higher is needed');
+    expect(asked).toEqual(['dev', 'outsider']);
+  });
+
+  it('needs exactly the required permission or more', async () => {
+    expect(await commandRefusal(entry('dev', approve), context({ required: 'write' }))).toBeUndefined();
+    expect(await commandRefusal(entry('dev', approve), context({ required: 'admin' }))).toContain('"admin" or higher is needed');
+  });
+});
+
+describe('commandRefusal, each reason on its own', () => {
+  it('refuses an edited comment before anything else', async () => {
+    expect(await commandRefusal(entry('maria', `/approve-maintenance ${PREFIX}`, { edited: true }), context())).toBe('edited comments are not accepted; post the command in a new comment');
+  });
+
+  it('tells a full-length wrong digest from a too-short one', async () => {
+    const wrong = await commandRefusal(entry('maria', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`), context());
+    expect(wrong).toBe(`it approves digest \`${OTHER_DIGEST.slice(0, 16)}\`, but the migration files' digest now is \`${PREFIX}\`: review the changes since, then approve \`${PREFIX}\``);
+    const short = await commandRefusal(entry('maria', '/approve-maintenance aaaaaaaa'), context());
+    expect(short).toBe(`the digest \`aaaaaaaa\` is too short: give its first 16 characters; the migration files' digest now is \`${PREFIX}\``);
+  });
+
+  it('accepts an acknowledgement when at least one of its keys is live, and names the dead ones otherwise', async () => {
+    const both = { kind: 'acknowledge' as const, keys: ['f'.repeat(16), KEY], reason: '' };
+    expect(await commandRefusal(entry('maria', `/acknowledge ${KEY}`, { command: both }), context())).toBeUndefined();
+    const dead = { kind: 'acknowledge' as const, keys: ['f'.repeat(16), 'e'.repeat(16)], reason: '' };
+    expect(await commandRefusal(entry('maria', `/acknowledge ${KEY}`, { command: dead }), context())).toBe(
+      `none of \`${'f'.repeat(16)}\`, \`${'e'.repeat(16)}\` is a blocking finding or checklist item of the pull request now`,
+    );
+  });
+});
+
+describe('deriveGateState, in detail', () => {
+  it('keeps the window and the comment of the approval in force', async () => {
+    const command = { kind: 'approve-maintenance' as const, digest: PREFIX, reason: 'quiet hours', window: '2026-12-06T02:00Z' };
+    const approval = entry('maria', `/approve-maintenance ${PREFIX}`, { command });
+    expect((await deriveGateState([approval], context())).approval).toEqual({ by: 'maria', reason: 'quiet hours', window: '2026-12-06T02:00Z', digest: DIGEST, commentId: approval.commentId });
+    expect((await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX}`)], context())).approval).not.toHaveProperty('window');
+  });
+
+  it('reports as voided only an authorised approval that names a full digest', async () => {
+    expect((await deriveGateState([entry('maria', '/approve-maintenance aaaaaaaa')], context())).voided).toBeUndefined();
+    expect((await deriveGateState([entry('dev', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`)], context())).voided).toBeUndefined();
+    const older = entry('maria', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`);
+    const newer = entry('dev', `/approve-maintenance ${OTHER_DIGEST.slice(0, 16)}`);
+    // only the newest is looked at: an unauthorised newest one leaves no note
+    expect((await deriveGateState([older, newer], context())).voided).toBeUndefined();
+  });
+
+  it('ignores an edited approval even when it is the newest', async () => {
+    const state = await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX}`), entry('admin', '/revoke-maintenance', { edited: true })], context());
+    expect(state.approval?.by).toBe('maria');
+  });
+
+  it('credits each live key to the newest authorised acknowledgement of it, and no dead key', async () => {
+    const other = '1'.repeat(16);
+    const first = { kind: 'acknowledge' as const, keys: [KEY, other, 'f'.repeat(16)], reason: '' };
+    const second = { kind: 'acknowledge' as const, keys: [KEY], reason: '' };
+    const entries = [entry('maria', `/acknowledge ${KEY}`, { command: first }), entry('admin', `/acknowledge ${KEY}`, { command: second }), entry('dev', `/acknowledge ${KEY}`, { command: second })];
+    const state = await deriveGateState(entries, context({}, [KEY, other]));
+    expect(state.acks).toEqual(new Map([[KEY, 'admin'], [other, 'maria']]));
+  });
+});
+
+describe('digests and keys', () => {
+  it('tells a deleted file from an emptied one, and a path from its contents', () => {
+    expect(migrationDigest([{ path: 'm/1.sql', text: '', deleted: true }])).not.toBe(migrationDigest([{ path: 'm/1.sql', text: '' }]));
+    expect(migrationDigest([{ path: 'm/1.sql', text: 'x' }])).not.toBe(migrationDigest([{ path: 'm/1.sqlx', text: '' }]));
+    expect(migrationDigest([])).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('gives a finding 16 hex digits and a checklist item check- and 10, folding case and outer space', () => {
+    const finding = { ruleId: 'ban-drop-column', file: 'm.sql', statement: 'DROP TABLE t' } as unknown as Finding;
+    expect(checklistKey(finding)).toMatch(/^[0-9a-f]{16}$/);
+    expect(checklistItemKey('Backup taken')).toMatch(/^check-[0-9a-f]{10}$/);
+    expect(checklistItemKey('  BACKUP taken \n')).toBe(checklistItemKey('Backup taken'));
+    expect(checklistItemKey('Backup not taken')).not.toBe(checklistItemKey('Backup taken'));
+  });
+});
+
+describe('deriveGateState, what it looks up and skips', () => {
+  it('keeps an approval when a newer authorised acknowledgement follows it', async () => {
+    const state = await deriveGateState([entry('maria', `/approve-maintenance ${PREFIX}`), entry('admin', `/acknowledge ${KEY}`)], context());
+    expect(state.approval?.by).toBe('maria');
+    expect(state.acks).toEqual(new Map([[KEY, 'admin']]));
+  });
+
+  it('looks up no author of an acknowledgement that names no live key, or once every key is taken', async () => {
+    const ctx = context();
+    await deriveGateState([entry('outsider', `/acknowledge ${KEY}`), entry('admin', `/acknowledge ${KEY}`), entry('dev', `/acknowledge ${'f'.repeat(16)}`)], ctx);
+    expect(ctx.lookedUp).toEqual(['admin']);
+  });
+});
+
+describe('resolveGate, the checklist items', () => {
+  it('lists an unticked item without an approval by text and key only', () => {
+    const blocking = [{ ruleId: 'ban-drop-column', file: 'm.sql', statement: 'DROP TABLE t' } as unknown as Finding];
+    expect(resolveGate(blocking, new Map(), undefined, ['Backup taken']).checklist).toEqual([{ text: 'Backup taken', key: checklistItemKey('Backup taken') }]);
+  });
+});
