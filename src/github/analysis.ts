@@ -91,7 +91,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
         changed,
         isMigration,
         context,
-        head: fromCheckout ? readEach((p) => readText(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
+        head: fromCheckout ? readEach(async (p) => readText(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
         base: baseInCheckout ? objectReader(ctx, pull.baseSha) : viaApi(pull.baseSha),
       });
       for (const file of files) onRead(file);
