@@ -33,7 +33,7 @@ export const DROP_EMAIL = 'ALTER TABLE users DROP COLUMN email;\n';
 /** A migration that passes. */
 export const ADD_PHONE = "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN phone text;\n";
 
-const BASE_FILES = {
+const BASE_FILES: Record<string, string> = {
   'README.md': '# shop\n',
   [`${MIGRATIONS}/001_users.up.sql`]: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n',
   [`${MIGRATIONS}/001_users.down.sql`]: 'DROP TABLE users;\n',
@@ -52,23 +52,28 @@ export class Scenario {
     baseSha: string,
     /** The head repository: a fork's for fork PRs. */
     readonly headRepo: string,
+    private readonly baseFiles: Record<string, string>,
   ) {
     this.repo = repo;
     this.baseSha = baseSha;
     this.headSha = baseSha;
-    this.headFiles = { ...BASE_FILES };
+    this.headFiles = { ...baseFiles };
   }
 
-  /** A PR whose head adds or changes `changes` (null deletes) on top of a base with one migration. */
-  static async open(changes: Record<string, string | null>, permissions: Record<string, string> = {}, options: { fork?: boolean } = {}): Promise<Scenario> {
+  /**
+   * A PR whose head adds or changes `changes` (null deletes) on top of a base with one
+   * migration (`options.base` adds files to the base or replaces them).
+   */
+  static async open(changes: Record<string, string | null>, permissions: Record<string, string> = {}, options: { fork?: boolean; base?: Record<string, string> } = {}): Promise<Scenario> {
     const repo = createTempRepo();
-    const baseSha = repo.commit(BASE_FILES, 'base');
+    const baseFiles = { ...BASE_FILES, ...options.base };
+    const baseSha = repo.commit(baseFiles, 'base');
     repo.git('branch', 'base');
     const server = await startGitHubServer({
       permissions: { maintainer: 'maintain', writer: 'write', admin: 'admin', [AUTHOR]: 'write', ...permissions } as never,
-      trees: { [baseSha]: { ...BASE_FILES } },
+      trees: { [baseSha]: { ...baseFiles } },
     });
-    const scenario = new Scenario(server, repo, baseSha, options.fork ? `${AUTHOR}/app` : server.state.repository);
+    const scenario = new Scenario(server, repo, baseSha, options.fork ? `${AUTHOR}/app` : server.state.repository, baseFiles);
     scenario.push(changes);
     return scenario;
   }
@@ -81,8 +86,8 @@ export class Scenario {
       else this.headFiles[file] = text;
     }
     const files: PullFile[] = [];
-    for (const file of new Set([...Object.keys(BASE_FILES), ...Object.keys(this.headFiles)])) {
-      const before = (BASE_FILES as Record<string, string>)[file];
+    for (const file of new Set([...Object.keys(this.baseFiles), ...Object.keys(this.headFiles)])) {
+      const before = this.baseFiles[file];
       const after = this.headFiles[file];
       if (before === after) continue;
       files.push({ filename: file, status: before === undefined ? 'added' : after === undefined ? 'removed' : 'modified' });
