@@ -11,7 +11,9 @@
 // reading, parsing, rules and rendering all count. Each case runs once to warm the file
 // cache, then N times per tool (interleaved); the table shows medians. Peak memory is the
 // maximum resident set size from one extra run under /usr/bin/time (Linux), when present.
-// Then the "Time to verdict" section: the bundled action on a pull request (bench/verdict.ts).
+// Then `check --base` on the corpus as a git repository (reading every migration of the
+// repository as context), and the "Time to verdict" section: the bundled action on a pull
+// request (bench/verdict.ts).
 import { SQUAWK_VERSION, squawkBinaryPath } from './squawk.mjs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: path.join(root, 'BENCHMARKS.md') },
     'skip-replay': { type: 'boolean', default: false },
     'skip-verdict': { type: 'boolean', default: false },
+    'skip-squawk': { type: 'boolean', default: false },
+    dist: { type: 'string' },
     note: { type: 'string' },
   },
 });
@@ -40,8 +44,9 @@ const work = mkdtempSync(path.join(os.tmpdir(), 'mg-bench-'));
 let replayNote = '';
 
 async function main() {
-  const dist = path.join(work, 'dist');
-  execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
+  // NOTE: --dist times a build made elsewhere (e.g. the previous commit's, for a before/after).
+  const dist = args.dist ? path.resolve(args.dist) : path.join(work, 'dist');
+  if (!args.dist) execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
   // NOTE: squawk lints; so does this comparison. When the CLI can also replay migrations on
   // PostgreSQL (--replay), that is turned off here (it is a separate, opt-out feature).
   const help = spawnSync(process.execPath, [path.join(dist, 'cli.js'), '--help'], { encoding: 'utf8' }).stdout ?? '';
@@ -52,7 +57,7 @@ async function main() {
   const squawk = { name: 'squawk', command: squawkBinary, args: (files) => ['--reporter', 'json', ...files] };
   const squawkVersion = execFileSync(squawkBinary, ['--version'], { encoding: 'utf8' }).trim();
 
-  const cases = [...corpusCases(args.corpus), ...generatedCases(path.join(work, 'input'))];
+  const cases = args['skip-squawk'] ? [] : [...corpusCases(args.corpus), ...generatedCases(path.join(work, 'input'))];
   const results = [];
   for (const c of cases) {
     process.stderr.write(`bench: ${c.name} (${c.files.length} files) ...\n`);
@@ -70,8 +75,9 @@ async function main() {
     ours: `${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version} (${gitDescribe()})`,
     date: new Date().toISOString().slice(0, 10),
   };
+  const baseChecks = existsSync(args.corpus) ? baseCheckCases(ours, args.corpus) : [];
   const verdict = args['skip-verdict'] ? '' : timeToVerdict(dist);
-  const markdown = renderMarkdown(machine, results, verdict);
+  const markdown = renderMarkdown(machine, results, baseChecks, verdict);
   writeFileSync(args.out, markdown);
   process.stdout.write(`\n${markdown}\nwrote ${path.relative(process.cwd(), args.out)}\n`);
 }
@@ -133,11 +139,11 @@ function measure(c, ...tools) {
 }
 
 /** Runs a tool once with output to /dev/null; exit 0 (pass) and 1 (findings) are fine. */
-function run(tool, files) {
+function run(tool, files, cwd = work) {
   const devNull = openSync('/dev/null', 'w');
   try {
     const start = process.hrtime.bigint();
-    const child = spawnSync(tool.command, tool.args(files), { stdio: ['ignore', devNull, 'pipe'], cwd: work, maxBuffer: 1 << 30 });
+    const child = spawnSync(tool.command, tool.args(files), { stdio: ['ignore', devNull, 'pipe'], cwd, maxBuffer: 1 << 30 });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     if (child.error) throw child.error;
     if (child.status !== 0 && child.status !== 1) throw new Error(`${tool.name} exited with ${child.status ?? child.signal}: ${child.stderr.toString().slice(0, 2000)}`);
@@ -148,9 +154,9 @@ function run(tool, files) {
 }
 
 /** Maximum resident set size in KB, from /usr/bin/time -f %M; undefined without it. */
-function peakMemory(tool, files) {
+function peakMemory(tool, files, cwd = work) {
   if (!TIME) return undefined;
-  const child = spawnSync(TIME, ['-f', 'MGPEAK %M', tool.command, ...tool.args(files)], { stdio: ['ignore', 'ignore', 'pipe'], cwd: work, maxBuffer: 1 << 30 });
+  const child = spawnSync(TIME, ['-f', 'MGPEAK %M', tool.command, ...tool.args(files)], { stdio: ['ignore', 'ignore', 'pipe'], cwd, maxBuffer: 1 << 30 });
   const match = /MGPEAK (\d+)/.exec(child.stderr?.toString() ?? '');
   return match ? Number(match[1]) : undefined;
 }
@@ -159,6 +165,37 @@ function peakMemory(tool, files) {
 function countStatements(tool, files) {
   const child = spawnSync(tool.command, tool.args(files), { cwd: work, maxBuffer: 1 << 30, encoding: 'utf8' });
   return JSON.parse(child.stdout).summary.statements;
+}
+
+/**
+ * `check --base` on the corpus as one git repository: a commit with every corpus file, then
+ * a commit adding the 5-file pull request to one project's migrations folder. Times
+ * `--base HEAD` (nothing changed: git, reading every migration file, discovery) and
+ * `--base HEAD~1` (the pull request, with the unchanged migrations of its folder as context).
+ */
+function baseCheckCases(tool, corpus) {
+  const repo = path.join(work, 'corpus-repo');
+  const gitIn = (...gitArgs) => execFileSync('git', gitArgs, { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } });
+  execFileSync('cp', ['-rL', `${corpus}/.`, repo]);
+  gitIn('init', '--quiet');
+  gitIn('add', '-A');
+  gitIn('commit', '--quiet', '-m', 'corpus');
+  const folder = path.join(repo, 'Cap-go__capgo', 'supabase', 'migrations');
+  for (const n of [1, 2, 3, 4, 5]) writeFileSync(path.join(folder, `2099010100000${n}_change_${n}.sql`), generateSql(12, 100 + n));
+  gitIn('add', '-A');
+  gitIn('commit', '--quiet', '-m', 'pull request');
+  const files = execFileSync('git', ['ls-files'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean).length;
+  return [
+    { name: `\`check --base HEAD\`: nothing changed (${files.toLocaleString('en-US')} files)`, base: 'HEAD' },
+    { name: '`check --base HEAD~1`: 5 migrations added to a folder of 350', base: 'HEAD~1' },
+  ].map((c) => {
+    const checkTool = { ...tool, args: () => [...tool.args([]), '--base', c.base] };
+    process.stderr.write(`bench: ${c.name} ...\n`);
+    const times = [];
+    run(checkTool, [], repo);
+    for (let i = 0; i < Math.max(7, RUNS); i++) times.push(run(checkTool, [], repo).seconds);
+    return { name: c.name, seconds: median(times), min: Math.min(...times), max: Math.max(...times), peakKb: peakMemory(checkTool, [], repo) };
+  });
 }
 
 /** The "Time to verdict" section (bench/verdict.ts) for the bundle in `dist`. */
@@ -194,7 +231,7 @@ function summaryLine(r) {
   return `migration-guard ${ms(r.tools['migration-guard'].seconds)}, squawk ${ms(r.tools.squawk.seconds)}, ratio ${ratio(r)}, ${r.statements} statements`;
 }
 
-function renderMarkdown(machine, results, verdict) {
+function renderMarkdown(machine, results, baseChecks, verdict) {
   const lines = [
     '# Benchmarks',
     '',
@@ -208,10 +245,12 @@ function renderMarkdown(machine, results, verdict) {
     '',
     `Machine: ${machine.cpus} CPUs (\`nproc\`), ${machine.cpu}, ${machine.memory} RAM, ${machine.os}; Node ${machine.node}; ${machine.squawk} (squawk-cli ${SQUAWK_VERSION}, linux-x64 binary); migration-guard ${machine.ours}; ${machine.date}.`,
     ...(args.note ? ['', args.note] : []),
+  ];
+  if (results.length) lines.push(
     '',
     '| case | files | statements | bytes | migration-guard (median) | squawk (median) | ratio ours/squawk | statements/s ours / squawk | peak RSS ours / squawk |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
+  );
   for (const r of results) {
     const o = r.tools['migration-guard'];
     const s = r.tools.squawk;
@@ -229,12 +268,18 @@ function renderMarkdown(machine, results, verdict) {
       lines.push(`| ${tool} | ${ms(a.seconds)} | ${ms(b.seconds)} | ${ms(c.seconds)} | ${growth.toFixed(2)} (linear: 2.00) | ${[a, b, c].map((t) => mb(t.peakKb)).join(' / ')} |`);
     }
   }
+  if (baseChecks.length) {
+    lines.push('', '## CLI `check --base` on the corpus as a git repository', '');
+    lines.push(`\`node dist/cli.js check --format json --replay off --base REF\` in a git repository of every corpus file (one commit), with a second commit adding the 5-file pull request to Cap-go__capgo/supabase/migrations (bench/run.mjs \`baseCheckCases\`). Median of ${Math.max(7, RUNS)} runs after one warm-up, (min-max); peak RSS of one more run.`, '');
+    lines.push('| case | time | peak RSS |', '|---|---:|---:|');
+    for (const c of baseChecks) lines.push(`| ${c.name} | ${withSpread(c)} | ${mb(c.peakKb)} |`);
+  }
   if (verdict) lines.push('', verdict.trimEnd());
   lines.push(
     '',
     '## How it runs',
     '',
-    'Reproduce: `npm run bench` (options: `--runs N`, `--corpus DIR`, `--note TEXT`; the corpus cases need the DEV corpus, see /work/shared/corpus/SOURCES.md).',
+    'Reproduce: `npm run bench` (options: `--runs N`, `--corpus DIR`, `--note TEXT`, `--skip-squawk`, `--skip-verdict`, `--skip-replay`, `--dist DIR` to time another build; the corpus cases need the DEV corpus, see /work/shared/corpus/SOURCES.md).',
     '',
     '- migration-guard: the benchmark bundles the current sources into a temporary `dist/` (scripts/bundle.mjs) and runs',
     '  `node dist/cli.js check --format json FILES...`. The first run fills Node\'s compile cache (dist/cli.js enables it),',

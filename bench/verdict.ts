@@ -35,7 +35,7 @@ const { values: args } = parseArgs({
     bases: { type: 'string', default: '0,400,2000' },
     dist: { type: 'string' },
     out: { type: 'string' },
-    modes: { type: 'string', default: 'off,pglite' },
+    modes: { type: 'string', default: 'off,pglite,pglite+cache' },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -61,6 +61,8 @@ interface Run {
   steps: Record<Step, number>;
   writes: number;
   verdict: string;
+  /** The base schema came from the cache (the action's log says so). */
+  restored: boolean;
 }
 
 /** The base commit (n earlier migrations, each with its down) and the head adding the PR's 5. */
@@ -87,8 +89,13 @@ function pullRequestRepo(n: number): { repo: TempRepo; baseSha: string; headSha:
   return { repo, baseSha, headSha, added: Object.keys(head), files };
 }
 
-/** Runs the action once on a fresh API server (the pull request's first run) and splits its time. */
-async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRepo>, replay: string): Promise<Run> {
+/**
+ * Runs the action once on a fresh API server (the pull request's first run) and splits its
+ * time. `pglite+cache` gives it the base's cache directory (`replay-cache-dir`), which the
+ * warm-up run filled, so the measured runs restore the base schema.
+ */
+async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRepo>, mode: string, cacheDir: string): Promise<Run> {
+  const replay = mode === 'pglite+cache' ? 'pglite' : mode;
   const server = await startGitHubServer({
     permissions: { contributor: 'write' },
     trees: { [scenario.baseSha]: { 'README.md': '# shop\n' }, [scenario.headSha]: { 'README.md': '# shop\n' } },
@@ -101,7 +108,7 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
       server,
       event: 'pull_request',
       payload: pullRequestEvent({ action: 'synchronize', number: PR, headSha: scenario.headSha, baseSha: scenario.baseSha, user: 'contributor' }),
-      inputs: { replay },
+      inputs: { replay, ...(mode === 'pglite+cache' ? { 'replay-cache-dir': cacheDir } : {}) },
       workspace: scenario.repo.root,
       entry,
       env: { NODE_OPTIONS: `--import ${PRELOAD}`, MG_TIMING_FILE: timing },
@@ -115,7 +122,7 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
       const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number } } };
       if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
       const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
-      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict };
+      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache') };
     } finally {
       rmSync(path.dirname(result.env.RUNNER_TEMP!), { recursive: true, force: true });
     }
@@ -212,7 +219,7 @@ async function main() {
     const lines = [
       '## Time to verdict',
       '',
-      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating. Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit).`,
+      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit).`,
       '',
       `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests |`,
       `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|`,
@@ -229,19 +236,21 @@ async function main() {
     ];
     for (const n of bases) {
       const scenario = pullRequestRepo(n);
+      const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-cache-'));
       try {
         const runs = new Map<string, Run[]>(modes.map((m) => [m, []]));
-        for (const mode of modes) await runOnce(entry, scenario, mode);
+        for (const mode of modes) await runOnce(entry, scenario, mode, cacheDir);
         for (let i = 0; i < RUNS; i++) {
           for (const mode of modes) {
-            const run = await runOnce(entry, scenario, mode);
+            const run = await runOnce(entry, scenario, mode, cacheDir);
             runs.get(mode)!.push(run);
             process.stderr.write(`verdict: base ${n}, replay ${mode}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
           }
         }
         for (const mode of modes) {
           const rs = runs.get(mode)!;
-          lines.push(`| ${n.toLocaleString('en-US')} | ${mode} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} |`);
+          const restored = mode === 'pglite+cache' ? ` (restored in ${rs.filter((r) => r.restored).length} of ${rs.length})` : '';
+          lines.push(`| ${n.toLocaleString('en-US')} | ${mode}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} |`);
         }
         const split = await lintSplit(scenario.files);
         splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);
@@ -249,6 +258,7 @@ async function main() {
         if (args.out) writeFileSync(args.out, [...lines, ...splitTable()].join('\n'));
       } finally {
         scenario.repo.remove();
+        rmSync(cacheDir, { recursive: true, force: true });
       }
     }
     const markdown = [...lines, ...splitTable()].join('\n');

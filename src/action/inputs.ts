@@ -14,6 +14,8 @@ export interface ActionInputs {
   postgresVersion?: number;
   replay?: 'pglite' | 'off';
   databaseUrl?: string;
+  /** The base-schema cache directory (relative to the workspace) that the workflow keeps with actions/cache; unset: no cache. */
+  replayCacheDir?: string;
   failOn?: Config['fail-on'];
   comment?: Config['comment'];
   /** Where to write a SARIF 2.1.0 file for code scanning; unset: none. */
@@ -63,6 +65,7 @@ export function parseInputs(getInput: (name: string) => string): ActionInputs {
     postgresVersion,
     replay: oneOf('replay', ['pglite', 'off'] as const),
     databaseUrl: optional('database-url'),
+    replayCacheDir: optional('replay-cache-dir'),
     failOn: oneOf('fail-on', ['error', 'warning', 'never'] as const),
     comment: oneOf('comment', ['always', 'on-findings', 'off'] as const),
     sarifFile: optional('sarif-file'),

@@ -3,6 +3,7 @@
  * kind of trigger; the entry point (src/action/index.ts) only calls `runAction`.
  */
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import * as core from '@actions/core';
 import * as z from '../core/zod.js';
 import { COMMENT_MARKER, parseCommands, POST_DEPLOYMENT_MARKER, REPLY_MARKER } from '../core/comment-format.js';
@@ -142,7 +143,9 @@ class Run {
    */
   private analysisContext(ctx: PublishContext, privileged: boolean) {
     const server = this.inputs.databaseUrl && !privileged ? { databaseUrl: this.inputs.databaseUrl } : {};
-    return { api: this.api, config: ctx.config, configPath: this.inputs.configPath, workspace: this.env.workspace, log: (line: string) => core.info(`migration-guard: ${line}`), ...server };
+    // NOTE: nor the replay cache: pull request runs, whose code the workflow may run, can write that directory.
+    const cache = this.inputs.replayCacheDir && !privileged ? { replayCacheDir: path.resolve(this.env.workspace, this.inputs.replayCacheDir) } : {};
+    return { api: this.api, config: ctx.config, configPath: this.inputs.configPath, workspace: this.env.workspace, log: (line: string) => core.info(`migration-guard: ${line}`), ...server, ...cache };
   }
 
   private async pullRequest(trigger: Extract<Trigger, { kind: 'pull-request' }>): Promise<number> {

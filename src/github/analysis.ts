@@ -38,6 +38,8 @@ export interface AnalysisContext {
   configPath: string;
   /** The `database-url` input: replay on that server instead of PGlite. */
   databaseUrl?: string;
+  /** The `replay-cache-dir` input, absolute: where the base schema is restored from and saved to. */
+  replayCacheDir?: string;
   /** GITHUB_WORKSPACE: the checkout (PR head for pull_request, default branch for comment runs). */
   workspace: string;
   /** Writes a line to the run's log. */
@@ -103,7 +105,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
         changed,
         isMigration,
         context,
-        head: fromCheckout ? readEach((p) => readDecoded(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
+        head: fromCheckout ? readEach(async (p) => readDecoded(path.join(ctx.workspace, p), p, [])) : headRevision ? objectReader(ctx, headRevision) : viaApi(pull.headSha),
         base: baseInCheckout ? objectReader(ctx, pull.baseSha) : viaApi(pull.baseSha),
       });
       for (const file of files) onRead(file);
@@ -120,11 +122,12 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
  */
 async function replaySettings(ctx: AnalysisContext, baseSha: string): Promise<ReplaySettings> {
   const mode = ctx.databaseUrl ? 'pglite' : ctx.config.replay.mode;
+  const settings: ReplaySettings = { mode, ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}), ...(ctx.replayCacheDir ? { cacheDir: ctx.replayCacheDir, log: ctx.log } : {}) };
   const schemaPath = ctx.config.replay['schema-file'];
-  if (mode === 'off' || !schemaPath) return { mode, ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}) };
+  if (mode === 'off' || !schemaPath) return settings;
   const schemaText = await ctx.api.fileAt(schemaPath, baseSha);
   if (schemaText === undefined) throw new ConfigError(`key "replay.schema-file": ${schemaPath} does not exist on the base commit ${baseSha.slice(0, 7)}`, ctx.configPath);
-  return { mode, ...(ctx.databaseUrl ? { databaseUrl: ctx.databaseUrl } : {}), schemaFile: { path: schemaPath, text: schemaText } };
+  return { ...settings, schemaFile: { path: schemaPath, text: schemaText } };
 }
 
 function pullAnalysis({ report, files, advice }: CheckResult, notices: string[]): PullAnalysis {

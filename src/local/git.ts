@@ -84,6 +84,14 @@ export async function filesAt(root: string, revision: string, paths: readonly st
   return { files, symlinks };
 }
 
+/**
+ * A modified or deleted file's text at the merge base: from the batched read, else (a
+ * symbolic link, a submodule) what `git show` prints for it; undefined when it has none.
+ */
+async function baseTextOf(root: string, mergeBase: string, file: string, atBase: Map<string, Buffer>): Promise<string | undefined> {
+  return atBase.get(file)?.toString('utf8') ?? (await git(root, ['show', `${mergeBase}:${file}`]).catch(() => undefined));
+}
+
 /** What `git diff <range>` changes, per path (renames as a delete and an add). */
 export async function diffStatus(root: string, range: string): Promise<Map<string, FileChange>> {
   const status = new Map<string, FileChange>();
@@ -112,18 +120,25 @@ export interface ChangedFiles {
 export async function changedSince(base: string, repoDir: string, isMigrationPath: (p: string) => boolean): Promise<ChangedFiles> {
   const root = (await git(repoDir, ['rev-parse', '--show-toplevel'])).trim();
   const mergeBase = (await git(root, ['merge-base', base, 'HEAD'])).trim();
-  const status = await diffStatus(root, mergeBase);
-  const untracked = (await git(root, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+  // NOTE: the three listings are independent, so they run at once (a git process each).
+  const [status, untrackedListing, trackedListing] = await Promise.all([
+    diffStatus(root, mergeBase),
+    git(root, ['ls-files', '--others', '--exclude-standard', '-z']),
+    git(root, ['ls-files', '-z']),
+  ]);
+  const untracked = untrackedListing.split('\0').filter(Boolean);
   for (const file of untracked) status.set(file, 'added');
-  const tracked = (await git(root, ['ls-files', '-z'])).split('\0').filter(Boolean);
+  const tracked = trackedListing.split('\0').filter(Boolean);
   const all = new Set([...tracked, ...untracked, ...status.keys()]);
+  const candidates = [...all].sort().filter((file) => isCandidate(file) && isMigrationPath(file));
+  const existedAtBase = (file: string) => status.get(file) === 'modified' || status.get(file) === 'deleted';
+  const atBase = (await filesAt(root, mergeBase, candidates.filter(existedAtBase))).files;
   const files: InputFile[] = [];
   const problems: ReadProblem[] = [];
-  for (const file of [...all].sort()) {
-    if (!isCandidate(file) || !isMigrationPath(file)) continue;
+  for (const file of candidates) {
     const change = status.get(file) ?? 'unchanged';
-    const baseText = change === 'modified' || change === 'deleted' ? await git(root, ['show', `${mergeBase}:${file}`]).catch(() => undefined) : undefined;
-    const read = change === 'deleted' ? { text: '' } : await readDecoded(path.join(root, file), file, problems);
+    const baseText = existedAtBase(file) ? await baseTextOf(root, mergeBase, file, atBase) : undefined;
+    const read = change === 'deleted' ? { text: '' } : readDecoded(path.join(root, file), file, problems);
     if (read === undefined) continue;
     files.push({ path: file, change, ...read, ...(baseText === undefined ? {} : { baseText }) });
   }

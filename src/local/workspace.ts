@@ -4,7 +4,7 @@
  * that touches the disk for the engine.
  */
 import { closeSync, type Dirent, fstatSync, lstatSync, openSync, readdirSync, readFileSync, realpathSync, type Stats } from 'node:fs';
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { isCompanionFile } from '../conventions/index.js';
@@ -135,16 +135,16 @@ function readInput(absolute: string, display: string): InputFile {
 /**
  * Reads a file as UTF-8 text, or says why it is not text (decode.ts).
  * NOTE: a binary file named .sql is not skipped: it becomes one blocking finding that
- * names the file (fail closed).
+ * names the file (fail closed). Synchronous for the reason collectPaths gives.
  */
-export async function readDecoded(absolute: string, display: string, problems: ReadProblem[]): Promise<Decoded | undefined> {
-  const bytes = await readBytes(absolute, display, problems);
+export function readDecoded(absolute: string, display: string, problems: ReadProblem[]): Decoded | undefined {
+  const bytes = readBytes(absolute, display, problems);
   return bytes && decodeMigrationBytes(bytes);
 }
 
-async function readBytes(absolute: string, display: string, problems: ReadProblem[]): Promise<Buffer | undefined> {
+function readBytes(absolute: string, display: string, problems: ReadProblem[]): Buffer | undefined {
   try {
-    return await readFile(absolute);
+    return readFileSync(absolute);
   } catch (error) {
     problems.push({ path: display, message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
     return undefined;

@@ -21,6 +21,14 @@ export interface ReplaySettings {
   statementTimeoutMs?: number;
   /** Rehearse in the `databaseUrl` database itself (a production-sized clone): no scratch database, no base schema. */
   rehearse?: boolean;
+  /**
+   * PGlite only: the base cache directory the action's `replay-cache-dir` names, which the
+   * workflow keeps with actions/cache (docs/replay-cache.md); every base built is saved there.
+   * Absent: the CLI's default cache (none in the action).
+   */
+  cacheDir?: string;
+  /** Hears whether the base schema came from the cache or went into it. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -28,12 +36,16 @@ export interface ReplaySettings {
  * NOTE: loaded on demand: PGlite and pg are large, and most runs (replay off, nothing new
  * to replay, --help) must not pay for loading them at start-up.
  */
-export async function openReplayDatabase(databaseUrl?: string, statementTimeoutMs?: number, rehearse = false): Promise<ReplayDatabase> {
-  if (databaseUrl) {
+export async function openReplayDatabase(settings: ReplaySettings, rehearse = false): Promise<ReplayDatabase> {
+  if (settings.databaseUrl) {
     const server = await import('./postgres.js');
-    return rehearse ? server.openRehearsal(databaseUrl) : server.openPostgres(databaseUrl);
+    return rehearse ? server.openRehearsal(settings.databaseUrl) : server.openPostgres(settings.databaseUrl);
   }
-  return (await import('./pglite-thread.js')).openPgliteThread(statementTimeoutMs === undefined ? {} : { callTimeoutMs: statementTimeoutMs });
+  return (await import('./pglite-thread.js')).openPgliteThread({
+    ...(settings.statementTimeoutMs === undefined ? {} : { callTimeoutMs: settings.statementTimeoutMs }),
+    ...(settings.cacheDir === undefined ? {} : { cache: { dir: settings.cacheDir, minBuildMs: 0 } }),
+    ...(settings.log ? { log: settings.log } : {}),
+  });
 }
 
 /**
@@ -50,7 +62,7 @@ export function openingReplayStage(config: Config, settings: ReplaySettings): Re
     const rehearse = settings.rehearse === true && settings.databaseUrl !== undefined;
     let database: ReplayDatabase;
     try {
-      database = await openReplayDatabase(settings.databaseUrl, settings.statementTimeoutMs, rehearse);
+      database = await openReplayDatabase(settings, rehearse);
     } catch (error) {
       const where = settings.databaseUrl ? `the database at --database-url (${redact(settings.databaseUrl)})` : 'PGlite';
       return replayUnavailable(changeSet, `${where} could not be opened: ${(error as Error).message}`);

@@ -99,9 +99,10 @@ declare const MIGRATION_GUARD_BASE_CACHE: boolean | undefined;
 
 /**
  * Where the base cache (base-cache.ts) keeps its entries, and which builds are worth saving.
- * NOTE: off in the action: a hosted runner starts with an empty home directory, so an entry
- * would never be read again, and saving one costs the run time (the cache for the action
- * would be @actions/cache, which cannot be tested without GitHub's cache service).
+ * NOTE: no default in the action: a hosted runner starts with an empty home directory, so an
+ * entry would never be read again, and saving one costs run time. The action uses the
+ * directory of its `replay-cache-dir` input, which the workflow restores and saves with
+ * actions/cache (docs/replay-cache.md).
  */
 export interface BaseCacheOptions {
   dir: string;
@@ -115,8 +116,12 @@ function defaultCache(): BaseCacheOptions | undefined {
   return { dir: defaultCacheDir(), minBuildMs: 1000 };
 }
 
-/** Opens a PGlite database on the shared worker (a new worker after one was stopped). */
-export async function openPgliteThread(options: { callTimeoutMs?: number; cache?: BaseCacheOptions | false } = {}): Promise<ReplayDatabase> {
+/**
+ * Opens a PGlite database on the shared worker (a new worker after one was stopped).
+ * `cache`: the base cache to use (false: none; absent: the CLI's default). `log` hears
+ * whether the base schema was restored from the cache or saved to it.
+ */
+export async function openPgliteThread(options: { callTimeoutMs?: number; cache?: BaseCacheOptions | false; log?: (line: string) => void } = {}): Promise<ReplayDatabase> {
   const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   const cache = options.cache === false ? undefined : (options.cache ?? defaultCache());
   // NOTE: worker_threads loads here, not at start-up: most runs never replay.
@@ -149,6 +154,7 @@ export async function openPgliteThread(options: { callTimeoutMs?: number; cache?
       const restored = (await worker.call({ op: 'restore', db, dir: cache.dir, key: entry }, Math.max(timeout, 120_000), 'restoring the base schema').catch(() => undefined)) as { hit: boolean; result?: T } | undefined;
       if (restored?.hit) {
         if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'restored' });
+        options.log?.(`replay: base schema restored from the cache (entry ${entry.slice(0, 12)} in ${cache.dir})`);
         return restored.result as T;
       }
       // NOTE: a failed restore may have left the database half changed.
@@ -157,7 +163,8 @@ export async function openPgliteThread(options: { callTimeoutMs?: number; cache?
       const result = await build();
       if (performance.now() - started >= cache.minBuildMs) {
         // NOTE: an unwritable cache directory only costs speed.
-        await worker.call({ op: 'save', db, dir: cache.dir, key: entry, result }, Math.max(timeout, 120_000), 'saving the base schema').catch(() => undefined);
+        const saved = await worker.call({ op: 'save', db, dir: cache.dir, key: entry, result }, Math.max(timeout, 120_000), 'saving the base schema').catch((error: Error) => error);
+        options.log?.(saved === true ? `replay: base schema saved to the cache (entry ${entry.slice(0, 12)} in ${cache.dir})` : `replay: base schema not saved to the cache in ${cache.dir}: ${saved instanceof Error ? saved.message : 'the database could not be dumped'}`);
       }
       return result;
     },

@@ -113,7 +113,7 @@ export interface RelationState {
   name: string;
   relkind: string;
   relfilenode: number;
-  /** pg_table_size: all forks and TOAST of a table, or an index's size (0 for views). */
+  /** pg_table_size: all forks and TOAST of a table, or an index's size (0 for views; 0 on PGlite, see relationStates). */
   bytes: number;
 }
 
@@ -124,9 +124,13 @@ export interface RelationState {
 export async function relationStates(db: ReplayDatabase, oids?: readonly number[]): Promise<Map<number, RelationState>> {
   if (oids?.length === 0) return new Map();
   const only = oids ? ` AND c.oid IN (${oids.map((oid) => `${Math.trunc(oid)}::oid`).join(', ')})` : '';
+  // NOTE: sizes feed only the timing a server reports (trace.ts). On PGlite, pg_table_size
+  // stats every fork of every relation in its emulated file system, which made a full scan of
+  // thousands of relations slow for a number nothing reads.
+  const bytes = db.kind === 'postgres' ? 'pg_table_size(c.oid)::float8' : '0::float8';
   const rows = await db.query<{ oid: number; name: string; relkind: string; relfilenode: number; bytes: number }>(
     `SELECT c.oid::int8::float8 AS oid, ${QUALIFIED('n.nspname', 'c.relname')} AS name, c.relkind::text AS relkind, pg_relation_filenode(c.oid)::int8::float8 AS relfilenode,
-       pg_table_size(c.oid)::float8 AS bytes
+       ${bytes} AS bytes
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE ${USER_NAMESPACE} AND c.relkind <> 't'${only}`,
   );

@@ -33,7 +33,7 @@ export const DROP_EMAIL = 'ALTER TABLE users DROP COLUMN email;\n';
 /** A migration that passes. */
 export const ADD_PHONE = "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN phone text;\n";
 
-const BASE_FILES = {
+const BASE_FILES: Record<string, string> = {
   'README.md': '# shop\n',
   [`${MIGRATIONS}/001_users.up.sql`]: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n',
   [`${MIGRATIONS}/001_users.down.sql`]: 'DROP TABLE users;\n',
