@@ -6,7 +6,7 @@
  */
 import { LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
-import { isCandidate } from '../local/workspace.js';
+import { isCandidate } from '../workspace/files.js';
 import type { PullFile } from './api.js';
 
 /** Reads one file's text at the PR head or base; undefined when it does not exist there. */
