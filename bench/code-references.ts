@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ContractTarget } from '../src/core/facts.js';
-import { DEFAULT_CODE_GLOBS, findCodeReferences } from '../src/local/code-references.js';
+import { DEFAULT_CODE_GLOBS, findCodeReferences } from '../src/history/code-references.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../src/conventions/index.js';
 
 const count = Number(process.argv[2] ?? 50_000);

@@ -20,7 +20,7 @@ import type { ParseAhead } from '../src/core/analyze.js';
 import { validateConfig } from '../src/core/config.js';
 import type { InputFile } from '../src/core/migration.js';
 import { checkMigrations } from '../src/engine.js';
-import { prepareParser } from '../src/local/parse-pool.js';
+import { prepareParser } from '../src/parser/parse-pool.js';
 import { allRules } from '../src/rules/index.js';
 import { pullRequestEvent } from '../test/support/events.js';
 import { createTempRepo, type TempRepo } from '../test/support/git-repo.js';

@@ -35,8 +35,8 @@ const entryPoints = { 'cli-main': 'src/cli/index.ts' };
 if (existsSync(path.join(root, 'src/action/index.ts'))) entryPoints.index = 'src/action/index.ts';
 // PGlite runs on a worker thread (src/replay/pglite-thread.ts), loaded from this file.
 entryPoints['replay-worker'] = 'src/replay/pglite-worker.ts';
-// Large inputs parse on worker threads (src/local/parse-pool.ts), loaded from this file.
-entryPoints['parse-worker'] = 'src/local/parse-worker.ts';
+// Large inputs parse on worker threads (src/parser/parse-pool.ts), loaded from this file.
+entryPoints['parse-worker'] = 'src/parser/parse-worker.ts';
 
 // NOTE: PGlite's contrib extensions find their archive at new URL('../<name>.tar.gz',
 // import.meta.url), relative to their own module; once bundled, that would point outside

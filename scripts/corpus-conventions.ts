@@ -7,7 +7,7 @@ import path from 'node:path';
 import { discoverMigrations } from '../src/conventions/index.js';
 import { defaultConfig } from '../src/core/config.js';
 import { checkMigrations } from '../src/engine.js';
-import { collectPaths } from '../src/local/workspace.js';
+import { collectPaths } from '../src/workspace/files.js';
 
 const corpus = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../../shared/corpus'));
 const EXPECTED: Record<string, { convention: string; roles: Record<string, number>; paired: boolean }> = {

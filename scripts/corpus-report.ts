@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defaultConfig } from '../src/core/config.js';
 import { checkMigrations } from '../src/engine.js';
-import { collectPaths } from '../src/local/workspace.js';
+import { collectPaths } from '../src/workspace/files.js';
 
 const corpus = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '../../shared/corpus'));
 const repos = readdirSync(corpus).filter((name) => statSync(path.join(corpus, name)).isDirectory()).sort();

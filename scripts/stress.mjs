@@ -51,7 +51,7 @@ const productFlags = args.bare ? '' : `(await import(${JSON.stringify(path.join(
 const churn = path.join(work, 'churn.mts');
 writeFileSync(
   churn,
-  `${productFlags}import { prepareParser } from ${JSON.stringify(path.join(root, 'src/local/parse-pool.ts'))};
+  `${productFlags}import { prepareParser } from ${JSON.stringify(path.join(root, 'src/parser/parse-pool.ts'))};
 import { openPgliteThread } from ${JSON.stringify(path.join(root, 'src/replay/pglite-thread.ts'))};
 import { generateSql } from ${JSON.stringify(path.join(root, 'bench/generate.mjs'))};
 const texts = Array.from({ length: 8 }, (_, i) => generateSql(2_000, i));

@@ -15,9 +15,9 @@ import { allRules } from './rules/index.js';
 
 /** What the engine can be given besides the files and the config. */
 export interface EngineStages {
-  /** History and code facts (src/local/facts.ts) for the expand/contract rules. */
+  /** History and code facts (src/history/facts.ts) for the expand/contract rules. */
   facts?: AnalysisFacts;
-  /** Parses the SQL ahead, e.g. on worker threads (src/local/parse-pool.ts). */
+  /** Parses the SQL ahead, e.g. on worker threads (src/parser/parse-pool.ts). */
   parseAhead?: ParseAhead;
   /** Replays the migrations before the rules run (src/replay). */
   replay?: ReplayStage;

@@ -12,20 +12,24 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
 
-/** Modules that do I/O or start processes and threads: only the edges (local, replay, github, cli, action) may load them. */
+/** Modules that do I/O or start processes and threads: only the edges (workspace, history, parser, replay, github, cli, action) may load them. */
 const IO_MODULES = ['node:fs', 'node:child_process', 'node:worker_threads', 'node:net', 'node:http', 'node:https', 'node:os', 'node:v8', 'node:vm', '@actions/', '@octokit/', 'octokit', '@electric-sql/pglite', 'pg'];
+/** The edges that read the disk and git (workspace, history) and parse on threads (parser). */
+const LOCAL_EDGES = ['workspace', 'history', 'parser'];
 /** src/ layers (a folder, or a top-level module) each layer must never import. */
 const LAYERS: Record<string, { forbidden: string[]; why: string }> = {
   core: {
-    forbidden: [...IO_MODULES, 'local', 'github', 'replay', 'cli', 'action', 'render', 'rules', 'conventions', 'engine', 'check'],
+    forbidden: [...IO_MODULES, ...LOCAL_EDGES, 'github', 'replay', 'cli', 'action', 'render', 'rules', 'conventions', 'engine', 'check'],
     why: 'the core is pure: file contents in, a report out; every service (discovery, rules, replay, parsing on threads) is handed in',
   },
-  rules: { forbidden: [...IO_MODULES, 'local', 'github', 'replay', 'cli', 'action', 'render', 'engine', 'check'], why: 'a rule reads the change set (and replay observations on it), never a database, the disk or GitHub' },
-  conventions: { forbidden: [...IO_MODULES, 'local', 'github', 'replay', 'cli', 'action', 'render', 'rules', 'engine', 'check'], why: 'a convention classifies file contents it is given' },
-  render: { forbidden: [...IO_MODULES, 'local', 'github', 'replay', 'cli', 'action', 'rules', 'engine', 'check'], why: 'a renderer turns a report into text; it never reaches a backend' },
-  engine: { forbidden: [...IO_MODULES, 'local', 'github', 'replay', 'cli', 'action', 'check'], why: 'the engine wires the core to conventions and rules, still without I/O' },
-  replay: { forbidden: ['local', 'github', 'cli', 'action', 'render', 'rules', 'conventions', 'engine', 'check'], why: 'replay observes; findings are the rules\' job and the pipeline calls replay as a stage' },
-  local: { forbidden: ['github', 'cli', 'action', 'replay', 'render', 'rules', 'engine', 'check'], why: 'local reads the disk and git for the pipeline, whoever calls it' },
+  rules: { forbidden: [...IO_MODULES, ...LOCAL_EDGES, 'github', 'replay', 'cli', 'action', 'render', 'engine', 'check'], why: 'a rule reads the change set (and replay observations on it), never a database, the disk or GitHub' },
+  conventions: { forbidden: [...IO_MODULES, ...LOCAL_EDGES, 'github', 'replay', 'cli', 'action', 'render', 'rules', 'engine', 'check'], why: 'a convention classifies file contents it is given' },
+  render: { forbidden: [...IO_MODULES, ...LOCAL_EDGES, 'github', 'replay', 'cli', 'action', 'rules', 'engine', 'check'], why: 'a renderer turns a report into text; it never reaches a backend' },
+  engine: { forbidden: [...IO_MODULES, ...LOCAL_EDGES, 'github', 'replay', 'cli', 'action', 'check'], why: 'the engine wires the core to conventions and rules, still without I/O' },
+  replay: { forbidden: [...LOCAL_EDGES, 'github', 'cli', 'action', 'render', 'rules', 'conventions', 'engine', 'check'], why: 'replay observes; findings are the rules\' job and the pipeline calls replay as a stage' },
+  workspace: { forbidden: ['history', 'parser', 'github', 'cli', 'action', 'replay', 'render', 'rules', 'engine', 'check'], why: 'the workspace reads files and git for the pipeline, whoever calls it, and nothing more' },
+  history: { forbidden: ['parser', 'github', 'cli', 'action', 'replay', 'render', 'rules', 'engine', 'check'], why: 'history facts come from git and code search (through the workspace), for whoever calls' },
+  parser: { forbidden: ['workspace', 'history', 'github', 'cli', 'action', 'replay', 'render', 'rules', 'conventions', 'engine', 'check'], why: 'the parser pool parses texts it is given with the core\'s parser, on threads' },
   check: { forbidden: ['github', 'cli', 'action', 'render'], why: 'the pipeline serves the CLI and the action alike' },
   github: { forbidden: ['cli'], why: 'the action never goes through the CLI' },
   cli: { forbidden: ['github', 'action'], why: 'the CLI never talks to GitHub' },
@@ -127,7 +131,7 @@ describe('the import-graph check', () => {
     const source = [
       "import { readFile } from 'node:fs/promises';",
       "import type { Hash } from 'node:crypto';",
-      "export { git } from '../local/git.js';",
+      "export { git } from '../workspace/git.js';",
       "import { createRequire } from 'node:module';",
       "const load = createRequire(import.meta.url);",
       "const { execFile } = load('node:child_process');",
@@ -140,7 +144,7 @@ describe('the import-graph check', () => {
     expect(moduleUses(source).map((u) => [u.specifier, u.how, u.line])).toEqual([
       ['node:fs/promises', 'import', 1],
       ['node:crypto', 'import', 2],
-      ['../local/git.js', 'export ... from', 3],
+      ['../workspace/git.js', 'export ... from', 3],
       ['node:module', 'import', 4],
       ['node:child_process', 'require', 6],
       ['node:worker_threads', 'require', 7],
@@ -155,7 +159,7 @@ describe('the import-graph check', () => {
       "const fs = await import('node:fs/promises');",
       "import { createRequire } from 'node:module';",
       "const { execFile } = createRequire(import.meta.url)('node:child_process');",
-      "import { git } from '../local/git.js';",
+      "import { git } from '../workspace/git.js';",
       "import { allRules } from '../rules/index.js';",
       "import { replayStage } from '../replay/replay.js';",
       "import { sha256 } from './hash.js';",
@@ -173,6 +177,9 @@ describe('the import-graph check', () => {
     expect(violationsIn('rules/ban-x.ts', "import { replayStage } from '../replay/replay.js';")).toHaveLength(1);
     expect(violationsIn('render/x.ts', "import { openPglite } from '../replay/pglite.js';")).toHaveLength(1);
     expect(violationsIn('replay/replay.ts', "import rule from '../rules/down-not-reversible.js';")).toHaveLength(1);
+    expect(violationsIn('parser/parse-pool.ts', "import { git } from '../workspace/git.js';")).toHaveLength(1);
+    expect(violationsIn('workspace/git.ts', "import { gatherFacts } from '../history/facts.js';")).toHaveLength(1);
+    expect(violationsIn('history/facts.ts', "import { git } from '../workspace/git.js';")).toEqual([]);
     expect(violationsIn('rules/ban-x.ts', "import { statementLock } from '../core/statement-locks.js';")).toEqual([]);
   });
 });

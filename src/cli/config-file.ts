@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configFromSquawk, readConfig, SQUAWK_CONFIG_FILE } from '../check.js';
 import { type Config, ConfigError, defaultConfig, validateConfig } from '../core/config.js';
-import { git } from '../local/git.js';
+import { git } from '../workspace/git.js';
 import { allRules } from '../rules/index.js';
 import { type CheckOptions, DEFAULT_CONFIG_PATH } from './args.js';
 

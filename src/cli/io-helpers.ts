@@ -5,9 +5,9 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFile } from '../core/migration.js';
-import { decodeMigrationBytes } from '../local/decode.js';
-import { git, GitError } from '../local/git.js';
-import { toPosix } from '../local/workspace.js';
+import { decodeMigrationBytes } from '../workspace/decode.js';
+import { git, GitError } from '../workspace/git.js';
+import { toPosix } from '../workspace/files.js';
 
 /** Standard input's SQL as an added migration file at `filename` (relative to the working directory). */
 export function stdinInput(bytes: Uint8Array, filename: string): InputFile {

@@ -30,7 +30,7 @@ export interface AnalyzeOptions {
   discover: Discover;
   /** History and code facts for the rules that need them (absent: those rules stay quiet). */
   facts?: AnalysisFacts;
-  /** Parses many texts ahead, e.g. on worker threads (src/local/parse-pool.ts); default: one by one on this thread. */
+  /** Parses many texts ahead, e.g. on worker threads (src/parser/parse-pool.ts); default: one by one on this thread. */
   parseAhead?: ParseAhead;
   /** Replays the migrations on Postgres (src/replay) before the rules run; absent: no replay. */
   replay?: ReplayStage;

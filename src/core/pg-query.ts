@@ -2,7 +2,7 @@
  * A thin binding to libpg-query's WebAssembly build of the real PostgreSQL parser, used
  * instead of the package's JavaScript wrapper. Returns the parse tree as libpg-query's
  * JSON text, so the caller decides where to turn it into objects (on this thread, or after
- * a worker thread parsed it: src/local/parse-pool.ts).
+ * a worker thread parsed it: src/parser/parse-pool.ts).
  *
  * NOTE: the wrapper converts strings to and from UTF-8 in JavaScript, one character at a
  * time; TextEncoder.encodeInto and TextDecoder do it natively, and the encoder tells for

@@ -6,8 +6,8 @@
  */
 import { LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
-import type { Decoded } from '../local/decode.js';
-import { isCandidate } from '../local/workspace.js';
+import type { Decoded } from '../workspace/decode.js';
+import { isCandidate } from '../workspace/files.js';
 import type { PullFile } from './api.js';
 
 /**

@@ -4,7 +4,7 @@
  * relfilenode), and the error with its position.
  */
 import type { AlterTableCmd, Node } from '@pgsql/types';
-import { nodeAs } from '../core/ast.js';
+import { nodeAs, optionEnabled } from '../core/ast.js';
 import { type LockMode, lockModeFromPgLocks, strongerLock } from '../core/locks.js';
 import type { StatementTiming } from '../core/finding.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
@@ -40,13 +40,12 @@ const LOCKS_SQL = `SELECT relation::int8::float8 AS oid, mode FROM pg_locks
  */
 export function mustRunOutsideTransaction(node: Node, serverVersion: number): boolean {
   const [kind, payload] = Object.entries(node)[0] as [string, Record<string, unknown>];
-  const hasOption = (name: string) => ((payload.params ?? payload.options) as Node[] | undefined)?.some((o) => nodeAs<{ defname?: string }>(o, 'DefElem')?.defname === name) ?? false;
   switch (kind) {
     case 'IndexStmt':
     case 'DropStmt':
       return payload.concurrent === true;
     case 'ReindexStmt':
-      return hasOption('concurrently') || payload.kind === 'REINDEX_OBJECT_SYSTEM' || payload.kind === 'REINDEX_OBJECT_DATABASE';
+      return optionEnabled(payload.params as Node[] | undefined, 'concurrently') || payload.kind === 'REINDEX_OBJECT_SYSTEM' || payload.kind === 'REINDEX_OBJECT_DATABASE';
     case 'VacuumStmt':
       return payload.is_vacuumcmd === true;
     case 'AlterEnumStmt':

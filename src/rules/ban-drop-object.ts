@@ -10,8 +10,7 @@
 import type { DropStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { CODE_OBJECT_KINDS, createdEarlierInFile, createsName, objectName } from './support/named-objects.js';
-import { laterInTransaction } from './support/transaction.js';
+import { CODE_OBJECT_KINDS, hiddenFromRunningCode, objectName } from './support/named-objects.js';
 
 export default defineRule({
   id: 'ban-drop-object',
@@ -22,7 +21,7 @@ export default defineRule({
   rewrites: false,
   statementKinds: ['DropStmt'],
   messages: { dropObject: 'Dropping {{kind}} {{name}} breaks code that still uses it.' },
-  why: 'Code deployed before this migration (and other views, functions and triggers) still use the object: their queries fail with "does not exist" as soon as the drop commits. Views and sequences are locked ACCESS EXCLUSIVE for the drop.',
+  why: 'Code deployed before this migration (and other views, functions and triggers) still use the object: their queries fail with "does not exist" as soon as the drop commits. Views and sequences are locked ACCESS EXCLUSIVE for the drop. A function or procedure is reported as a warning: a trigger function or an internal helper, which no client calls, cannot be told apart from an API function without the schema.',
   fix: [
     'Contract in phases: deploy code that no longer uses {{name}}, wait until no old instance runs, then drop it in a migration of its own',
     '(with a migration-guard:ignore comment that says so). To change a view or function, re-create it in the same transaction as the drop',
@@ -42,20 +41,26 @@ export default defineRule({
     valid: [
       { sql: 'CREATE VIEW recent_orders AS SELECT 1 AS id;\nDROP VIEW recent_orders;', why: 'the view is new in this migration' },
       { sql: 'BEGIN;\nDROP VIEW active_users;\nCREATE VIEW active_users AS SELECT 1 AS id;\nCOMMIT;', why: 'dropped and re-created in one transaction: no query sees it missing' },
+      {
+        files: [{ path: 'migrations/000002_active_users.up.sql', text: 'DROP VIEW active_users;\nCREATE VIEW active_users AS SELECT 1 AS id;' }, { path: 'migrations/000002_active_users.down.sql', text: 'SELECT 1;' }],
+        why: 'golang-migrate sends the file as one query: Postgres runs its statements as one implicit transaction',
+      },
       { sql: "BEGIN;\nALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('new', 'paid');\nDROP TYPE order_status_old;\nCOMMIT;", why: 'the dropped name came from a rename in this migration' },
       { sql: 'DROP TABLE users;', why: 'another rule (ban-drop-table)' },
     ],
   },
-  statement({ statement, state, file, isNewTable, report }) {
+  statement(context) {
+    const { statement, report } = context;
     const drop = nodeAs<DropStmt>(statement.node, 'DropStmt');
     const kind = CODE_OBJECT_KINDS[drop?.removeType ?? ''];
     if (!drop || !kind) return;
     for (const name of (drop.objects ?? []).map(objectName)) {
-      if ((kind.space === 'relation' && isNewTable(name)) || createdEarlierInFile(file.statements, statement, kind.space, name)) continue;
-      // NOTE: dropped and re-created before the commit: other sessions never see it missing.
-      if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => createsName(later, kind.space, name))) continue;
+      if (hiddenFromRunningCode(context, kind.space, name)) continue;
       const data = { kind: kind.word, name };
       if (kind.space === 'relation') report({ messageId: 'dropObject', data, tables: [name] });
+      // NOTE: a warning for routines: without the schema a trigger function or an internal helper (which no
+      // client calls) looks like an API function, and dropping those is routine cleanup.
+      else if (kind.space === 'routine') report({ messageId: 'dropObject', data, lock: null, severity: 'warning' });
       else report({ messageId: 'dropObject', data, lock: null });
     }
   },

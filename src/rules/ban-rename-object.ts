@@ -8,8 +8,7 @@
  * soon as the rename commits.
  */
 import { defineRule } from '../core/rule.js';
-import { createdEarlierInFile, createsName, renamedCodeObject } from './support/named-objects.js';
-import { laterInTransaction } from './support/transaction.js';
+import { hiddenFromRunningCode, renamedCodeObject } from './support/named-objects.js';
 
 export default defineRule({
   id: 'ban-rename-object',
@@ -20,7 +19,7 @@ export default defineRule({
   rewrites: false,
   statementKinds: ['RenameStmt'],
   messages: { renameObject: 'Renaming {{kind}} {{name}} to {{newName}} breaks code that still uses {{name}}.' },
-  why: 'Code deployed before this migration names the object by its old name; its queries (selects, calls, casts, nextval) fail with "does not exist" as soon as the rename commits. Views and sequences are locked ACCESS EXCLUSIVE for the rename.',
+  why: 'Code deployed before this migration names the object by its old name; its queries (selects, calls, casts, nextval) fail with "does not exist" as soon as the rename commits. Views and sequences are locked ACCESS EXCLUSIVE for the rename. A function or procedure is reported as a warning: a trigger function or an internal helper, which no client calls, cannot be told apart from an API function without the schema; so is a sequence, which column defaults follow by OID.',
   fix: [
     'Expand and contract: keep {{name}} working while old code runs. In the same transaction as the rename, re-create {{name}}',
     '(a view over the renamed view, a function that calls {{newName}}), or create {{newName}} beside {{name}} instead of renaming;',
@@ -41,15 +40,19 @@ export default defineRule({
       { sql: 'ALTER TABLE users RENAME TO accounts;', why: 'another rule (ban-rename-table)' },
     ],
   },
-  statement({ statement, state, file, isNewTable, report }) {
-    const renamed = renamedCodeObject(statement.node);
+  statement(context) {
+    const renamed = renamedCodeObject(context.statement.node);
     if (!renamed) return;
     const { kind, name, newName } = renamed;
-    if ((kind.space === 'relation' && isNewTable(name)) || createdEarlierInFile(file.statements, statement, kind.space, name)) return;
-    // NOTE: the old name re-created before the commit (a bridge, or a replaced enum): old code keeps finding it.
-    if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => createsName(later, kind.space, name))) return;
+    // NOTE: an old name re-created before the commit (a bridge, or a replaced enum) keeps old code working.
+    if (hiddenFromRunningCode(context, kind.space, name)) return;
     const data = { kind: kind.word, name, newName };
-    if (kind.space === 'relation') report({ messageId: 'renameObject', data, tables: [name] });
-    else report({ messageId: 'renameObject', data, lock: null });
+    // NOTE: a warning for a sequence: column defaults refer to it by OID, so only code that names it
+    // (nextval('...')) breaks; and for routines: without the schema a trigger function or an
+    // internal helper (which no client calls) looks like an API function.
+    if (kind.word === 'sequence') context.report({ messageId: 'renameObject', data, tables: [name], severity: 'warning' });
+    else if (kind.space === 'relation') context.report({ messageId: 'renameObject', data, tables: [name] });
+    else if (kind.space === 'routine') context.report({ messageId: 'renameObject', data, lock: null, severity: 'warning' });
+    else context.report({ messageId: 'renameObject', data, lock: null });
   },
 });

@@ -19,7 +19,7 @@ export default defineRule({
   examples: {
     invalid: [
       { sql: 'REINDEX INDEX users_email_idx;', messageIds: ['missingConcurrently'] },
-      { sql: 'REINDEX (CONCURRENTLY false) TABLE users;', why: 'the option turned off', messageIds: ['missingConcurrently'] },
+      { sql: 'REINDEX (CONCURRENTLY false) INDEX users_email_idx;', why: 'the option turned off', messageIds: ['missingConcurrently'] },
     ],
     valid: [
       { sql: 'REINDEX INDEX CONCURRENTLY users_email_idx;', why: 'the concurrent form (12+)' },

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { collectPaths } from '../../src/local/workspace.js';
+import { collectPaths } from '../../src/workspace/files.js';
 import { allRules } from '../../src/rules/index.js';
 import { CORPUS } from '../support/corpus.js';
 import { findings, undispatched } from '../support/dispatch.js';

@@ -5,7 +5,10 @@
  */
 import type { CompositeTypeStmt, CreateFunctionStmt, CreateSeqStmt, CreateStmt, CreateTableAsStmt, Node, RenameStmt, ViewStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, relationKey, relationName, stringList } from '../../core/ast.js';
+import { sectionAt } from '../../core/migration.js';
 import type { Statement } from '../../core/parse.js';
+import type { StatementContext } from '../../core/rule.js';
+import { laterInTransaction } from './transaction.js';
 
 /** Where Postgres keeps the name: relations (pg_class), types (pg_type) or routines (pg_proc). */
 export type NameSpace = 'relation' | 'type' | 'routine';
@@ -72,11 +75,25 @@ function createdNames(node: Node): Array<{ space: NameSpace; name: string }> {
 }
 
 /** Whether `statement` creates (or renames something to) `name` in the name space. */
-export function createsName(statement: Statement, space: NameSpace, name: string): boolean {
+function createsName(statement: Statement, space: NameSpace, name: string): boolean {
   return createdNames(statement.node).some((created) => created.space === space && relationKey(created.name) === relationKey(name));
 }
 
 /** Whether a statement before `statement` in its file creates `name`: the object is new, no running code knows it. */
-export function createdEarlierInFile(statements: readonly Statement[], statement: Statement, space: NameSpace, name: string): boolean {
+function createdEarlierInFile(statements: readonly Statement[], statement: Statement, space: NameSpace, name: string): boolean {
   return statements.some((earlier) => earlier.index < statement.index && earlier.section === statement.section && createsName(earlier, space, name));
+}
+
+/**
+ * Whether dropping or renaming `name` cannot hurt running code: the change created it (no
+ * deployed code knows it yet), or a later statement of the same transaction re-creates it
+ * (other sessions never see it missing: Postgres shows a transaction's changes at commit).
+ */
+export function hiddenFromRunningCode(context: Pick<StatementContext<string>, 'statement' | 'state' | 'file' | 'isNewTable'>, space: NameSpace, name: string): boolean {
+  const { statement, state, file, isNewTable } = context;
+  if ((space === 'relation' && isNewTable(name)) || createdEarlierInFile(file.statements, statement, space, name)) return true;
+  // NOTE: a file sent as one simple query (golang-migrate, Prisma) runs as one implicit
+  // transaction when it holds several statements (Section.sends), so a re-create there is atomic too.
+  const oneQuery = sectionAt(file.migration, statement.span.startOffset)?.sends === 'one-query';
+  return (state.inTransaction || oneQuery) && laterInTransaction(file.statements, statement.index, (later) => createsName(later, space, name));
 }

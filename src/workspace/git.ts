@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { FileChange, InputFile } from '../core/migration.js';
-import { isCandidate, type ReadProblem, readDecoded } from './workspace.js';
+import { isCandidate, type ReadProblem, readDecoded } from './files.js';
 
 /** A failed git command, with its exit code (git grep exits 1 when nothing matches). */
 export class GitError extends Error {

@@ -9,7 +9,7 @@ import { type AnalysisFacts, type CodeReference, contractTargetsOf, type Contrac
 import type { InputFile } from '../core/migration.js';
 import { DEFAULT_MIGRATION_GLOBS, discoverMigrations } from '../conventions/index.js';
 import { DEFAULT_CODE_GLOBS, findCodeReferences } from './code-references.js';
-import { expandEvidenceFor, historyDepth } from './history.js';
+import { expandEvidenceFor, historyDepth } from './expand-evidence.js';
 
 export interface GatherOptions {
   /** Root of the git checkout (the PR head). */

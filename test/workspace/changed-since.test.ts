@@ -1,8 +1,8 @@
 import { symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedSince } from '../src/local/git.js';
-import { createTempRepo } from './support/git-repo.js';
+import { changedSince } from '../../src/workspace/git.js';
+import { createTempRepo } from '../support/git-repo.js';
 
 const migrations = (p: string) => p.startsWith('migrations/');
 

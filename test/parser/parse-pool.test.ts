@@ -1,20 +1,20 @@
 /**
- * Parsing on worker threads (src/local/parse-pool.ts) must give exactly what parsing on
+ * Parsing on worker threads (src/parser/parse-pool.ts) must give exactly what parsing on
  * the main thread gives, errors and non-ASCII text included, also when a worker fails.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, type ParseAhead } from '../src/core/analyze.js';
-import { defaultConfig } from '../src/core/config.js';
-import type { InputFile } from '../src/core/migration.js';
-import { parseSql } from '../src/core/parse.js';
-import { PG_QUERY_BINDING, wasmApi } from '../src/core/pg-query.js';
-import { discoverMigrations } from '../src/conventions/index.js';
-import { PARALLEL_MIN_CHARS, parseInParallel, prepareParser } from '../src/local/parse-pool.js';
-import { allRules } from '../src/rules/index.js';
-import { generateSql } from '../bench/generate.mjs';
+import { analyze, type ParseAhead } from '../../src/core/analyze.js';
+import { defaultConfig } from '../../src/core/config.js';
+import type { InputFile } from '../../src/core/migration.js';
+import { parseSql } from '../../src/core/parse.js';
+import { PG_QUERY_BINDING, wasmApi } from '../../src/core/pg-query.js';
+import { discoverMigrations } from '../../src/conventions/index.js';
+import { PARALLEL_MIN_CHARS, parseInParallel, prepareParser } from '../../src/parser/parse-pool.js';
+import { allRules } from '../../src/rules/index.js';
+import { generateSql } from '../../bench/generate.mjs';
 
 let parseAhead: ParseAhead;
 let compiled: WebAssembly.Module;

@@ -7,8 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import type { CodeReference, ContractTarget } from '../core/facts.js';
-import { git, GitError } from './git.js';
-import { toPosix } from './workspace.js';
+import { git, GitError } from '../workspace/git.js';
+import { toPosix } from '../workspace/files.js';
 
 /** Source files searched when the config gives no `code-paths`. */
 export const DEFAULT_CODE_GLOBS = [

@@ -10,7 +10,7 @@ import type { ContractTarget, ExpandEvidence } from '../core/facts.js';
 import { compareVersions, type InputFile, type MigrationFile } from '../core/migration.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { git } from './git.js';
+import { git } from '../workspace/git.js';
 import { compareStrings } from '../core/compare.js';
 
 export interface HistoryOptions {

@@ -1,7 +1,7 @@
-/** src/local/decode.ts: which bytes are migration text, and where the first bad byte is. */
+/** src/workspace/decode.ts: which bytes are migration text, and where the first bad byte is. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeMigrationBytes, firstInvalidUtf8 } from '../src/local/decode.js';
+import { decodeMigrationBytes, firstInvalidUtf8 } from '../../src/workspace/decode.js';
 
 const strict = new TextDecoder('utf-8', { fatal: true });
 const isValid = (bytes: Uint8Array) => {

@@ -1,11 +1,11 @@
 /**
- * The batched read behind comment runs (src/local/git.ts filesAt): the changed files of a
+ * The batched read behind comment runs (src/workspace/git.ts filesAt): the changed files of a
  * commit from git objects, in a few git commands, on a real temporary repository.
  */
 import { symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { filesAt } from '../../src/local/git.js';
+import { filesAt } from '../../src/workspace/git.js';
 import { createTempRepo, type TempRepo } from '../support/git-repo.js';
 
 let repo: TempRepo | undefined;
