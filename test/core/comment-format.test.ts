@@ -137,5 +137,6 @@ describe('the markers and listed items, in detail', () => {
     const line = blockingItemLine(`[${codeSpan('db/1.sql:3')}](https://github.com/o/r/blob/abc/db/1.sql#L3)`, 'ban-drop-column', 'text', '0123456789abcdef');
     expect(listedItems(line)).toEqual([{ location: 'db/1.sql:3', ruleId: 'ban-drop-column', key: '0123456789abcdef' }]);
     expect(listedItems(line.replace('(https', '(bad url https'))).toEqual([]);
+    expect(listedItems(`${line} and more`)).toEqual([]);
   });
 });

@@ -49,6 +49,7 @@ describe('findIgnoreComments', () => {
     ]);
     expect(comments[0]).toMatchObject({ reason: SQUAWK_REASON, column: 1, startOffset: 0, endOffset: text.indexOf('\n'), used: 0 });
     expect(read('-- squawk-ignore\r\n', true).map((c) => c.rules)).toEqual([[]]);
+    expect(read('-- migration-guard:ignore all reason: x', true).map((c) => c.syntax)).toEqual(['migration-guard']);
   });
 });
 
