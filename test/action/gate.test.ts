@@ -126,25 +126,29 @@ describe('the gate in detail', () => {
 });
 
 describe('commandEntries', () => {
-  it('reads every comment but those of the bot, oldest first (by id on the same second), marking edited ones', async () => {
+  it('reads every comment but those of the bot, oldest first (by id on the same second), marking edited ones, whatever order they come in', async () => {
     const at = '2026-12-06T10:00:00Z';
     const comment = (id: number, login: string, body: string, createdAt = at, updatedAt = createdAt) => ({ id, login, body, userType: 'User', createdAt, updatedAt });
-    const entries = await commandEntries(
-      [
-        comment(9, 'b', '/revoke-maintenance later', '2026-12-06T10:00:01Z'),
-        comment(8, 'GitHub-Actions[bot]', '/revoke-maintenance mine'),
-        comment(7, 'a', '/revoke-maintenance second'),
-        comment(3, 'a', '/revoke-maintenance first\n\n/acknowledge 0123456789abcdef', at, '2026-12-06T11:00:00Z'),
-      ],
-      BOT,
-    );
-    expect(entries.map((e) => [e.commentId, e.author, e.edited, e.command.kind])).toEqual([
+    const comments = [
+      comment(2, 'c', '/revoke-maintenance latest, lowest id', '2026-12-06T10:00:02Z'),
+      comment(9, 'b', '/revoke-maintenance later', '2026-12-06T10:00:01Z'),
+      comment(8, 'GitHub-Actions[bot]', '/revoke-maintenance mine'),
+      comment(7, 'a', '/revoke-maintenance second'),
+      comment(3, 'a', '/revoke-maintenance first\n\n/acknowledge 0123456789abcdef', at, '2026-12-06T11:00:00Z'),
+    ];
+    const expected = [
       [3, 'a', true, 'revoke-maintenance'],
       [3, 'a', true, 'acknowledge'],
       [7, 'a', false, 'revoke-maintenance'],
       [9, 'b', false, 'revoke-maintenance'],
-    ]);
-    expect(entries[0]).toMatchObject({ authorType: 'User', command: { kind: 'revoke-maintenance', reason: 'first' } });
+      [2, 'c', false, 'revoke-maintenance'],
+    ];
+    const orders = (items: typeof comments): (typeof comments)[] => (items.length <= 1 ? [items] : items.flatMap((item, i) => orders([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest])));
+    for (const order of orders(comments)) {
+      const entries = await commandEntries(order, BOT);
+      expect(entries.map((e) => [e.commentId, e.author, e.edited, e.command.kind])).toEqual(expected);
+    }
+    expect((await commandEntries(comments, BOT))[0]).toMatchObject({ authorType: 'User', command: { kind: 'revoke-maintenance', reason: 'first' } });
   });
 });
 

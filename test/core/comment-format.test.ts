@@ -100,12 +100,25 @@ describe('what the command reader keeps', () => {
     ['a void element', `<img src="x.png">\n\n${c}`],
     ['a void element in upper case', `<BR>\n\n${c}`],
     ['a self-closed element', `<span/>\n\n${c}`],
+    ['an element opened in a paragraph and closed by a later block', `Summary <details>\n\nx\n\n</details>\n\n${c}`],
+    ['a paragraph that names an element as text', `Use &lt;details&gt; for long output.\n${c}`],
   ])('counts a command after %s', async (_, body) => {
     expect(await parseCommands(body)).toHaveLength(1);
   });
 
-  it('ignores a command inside an element with attributes', async () => {
+  it('ignores a command inside an element with attributes, or opened earlier in its paragraph', async () => {
     expect(await parseCommands(`<details open>\n\n${c}\n\n</details>`)).toEqual([]);
+    expect(await parseCommands(`Note <details>\n${c}\n</details>`)).toEqual([]);
+  });
+
+  it('needs the command word to end the line or be followed by a space', async () => {
+    expect(await parseCommands('/approve-maintenance!')).toEqual([]);
+    expect(await parseCommands('/acknowledge: 0123456789abcdef')).toEqual([]);
+  });
+
+  it('takes the first word as the digest only when all of it is hex', async () => {
+    expect(await parseCommands('/approve-maintenance deadline tomorrow')).toEqual([{ kind: 'approve-maintenance', digest: '', reason: 'deadline tomorrow' }]);
+    expect(await parseCommands('/approve-maintenance bad1dea')).toEqual([{ kind: 'approve-maintenance', digest: 'bad1dea', reason: '' }]);
   });
 
   it('keeps the text of code spans and emphasis in the reason, and drops inline HTML tags', async () => {
@@ -124,5 +137,6 @@ describe('the markers and listed items, in detail', () => {
     const line = blockingItemLine(`[${codeSpan('db/1.sql:3')}](https://github.com/o/r/blob/abc/db/1.sql#L3)`, 'ban-drop-column', 'text', '0123456789abcdef');
     expect(listedItems(line)).toEqual([{ location: 'db/1.sql:3', ruleId: 'ban-drop-column', key: '0123456789abcdef' }]);
     expect(listedItems(line.replace('(https', '(bad url https'))).toEqual([]);
+    expect(listedItems(`${line} and more`)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type GateCommand, parseCommands } from '../../src/core/comment-format.js';
 import {
@@ -279,6 +280,8 @@ describe('digests and keys', () => {
     expect(checklistItemKey('Backup taken')).toMatch(/^check-[0-9a-f]{10}$/);
     expect(checklistItemKey('  BACKUP taken \n')).toBe(checklistItemKey('Backup taken'));
     expect(checklistItemKey('Backup not taken')).not.toBe(checklistItemKey('Backup taken'));
+    // NOTE: people post these keys in comments: a new version must compute the same ones.
+    expect(checklistItemKey('Backup taken')).toBe(`check-${createHash('sha256').update('backup taken').digest('hex').slice(0, 10)}`);
   });
 });
 

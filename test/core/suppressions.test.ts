@@ -49,6 +49,7 @@ describe('findIgnoreComments', () => {
     ]);
     expect(comments[0]).toMatchObject({ reason: SQUAWK_REASON, column: 1, startOffset: 0, endOffset: text.indexOf('\n'), used: 0 });
     expect(read('-- squawk-ignore\r\n', true).map((c) => c.rules)).toEqual([[]]);
+    expect(read('-- migration-guard:ignore all reason: x', true).map((c) => c.syntax)).toEqual(['migration-guard']);
   });
 });
 
@@ -79,12 +80,13 @@ describe('applySuppressions', () => {
   function findingsOn(statements: Statement[], ruleId = 'ban-drop-column'): Finding[] {
     return statements.map((statement) => ({ ruleId, span: statement.span }) as unknown as Finding);
   }
-  function apply(text: string, ruleId = 'ban-drop-column', unsuppressible: string[] = []) {
+  function apply(text: string, ruleId = 'ban-drop-column', unsuppressible: string[] = [], reversed = false) {
     const lines = new LineIndex(text);
     const statements = statementsOf(lines);
     const findings = findingsOn(statements, ruleId);
     const ignores = findIgnoreComments(lines);
-    applySuppressions(findings, ignores, statements, new Set(unsuppressible));
+    // NOTE: statements inside DO blocks follow their block in the list: the order is not the text's.
+    applySuppressions(findings, ignores, reversed ? [...statements].reverse() : statements, new Set(unsuppressible));
     return { findings: findings.map((f) => f.suppression && `${f.suppression.kind}@${f.suppression.line}`), used: ignores.map((i) => i.used) };
   }
 
@@ -93,6 +95,11 @@ describe('applySuppressions', () => {
     expect(apply('-- migration-guard:ignore ban-drop-column reason: x\nALTER a;\nALTER b;\nALTER c;')).toEqual({ findings: ['inline@1', undefined, undefined], used: [1] });
     expect(apply('ALTER a;\nALTER b;\n-- migration-guard:ignore ban-drop-column reason: x\nALTER c;')).toEqual({ findings: [undefined, undefined, 'inline@3'], used: [1] });
     expect(apply('ALTER a;\n-- migration-guard:ignore ban-drop-column reason: x')).toEqual({ findings: [undefined], used: [0] });
+  });
+
+  it('finds the covered statement whatever the order of the statement list', () => {
+    const text = 'ALTER a;\n-- migration-guard:ignore ban-drop-column reason: x\nALTER b;\nALTER c;\n-- migration-guard:ignore ban-drop-column reason: y\nALTER d;';
+    expect(apply(text, 'ban-drop-column', [], true)).toEqual({ findings: [undefined, 'inline@2', undefined, 'inline@5'], used: [1, 1] });
   });
 
   it('lets the first comment in the file take a finding two comments cover, and counts each use', () => {
