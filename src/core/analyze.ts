@@ -343,13 +343,36 @@ function runRules({ changeSet, config, facts, scope }: RuleRunContext, active: A
 function findingsByStatement(changeSet: ChangeSet, findings: readonly Finding[]): Map<Statement, Finding[]> {
   const byStatement = new Map<Statement, Finding[]>();
   for (const finding of findings) {
-    const statement = statementAt(changeSet.byPath(finding.file)?.statements ?? [], finding.span.startOffset);
+    const statement = innermostStatementAt(changeSet.byPath(finding.file)?.statements ?? [], finding.span.startOffset);
     if (!statement) continue;
     const group = byStatement.get(statement);
     if (group) group.push(finding);
     else byStatement.set(statement, [finding]);
   }
   return byStatement;
+}
+
+/**
+ * The innermost statement whose text holds `offset`: a statement of a DO block rather than
+ * the DO around it (its statements follow it, inside its span, so spans nest and statementAt's
+ * search may land on either). The last statement starting at or before `offset` holds it,
+ * or else one before it does (the DO, for an offset between the block's statements).
+ */
+function innermostStatementAt(statements: readonly Statement[], offset: number): Statement | undefined {
+  let low = 0;
+  let high = statements.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (statements[mid]!.span.startOffset <= offset) low = mid + 1;
+    else high = mid - 1;
+  }
+  for (let i = high; i >= 0; i--) {
+    const span = statements[i]!.span;
+    if (offset <= span.endOffset) return statements[i];
+    // NOTE: only a DO's own statements lie between it and the offset; a top-level statement that ends before the offset ends the search.
+    if (statements[i]!.enclosing === undefined) return undefined;
+  }
+  return undefined;
 }
 
 /** An active rule with its reporter, for one runRules call. */

@@ -25,9 +25,3 @@ export const FIX_PHASE_MARKERS: Readonly<Record<FixPhase, string>> = {
   /** A later change, once code that relies on the first one is deployed everywhere. */
   'later-release': '[later release, after the code is deployed]',
 };
-
-/** The phase a fix text's line starts with, if it names one (`2. [down migration] ...`). */
-export function fixPhaseOf(line: string): FixPhase | undefined {
-  const heading = line.replace(/^\d+\.\s+/, '');
-  return (Object.keys(FIX_PHASE_MARKERS) as FixPhase[]).find((phase) => heading.startsWith(FIX_PHASE_MARKERS[phase]));
-}

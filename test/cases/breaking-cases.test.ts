@@ -53,6 +53,8 @@ const dangerous: [string, string][] = [
   ['ALTER TABLE users ADD COLUMN seen_at timestamp;', 'prefer-timestamptz'],
   ['ALTER TABLE users ADD COLUMN country char(2);', 'ban-char-field'],
   ['ALTER TABLE users ALTER COLUMN status DROP DEFAULT;', 'ban-drop-default'],
+  // NOTE: the rule speaks where the migrations rely on the type's order (here a value placed BEFORE another).
+  ["ALTER TYPE user_status ADD VALUE 'suspended' BEFORE 'banned';\nALTER TYPE user_status ADD VALUE 'archived';", 'require-enum-value-ordering'],
   ['CREATE INDEX CONCURRENTLY users_name_idx ON users (name);', 'prefer-robust-statements'],
   ['ALTER TABLE users ADD COLUMN code integer PRIMARY KEY;', 'require-nullable-or-default'],
 ];

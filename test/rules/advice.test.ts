@@ -153,4 +153,8 @@ describe('require-constraint-pre-check', () => {
   it('is a notice on a statement another rule reports as an error (its fix replaces the statement)', async () => {
     expect(await severities('ALTER TABLE users ALTER COLUMN email SET NOT NULL;')).toEqual(['notice']);
   });
+  it('is a notice inside a DO block too, where the statement another rule reports is the block\'s, not the DO', async () => {
+    const text = "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'apps_id_unique') THEN\n    ALTER TABLE apps ADD CONSTRAINT apps_id_unique UNIQUE (id);\n  END IF;\nEND;\n$$;";
+    expect(await severities(text)).toEqual(['notice']);
+  });
 });

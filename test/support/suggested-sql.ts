@@ -6,7 +6,7 @@
  */
 import { loadModule, parseSync, scanSync } from 'libpg-query';
 import type { Finding } from '../../src/core/finding.js';
-import { type FixPhase, fixPhaseOf } from '../../src/core/fix-phases.js';
+import { FIX_PHASE_MARKERS, type FixPhase } from '../../src/core/fix-phases.js';
 import type { Rule } from '../../src/core/rule.js';
 import type { PlanWriter } from '../../src/core/strategy.js';
 
@@ -19,6 +19,12 @@ export function fillPlaceholders(sql: string): string {
 
 /** SQL command words a suggested statement starts with. */
 const SQL_START = /^(ALTER|CREATE|DROP|SET|UPDATE|DELETE|INSERT|REFRESH|REINDEX|TRUNCATE|BEGIN|COMMIT|SELECT|VACUUM|LOCK)\b/;
+
+/** The phase a fix text's line starts with, if it names one (`2. [down migration] ...`). */
+function fixPhaseOf(line: string): FixPhase | undefined {
+  const heading = line.replace(/^\d+\.\s+/, '');
+  return (Object.keys(FIX_PHASE_MARKERS) as FixPhase[]).find((phase) => heading.startsWith(FIX_PHASE_MARKERS[phase]));
+}
 
 /** One step of a fix text's SQL, with where it runs (core/fix-phases.ts). */
 export interface FixStep {
