@@ -32,7 +32,8 @@ if (file && isMainThread) {
   });
   subscribe('migration-guard:replay', ({ step }) => events.push({ kind: 'replay', step, start: now() }));
   process.once('exit', () => {
-    events.push({ kind: 'exit', start: now() });
+    // NOTE: maxRSS covers the whole process, the parser's and PGlite's worker threads included.
+    events.push({ kind: 'exit', start: now(), maxRssKb: process.resourceUsage().maxRSS });
     writeFileSync(file, JSON.stringify(events));
   });
 }

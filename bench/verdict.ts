@@ -49,6 +49,8 @@ type Step = (typeof STEPS)[number];
 
 interface TimingEvent {
   kind: 'request' | 'process' | 'replay' | 'exit';
+  /** On the exit event: the process's peak resident set size. */
+  maxRssKb?: number;
   method?: string;
   path?: string;
   step?: string;
@@ -63,6 +65,8 @@ interface Run {
   verdict: string;
   /** The base schema came from the cache (the action's log says so). */
   restored: boolean;
+  /** Peak resident set size of the action's process, MB. */
+  peakMb: number;
 }
 
 /** The base commit (n earlier migrations, each with its down) and the head adding the PR's 5. */
@@ -122,7 +126,8 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
       const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number } } };
       if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
       const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
-      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache') };
+      const peakMb = (events.find((e) => e.kind === 'exit')?.maxRssKb ?? 0) / 1024;
+      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache'), peakMb };
     } finally {
       rmSync(path.dirname(result.env.RUNNER_TEMP!), { recursive: true, force: true });
     }
@@ -219,10 +224,10 @@ async function main() {
     const lines = [
       '## Time to verdict',
       '',
-      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit).`,
+      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit); **peak RSS**: the action's process (\`process.resourceUsage().maxRSS\`, worker threads included).`,
       '',
-      `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests |`,
-      `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|`,
+      `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests | peak RSS (MB) |`,
+      `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|---:|`,
     ];
     const splits: string[] = [];
     const splitTable = () => [
@@ -250,7 +255,7 @@ async function main() {
         for (const mode of modes) {
           const rs = runs.get(mode)!;
           const restored = mode === 'pglite+cache' ? ` (restored in ${rs.filter((r) => r.restored).length} of ${rs.length})` : '';
-          lines.push(`| ${n.toLocaleString('en-US')} | ${mode}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} |`);
+          lines.push(`| ${n.toLocaleString('en-US')} | ${mode}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} | ${spread(rs.map((r) => r.peakMb))} |`);
         }
         const split = await lintSplit(scenario.files);
         splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);

@@ -1,6 +1,6 @@
 /**
  * The CLI: `migration-guard check [PATHS...] [--base REF] [--format ...]`. Parses argv
- * once into typed options, reads files through src/local, runs the engine, renders.
+ * once into typed options, reads files through src/workspace, runs the engine, renders.
  * Exit codes: 0 pass, 1 blocked, 2 usage or configuration error.
  */
 import { existsSync } from 'node:fs';

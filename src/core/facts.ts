@@ -1,7 +1,7 @@
 /**
  * Facts from outside the migration files that some rules need: when the expand step of
  * an expand/contract change landed on the base branch (git history), and where the head's
- * application code still names a relation or column. The adapters gather them (src/local);
+ * application code still names a relation or column. The adapters gather them (src/history);
  * the core only reads them, so rules stay pure and testable with plain data.
  */
 import type { Node, RenameStmt } from '@pgsql/types';

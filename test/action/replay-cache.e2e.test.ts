@@ -36,7 +36,8 @@ function reportOf(outputs: Record<string, string>): unknown {
 }
 
 async function run(s: Scenario) {
-  const result = await s.pullRequest({ inputs: { replay: 'pglite', 'replay-cache-dir': cacheDir! } });
+  // NOTE: PGlite runs take seconds; a loaded test machine can stretch one past the default minute.
+  const result = await s.pullRequest({ inputs: { replay: 'pglite', 'replay-cache-dir': cacheDir! }, timeout: 240_000 });
   expect([0, 1], result.stderr + result.stdout).toContain(result.code);
   return { events: cacheEvents(result.stdout), report: reportOf(result.outputs) };
 }
@@ -69,14 +70,14 @@ describe('replay-cache-dir', () => {
     const changedBase = await run(otherBase);
     expect(changedBase.events).toEqual([expect.stringMatching(/^saved [0-9a-f]{12}$/)]);
     expect([entry, otherConfig.events[0]!.slice('saved '.length)]).not.toContain(changedBase.events[0]!.slice('saved '.length));
-  }, 300_000);
+  }, 900_000);
 
   it('is not read by a run without the input', async () => {
     const s = await Scenario.open(PULL_REQUEST);
     scenarios.push(s);
-    const result = await s.pullRequest({ inputs: { replay: 'pglite' } });
+    const result = await s.pullRequest({ inputs: { replay: 'pglite' }, timeout: 240_000 });
     expect(result.code, result.stderr + result.stdout).toBe(1);
     expect(cacheEvents(result.stdout)).toEqual([]);
     expect(reportOf(result.outputs)).toMatchObject({ replay: { base: 'migrations', baseFiles: 1 } });
-  }, 120_000);
+  }, 300_000);
 });

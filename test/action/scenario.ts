@@ -101,7 +101,7 @@ export class Scenario {
   }
 
   /** The action on `pull_request` with the checkout at the head. */
-  async pullRequest(options: { inputs?: Record<string, string>; headSha?: string; action?: 'opened' | 'synchronize' } = {}) {
+  async pullRequest(options: { inputs?: Record<string, string>; headSha?: string; action?: 'opened' | 'synchronize'; timeout?: number } = {}) {
     const result = await runAction({
       server: this.server,
       event: 'pull_request',
@@ -110,6 +110,7 @@ export class Scenario {
       workspace: this.repo.root,
       // NOTE: kept for the report-json output the fork-safe tests read; removed in close().
       keepTemp: true,
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     });
     this.temp.push(path.dirname(result.env.RUNNER_TEMP!));
     return result;
