@@ -128,6 +128,10 @@ class TrackedState implements StatementState {
   get transactionStatements(): readonly Statement[] {
     return this.inTransaction ? this.current.slice(0, this.length) : [];
   }
+
+  get firstTransactionStatement(): Statement | undefined {
+    return this.inTransaction && this.length > 0 ? this.current[0] : undefined;
+  }
 }
 
 /** Follows transaction blocks and timeout settings through one section of a file. */

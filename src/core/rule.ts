@@ -76,6 +76,8 @@ export interface StatementState {
   transaction: 'implicit' | 'explicit' | 'none';
   /** Statements earlier in the same transaction block (same file). */
   transactionStatements: readonly Statement[];
+  /** The first of transactionStatements (a copy of the list costs time in long transactions). */
+  firstTransactionStatement: Statement | undefined;
   /**
    * Tables that statements earlier in the same transaction block locked ACCESS EXCLUSIVE.
    * Kept incrementally: rules that scanned transactionStatements for every statement were

@@ -33,7 +33,7 @@ export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementConte
       }
       needingByFile.set(file.statements, bySection);
     }
-    const scopeStart = state.transaction === 'explicit' ? (state.transactionStatements[0]?.index ?? statement.index) : 0;
+    const scopeStart = state.transaction === 'explicit' ? (state.firstTransactionStatement?.index ?? statement.index) : 0;
     const first = firstAtOrAfter(bySection.get(statement.section) ?? [], scopeStart);
     return first !== undefined && first < statement.index;
   };

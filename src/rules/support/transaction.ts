@@ -12,7 +12,10 @@ import type { Statement } from '../../core/parse.js';
  * NOTE: only meaningful for a statement that runs in a transaction (StatementState.inTransaction).
  */
 export function laterInTransaction(statements: readonly Statement[], after: number, test: (later: Statement) => boolean): boolean {
-  for (const later of statements) {
+  // NOTE: a statement's index is usually its position in the file's list: starting right
+  // after it, not at the first statement, keeps a long transaction linear, not quadratic.
+  for (let i = statements[after]?.index === after ? after + 1 : 0; i < statements.length; i++) {
+    const later = statements[i]!;
     if (later.index <= after) continue;
     if (later.kind === 'TransactionStmt') return false;
     if (test(later)) return true;
