@@ -257,7 +257,18 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
 interface ActiveRule {
   rule: Rule;
   severity: Severity;
+  /**
+   * The configured level when it is below the rule's default: a finding's own severity
+   * (ReportDescriptor.severity) never goes above it, so a user who lowers a rule lowers all
+   * of its findings.
+   */
+  ceiling: Severity | undefined;
   options: Record<string, unknown>;
+}
+
+/** `severity`, lowered to `ceiling` when it is more severe (SEVERITIES runs from most to least severe). */
+function atMost(severity: Severity, ceiling: Severity | undefined): Severity {
+  return ceiling !== undefined && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf(ceiling) ? ceiling : severity;
 }
 
 function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
@@ -266,7 +277,8 @@ function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
     const setting = config.rules[rule.id];
     const severity = typeof setting === 'string' ? setting : (setting?.severity ?? rule.severity);
     if (severity === 'off') continue;
-    active.push({ rule, severity, options: (typeof setting === 'object' ? setting.options : undefined) ?? {} });
+    const ceiling = SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(rule.severity) ? severity : undefined;
+    active.push({ rule, severity, ceiling, options: (typeof setting === 'object' ? setting.options : undefined) ?? {} });
   }
   return active;
 }
@@ -447,7 +459,7 @@ class Reporter {
     this.into.push({
       ruleId: rule.id,
       messageId: descriptor.messageId,
-      severity: descriptor.severity ?? this.active.severity,
+      severity: atMost(descriptor.severity ?? this.active.severity, this.active.ceiling),
       file: path,
       span,
       message: fillTemplate(template, data, rule.id),

@@ -142,7 +142,10 @@ export interface ReportDescriptor<MessageId extends string> {
   /** Defaults to the rule's claimed lock. */
   lock?: LockMode | null;
   rewrite?: boolean;
-  /** Overrides the rule's severity for this finding (e.g. a notice for a skipped line). */
+  /**
+   * Overrides the rule's severity for this finding (e.g. a notice for a skipped line). Never
+   * above the level the config sets the rule to when that is below the rule's default.
+   */
   severity?: Severity;
   /** Overrides the rule's fix template with concrete text. */
   fix?: string;

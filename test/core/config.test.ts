@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, type ConfiguredRule, validateConfig } from '../../src/core/config.js';
+import { checkMigrations } from '../../src/engine.js';
 import { allRules, findRule } from '../../src/rules/index.js';
 
 /** Two rules as config validation sees them: one ordinary, one whose severity is locked. */
@@ -29,5 +30,25 @@ describe('rules: in the config', () => {
   it('parse-error is the registry\'s locked rule: the rule file carries it, the config reads it', () => {
     expect(allRules.filter((rule) => rule.severityLocked !== undefined).map((rule) => rule.id)).toEqual(['parse-error']);
     expect(() => validateConfig({ rules: { 'parse-error': 'warning' } }, allRules)).toThrow(`cannot be "warning": ${findRule('parse-error')!.severityLocked}`);
+  });
+});
+
+describe('a rule configured below its default severity', () => {
+  // NOTE: ban-rename-object is an error rule whose function renames are warnings of their own (ReportDescriptor.severity).
+  const migration = (sql: string) => [{ path: 'db/001_init.up.sql', text: 'CREATE TABLE users (id bigint PRIMARY KEY);\n', change: 'unchanged' as const }, { path: 'db/002_x.up.sql', text: sql, change: 'added' as const }];
+  const severities = async (sql: string, rules: Record<string, string> = {}) => {
+    const report = await checkMigrations(migration(sql), validateConfig({ rules, replay: { mode: 'off' } }, allRules));
+    return report.findings.filter((f) => f.ruleId === 'ban-rename-object').map((f) => f.severity);
+  };
+
+  it('lowers the findings that carry their own severity too, never above the configured level', async () => {
+    const renameFunction = 'ALTER FUNCTION total(int) RENAME TO order_total;\n';
+    const renameView = 'ALTER VIEW active_users RENAME TO users_active;\n';
+    expect(await severities(renameFunction)).toEqual(['warning']);
+    expect(await severities(renameView)).toEqual(['error']);
+    expect(await severities(renameFunction, { 'ban-rename-object': 'notice' })).toEqual(['notice']);
+    expect(await severities(renameView, { 'ban-rename-object': 'warning' })).toEqual(['warning']);
+    // At or above the default, a finding's own lower severity stays.
+    expect(await severities(renameFunction, { 'ban-rename-object': 'error' })).toEqual(['warning']);
   });
 });
