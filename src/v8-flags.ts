@@ -15,8 +15,8 @@ import { setFlagsFromString } from 'node:v8';
  * while many PGlite databases open and close in one process (`Check failed:
  * jit_page_->allocations_.erase(addr) == 1` in ThreadIsolation::UnregisterWasmAllocation;
  * nodejs/node#64500). Without wasm code GC no code is freed before the process exits; the
- * memory it keeps is the dead code of one run. `npm run stress -- --only cache` reproduces the
- * abort without this flag (BENCHMARKS.md, Stress).
+ * memory it keeps is the dead code of one run. `npm run stress -- --only test-file --bare`
+ * reproduces the abort without these flags (BENCHMARKS.md, Stress).
  */
 export const V8_FLAGS = ['--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--no-wasm-code-gc'] as const;
 
