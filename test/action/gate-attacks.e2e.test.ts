@@ -61,6 +61,20 @@ describe('a pull request author (a fork too)', () => {
     expect(s.status()).toMatchObject({ state: 'failure' });
   });
 
+  it('cannot loosen the rules from the pull request: a config or a .squawk.toml in its head is not read', async () => {
+    const s = await blockedPr(DROP_EMAIL, { fork: true });
+    s.push({
+      '.github/migration-guard.yml': 'rules:\n  ban-drop-column: off\nfail-on: never\n',
+      '.squawk.toml': 'excluded_rules = ["ban-drop-column"]\n',
+    });
+    await s.pullRequest();
+    expect(s.status()).toMatchObject({ state: 'failure' });
+    // Without a config on the base commit, the squawk file of the head is not read either.
+    s.push({ '.github/migration-guard.yml': null });
+    await s.pullRequest();
+    expect(s.status()).toMatchObject({ state: 'failure' });
+  });
+
   it('cannot keep an approval by pushing other migrations between the approval and its run', async () => {
     const s = await blockedPr();
     const seen = s.shownDigest();
