@@ -85,8 +85,13 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
  */
 export async function readConfig(text: string | undefined, configPath: string, where?: string): Promise<Config> {
   if (text === undefined) return defaultConfig();
+  return sayingWhere(parseConfigText(text, allRules, configPath), configPath, where);
+}
+
+/** `reading`, its ConfigError naming `where` the file was read (e.g. the base commit) when given. */
+async function sayingWhere<T>(reading: Promise<T>, configPath: string, where: string | undefined): Promise<T> {
   try {
-    return await parseConfigText(text, allRules, configPath);
+    return await reading;
   } catch (error) {
     if (error instanceof ConfigError && where) throw new ConfigError(`${error.detail} (${where})`, configPath);
     throw error;
@@ -113,7 +118,11 @@ export const SQUAWK_CONFIG_FILE = '.squawk.toml';
  * postgres-version, `assume_in_transaction` is checked and explained, and squawk's ignore
  * comments are honoured (squawk-ignores: true).
  */
-export async function configFromSquawk(text: string, source: string): Promise<{ config: Config; notes: string[] }> {
+export function configFromSquawk(text: string, source: string, where?: string): Promise<{ config: Config; notes: string[] }> {
+  return sayingWhere(squawkConfig(text, source), source, where);
+}
+
+async function squawkConfig(text: string, source: string): Promise<{ config: Config; notes: string[] }> {
   // NOTE: smol-toml (TOML 1.0, maintained, no dependencies) loads only when there is a file.
   const { parse, TomlError } = await import('smol-toml');
   let raw: Record<string, unknown>;

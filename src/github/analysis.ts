@@ -58,12 +58,7 @@ export async function loadConfigAt(api: GitHubApi, configPath: string, ref: stri
   if (text !== undefined) return { config: await readConfig(text, configPath, where), notes: [] };
   const squawk = await api.fileAt(SQUAWK_CONFIG_FILE, ref);
   if (squawk === undefined) return { config: await readConfig(undefined, configPath), notes: [] };
-  try {
-    return await configFromSquawk(squawk, SQUAWK_CONFIG_FILE);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${error.detail} (${where})`, SQUAWK_CONFIG_FILE);
-    throw error;
-  }
+  return configFromSquawk(squawk, SQUAWK_CONFIG_FILE, where);
 }
 
 export { migrationMatcher };

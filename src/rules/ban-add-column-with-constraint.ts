@@ -91,10 +91,7 @@ function onlineForm(statement: Statement, relation: RangeVar | undefined, table:
       'Add the column bare, index it (deletes on the referenced table look rows up by it), add the foreign key NOT VALID, then validate it; each step a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
-      'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
-      `   DROP INDEX CONCURRENTLY IF EXISTS ${schemaOf(relation)}${index};`,
-      'In the next migration:',
-      `   CREATE INDEX CONCURRENTLY ${index} ON ${target} (${column});`,
+      ...indexSteps('INDEX', `${schemaOf(relation)}${index}`, index, target, column),
       'In the next migration:',
       LOCK_TIMEOUT_STEP,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${name('fkey')} FOREIGN KEY (${column}) REFERENCES ${referenced} NOT VALID;`,
@@ -107,10 +104,7 @@ function onlineForm(statement: Statement, relation: RangeVar | undefined, table:
       'Add the column bare, build the unique index concurrently, then attach it; each step a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
-      'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
-      `   DROP INDEX CONCURRENTLY IF EXISTS ${schemaOf(relation)}${index};`,
-      'In the next migration:',
-      `   CREATE UNIQUE INDEX CONCURRENTLY ${index} ON ${target} (${column});`,
+      ...indexSteps('UNIQUE INDEX', `${schemaOf(relation)}${index}`, index, target, column),
       'In the next migration:',
       LOCK_TIMEOUT_STEP,
       `   ALTER TABLE ${target} ADD CONSTRAINT ${index} UNIQUE USING INDEX ${index};`,
@@ -127,6 +121,16 @@ function onlineForm(statement: Statement, relation: RangeVar | undefined, table:
     ];
   }
   return undefined;
+}
+
+/** The two migrations that build an index concurrently, rerunnable: a leftover of a failed build (`qualified`) is dropped first. */
+function indexSteps(kind: 'INDEX' | 'UNIQUE INDEX', qualified: string, index: string, target: string, column: string): string[] {
+  return [
+    'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
+    `   DROP INDEX CONCURRENTLY IF EXISTS ${qualified};`,
+    'In the next migration:',
+    `   CREATE ${kind} CONCURRENTLY ${index} ON ${target} (${column});`,
+  ];
 }
 
 /** The migration that validates a constraint added NOT VALID: a scan under SHARE UPDATE EXCLUSIVE only. */
