@@ -171,7 +171,9 @@ for (const repo of repos) {
       report = JSON.parse(result.out);
     } catch {
       errors++;
-      blockingLog.push({ repo, pr: commits[index].key, error: `exit ${result.code}: ${result.err.trim().split('\n').slice(-3).join(' / ')}` });
+      // NOTE: the whole stderr is kept (a failed run's cause is often above its last lines).
+      blockingLog.push({ repo, pr: commits[index].key, error: `exit ${result.code}`, stderr: result.err });
+      if (errors === 1) console.error(`${repo} ${commits[index].key}: exit ${result.code}\n${result.err}`);
       return;
     }
     if (report.files.length === 0) nothingChecked++;
