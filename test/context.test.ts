@@ -10,9 +10,9 @@ beforeAll(async () => {
 });
 
 /** The state before each statement of `sql`. */
-function states(sql: string, implicitTransaction = false): StatementState[] {
+function states(sql: string, implicitTransaction = false, sends?: 'one-query'): StatementState[] {
   const { statements } = parseRegion(new LineIndex(sql), 0, sql.length, 'up');
-  const tracker = new TransactionTracker(implicitTransaction);
+  const tracker = TransactionTracker.forSection({ implicitTransaction, sends }, statements.length);
   return statements.map((s) => {
     const state = tracker.stateFor();
     tracker.observe(s);
@@ -34,6 +34,14 @@ describe('TransactionTracker', () => {
     expect(s[2]!.inTransaction).toBe(false);
   });
 
+  it('runs a section sent as one query in an implicit block when it holds several statements, re-opened after a COMMIT', () => {
+    expect(states('SELECT 1;', false, 'one-query').map((s) => s.inTransaction)).toEqual([false]);
+    const s = states('SELECT 1;\nCOMMIT;\nSELECT 2;\nBEGIN;\nSELECT 3;\nCOMMIT;\nSELECT 4;', false, 'one-query');
+    expect(s.map((state) => state.transaction)).toEqual(['implicit', 'implicit', 'implicit', 'implicit', 'explicit', 'explicit', 'implicit']);
+    expect(s[2]!.transactionStatements).toEqual([]);
+    expect(states('SELECT 1;\nSELECT 2;').map((state) => state.inTransaction)).toEqual([false, false]);
+  });
+
   it('sees lock_timeout from SET, SET LOCAL and set_config, and its reset', () => {
     expect(states("SET lock_timeout = '2s';\nSELECT 1;")[1]!.lockTimeout).toBe(true);
     expect(states("SET lock_timeout = 0;\nSELECT 1;")[1]!.lockTimeout).toBe(false);
@@ -52,7 +60,7 @@ describe('CreatedTables', () => {
   it('collects the tables locked and altered earlier in the transaction, each state seeing only those before it', () => {
     const sql = [
       'BEGIN;',
-      'ALTER TABLE users ADD COLUMN a text;',
+      'ALTER TABLE users ALTER COLUMN a TYPE bigint;',
       'ALTER TABLE public.Users ADD COLUMN b text;',
       'LOCK TABLE orders IN ACCESS EXCLUSIVE MODE;',
       "ALTER TYPE mood ADD VALUE 'calm';",
@@ -65,7 +73,9 @@ describe('CreatedTables', () => {
     expect(s.map((state) => state.accessExclusiveTables.size)).toEqual(locked.map((l) => l.length));
     // NOTE: by relationKey: any spelling of a table counts, and only what came before.
     expect([s[2]!.accessExclusiveTables.has('PUBLIC.users'), s[2]!.accessExclusiveTables.has('orders'), s[5]!.accessExclusiveTables.has('Orders')]).toEqual([true, false, true]);
-    expect([s[1]!.alteredTables.has('users'), s[2]!.alteredTables.has('public.users'), s[4]!.alteredTables.has('orders'), s[6]!.alteredTables.has('users')]).toEqual([false, true, false, false]);
+    // NOTE: only a statement that reads every row counts: the type change, not the nullable column.
+    expect([s[1]!.tablesReadInFull.has('users'), s[2]!.tablesReadInFull.has('public.users'), s[4]!.tablesReadInFull.has('orders'), s[6]!.tablesReadInFull.has('users')]).toEqual([false, true, false, false]);
+    expect([...s[4]!.tablesReadInFull]).toEqual(['users']);
     expect(s.map((state) => [...state.addedEnumValues].map((v) => v.newVal))).toEqual([[], [], [], [], [], ['calm'], []]);
   });
 

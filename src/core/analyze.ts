@@ -320,8 +320,9 @@ function runRules({ changeSet, config, facts, scope }: RuleRunContext, active: A
     const createsNewTables = file.input.change === 'added';
     const statementsBySection = groupBy(file.statements, (s) => file.migration.sections.find((section) => s.span.startOffset >= section.start && s.span.endOffset <= section.end));
     for (const section of file.migration.sections) {
-      const tracker = new TransactionTracker(section.implicitTransaction);
-      for (const statement of statementsBySection.get(section) ?? []) {
+      const sectionStatements = statementsBySection.get(section) ?? [];
+      const tracker = TransactionTracker.forSection(section, sectionStatements.length);
+      for (const statement of sectionStatements) {
         // NOTE: one context per statement, pointed at each rule in turn: a new context and
         // report closure per rule and statement was a large part of the rule time (bench/).
         const context: StatementContext<string> = { ...base, options: {}, file, statement, state: tracker.stateFor(), report: noReport, isNewTable, findingsOn };

@@ -5,9 +5,10 @@
  */
 import type { AlterEnumStmt, CreateStmt, CreateTableAsStmt, FuncCall, Node, RenameStmt, SelectStmt, TransactionStmt, VariableSetStmt } from '@pgsql/types';
 import { alterTableCommands, constantValue, nodeAs, relationKey, relationName, stringList, walk } from './ast.js';
+import type { Section } from './migration.js';
 import type { Statement } from './parse.js';
 import type { Collected, CollectedTables, StatementState } from './rule.js';
-import { statementLock } from './statement-locks.js';
+import { alterTableReadsEveryRow, statementLock } from './statement-locks.js';
 
 /** Tables created by earlier statements of the change set, by normalised name. */
 export class CreatedTables {
@@ -97,7 +98,7 @@ class TrackedState implements StatementState {
   readonly lockTimeout: boolean;
   readonly statementTimeout: boolean;
   readonly accessExclusiveTables: CollectedTables;
-  readonly alteredTables: CollectedTables;
+  readonly tablesReadInFull: CollectedTables;
   readonly addedEnumValues: Collected<AlterEnumStmt>;
   private readonly current: readonly Statement[];
   private readonly length: number;
@@ -109,7 +110,7 @@ class TrackedState implements StatementState {
     lockTimeout: boolean,
     statementTimeout: boolean,
     accessExclusiveTables: CollectedTables,
-    alteredTables: CollectedTables,
+    tablesReadInFull: CollectedTables,
     addedEnumValues: Collected<AlterEnumStmt>,
   ) {
     this.inTransaction = inTransaction;
@@ -121,7 +122,7 @@ class TrackedState implements StatementState {
     this.lockTimeout = lockTimeout;
     this.statementTimeout = statementTimeout;
     this.accessExclusiveTables = accessExclusiveTables;
-    this.alteredTables = alteredTables;
+    this.tablesReadInFull = tablesReadInFull;
     this.addedEnumValues = addedEnumValues;
   }
 
@@ -138,18 +139,40 @@ class TrackedState implements StatementState {
 export class TransactionTracker {
   private explicit = false;
   private implicitOpen: boolean;
+  private readonly reopensAfterCommit: boolean;
   private current: Statement[] = [];
   // NOTE: replaced when a transaction starts; states keep views of the ones they saw.
   private accessExclusive = new GrowingTables();
-  private altered = new GrowingTables();
+  private readInFull = new GrowingTables();
   private enumValues = new GrowingList<AlterEnumStmt>();
   private sessionLockTimeout = false;
   private localLockTimeout = false;
   private sessionStatementTimeout = false;
   private localStatementTimeout = false;
 
-  constructor(implicitTransaction: boolean) {
+  /**
+   * @param implicitTransaction whether the section starts inside a transaction block the tool
+   *   opens for it (Section.implicitTransaction), or Postgres opens for a query string.
+   * @param reopensAfterCommit whether a COMMIT or ROLLBACK is followed by a new implicit
+   *   block: Postgres opens one before each statement of a multi-statement query string
+   *   (postgres.c exec_simple_query, `use_implicit_block`), not only before the first.
+   */
+  constructor(implicitTransaction: boolean, reopensAfterCommit = false) {
     this.implicitOpen = implicitTransaction;
+    this.reopensAfterCommit = reopensAfterCommit;
+  }
+
+  /**
+   * The tracker for a section of `statementCount` statements, as its tool runs it. NOTE: a
+   * section sent as one simple query (golang-migrate's postgres driver, Prisma) runs as one
+   * implicit transaction block when it holds more than one statement; a BEGIN in the text
+   * makes the block explicit
+   * (https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT).
+   * A pipeline (Supabase) is marked implicit by its convention.
+   */
+  static forSection(section: Pick<Section, 'implicitTransaction' | 'sends'>, statementCount: number): TransactionTracker {
+    const oneQueryBlock = section.sends === 'one-query' && statementCount > 1;
+    return new TransactionTracker(section.implicitTransaction || oneQueryBlock, oneQueryBlock);
   }
 
   /** The state in which the statement runs. Call before observe(statement). */
@@ -162,7 +185,7 @@ export class TransactionTracker {
       this.sessionLockTimeout || this.localLockTimeout,
       this.sessionStatementTimeout || this.localStatementTimeout,
       inTransaction ? this.accessExclusive.view() : NO_TABLES,
-      inTransaction ? this.altered.view() : NO_TABLES,
+      inTransaction ? this.readInFull.view() : NO_TABLES,
       inTransaction ? this.enumValues.view() : NO_ENUM_VALUES,
     );
   }
@@ -181,7 +204,7 @@ export class TransactionTracker {
         case 'TRANS_STMT_PREPARE':
           // NOTE: a COMMIT also ends the migration tool's implicit transaction.
           this.explicit = false;
-          this.implicitOpen = false;
+          this.implicitOpen = this.reopensAfterCommit;
           this.startTransaction();
           this.localLockTimeout = false;
           this.localStatementTimeout = false;
@@ -198,7 +221,7 @@ export class TransactionTracker {
       const lock = statementLock(statement.node);
       if (lock.lock?.mode === 'ACCESS EXCLUSIVE') for (const table of lock.tables) this.accessExclusive.add(table);
       const alter = alterTableCommands(statement.node);
-      if (alter) this.altered.add(alter.table);
+      if (alter && alterTableReadsEveryRow(statement.node)) this.readInFull.add(alter.table);
       const enumValue = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
       if (enumValue?.newVal) this.enumValues.push(enumValue);
     }
@@ -207,7 +230,7 @@ export class TransactionTracker {
   private startTransaction(): void {
     this.current = [];
     this.accessExclusive = new GrowingTables();
-    this.altered = new GrowingTables();
+    this.readInFull = new GrowingTables();
     this.enumValues = new GrowingList();
   }
 

@@ -84,8 +84,8 @@ export interface StatementState {
    * quadratic in long transactions.
    */
   accessExclusiveTables: CollectedTables;
-  /** The tables that ALTER TABLE statements earlier in the same transaction block changed. */
-  alteredTables: CollectedTables;
+  /** The tables that ALTER TABLE statements earlier in the same transaction block read in full (alterTableReadsEveryRow). */
+  tablesReadInFull: CollectedTables;
   /** `ALTER TYPE ... ADD VALUE` statements earlier in the same transaction block. */
   addedEnumValues: Collected<AlterEnumStmt>;
   /** `SET lock_timeout` ran earlier in this file and is still in effect. */

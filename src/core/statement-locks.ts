@@ -4,8 +4,8 @@
  * per-statement table in reports; rules state their own claim in metadata, and replay
  * checks both against what Postgres really does.
  */
-import type { AlterTableCmd, AlterTableStmt, Node, RangeVar } from '@pgsql/types';
-import { NodeMemo, nodeAs, nodeType, optionEnabled, relationName } from './ast.js';
+import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node, RangeVar } from '@pgsql/types';
+import { alterTableCommands, NodeMemo, nodeAs, nodeType, optionEnabled, relationName } from './ast.js';
 import { type LockInfo, type LockMode, lockInfo, strongerLock } from './locks.js';
 
 /** The relations a statement locks and the strongest mode it takes on them. */
@@ -132,4 +132,32 @@ function readStatementLock(node: Node): StatementLock {
     default:
       return NONE;
   }
+}
+
+/** ALTER TABLE sub-commands that rewrite the table or move its files: every row is read (ALTER TABLE reference page, Notes). */
+const REWRITING_COMMANDS = new Set(['AT_AlterColumnType', 'AT_SetLogged', 'AT_SetUnLogged', 'AT_SetTableSpace', 'AT_SetAccessMethod']);
+
+/**
+ * Whether an ALTER TABLE reads every row of its table under its lock: a rewrite (a type
+ * change, SET LOGGED/UNLOGGED, SET TABLESPACE or ACCESS METHOD, a new identity or stored
+ * generated column; a new serial column's default is not read here) or a scan that verifies rows (SET NOT NULL, a CHECK or NOT NULL
+ * constraint added without NOT VALID). Postgres does these in one pass per statement, so
+ * two such statements on one table in one transaction read it twice (ALTER TABLE, Notes).
+ * A type change Postgres can do without a rewrite still counts: it is not known here.
+ */
+export function alterTableReadsEveryRow(node: Node): boolean {
+  return alterTableCommands(node)?.commands.some(commandReadsEveryRow) ?? false;
+}
+
+function commandReadsEveryRow(cmd: AlterTableCmd): boolean {
+  if (REWRITING_COMMANDS.has(cmd.subtype ?? '') || cmd.subtype === 'AT_SetNotNull') return true;
+  if (cmd.subtype === 'AT_AddConstraint') {
+    const constraint = nodeAs<Constraint>(cmd.def, 'Constraint');
+    return !!constraint && (constraint.contype === 'CONSTR_CHECK' || constraint.contype === 'CONSTR_NOTNULL') && !constraint.skip_validation;
+  }
+  if (cmd.subtype === 'AT_AddColumn') {
+    const constraints = (nodeAs<ColumnDef>(cmd.def, 'ColumnDef')?.constraints ?? []).map((c) => nodeAs<Constraint>(c, 'Constraint'));
+    return constraints.some((c) => c?.contype === 'CONSTR_IDENTITY' || (c?.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v'));
+  }
+  return false;
 }

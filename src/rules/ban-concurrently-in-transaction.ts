@@ -64,15 +64,15 @@ export default defineRule({
   statement({ statement, state, file, report }) {
     if (!isConcurrentOutsideOnly(statement.node)) return;
     const sends = sectionAt(file.migration, statement.span.startOffset)?.sends;
-    if (state.inTransaction && state.transaction === 'implicit' && sends === 'pipeline') {
+    if (!state.inTransaction) return;
+    if (state.transaction === 'implicit' && sends === 'pipeline') {
       // NOTE: Postgres marks a pipeline as such only once its first statement completes
       // (postgres.c exec_execute_message sets XACT_FLAGS_PIPELINING), so the first statement may be CONCURRENTLY.
       if (file.statements.some((s) => s.section === statement.section && s.index < statement.index)) report({ messageId: 'pipeline', data: { tool: file.migration.convention } });
-    } else if (state.inTransaction) report({ messageId: 'inTransaction', data: { transaction: state.transaction } });
-    // NOTE: golang-migrate's postgres driver and Prisma send the whole file as one simple
-    // query (Section.sends); Postgres runs a multi-statement query string as one implicit transaction.
-    // NOTE: `some` stops at the first other statement; counting them all was quadratic.
-    else if (sectionAt(file.migration, statement.span.startOffset)?.sends === 'one-query' && file.statements.some((s) => s !== statement && s.section === statement.section))
+    } else if (state.transaction === 'implicit' && sends === 'one-query') {
+      // NOTE: golang-migrate's postgres driver and Prisma send the whole file as one simple
+      // query (Section.sends): the tracker runs a multi-statement one in an implicit block.
       report({ messageId: 'multiStatement', data: { tool: file.migration.convention } });
+    } else report({ messageId: 'inTransaction', data: { transaction: state.transaction } });
   },
 });

@@ -46,7 +46,7 @@ const dangerous: [string, string][] = [
   ['ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', 'require-statement-timeout'],
   ["UPDATE users SET status = 'active';", 'ban-unbatched-backfill'],
   ["BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", 'ban-statements-after-access-exclusive'],
-  ['BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;', 'prefer-single-alter-per-table'],
+  ['BEGIN;\nALTER TABLE users ALTER COLUMN a SET NOT NULL;\nALTER TABLE users ALTER COLUMN b SET NOT NULL;\nCOMMIT;', 'prefer-single-alter-per-table'],
   ['ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', 'require-index-for-foreign-key'],
   ["ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%');", 'ban-domain-constraints'],
   ['CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', 'require-invalid-index-recovery'],

@@ -5,7 +5,6 @@
  */
 import type { CompositeTypeStmt, CreateFunctionStmt, CreateSeqStmt, CreateStmt, CreateTableAsStmt, Node, RenameStmt, ViewStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName, relationKey, relationName, stringList } from '../../core/ast.js';
-import { sectionAt } from '../../core/migration.js';
 import type { Statement } from '../../core/parse.js';
 import type { StatementContext } from '../../core/rule.js';
 import { laterInTransaction } from './transaction.js';
@@ -93,7 +92,6 @@ export function hiddenFromRunningCode(context: Pick<StatementContext<string>, 's
   const { statement, state, file, isNewTable } = context;
   if ((space === 'relation' && isNewTable(name)) || createdEarlierInFile(file.statements, statement, space, name)) return true;
   // NOTE: a file sent as one simple query (golang-migrate, Prisma) runs as one implicit
-  // transaction when it holds several statements (Section.sends), so a re-create there is atomic too.
-  const oneQuery = sectionAt(file.migration, statement.span.startOffset)?.sends === 'one-query';
-  return (state.inTransaction || oneQuery) && laterInTransaction(file.statements, statement.index, (later) => createsName(later, space, name));
+  // transaction when it holds several statements: the state says so (TransactionTracker.forSection).
+  return state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => createsName(later, space, name));
 }
