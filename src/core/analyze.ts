@@ -324,7 +324,7 @@ function runRules({ changeSet, config, facts, scope }: RuleRunContext, active: A
       const tracker = TransactionTracker.forSection(section, sectionStatements.length);
       for (const statement of sectionStatements) {
         // NOTE: one context per statement, pointed at each rule in turn: a new context and
-        // report closure per rule and statement was a large part of the rule time (bench/).
+        // report closure per rule and statement would be a large part of the rule time.
         const context: StatementContext<string> = { ...base, options: {}, file, statement, state: tracker.stateFor(), report: noReport, isNewTable, findingsOn };
         for (const run of rulesFor[section.role](statement.kind)) {
           context.options = run.options;
@@ -400,7 +400,7 @@ const noReport = (): void => {
 /**
  * The rules whose statement hook takes a statement kind, in registry order, cached per kind.
  * NOTE: most rules read one or two kinds of statement; calling every rule on every
- * statement was most of the rule time on large inputs (bench/).
+ * statement would be most of the rule time on large inputs.
  */
 function byStatementKind<R extends ActiveRule>(rules: R[]): (kind: string) => R[] {
   const cache = new Map<string, R[]>();

@@ -116,7 +116,7 @@ class TrackedState implements StatementState {
     this.inTransaction = inTransaction;
     this.transaction = transaction;
     // NOTE: the tracker's array only grows until it is replaced, so its first `length`
-    // entries are this state's snapshot; copying it for every statement was quadratic.
+    // entries are this state's snapshot; copying it for every statement would be quadratic.
     this.current = current;
     this.length = current.length;
     this.lockTimeout = lockTimeout;

@@ -6,8 +6,8 @@
  *
  * NOTE: the wrapper converts strings to and from UTF-8 in JavaScript, one character at a
  * time; TextEncoder.encodeInto and TextDecoder do it natively, and the encoder tells for
- * free whether the text is ASCII (then byte offsets are character offsets). Together that
- * was about a sixth of the parse time on large inputs (bench/).
+ * free whether the text is ASCII (then byte offsets are character offsets): a large part of
+ * the parse time on large inputs.
  *
  * Every detail of libpg-query's build this binding relies on is in PG_QUERY_BINDING, read
  * from the version it names; test/core/pg-query.test.ts fails when another version is

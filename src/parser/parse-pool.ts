@@ -1,6 +1,6 @@
 /**
  * Parses large inputs on worker threads. The WebAssembly parser is the largest part of a
- * check (bench/), and each text parses on its own, so workers parse while this thread
+ * check (BENCHMARKS.md), and each text parses on its own, so workers parse while this thread
  * turns their answers into objects; the rules then run here, in migration order, as
  * before. Small inputs parse on this thread: starting workers costs more than it saves.
  */
@@ -50,15 +50,15 @@ export interface PreparedParser {
   ready: Promise<ParseAhead>;
   /**
    * Counts SQL read so far (characters): from PARALLEL_MIN_CHARS on, the workers start
-   * now, so that they are up when parsing begins. NOTE: a worker takes 50 to 200 ms to
-   * start; started at the first parse, it joined a 1.6 s corpus run a fifth of the way in.
+   * now, so that they are up when parsing begins. NOTE: a worker takes a noticeable part of
+   * a check to start; started only at the first parse, it would join late.
    */
   reading(chars: number): void;
 }
 
 /**
  * Loads the parser on this thread. Call it first and await `ready` when the files are
- * known: the WebAssembly compiles on background threads meanwhile (about 20 to 30 ms, bench/).
+ * known: the WebAssembly compiles on background threads meanwhile.
  */
 export function prepareParser(log?: (line: string) => void): PreparedParser {
   // NOTE: once per process: the parser loads once (loadPgQuery), so a second compile, e.g.

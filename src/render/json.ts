@@ -120,7 +120,7 @@ export function toJsonReport(report: Report): JsonReport {
 
 /**
  * The report as one line of JSON (pipe it through `jq` to read it). NOTE: not indented:
- * on large inputs indenting took a third longer and made the output 60% larger (bench/).
+ * indenting makes a large report much longer to write and to read.
  */
 export function renderJson(report: Report): string {
   return renderJsonPieces(report).join('');
@@ -129,8 +129,8 @@ export function renderJson(report: Report): string {
 /**
  * renderJson's text in pieces that concatenate to it: the head, each file, each finding.
  * NOTE: a whole-report string with one non-Latin-1 character in it is stored two bytes per
- * character; turning the corpus report (13 MB) into UTF-8 took 41 ms that way, and 5 ms
- * for its pieces, most of which stay one byte per character (bench/).
+ * character, which makes encoding it as UTF-8 several times slower than encoding its pieces,
+ * most of which stay one byte per character.
  */
 export function renderJsonPieces(report: Report): string[] {
   const { files, findings, replay, ...head } = toJsonReport(report);

@@ -53,7 +53,7 @@ export default defineRule({
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     const table = alter.table;
-    // NOTE: the look-ahead only for a statement that disables triggers: for every ALTER TABLE it was quadratic in a long transaction.
+    // NOTE: the look-ahead only for a statement that disables triggers: for every ALTER TABLE it would be quadratic in a long transaction.
     if (!alter.commands.some((c) => c.subtype === 'AT_DisableTrigAll' || c.subtype === 'AT_DisableTrigUser')) return;
     if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => enablesTriggers(later, table))) return;
     for (const command of alter.commands) {

@@ -51,8 +51,7 @@ export default defineRule({
  * and no more bytes between two runs of an odd number of `"` (a quoted identifier starts
  * with such a run, `"` plus escaped `""` pairs, and ends with one). Conservative: text that
  * passes may still hold no long identifier. NOTE: one pass, no regex; quoted identifiers
- * are common (Prisma quotes every name), and the full check was most of this rule's time
- * on the corpus (bench/).
+ * are common (Prisma quotes every name), and the full check is the costly part of this rule.
  */
 function mayHaveLongIdentifier(text: string): boolean {
   let run = 0;

@@ -38,8 +38,8 @@ export interface CollectedFiles {
  * `unread` set, and the engine reports it. More than LIMITS.files candidates is an error.
  * `onRead` sees each file as it is read (the CLI starts parse workers early by it).
  * NOTE: synchronous file system calls on purpose: for thousands of small files they are
- * several times faster than a thread-pool round trip per call (1,570 corpus files: 25 ms
- * against 450 ms awaited one by one), and nothing else runs while a check reads its input.
+ * several times faster than a thread-pool round trip per call (BENCHMARKS.md), and nothing
+ * else runs while a check reads its input.
  */
 export async function collectPaths(paths: readonly string[], cwd: string, exclude: readonly string[] = [], onRead?: (file: InputFile) => void): Promise<CollectedFiles> {
   const files: InputFile[] = [];

@@ -16,7 +16,7 @@ export type NeedsSetting = (statement: Statement, context: Pick<StatementContext
  * For one rule: whether an earlier statement of the current statement's scope already needed
  * the setting (so it carries the scope's finding).
  * NOTE: the statements that need it are listed once per file; asking each statement to scan
- * the ones before it was quadratic in long files and transactions.
+ * the ones before it would be quadratic in long files and transactions.
  */
 export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'isNewTable' | 'changeSet'>) => boolean {
   const needingByFile = new WeakMap<readonly Statement[], Map<SectionRole, number[]>>();
