@@ -91,6 +91,9 @@ class GrowingTables {
 const NO_TABLES = new GrowingTables().view();
 const NO_ENUM_VALUES = new GrowingList<AlterEnumStmt>().view();
 
+/** The plain fields of a statement's state (the rest TrackedState derives). */
+type StateFields = Omit<StatementState, 'transactionStatements' | 'firstTransactionStatement'>;
+
 /** The state of one statement (a class: the tracker makes one per statement). */
 class TrackedState implements StatementState {
   readonly inTransaction: boolean;
@@ -103,27 +106,18 @@ class TrackedState implements StatementState {
   private readonly current: readonly Statement[];
   private readonly length: number;
 
-  constructor(
-    inTransaction: boolean,
-    transaction: StatementState['transaction'],
-    current: readonly Statement[],
-    lockTimeout: boolean,
-    statementTimeout: boolean,
-    accessExclusiveTables: CollectedTables,
-    tablesReadInFull: CollectedTables,
-    addedEnumValues: Collected<AlterEnumStmt>,
-  ) {
-    this.inTransaction = inTransaction;
-    this.transaction = transaction;
+  constructor(fields: StateFields, current: readonly Statement[]) {
+    this.inTransaction = fields.inTransaction;
+    this.transaction = fields.transaction;
+    this.lockTimeout = fields.lockTimeout;
+    this.statementTimeout = fields.statementTimeout;
+    this.accessExclusiveTables = fields.accessExclusiveTables;
+    this.tablesReadInFull = fields.tablesReadInFull;
+    this.addedEnumValues = fields.addedEnumValues;
     // NOTE: the tracker's array only grows until it is replaced, so its first `length`
     // entries are this state's snapshot; copying it for every statement would be quadratic.
     this.current = current;
     this.length = current.length;
-    this.lockTimeout = lockTimeout;
-    this.statementTimeout = statementTimeout;
-    this.accessExclusiveTables = accessExclusiveTables;
-    this.tablesReadInFull = tablesReadInFull;
-    this.addedEnumValues = addedEnumValues;
   }
 
   get transactionStatements(): readonly Statement[] {
@@ -179,14 +173,16 @@ export class TransactionTracker {
   stateFor(): StatementState {
     const inTransaction = this.explicit || this.implicitOpen;
     return new TrackedState(
-      inTransaction,
-      this.explicit ? 'explicit' : this.implicitOpen ? 'implicit' : 'none',
+      {
+        inTransaction,
+        transaction: this.explicit ? 'explicit' : this.implicitOpen ? 'implicit' : 'none',
+        lockTimeout: this.sessionLockTimeout || this.localLockTimeout,
+        statementTimeout: this.sessionStatementTimeout || this.localStatementTimeout,
+        accessExclusiveTables: inTransaction ? this.accessExclusive.view() : NO_TABLES,
+        tablesReadInFull: inTransaction ? this.readInFull.view() : NO_TABLES,
+        addedEnumValues: inTransaction ? this.enumValues.view() : NO_ENUM_VALUES,
+      },
       this.current,
-      this.sessionLockTimeout || this.localLockTimeout,
-      this.sessionStatementTimeout || this.localStatementTimeout,
-      inTransaction ? this.accessExclusive.view() : NO_TABLES,
-      inTransaction ? this.readInFull.view() : NO_TABLES,
-      inTransaction ? this.enumValues.view() : NO_ENUM_VALUES,
     );
   }
 
