@@ -49,10 +49,9 @@ class GrowingList<T> {
     this.items.push(item);
   }
 
-  /** The items so far, as they stay while the list grows. */
-  view(): Collected<T> {
+  /** The first `size` items (by default, the items so far), as they stay while the list grows. */
+  view(size = this.items.length): Collected<T> {
     const { items } = this;
-    const size = items.length;
     return {
       size,
       *[Symbol.iterator]() {
@@ -77,9 +76,14 @@ class GrowingTables {
     this.names.push(table);
   }
 
-  view(): CollectedTables {
+  get size(): number {
+    return this.names.size;
+  }
+
+  /** The first `size` tables (by default, the tables so far), as they stay while the list grows. */
+  view(size = this.names.size): CollectedTables {
     const { firstByKey } = this;
-    const tables = this.names.view();
+    const tables = this.names.view(size);
     return {
       size: tables.size,
       [Symbol.iterator]: () => tables[Symbol.iterator](),
@@ -91,33 +95,59 @@ class GrowingTables {
 const NO_TABLES = new GrowingTables().view();
 const NO_ENUM_VALUES = new GrowingList<AlterEnumStmt>().view();
 
-/** The plain fields of a statement's state (the rest TrackedState derives). */
-type StateFields = Omit<StatementState, 'transactionStatements' | 'firstTransactionStatement'>;
+/** What the tracker collected in the open transaction: TrackedState reads views of it on demand. */
+interface TransactionCollections {
+  accessExclusive: GrowingTables;
+  readInFull: GrowingTables;
+  enumValues: GrowingList<AlterEnumStmt>;
+}
 
-/** The state of one statement (a class: the tracker makes one per statement). */
+function newCollections(): TransactionCollections {
+  return { accessExclusive: new GrowingTables(), readInFull: new GrowingTables(), enumValues: new GrowingList() };
+}
+
+/**
+ * The state of one statement (a class: the tracker makes one per statement). NOTE: the
+ * collected tables and values are read as views taken on first access, at the sizes they
+ * had when the state was made: most statements' rules never ask for them.
+ */
 class TrackedState implements StatementState {
   readonly inTransaction: boolean;
   readonly transaction: StatementState['transaction'];
   readonly lockTimeout: boolean;
   readonly statementTimeout: boolean;
-  readonly accessExclusiveTables: CollectedTables;
-  readonly tablesReadInFull: CollectedTables;
-  readonly addedEnumValues: Collected<AlterEnumStmt>;
   private readonly current: readonly Statement[];
   private readonly length: number;
+  private readonly collected: TransactionCollections | undefined;
+  private readonly accessExclusiveSize: number;
+  private readonly readInFullSize: number;
+  private readonly enumValuesSize: number;
 
-  constructor(fields: StateFields, current: readonly Statement[]) {
+  constructor(fields: Pick<StatementState, 'inTransaction' | 'transaction' | 'lockTimeout' | 'statementTimeout'>, current: readonly Statement[], collected: TransactionCollections | undefined) {
     this.inTransaction = fields.inTransaction;
     this.transaction = fields.transaction;
     this.lockTimeout = fields.lockTimeout;
     this.statementTimeout = fields.statementTimeout;
-    this.accessExclusiveTables = fields.accessExclusiveTables;
-    this.tablesReadInFull = fields.tablesReadInFull;
-    this.addedEnumValues = fields.addedEnumValues;
     // NOTE: the tracker's array only grows until it is replaced, so its first `length`
     // entries are this state's snapshot; copying it for every statement would be quadratic.
     this.current = current;
     this.length = current.length;
+    this.collected = collected;
+    this.accessExclusiveSize = collected?.accessExclusive.size ?? 0;
+    this.readInFullSize = collected?.readInFull.size ?? 0;
+    this.enumValuesSize = collected?.enumValues.size ?? 0;
+  }
+
+  get accessExclusiveTables(): CollectedTables {
+    return this.collected ? this.collected.accessExclusive.view(this.accessExclusiveSize) : NO_TABLES;
+  }
+
+  get tablesReadInFull(): CollectedTables {
+    return this.collected ? this.collected.readInFull.view(this.readInFullSize) : NO_TABLES;
+  }
+
+  get addedEnumValues(): Collected<AlterEnumStmt> {
+    return this.collected ? this.collected.enumValues.view(this.enumValuesSize) : NO_ENUM_VALUES;
   }
 
   get transactionStatements(): readonly Statement[] {
@@ -136,9 +166,7 @@ export class TransactionTracker {
   private readonly reopensAfterCommit: boolean;
   private current: Statement[] = [];
   // NOTE: replaced when a transaction starts; states keep views of the ones they saw.
-  private accessExclusive = new GrowingTables();
-  private readInFull = new GrowingTables();
-  private enumValues = new GrowingList<AlterEnumStmt>();
+  private collected = newCollections();
   private sessionLockTimeout = false;
   private localLockTimeout = false;
   private sessionStatementTimeout = false;
@@ -178,11 +206,9 @@ export class TransactionTracker {
         transaction: this.explicit ? 'explicit' : this.implicitOpen ? 'implicit' : 'none',
         lockTimeout: this.sessionLockTimeout || this.localLockTimeout,
         statementTimeout: this.sessionStatementTimeout || this.localStatementTimeout,
-        accessExclusiveTables: inTransaction ? this.accessExclusive.view() : NO_TABLES,
-        tablesReadInFull: inTransaction ? this.readInFull.view() : NO_TABLES,
-        addedEnumValues: inTransaction ? this.enumValues.view() : NO_ENUM_VALUES,
       },
       this.current,
+      inTransaction ? this.collected : undefined,
     );
   }
 
@@ -215,19 +241,17 @@ export class TransactionTracker {
     if (this.explicit || this.implicitOpen) {
       this.current.push(statement);
       const lock = statementLock(statement.node);
-      if (lock.lock?.mode === 'ACCESS EXCLUSIVE') for (const table of lock.tables) this.accessExclusive.add(table);
+      if (lock.lock?.mode === 'ACCESS EXCLUSIVE') for (const table of lock.tables) this.collected.accessExclusive.add(table);
       const alter = alterTableCommands(statement.node);
-      if (alter && alterTableReadsEveryRow(statement.node)) this.readInFull.add(alter.table);
+      if (alter && alterTableReadsEveryRow(statement.node)) this.collected.readInFull.add(alter.table);
       const enumValue = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
-      if (enumValue?.newVal) this.enumValues.push(enumValue);
+      if (enumValue?.newVal) this.collected.enumValues.push(enumValue);
     }
   }
 
   private startTransaction(): void {
     this.current = [];
-    this.accessExclusive = new GrowingTables();
-    this.readInFull = new GrowingTables();
-    this.enumValues = new GrowingList();
+    this.collected = newCollections();
   }
 
   /** Records a `lock_timeout` / `statement_timeout` setting (SET, SET LOCAL or set_config). */
