@@ -10,10 +10,10 @@
  * such as pg_repack refuse the table.
  */
 import type { CreateStmt } from '@pgsql/types';
-import { nodeAs, relationName } from '../core/ast.js';
-import { defineRule } from '../core/rule.js';
+import { nodeAs, relationKey, relationName } from '../core/ast.js';
+import { type AnalyzedFile, type ChangeSet, defineRule } from '../core/rule.js';
 import { introducedColumns } from './support/breaking-ast.js';
-import { addsPrimaryKey } from './support/locking-ast.js';
+import { addedConstraints } from './support/locking-ast.js';
 
 export default defineRule({
   id: 'require-primary-key',
@@ -46,7 +46,25 @@ export default defineRule({
     if ((create.tableElts ?? []).some((e) => 'TableLikeClause' in e)) return;
     const table = relationName(create.relation);
     // NOTE: any later statement of the change may add the key (often the next file of a generated migration).
-    const addedLater = changeSet.changed.some((other) => other.statements.some((s) => (other !== file || s.index > statement.index) && addsPrimaryKey(s, table)));
+    const keysAdded = changeSet.derived(primaryKeysAddedInChange).get(relationKey(table)) ?? [];
+    const addedLater = keysAdded.some((added) => added.file !== file || added.index > statement.index);
     if (!addedLater) report({ messageId: 'noPrimaryKey', data: { table } });
   },
 });
+
+/** Where the change's ALTER TABLE statements add a primary key, by the table's relationKey. */
+function primaryKeysAddedInChange(changeSet: ChangeSet): Map<string, { file: AnalyzedFile; index: number }[]> {
+  const byTable = new Map<string, { file: AnalyzedFile; index: number }[]>();
+  for (const file of changeSet.changed) {
+    for (const statement of file.statements) {
+      for (const added of addedConstraints(statement)) {
+        if (added.constraint.contype !== 'CONSTR_PRIMARY') continue;
+        const key = relationKey(added.table);
+        const places = byTable.get(key) ?? [];
+        places.push({ file, index: statement.index });
+        byTable.set(key, places);
+      }
+    }
+  }
+  return byTable;
+}

@@ -9,7 +9,7 @@
  */
 import type { CreatePolicyStmt } from '@pgsql/types';
 import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationKey, relationName } from '../core/ast.js';
-import { defineRule } from '../core/rule.js';
+import { type ChangeSet, defineRule } from '../core/rule.js';
 import { tableBefore } from './support/table-facts.js';
 
 export default defineRule({
@@ -35,13 +35,19 @@ export default defineRule({
   statement({ statement, file, changeSet, report }) {
     const alter = alterTableCommands(statement.node);
     if (!alter?.commands.some((c) => c.subtype === 'AT_EnableRowSecurity')) return;
-    if (tableBefore(changeSet, file, statement, alter.table).hasPolicy || policyLaterInChange(changeSet.changed, alter.table)) return;
+    if (tableBefore(changeSet, file, statement, alter.table).hasPolicy || changeSet.derived(policyTablesInChange).has(relationKey(alter.table))) return;
     report({ messageId: 'noPolicy', data: { table: alter.table }, tables: [alter.table] });
   },
 });
 
-/** Whether a CREATE POLICY anywhere in the change's files names the table (the policy may follow the ENABLE). */
-function policyLaterInChange(files: readonly { statements: readonly { node: object }[] }[], table: string): boolean {
-  const key = relationKey(table);
-  return files.some((f) => f.statements.some((s) => relationKey(relationName(nodeAs<CreatePolicyStmt>(s.node as never, 'CreatePolicyStmt')?.table)) === key));
+/** The tables (by relationKey) a CREATE POLICY anywhere in the change's files names: the policy may follow the ENABLE. */
+function policyTablesInChange(changeSet: ChangeSet): Set<string> {
+  const tables = new Set<string>();
+  for (const file of changeSet.changed) {
+    for (const statement of file.statements) {
+      const policy = nodeAs<CreatePolicyStmt>(statement.node, 'CreatePolicyStmt');
+      if (policy) tables.add(relationKey(relationName(policy.table)));
+    }
+  }
+  return tables;
 }
