@@ -118,6 +118,20 @@ describe('require-lock-timeout', () => {
     expect(found.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.span.start.line)).toEqual([1]);
   });
 
+  it('names a write-blocking lock weaker than ACCESS EXCLUSIVE, and what waits behind it', async () => {
+    const { findings: found } = await findings([file('migrations/001_x.up.sql', 'CREATE INDEX users_email_idx ON users (email);')]);
+    const [finding] = found.filter((f) => f.ruleId === 'require-lock-timeout');
+    expect(finding!.message).toContain('this SHARE lock on users');
+    expect(finding!.message).toContain('every write on users');
+    expect(finding!.lock?.mode).toBe('SHARE');
+  });
+
+  it('counts every write-blocking lock towards the one finding of its transaction', async () => {
+    const text = 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;';
+    const { findings: found } = await findings([file('migrations/001_x.up.sql', text)]);
+    expect(found.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.span.start.line)).toEqual([2]);
+  });
+
   it('reports once per explicit transaction block', async () => {
     const text = 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN c text;\nCOMMIT;';
     const { findings: found } = await findings([file('migrations/001_x.up.sql', text)]);
