@@ -35,6 +35,8 @@ export interface TableState {
   checks: readonly CheckConstraint[];
   /** Columns (lower case) that an index, UNIQUE or PRIMARY KEY covers. */
   indexedColumns: ReadonlySet<string>;
+  /** Columns (lower case) that some index reads anywhere: as a key, in an expression, as an INCLUDE column or in its predicate. */
+  indexReadColumns: ReadonlySet<string>;
   /** A CREATE POLICY names the table. */
   hasPolicy: boolean;
 }
@@ -54,9 +56,10 @@ type TableFact =
   | { check: CheckConstraint }
   | { validated: string }
   | { indexed: readonly string[] }
+  | { indexReads: readonly string[] }
   | { policy: true };
 
-const EMPTY: TableState = { partitioned: false, partitionKey: [], partitions: [], defaultPartition: undefined, primaryKey: undefined, checks: [], indexedColumns: new Set(), hasPolicy: false };
+const EMPTY: TableState = { partitioned: false, partitionKey: [], partitions: [], defaultPartition: undefined, primaryKey: undefined, checks: [], indexedColumns: new Set(), indexReadColumns: new Set(), hasPolicy: false };
 
 /** The table `table` as the migrations before `statement` (of `file`) leave it. */
 export function tableBefore(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, table: string): TableState {
@@ -112,7 +115,8 @@ const tableFacts = perChangeSet(
         }
         if ('check' in fact) return { ...state, checks: [...state.checks, fact.check] };
         if ('validated' in fact) return { ...state, checks: state.checks.map((c) => (c.name === fact.validated ? { ...c, validated: true } : c)) };
-        if ('indexed' in fact) return { ...state, indexedColumns: new Set([...state.indexedColumns, ...fact.indexed]) };
+        if ('indexed' in fact) return { ...state, indexedColumns: new Set([...state.indexedColumns, ...fact.indexed]), indexReadColumns: new Set([...state.indexReadColumns, ...fact.indexed]) };
+        if ('indexReads' in fact) return { ...state, indexReadColumns: new Set([...state.indexReadColumns, ...fact.indexReads]) };
         return { ...state, hasPolicy: true };
       },
     }),
@@ -158,6 +162,9 @@ function readTableFacts(statement: Statement, record: (key: string, fact: TableF
   if (index) {
     const columns = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase()).filter((c): c is string => !!c);
     record(relationKey(relationName(index.relation)), { indexed: columns });
+    const elements = [...(index.indexParams ?? []), ...(index.indexIncludingParams ?? [])].map((p) => nodeAs<IndexElem>(p, 'IndexElem'));
+    const reads = [...elements.flatMap((e) => (e?.name ? [e.name.toLowerCase()] : columnsOf(e?.expr))), ...columnsOf(index.whereClause)];
+    record(relationKey(relationName(index.relation)), { indexReads: reads });
     return;
   }
   const policy = nodeAs<CreatePolicyStmt>(node, 'CreatePolicyStmt');
