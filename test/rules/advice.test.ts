@@ -172,3 +172,22 @@ describe('require-constraint-pre-check', () => {
     expect(await severities(text)).toEqual(['notice']);
   });
 });
+
+describe('objects new in the change', () => {
+  const files = [
+    file('migrations/001_helper.up.sql', "CREATE FUNCTION slugify(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';\nCREATE TYPE mood AS ENUM ('ok');\nALTER TABLE users ADD COLUMN handle text;"),
+    file('migrations/002_use.up.sql', "DROP FUNCTION slugify(text);\nALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);"),
+  ];
+  const ruleIds = ['ban-drop-object', 'ban-rename-enum-value', 'require-constraint-pre-check'];
+
+  it('counts what an earlier file of the change created or added as new', async () => {
+    const report = await checkMigrations(files, defaultConfig());
+    expect(report.findings.filter((f) => ruleIds.includes(f.ruleId))).toEqual([]);
+  });
+
+  it('with scope each-file, counts the earlier file as applied history', async () => {
+    const report = await checkMigrations(files, defaultConfig(), { scope: 'each-file' });
+    const found = report.findings.filter((f) => ruleIds.includes(f.ruleId) && f.file === 'migrations/002_use.up.sql');
+    expect(found.map((f) => f.ruleId).sort()).toEqual(ruleIds);
+  });
+});

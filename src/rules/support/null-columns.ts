@@ -1,6 +1,6 @@
 /**
- * Columns that hold only NULLs: added by the change (to an existing table) without a default,
- * and not written since. A unique index or constraint on such a column cannot meet a
+ * Columns that hold only NULLs: added by the change's new migrations (see newMigrationFacts)
+ * without a default, and not written since. A unique index or constraint on such a column cannot meet a
  * duplicate, as NULLs are distinct by default (Atlas's MF101 passes it).
  */
 import type { ColumnDef, InsertStmt, Node, ResTarget, UpdateStmt } from '@pgsql/types';
@@ -8,11 +8,11 @@ import { alterTableCommands, nodeAs, relationKey, relationName } from '../../cor
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 import { columnConstraints } from './breaking-ast.js';
-import { perChangeSet, StatementFacts } from './statement-facts.js';
+import { newMigrationFacts } from './statement-facts.js';
 
 /** Whether `table`.`column` holds only NULLs before `statement`: added by the change without a default and not written since. */
 export function holdsOnlyNulls(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, table: string, column: string): boolean {
-  return nullColumnFacts(changeSet).stateBefore(file, statement, relationKey(table)).get(column.toLowerCase()) === true;
+  return nullColumnFacts(changeSet, file).stateBefore(file, statement, relationKey(table)).get(column.toLowerCase()) === true;
 }
 
 /** One statement's effect on a table's columns: a column now holds only NULLs (or may hold values), or every column may hold values. */
@@ -56,15 +56,5 @@ function readColumnFacts(node: Node, record: (table: string, fact: ColumnFact) =
   }
 }
 
-/** What the change's up sections do to the columns of existing tables, in migration order. */
-const nullColumnFacts = perChangeSet(
-  (changeSet) =>
-    new StatementFacts<ColumnFact, TableColumns>(
-      changeSet.changed,
-      (file) => file.statements,
-      (statement, record) => {
-        if (statement.section === 'up') readColumnFacts(statement.node, (table, fact) => record(relationKey(table), fact));
-      },
-      { initial: new Map(), step },
-    ),
-);
+/** What the new migrations do to the columns of tables, in migration order. */
+const nullColumnFacts = newMigrationFacts<ColumnFact, TableColumns>((statement, record) => readColumnFacts(statement.node, (table, fact) => record(relationKey(table), fact)), { initial: new Map(), step });
