@@ -47,6 +47,7 @@ export default defineRule({
       { sql: "CREATE TABLE measurements_2021 PARTITION OF measurements FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", why: 'a partition inherits the parent\'s key' },
       { sql: 'CREATE TEMPORARY TABLE scratch (n int);', why: 'temporary' },
       { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, code text);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey;\nALTER TABLE page_views ADD PRIMARY KEY (code);', why: 'a key is added back' },
+      { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, code text);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey, ADD PRIMARY KEY (code);', why: 'the same statement adds a new key' },
     ],
   },
   statement({ statement, file, changeSet, isNewTable, report }) {
@@ -55,7 +56,7 @@ export default defineRule({
     if (alter && isNewTable(alter.table)) {
       for (const command of alter.commands) {
         const dropped = primaryKeyDroppedBy(changeSet, file, statement, alter.table, command);
-        if (dropped && !addedAfter(changeSet, file, statement, alter.table)) report({ messageId: 'droppedPrimaryKey', data: { table: alter.table, constraint: dropped.constraint } });
+        if (dropped && !addsPrimaryKey(statement, alter.table) && !addedAfter(changeSet, file, statement, alter.table)) report({ messageId: 'droppedPrimaryKey', data: { table: alter.table, constraint: dropped.constraint } });
       }
       return;
     }
@@ -70,10 +71,9 @@ export default defineRule({
 });
 
 /**
- * Whether a statement of the change after `statement` adds a primary key to `table`.
+ * Whether another statement of the change (later in this file, or in another file) adds a primary key to `table`.
  * NOTE: any later statement of the change may add the key (often the next file of a generated migration).
  */
 function addedAfter(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, table: string): boolean {
-  const position = changeSet.changed.indexOf(file);
-  return changeSet.changed.some((other, i) => i >= position && other.statements.some((s) => (other !== file || s.index > statement.index) && addsPrimaryKey(s, table)));
+  return changeSet.changed.some((other) => other.statements.some((s) => (other !== file || s.index > statement.index) && addsPrimaryKey(s, table)));
 }
