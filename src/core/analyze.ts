@@ -43,7 +43,7 @@ export interface AnalyzeOptions {
 }
 
 /** See AnalyzeOptions.scope. */
-export type Scope = 'change' | 'each-file';
+export type Scope = ChangeSet['scope'];
 
 /** Parses the given texts, each on its own, in any order; results in the order of `texts`. */
 export type ParseAhead = (texts: readonly string[]) => Promise<ParseAttempt[]>;
@@ -53,7 +53,7 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
   await loadParser();
   const planned = plan(files, discover(files, config));
   const parse = parseAhead ? await parsedAhead(planned, parseAhead) : parseSql;
-  const changeSet: ChangeSet = buildChangeSet(files, planned, parse, { squawk: config['squawk-ignores'] });
+  const changeSet: ChangeSet = buildChangeSet(files, planned, parse, { squawk: config['squawk-ignores'] }, scope);
   if (replay) {
     const observations = await replay(changeSet);
     if (observations) changeSet.replay = observations;
@@ -212,7 +212,7 @@ async function parsedAhead(planned: readonly PlannedFile[], parseAhead: ParseAhe
   return (sql) => byText.get(sql) ?? parseSql(sql);
 }
 
-function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser, ignoreSyntaxes: IgnoreSyntaxes): ChangeSet {
+function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser, ignoreSyntaxes: IgnoreSyntaxes, scope: Scope): ChangeSet {
   const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread }) => {
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
@@ -244,6 +244,7 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
     files,
     changed: files.filter((f) => f.analyzed),
     deleted: inputs.filter((f) => f.change === 'deleted'),
+    scope,
     byPath: (path) => byPath.get(path),
     statementsOf: statementsOnDemand(parse),
     derived<T>(derive: (changeSet: ChangeSet) => T): T {

@@ -114,6 +114,12 @@ export interface ChangeSet {
   changed: readonly AnalyzedFile[];
   /** Files the change deletes (with their base contents). */
   deleted: readonly InputFile[];
+  /**
+   * Which migrations are new, i.e. unapplied (docs/scope.md): `change`, the change's added
+   * files together, as in a pull request; `each-file`, each added file on its own, with the
+   * files before it as applied history.
+   */
+  scope: 'change' | 'each-file';
   byPath(path: string): AnalyzedFile | undefined;
   /**
    * The statements of any of `files`: those the engine parsed, and for the applied history

@@ -3,11 +3,21 @@ import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, typeBaseName, typeModifi
 import type { Statement } from '../core/parse.js';
 import { FIX_PHASE_MARKERS } from '../core/fix-phases.js';
 import { defineRule } from '../core/rule.js';
+import { quoteIdent, quoteQualified } from '../core/sql-names.js';
 import { priorColumn } from './support/breaking-ast.js';
 import { newColumnType } from './support/new-column-type.js';
 import { changeTypePlan } from './support/phase-plans.js';
+import { type CheckConstraint, tableBefore } from './support/table-facts.js';
 
 const TEXT_LIKE = new Set(['text', 'varchar']);
+/**
+ * Casts an extension creates WITHOUT FUNCTION (binary coercible), as `source>target`: the
+ * citext extension's install script (contrib/citext/citext--1.4.sql: `CREATE CAST (citext AS
+ * text) WITHOUT FUNCTION`, likewise citext to varchar, text to citext and varchar to citext).
+ * The storage stays, but the operator class changes (citext_ops against text_ops), so every
+ * index that reads the column is rebuilt.
+ */
+const EXTENSION_BINARY_CASTS = new Set(['citext>text', 'citext>varchar', 'text>citext', 'varchar>citext']);
 /**
  * Types whose precision can grow without a rewrite: their length-coercion functions have a
  * planner support function (utils/adt: timestamp_support, time_support, interval_support, via
@@ -26,6 +36,8 @@ export default defineRule({
   messages: {
     alterType: 'Changing {{table}}.{{column}} to {{type}} rewrites {{table}} under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
     alterTypeUsing: 'Changing {{table}}.{{column}} to {{type}} with USING rewrites {{table}} under an ACCESS EXCLUSIVE lock.',
+    rebuildsIndexes: 'Changing {{table}}.{{column}} to {{type}} keeps the rows, but the operator class changes: every index on {{column}} is rebuilt under an ACCESS EXCLUSIVE lock on {{table}}.',
+    rechecksConstraints: 'Changing {{table}}.{{column}} to {{type}} keeps the rows, but Postgres checks every row against {{checks}} again: a full scan of {{table}} under an ACCESS EXCLUSIVE lock.',
   },
   why: 'Unless the old and new types are binary compatible, Postgres rewrites every row and rebuilds every index while holding ACCESS EXCLUSIVE: reads and writes wait for the whole rewrite. Old code may also send or expect values of the old type.',
   fix: [
@@ -37,7 +49,7 @@ export default defineRule({
     '3. Deploy code that reads {{newColumn}}.',
     `4. ${FIX_PHASE_MARKERS['later-release']} After every old instance is gone: drop {{column}} and rename, in separate phases.`,
   ].join('\n'),
-  versions: 'Binary-compatible changes (varchar widening, varchar to text, numeric, timestamp, time or interval precision increase) need no rewrite on any supported version. From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
+  versions: 'Binary-compatible changes (varchar widening, varchar to text, text or varchar to and from citext, numeric, timestamp, time or interval precision increase) need no rewrite on any supported version (citext to or from text still rebuilds the indexes on the column; any of them re-checks the validated CHECK constraints on it). From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
   examples: {
     invalid: [
@@ -59,6 +71,14 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz);', change: 'unchanged' },
         { path: 'migrations/002_precision.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz(3);' },
       ], why: 'lowering the precision rounds every value: a rewrite', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE users (email text);\nCREATE INDEX users_email_idx ON users (lower(email));', change: 'unchanged' },
+        { path: 'migrations/002_citext.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE citext;' },
+      ], why: 'text to citext keeps the rows but rebuilds every index that reads the column', messageIds: ['rebuildsIndexes'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name));', change: 'unchanged' },
+        { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
+      ], why: 'varchar to text keeps the rows, but the validated CHECK on the column is checked again', messageIds: ['rechecksConstraints'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
@@ -75,6 +95,14 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
       ], why: 'from Postgres 12, timestamp to timestamptz under a UTC session time zone keeps the stored values: no rewrite' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE users (email varchar(200), code citext);', change: 'unchanged' },
+        { path: 'migrations/002_citext.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE citext, ALTER COLUMN code TYPE text;' },
+      ], why: 'the citext extension casts to and from text and varchar WITHOUT FUNCTION: no rewrite, and no index reads the columns' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name)) NOT VALID;', change: 'unchanged' },
+        { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
+      ], why: 'a NOT VALID CHECK is added back NOT VALID: no scan' },
     ],
   },
   phasePlan: (details, writer) => changeTypePlan(writer, String(details.table), String(details.column), String(details.type)),
@@ -91,12 +119,50 @@ export default defineRule({
         continue;
       }
       const before = priorColumn(changeSet, file, statement, alter.table, column)?.type;
-      if (isSafeTypeChange(before, def?.typeName)) continue;
+      if (isSafeTypeChange(before, def?.typeName)) {
+        const table = tableBefore(changeSet, file, statement, alter.table);
+        const key = column.toLowerCase();
+        if (changesOperatorClass(before, def?.typeName) && table.indexReadColumns.has(key)) {
+          report({ messageId: 'rebuildsIndexes', data, tables: [alter.table], rewrite: false });
+          continue;
+        }
+        // NOTE: ALTER COLUMN TYPE adds the constraints that read the column back, and a
+        // validated CHECK is checked against every row again (tablecmds.c, ATPostAlterTypeCleanup);
+        // one dropped by the same statement is not, nor one added NOT VALID.
+        const dropped = new Set(alter.commands.filter((c) => c.subtype === 'AT_DropConstraint' && c.name).map((c) => c.name!.toLowerCase()));
+        const checks = table.checks.filter((c) => c.validated && c.columns.includes(key) && !dropped.has(c.name));
+        if (checks.length > 0) report({ messageId: 'rechecksConstraints', data: { ...data, checks: checks.map((c) => c.name).join(', ') }, tables: [alter.table], rewrite: false, fix: recheckFix(alter.table, column, String(data.type), checks) });
+        continue;
+      }
       if (postgresVersion >= 12 && isTimeZoneFlip(before, def?.typeName) && sessionTimeZoneIsUtc(file.statements, statement)) continue;
       report({ messageId: 'alterType', data, tables: [alter.table] });
     }
   },
 });
+
+/**
+ * Drop the CHECK constraints, change the type and add them back NOT VALID in one statement,
+ * then validate in a later migration (SHARE UPDATE EXCLUSIVE: reads and writes go on).
+ */
+function recheckFix(table: string, column: string, type: string, checks: readonly CheckConstraint[]): string {
+  const relation = quoteQualified(table);
+  const drops = checks.map((c) => `DROP CONSTRAINT ${quoteIdent(c.name)}`);
+  const adds = checks.map((c) => `ADD CONSTRAINT ${quoteIdent(c.name)} CHECK (<the expression of ${c.name}>) NOT VALID`);
+  return [
+    'Drop the CHECK constraints, change the type and add them back NOT VALID in one statement (no scan), then validate them in a later migration:',
+    "   SET lock_timeout = '2s';",
+    "   SET statement_timeout = '1min';  -- no scan, no rewrite: it should take a moment",
+    `   ALTER TABLE ${relation} ${[...drops, `ALTER COLUMN ${quoteIdent(column)} TYPE ${type}`, ...adds].join(', ')};`,
+    'In the next migration:',
+    "   SET statement_timeout = '15min';",
+    ...checks.map((c) => `   ALTER TABLE ${relation} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`),
+  ].join('\n');
+}
+
+/** Whether the change goes through an extension's binary cast that swaps the column's operator class (citext and text or varchar). */
+function changesOperatorClass(from: TypeName | undefined, to: TypeName | undefined): boolean {
+  return !!from && EXTENSION_BINARY_CASTS.has(`${typeBaseName(from)}>${typeBaseName(to)}`);
+}
 
 /** Whether Postgres changes `from` to `to` without a rewrite (binary compatible, no narrowing). */
 function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined): boolean {
@@ -121,6 +187,8 @@ function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined):
   }
   if (source === 'varbit' && target === 'varbit') return targetMods.length === 0 || (sourceMods.length > 0 && targetMods[0] >= sourceMods[0]);
   if (source === 'cidr' && target === 'inet') return true;
+  // NOTE: citext has no length; to a varchar with one, the length is checked and cut: a rewrite.
+  if (EXTENSION_BINARY_CASTS.has(`${source}>${target}`)) return targetMods.length === 0;
   // NOTE: TemporalSimplify relabels only when the target is unconstrained or the source has a
   // precision no larger than the target's; an interval's first modifier (its fields) must stay.
   if (source === target && TEMPORAL.has(source)) {

@@ -7,23 +7,8 @@
  * The ACCESS EXCLUSIVE lock (from ADD COLUMN, say) is held until commit: the table stays
  * unreadable and unwritable for the whole backfill, not just for the instant DDL.
  */
-import type { InsertStmt, MergeStmt, Node, RangeVar, UpdateStmt } from '@pgsql/types';
-import { nodeAs, relationName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-
-/** The table a data-changing statement writes, when it writes one. */
-function writtenTable(node: Node): { table: string; operation: string } | undefined {
-  const update = nodeAs<UpdateStmt>(node, 'UpdateStmt');
-  if (update) return { table: relationName(update.relation), operation: 'UPDATE' };
-  const remove = nodeAs<{ relation?: RangeVar }>(node, 'DeleteStmt');
-  if (remove) return { table: relationName(remove.relation), operation: 'DELETE' };
-  const merge = nodeAs<MergeStmt>(node, 'MergeStmt');
-  if (merge) return { table: relationName(merge.relation), operation: 'MERGE' };
-  const insert = nodeAs<InsertStmt>(node, 'InsertStmt');
-  const select = nodeAs<{ valuesLists?: unknown }>(insert?.selectStmt, 'SelectStmt');
-  if (insert && select && !select.valuesLists) return { table: relationName(insert.relation), operation: 'INSERT ... SELECT' };
-  return undefined;
-}
+import { backfillTarget } from './support/backfill.js';
 
 export default defineRule({
   id: 'ban-backfill-under-access-exclusive',
@@ -52,7 +37,7 @@ export default defineRule({
   },
   statement({ statement, state, isNewTable, report }) {
     if (state.accessExclusiveTables.size === 0) return;
-    const written = writtenTable(statement.node);
+    const written = backfillTarget(statement.node);
     if (!written || isNewTable(written.table) || !state.accessExclusiveTables.has(written.table)) return;
     report({ messageId: 'heldLock', data: written, tables: [written.table] });
   },

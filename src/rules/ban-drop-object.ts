@@ -37,6 +37,14 @@ export default defineRule({
       { sql: 'DROP TYPE order_status, invoice_status;', messageIds: ['dropObject', 'dropObject'] },
       { sql: 'DROP SEQUENCE invoice_number_seq;', messageIds: ['dropObject'] },
       { sql: 'DROP VIEW active_users;\nCOMMIT;\nCREATE VIEW active_users AS SELECT 1 AS id;', why: 'the view is re-created after the commit: queries fail in between', messageIds: ['dropObject'] },
+      {
+        files: [
+          { path: 'migrations/001_helper.up.sql', text: "CREATE OR REPLACE FUNCTION normalize_email(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';" },
+          { path: 'migrations/002_drop_helper.up.sql', text: 'DROP FUNCTION normalize_email(text);' },
+        ],
+        why: 'CREATE OR REPLACE in an earlier file may have replaced a function running code uses',
+        messageIds: ['dropObject'],
+      },
     ],
     valid: [
       { sql: 'CREATE VIEW recent_orders AS SELECT 1 AS id;\nDROP VIEW recent_orders;', why: 'the view is new in this migration' },
@@ -47,6 +55,13 @@ export default defineRule({
       },
       { sql: "BEGIN;\nALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('new', 'paid');\nDROP TYPE order_status_old;\nCOMMIT;", why: 'the dropped name came from a rename in this migration' },
       { sql: 'DROP TABLE users;', why: 'another rule (ban-drop-table)' },
+      {
+        files: [
+          { path: 'migrations/001_helper.up.sql', text: "CREATE FUNCTION slugify(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';" },
+          { path: 'migrations/002_drop_helper.up.sql', text: 'DROP FUNCTION slugify(text);' },
+        ],
+        why: 'an earlier file of the same change created the function: no running code knows it',
+      },
     ],
   },
   statement(context) {

@@ -1,7 +1,8 @@
 /**
  * ## What it does
  * Flags `ALTER TABLE ... DROP CONSTRAINT` that drops the table's primary key (named in the
- * migrations, or Postgres's default `<table>_pkey`).
+ * migrations, or Postgres's default `<table>_pkey`), and `DROP COLUMN` of one of its columns
+ * (Postgres drops the key with the column).
  *
  * ## Why is this bad?
  * The primary key is the table's replica identity: without it, logical replication (and
@@ -10,10 +11,9 @@
  */
 import { ALTER_TABLE_KINDS, alterTableCommands } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
-import { unqualified } from './support/breaking-ast.js';
 import { addsPrimaryKey } from './support/locking-ast.js';
 import { laterInTransaction } from './support/transaction.js';
-import { tableBefore } from './support/table-facts.js';
+import { primaryKeyDroppedBy } from './support/table-facts.js';
 
 export default defineRule({
   id: 'ban-drop-primary-key',
@@ -23,7 +23,10 @@ export default defineRule({
   lock: 'ACCESS EXCLUSIVE',
   rewrites: false,
   statementKinds: ALTER_TABLE_KINDS,
-  messages: { dropPrimaryKey: 'Dropping {{constraint}}, the primary key of {{table}}, removes its replica identity: UPDATE and DELETE on a published table fail, and lookups by key scan.' },
+  messages: {
+    dropPrimaryKey: 'Dropping {{constraint}}, the primary key of {{table}}, removes its replica identity: UPDATE and DELETE on a published table fail, and lookups by key scan.',
+    dropKeyColumn: 'Dropping column {{column}} of {{table}} drops its primary key {{constraint}} with it, and so its replica identity: UPDATE and DELETE on a published table fail, and lookups by key scan.',
+  },
   why: 'Logical replication identifies rows by the replica identity, which defaults to the primary key. Without one, UPDATE and DELETE on a table in a publication raise an error; subscribers and CDC pipelines stall. Foreign keys that reference the key must be dropped with it (CASCADE), and code and ORMs that address rows by it misbehave.',
   fix: 'Add the replacement key first (CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX, in one transaction with this drop), or set REPLICA IDENTITY USING INDEX on a unique NOT NULL index before dropping.',
   versions: 'All versions; logical replication from Postgres 10.',
@@ -39,6 +42,14 @@ export default defineRule({
         why: 'the history names the primary key',
         messageIds: ['dropPrimaryKey'],
       },
+      {
+        files: [
+          { path: 'migrations/20260101000000_accounts.up.sql', text: 'CREATE TABLE accounts (id bigint, region text, PRIMARY KEY (id, region));', change: 'unchanged' },
+          { path: 'migrations/20260101000001_drop.up.sql', text: 'ALTER TABLE accounts DROP COLUMN region;' },
+        ],
+        why: 'a column of the key: Postgres drops the key with it',
+        messageIds: ['dropKeyColumn'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE users DROP CONSTRAINT users_email_key;', why: 'not the primary key' },
@@ -49,12 +60,12 @@ export default defineRule({
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     const replaced = addsPrimaryKey(statement, alter.table);
+    const replacedLater = () => replaced || (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => addsPrimaryKey(later, alter.table)));
     for (const command of alter.commands) {
-      if (command.subtype !== 'AT_DropConstraint' || !command.name) continue;
-      const known = tableBefore(changeSet, file, statement, alter.table).primaryKey;
-      const isPrimaryKey = known ? known === command.name.toLowerCase() : command.name.toLowerCase() === `${unqualified(alter.table)}_pkey`.toLowerCase();
-      if (!isPrimaryKey || replaced || (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => addsPrimaryKey(later, alter.table)))) continue;
-      report({ messageId: 'dropPrimaryKey', data: { table: alter.table, constraint: command.name }, tables: [alter.table] });
+      const dropped = primaryKeyDroppedBy(changeSet, file, statement, alter.table, command);
+      if (!dropped || replacedLater()) continue;
+      if (dropped.column) report({ messageId: 'dropKeyColumn', data: { table: alter.table, column: dropped.column, constraint: dropped.constraint }, tables: [alter.table] });
+      else report({ messageId: 'dropPrimaryKey', data: { table: alter.table, constraint: dropped.constraint }, tables: [alter.table] });
     }
   },
 });

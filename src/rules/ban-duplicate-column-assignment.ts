@@ -1,5 +1,5 @@
-import type { ColumnDef, CreateStmt, InsertStmt, MergeStmt, MergeWhenClause, Node, ResTarget, UpdateStmt, ViewStmt } from '@pgsql/types';
-import { nodeAs, stringList } from '../core/ast.js';
+import type { ColumnDef, CreateStmt, CreateTableAsStmt, InsertStmt, MergeStmt, MergeWhenClause, Node, ResTarget, SelectStmt, UpdateStmt, ViewStmt } from '@pgsql/types';
+import { nodeAs, nodeType, stringList } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 
 export default defineRule({
@@ -9,14 +9,14 @@ export default defineRule({
   summary: 'Assigning the same column twice in one statement fails at deploy',
   lock: null,
   rewrites: false,
-  statementKinds: ['UpdateStmt', 'InsertStmt', 'MergeStmt', 'CreateStmt', 'CreateForeignTableStmt', 'ViewStmt'],
+  statementKinds: ['UpdateStmt', 'InsertStmt', 'MergeStmt', 'CreateStmt', 'CreateForeignTableStmt', 'ViewStmt', 'CreateTableAsStmt', 'SelectStmt'],
   messages: {
     duplicate: 'Column {{column}} is assigned more than once; Postgres rejects this statement.',
     duplicateName: 'Column {{column}} is named more than once; Postgres rejects this statement.',
   },
   why: 'Postgres raises "multiple assignments to same column" (or "column specified more than once") and the migration fails.',
   fix: 'Assign {{column}} once, combining the expressions.',
-  references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT', 'https://www.postgresql.org/docs/current/sql-merge.html'],
+  references: ['https://www.postgresql.org/docs/current/sql-update.html', 'https://www.postgresql.org/docs/current/sql-createview.html', 'https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT', 'https://www.postgresql.org/docs/current/sql-merge.html'],
   examples: {
     invalid: [
       { sql: "UPDATE users SET status = 'a', status = 'b' WHERE id = 1;", messageIds: ['duplicate'] },
@@ -25,11 +25,19 @@ export default defineRule({
       { sql: 'UPDATE accounts SET address = ROW(1, 2), address.zip = 3;', why: 'the whole column and a field of it', messageIds: ['duplicate'] },
       { sql: 'CREATE TABLE events (id bigint, id text);', messageIds: ['duplicateName'] },
       { sql: 'CREATE VIEW totals (n, n) AS SELECT 1, 2;', messageIds: ['duplicateName'] },
+      { sql: 'CREATE VIEW totals AS SELECT 1 AS n, 2 AS n;', why: 'the query names the view columns', messageIds: ['duplicateName'] },
+      { sql: 'CREATE VIEW order_users AS SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'both columns are named id', messageIds: ['duplicateName'] },
+      { sql: 'CREATE MATERIALIZED VIEW totals AS SELECT 1, 2;', why: 'both columns are named ?column?', messageIds: ['duplicateName'] },
+      { sql: 'SELECT id, id INTO users_copy FROM users;', why: 'SELECT INTO creates a table', messageIds: ['duplicateName'] },
+      { sql: 'CREATE TABLE pairs AS SELECT 1::int, 2::integer;', why: 'a cast of a constant is named after its type: both are int4', messageIds: ['duplicateName'] },
     ],
     valid: [
       { sql: "UPDATE users SET status = 'a', name = 'b' WHERE id = 1;" },
       { sql: 'UPDATE accounts SET address.zip = 3, address.city = 4, tags[1] = 5, tags[2] = 6;', why: 'different fields or elements of one column' },
       { sql: 'UPDATE accounts SET "Status" = 1, status = 2;', why: 'a quoted upper-case name is another column' },
+      { sql: 'CREATE VIEW totals (a, b) AS SELECT 1 AS n, 2 AS n;', why: 'the column list renames both' },
+      { sql: 'SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'a query result may repeat a name; only a table or view it creates may not' },
+      { sql: 'CREATE VIEW order_users AS SELECT o.*, u.id AS user_id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'what a star expands to is not known here' },
     ],
   },
   statement({ statement, report }) {
@@ -65,11 +73,100 @@ function duplicateAssignments(targets: Node[]): string[] {
   return found;
 }
 
-/** The column names a CREATE TABLE, CREATE FOREIGN TABLE or CREATE VIEW (column list) defines. */
+/**
+ * The column names a statement gives the relation it creates: CREATE TABLE and CREATE FOREIGN
+ * TABLE their column definitions; CREATE VIEW, CREATE TABLE AS, CREATE MATERIALIZED VIEW and
+ * SELECT INTO their column list, then the query's output names for the columns it leaves out.
+ * Names that cannot be known here (a star, a subquery) are left out.
+ */
 function definedNames(node: Node): string[] {
   const create = nodeAs<CreateStmt>(node, 'CreateStmt') ?? nodeAs<{ base?: CreateStmt }>(node, 'CreateForeignTableStmt')?.base;
   if (create) return (create.tableElts ?? []).map((e) => nodeAs<ColumnDef>(e, 'ColumnDef')?.colname).filter((n): n is string => !!n);
-  return stringList(nodeAs<ViewStmt>(node, 'ViewStmt')?.aliases);
+  const view = nodeAs<ViewStmt>(node, 'ViewStmt');
+  const createAs = nodeAs<CreateTableAsStmt>(node, 'CreateTableAsStmt');
+  const selectInto = nodeAs<SelectStmt>(node, 'SelectStmt');
+  const [listed, query] = view
+    ? [view.aliases, nodeAs<SelectStmt>(view.query, 'SelectStmt')]
+    : createAs
+      ? [createAs.into?.colNames, nodeAs<SelectStmt>(createAs.query, 'SelectStmt')]
+      : [selectInto?.intoClause?.colNames, selectInto?.intoClause ? selectInto : undefined];
+  const names: (string | undefined)[] = query ? outputNames(query) : [];
+  stringList(listed).forEach((name, i) => (names[i] = name));
+  return names.filter((n): n is string => n !== undefined);
+}
+
+/** A query's output column names, as Postgres names them (undefined where a star or an unknown expression leaves it open). */
+function outputNames(select: SelectStmt): (string | undefined)[] {
+  // NOTE: a UNION, INTERSECT or EXCEPT takes its names from its first branch.
+  if (select.op && select.op !== 'SETOP_NONE') return select.larg ? outputNames(select.larg) : [];
+  const firstRow = nodeAs<{ items?: Node[] }>(select.valuesLists?.[0], 'List')?.items;
+  if (firstRow) return firstRow.map((_, i) => `column${i + 1}`);
+  const names: (string | undefined)[] = [];
+  for (const target of select.targetList ?? []) {
+    const res = nodeAs<ResTarget>(target, 'ResTarget');
+    // NOTE: a star expands to columns this statement does not show: nothing after it has a known position.
+    if (!res || isStar(res.val)) return [...names, undefined];
+    names.push(res.name ?? figureColumnName(res.val)?.name);
+  }
+  return names;
+}
+
+function isStar(node: Node | undefined): boolean {
+  return nodeAs<{ fields?: Node[] }>(node, 'ColumnRef')?.fields?.some((f) => nodeType(f) === 'A_Star') ?? false;
+}
+
+/**
+ * The name Postgres gives an output column without an alias, and how sure the guess is
+ * (FigureColnameInternal in src/backend/parser/parse_target.c: 2 a real name, 1 a type or
+ * keyword name, 0 "?column?"); undefined for expressions not modelled here.
+ */
+function figureColumnName(node: Node | undefined): { name: string; strength: number } | undefined {
+  const kind = nodeType(node);
+  const payload = (node as Record<string, Record<string, unknown>> | undefined)?.[kind ?? ''];
+  if (!payload) return undefined;
+  const lastString = (nodes: unknown) => nodeAs<{ sval?: string }>((nodes as Node[] | undefined)?.at(-1), 'String')?.sval;
+  switch (kind) {
+    case 'ColumnRef':
+    case 'A_Indirection': {
+      const name = lastString(kind === 'ColumnRef' ? payload.fields : payload.indirection);
+      return name ? { name, strength: 2 } : kind === 'A_Indirection' ? figureColumnName(payload.arg as Node) : undefined;
+    }
+    case 'FuncCall': {
+      const name = lastString(payload.funcname);
+      return name ? { name, strength: 2 } : undefined;
+    }
+    case 'TypeCast': {
+      const inner = figureColumnName(payload.arg as Node);
+      const typeName = lastString((payload.typeName as { names?: Node[] } | undefined)?.names);
+      return inner && inner.strength <= 1 && typeName ? { name: typeName, strength: 1 } : inner;
+    }
+    case 'CollateClause':
+      return figureColumnName(payload.arg as Node);
+    case 'CaseExpr': {
+      const inner = payload.defresult ? figureColumnName(payload.defresult as Node) : { name: '?column?', strength: 0 };
+      return inner && inner.strength <= 1 ? { name: 'case', strength: 1 } : inner;
+    }
+    case 'A_Expr':
+      return payload.kind === 'AEXPR_NULLIF' ? { name: 'nullif', strength: 2 } : { name: '?column?', strength: 0 };
+    case 'A_ArrayExpr':
+      return { name: 'array', strength: 2 };
+    case 'RowExpr':
+      return { name: 'row', strength: 2 };
+    case 'CoalesceExpr':
+      return { name: 'coalesce', strength: 2 };
+    case 'MinMaxExpr':
+      return { name: payload.op === 'IS_GREATEST' ? 'greatest' : 'least', strength: 2 };
+    case 'SubLink':
+      return payload.subLinkType === 'EXISTS_SUBLINK' ? { name: 'exists', strength: 2 } : payload.subLinkType === 'ARRAY_SUBLINK' ? { name: 'array', strength: 2 } : undefined;
+    case 'A_Const':
+    case 'ParamRef':
+    case 'BoolExpr':
+    case 'NullTest':
+    case 'BooleanTest':
+      return { name: '?column?', strength: 0 };
+    default:
+      return undefined;
+  }
 }
 
 function duplicates(names: readonly string[]): string[] {

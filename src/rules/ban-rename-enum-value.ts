@@ -10,6 +10,7 @@ import type { AlterEnumStmt } from '@pgsql/types';
 import { nodeAs, qualifiedName } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { quoteLiteral } from '../core/sql-names.js';
+import { createdInChange } from './support/named-objects.js';
 
 export default defineRule({
   id: 'ban-rename-enum-value',
@@ -35,18 +36,21 @@ export default defineRule({
     valid: [
       { sql: "ALTER TYPE order_status ADD VALUE 'dispatched';", why: 'adding a value keeps the old one' },
       { sql: "CREATE TYPE mood AS ENUM ('ok');\nALTER TYPE mood RENAME VALUE 'ok' TO 'fine';", why: 'the type is new in this migration' },
+      {
+        files: [
+          { path: 'migrations/001_mood.up.sql', text: "CREATE TYPE mood AS ENUM ('ok');" },
+          { path: 'migrations/002_rename.up.sql', text: "ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';" },
+        ],
+        why: 'an earlier file of the same change created the type',
+      },
     ],
   },
-  statement({ statement, file, report }) {
+  statement(context) {
+    const { statement, report } = context;
     const alter = nodeAs<AlterEnumStmt>(statement.node, 'AlterEnumStmt');
     if (!alter?.oldVal) return;
     const type = qualifiedName(alter.typeName);
-    if (createdEarlierInFile(file.statements, statement.index, type)) return;
+    if (createdInChange(context, 'type', type)) return;
     report({ messageId: 'renameValue', data: { type, oldValue: quoteLiteral(alter.oldVal), newValue: quoteLiteral(alter.newVal ?? '') } });
   },
 });
-
-/** Whether a CREATE TYPE ... AS ENUM earlier in the file created the type (nothing can use it yet). */
-function createdEarlierInFile(statements: readonly { index: number; node: object }[], before: number, type: string): boolean {
-  return statements.some((s) => s.index < before && qualifiedName(nodeAs<{ typeName?: [] }>(s.node as never, 'CreateEnumStmt')?.typeName) === type);
-}

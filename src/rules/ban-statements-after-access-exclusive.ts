@@ -1,7 +1,8 @@
-import type { Node } from '@pgsql/types';
-import { alterTableCommands, nodeType, relationKey } from '../core/ast.js';
+import type { Node, RangeVar } from '@pgsql/types';
+import { alterTableCommands, nodeType, relationKey, relationName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
+import { backfillTarget } from './support/backfill.js';
 
 export default defineRule({
   id: 'ban-statements-after-access-exclusive',
@@ -15,28 +16,71 @@ export default defineRule({
   fix: 'Commit right after the ACCESS EXCLUSIVE statement on {{table}}: move this statement to its own migration (or after COMMIT).',
   references: ['https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {
-    invalid: [{ sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", messageIds: ['heldLock'] }],
+    invalid: [
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM users;\nCOMMIT;', why: 'a read of the locked table (eugene E4): alone it would block nobody', messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT o.id FROM orders o JOIN regions r ON r.id = o.id;\nCOMMIT;', why: 'a read of other tables', messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX users_nickname_idx ON users (nickname);\nCOMMIT;', why: 'the build, which alone lets reads go on, runs under the held lock', messageIds: ['heldLock'] },
+    ],
     valid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE orders SET note = '' WHERE id = 1;", why: 'the lock was released' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;', why: 'catalog-only DDL on another table is instant' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMENT ON COLUMN users.nickname IS \'shown name\';\nCOMMIT;', why: 'catalog-only follow-ups are instant' },
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT set_config('statement_timeout', '5s', true);\nCOMMIT;", why: 'a SELECT that reads no table is instant' },
+      { sql: 'BEGIN;\nCREATE TABLE drafts (id bigint);\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM drafts;\nCOMMIT;', why: 'a new table is empty' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname TYPE varchar(40);\nCOMMIT;', why: 'a statement that itself locks the table ACCESS EXCLUSIVE blocks it anyway (its own rule judges it)' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {
     if (state.accessExclusiveTables.size === 0) return;
-    const lock = statementLock(statement.node);
-    // NOTE: statements that lock nothing (SET, COMMENT) or only the already locked table are
-    // instant, and so are catalog-only DDL on other tables: only work that scans or writes
-    // rows of an existing table holds the lock long enough to matter.
-    if (lock.tables.length === 0 || !scansRows(statement.node) || lock.tables.every((t) => isNewTable(t))) return;
-    const current = new Set(lock.tables.map(relationKey));
+    // NOTE: statements that touch no rows (SET, COMMENT, catalog-only DDL) are instant, and
+    // new tables are empty: only work on the rows of an existing table holds the lock long
+    // enough to matter.
+    const worked = rowsWorkedOn(statement.node).filter((t) => !isNewTable(t));
+    if (worked.length === 0) return;
+    // NOTE: a backfill of a locked table is ban-backfill-under-access-exclusive's finding.
+    const backfill = backfillTarget(statement.node);
+    if (backfill && !isNewTable(backfill.table) && state.accessExclusiveTables.has(backfill.table)) return;
+    const keys = new Set(worked.map(relationKey));
+    const takesAccessExclusive = statementLock(statement.node).lock?.mode === 'ACCESS EXCLUSIVE';
     for (const table of state.accessExclusiveTables) {
-      if (isNewTable(table) || current.has(relationKey(table))) continue;
+      if (isNewTable(table)) continue;
+      // NOTE: work on other tables keeps this one blocked. Work on the locked table alone keeps
+      // it blocked only when the statement alone would not: one that takes ACCESS EXCLUSIVE on
+      // it blocks it anyway (its own rule judges it).
+      if (takesAccessExclusive && keys.size === 1 && keys.has(relationKey(table))) continue;
       report({ messageId: 'heldLock', data: { table }, tables: [table] });
       return;
     }
   },
 });
+
+/**
+ * The tables whose rows the statement reads or writes: a scanning statement's locked tables,
+ * or the tables a query reads (SELECT, also inside INSERT ... SELECT and CREATE TABLE AS).
+ * NOTE: a SELECT takes only ACCESS SHARE, which alone blocks nobody; under a held ACCESS
+ * EXCLUSIVE lock its whole run keeps the locked table blocked (eugene E4).
+ */
+function rowsWorkedOn(node: Node): string[] {
+  const tables = scansRows(node) ? [...statementLock(node).tables] : [];
+  if (nodeType(node) === 'SelectStmt' || scansRows(node)) tables.push(...readTables(node));
+  return tables;
+}
+
+/**
+ * The tables a statement's queries read (FROM items), by name; common table expressions left out.
+ * NOTE: a statement's own target (UPDATE's table, SELECT INTO's new table) is a bare RangeVar
+ * payload in the tree, not a RangeVar node, so the walk does not meet it.
+ */
+function readTables(node: Node): string[] {
+  const ctes = new Set<string>();
+  const ranges: RangeVar[] = [];
+  walk(node, (type, payload) => {
+    if (type === 'CommonTableExpr' && typeof payload.ctename === 'string') ctes.add(payload.ctename);
+    if (type === 'RangeVar') ranges.push(payload as RangeVar);
+  });
+  return ranges.filter((r) => !(r.schemaname === undefined && ctes.has(r.relname ?? ''))).map(relationName);
+}
 
 /** ALTER TABLE sub-commands that scan or rewrite the table. */
 const SCANNING_ALTERS = new Set(['AT_AlterColumnType', 'AT_SetNotNull', 'AT_AddConstraint', 'AT_ValidateConstraint', 'AT_AddIndex', 'AT_SetLogged', 'AT_SetUnLogged', 'AT_SetAccessMethod', 'AT_SetTableSpace']);

@@ -15,6 +15,7 @@ import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
 import { indexDroppedBefore } from './support/index-rebuild.js';
 import { hasValidatedNotNullCheck } from './support/locking-ast.js';
+import { holdsOnlyNulls } from './support/null-columns.js';
 import { quoteIdent, quoteRelation } from '../core/sql-names.js';
 import { checkExpressionAt, reparse } from './support/sql-source.js';
 
@@ -46,11 +47,33 @@ export default defineRule({
       { sql: 'ALTER TABLE users ALTER COLUMN "Name" SET NOT NULL;', messageIds: ['nulls'] },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['violations'] },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['orphans'] },
+      {
+        sql: "ALTER TABLE users ADD COLUMN handle text;\nUPDATE users SET handle = lower(email) WHERE id < 1000;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);",
+        why: 'the new column was backfilled: its values may repeat',
+        messageIds: ['duplicates'],
+      },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN handle text;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle) NULLS NOT DISTINCT;',
+        postgresVersion: 15,
+        why: 'NULLS NOT DISTINCT: the NULLs of the new column are duplicates',
+        messageIds: ['duplicates'],
+      },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'not unique' },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'NOT VALID checks only new rows' },
       { sql: 'CREATE TABLE invites (code text);\nCREATE UNIQUE INDEX invites_code_key ON invites (code);', why: 'the table is new and empty' },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN handle text;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);',
+        why: 'a column the change adds without a default holds only NULLs, and NULLs are distinct: no duplicate (Atlas MF101)',
+      },
+      {
+        files: [
+          { path: 'migrations/001_handle.up.sql', text: 'ALTER TABLE users ADD COLUMN handle text;' },
+          { path: 'migrations/002_handle_key.up.sql', text: 'ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE (handle, email);' },
+        ],
+        why: 'also from an earlier file of the change, and for a key that includes the new column',
+      },
       {
         sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_key;\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
         why: 'a rerunnable concurrent build is its own check: a duplicate fails it without blocking anyone, and the rerun drops the INVALID leftover',
@@ -74,6 +97,7 @@ export default defineRule({
       // and writes go on) and the rerun, once the rows are fixed, drops the INVALID index.
       if (index.concurrent && index.idxname && indexDroppedBefore(changeSet, file, statement, index.idxname)) return;
       const table = relationName(index.relation);
+      if (!index.nulls_not_distinct && columns.some((c) => holdsOnlyNulls(changeSet, file, statement, table, c))) return;
       report({ messageId: 'duplicates', data: { what: 'CREATE UNIQUE INDEX', table, columns: columns.join(', '), query: duplicatesQuery(index.relation, columns, !!index.nulls_not_distinct) }, tables: [table] });
       return;
     }
@@ -88,7 +112,9 @@ export default defineRule({
       const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;
       if (!constraint || constraint.skip_validation || constraint.indexname) continue;
       const keys = stringList(constraint.keys);
-      if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length) {
+      // NOTE: NULLs are distinct by default: a key with a column that holds only NULLs has no duplicate (a primary key's NULLs are the nulls query's).
+      const cannotDuplicate = constraint.contype === 'CONSTR_UNIQUE' && !constraint.nulls_not_distinct && keys.some((c) => holdsOnlyNulls(changeSet, file, statement, table, c));
+      if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length && !cannotDuplicate) {
         const what = constraint.contype === 'CONSTR_PRIMARY' ? 'ADD PRIMARY KEY' : 'ADD UNIQUE';
         report({ messageId: 'duplicates', data: { what, table, columns: keys.join(', '), query: duplicatesQuery(alter.relation, keys, !!constraint.nulls_not_distinct || constraint.contype === 'CONSTR_PRIMARY') }, tables: [table] });
         if (constraint.contype === 'CONSTR_PRIMARY') report({ messageId: 'nulls', data: { what, table, columns: keys.join(', '), query: nullsQuery(alter.relation, keys) }, tables: [table] });

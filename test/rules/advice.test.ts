@@ -118,6 +118,20 @@ describe('require-lock-timeout', () => {
     expect(found.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.span.start.line)).toEqual([1]);
   });
 
+  it('names a write-blocking lock weaker than ACCESS EXCLUSIVE, and what waits behind it', async () => {
+    const { findings: found } = await findings([file('migrations/001_x.up.sql', 'CREATE INDEX users_email_idx ON users (email);')]);
+    const [finding] = found.filter((f) => f.ruleId === 'require-lock-timeout');
+    expect(finding!.message).toContain('this SHARE lock on users');
+    expect(finding!.message).toContain('every write on users');
+    expect(finding!.lock?.mode).toBe('SHARE');
+  });
+
+  it('counts every write-blocking lock towards the one finding of its transaction', async () => {
+    const text = 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;';
+    const { findings: found } = await findings([file('migrations/001_x.up.sql', text)]);
+    expect(found.filter((f) => f.ruleId === 'require-lock-timeout').map((f) => f.span.start.line)).toEqual([2]);
+  });
+
   it('reports once per explicit transaction block', async () => {
     const text = 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN c text;\nCOMMIT;';
     const { findings: found } = await findings([file('migrations/001_x.up.sql', text)]);
@@ -156,5 +170,24 @@ describe('require-constraint-pre-check', () => {
   it('is a notice inside a DO block too, where the statement another rule reports is the block\'s, not the DO', async () => {
     const text = "DO $$\nBEGIN\n  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'apps_id_unique') THEN\n    ALTER TABLE apps ADD CONSTRAINT apps_id_unique UNIQUE (id);\n  END IF;\nEND;\n$$;";
     expect(await severities(text)).toEqual(['notice']);
+  });
+});
+
+describe('objects new in the change', () => {
+  const files = [
+    file('migrations/001_helper.up.sql', "CREATE FUNCTION slugify(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';\nCREATE TYPE mood AS ENUM ('ok');\nALTER TABLE users ADD COLUMN handle text;"),
+    file('migrations/002_use.up.sql', "DROP FUNCTION slugify(text);\nALTER TYPE mood RENAME VALUE 'ok' TO 'fine';\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);"),
+  ];
+  const ruleIds = ['ban-drop-object', 'ban-rename-enum-value', 'require-constraint-pre-check'];
+
+  it('counts what an earlier file of the change created or added as new', async () => {
+    const report = await checkMigrations(files, defaultConfig());
+    expect(report.findings.filter((f) => ruleIds.includes(f.ruleId))).toEqual([]);
+  });
+
+  it('with scope each-file, counts the earlier file as applied history', async () => {
+    const report = await checkMigrations(files, defaultConfig(), { scope: 'each-file' });
+    const found = report.findings.filter((f) => ruleIds.includes(f.ruleId) && f.file === 'migrations/002_use.up.sql');
+    expect(found.map((f) => f.ruleId).sort()).toEqual(ruleIds);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * Objects other than tables, columns, schemas and indexes that running code names: views,
  * sequences, types, functions. Their names in DROP, RENAME and SET SCHEMA statements, and
- * whether a statement of the same file created one (so no running code knows it yet).
+ * whether the change created one earlier, in the same file or an earlier one (so no running
+ * code knows it yet).
  */
 import type { CompositeTypeStmt, CreateFunctionStmt, CreateSeqStmt, CreateStmt, CreateTableAsStmt, Node, RenameStmt, ViewStmt } from '@pgsql/types';
-import { nodeAs, qualifiedName, relationKey, relationName, stringList } from '../../core/ast.js';
+import { nodeAs, nodeType, qualifiedName, relationKey, relationName, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { StatementContext } from '../../core/rule.js';
+import { newMigrationFacts } from './statement-facts.js';
 import { laterInTransaction } from './transaction.js';
 
 /** Where Postgres keeps the name: relations (pg_class), types (pg_type) or routines (pg_proc). */
@@ -78,19 +80,35 @@ function createsName(statement: Statement, space: NameSpace, name: string): bool
   return createdNames(statement.node).some((created) => created.space === space && relationKey(created.name) === relationKey(name));
 }
 
-/** Whether a statement before `statement` in its file creates `name`: the object is new, no running code knows it. */
-function createdEarlierInFile(statements: readonly Statement[], statement: Statement, space: NameSpace, name: string): boolean {
-  return statements.some((earlier) => earlier.index < statement.index && earlier.section === statement.section && createsName(earlier, space, name));
+/**
+ * Whether the change created `name` before `statement`: a statement before it in its file
+ * (same section), or the up section of an earlier new migration of the change (see
+ * newMigrationFacts). Such an object is new: no running code knows it.
+ */
+export function createdInChange(context: Pick<StatementContext<string>, 'statement' | 'file' | 'changeSet'>, space: NameSpace, name: string): boolean {
+  const { statement, file, changeSet } = context;
+  if (file.statements.some((earlier) => earlier.index < statement.index && earlier.section === statement.section && createsName(earlier, space, name))) return true;
+  return createdNameFacts(changeSet, file).stateBefore(file, statement, `${space}\0${relationKey(name)}`);
 }
+
+/** The names the new migrations create, in migration order. */
+const createdNameFacts = newMigrationFacts<true, boolean>(
+  (statement, record) => {
+    // NOTE: CREATE OR REPLACE may replace an object running code already uses: only a plain CREATE proves it new.
+    if (nodeAs<{ replace?: boolean }>(statement.node, nodeType(statement.node) ?? '')?.replace) return;
+    for (const created of createdNames(statement.node)) record(`${created.space}\0${relationKey(created.name)}`, true);
+  },
+  { initial: false, step: () => true },
+);
 
 /**
  * Whether dropping or renaming `name` cannot hurt running code: the change created it (no
  * deployed code knows it yet), or a later statement of the same transaction re-creates it
  * (other sessions never see it missing: Postgres shows a transaction's changes at commit).
  */
-export function hiddenFromRunningCode(context: Pick<StatementContext<string>, 'statement' | 'state' | 'file' | 'isNewTable'>, space: NameSpace, name: string): boolean {
+export function hiddenFromRunningCode(context: Pick<StatementContext<string>, 'statement' | 'state' | 'file' | 'isNewTable' | 'changeSet'>, space: NameSpace, name: string): boolean {
   const { statement, state, file, isNewTable } = context;
-  if ((space === 'relation' && isNewTable(name)) || createdEarlierInFile(file.statements, statement, space, name)) return true;
+  if ((space === 'relation' && isNewTable(name)) || createdInChange(context, space, name)) return true;
   // NOTE: a file sent as one simple query (golang-migrate, Prisma) runs as one implicit
   // transaction when it holds several statements: the state says so (TransactionTracker.forSection).
   return state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => createsName(later, space, name));

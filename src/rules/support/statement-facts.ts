@@ -98,3 +98,26 @@ export function columnKey(table: string, column: string): string {
 export function perChangeSet<F, S>(build: (changeSet: ChangeSet) => StatementFacts<F, S>): (changeSet: ChangeSet) => StatementFacts<F, S> {
   return (changeSet) => changeSet.derived(build);
 }
+
+/**
+ * Facts of the migrations that are new (unapplied) for the statements of a file, built once
+ * per change set: the up sections of the change's added files together (scope `change`), or
+ * of the file alone (scope `each-file`: the files before it are its applied history). What
+ * they create is new: no running code knows it (docs/scope.md).
+ */
+export function newMigrationFacts<F, S>(read: FactReader<F>, fold: FactFold<F, S>): (changeSet: ChangeSet, file: AnalyzedFile) => StatementFacts<F, S> {
+  const readUp: FactReader<F> = (statement, record) => {
+    if (statement.section === 'up') read(statement, record);
+  };
+  const build = (changeSet: ChangeSet) => {
+    const facts = (files: readonly AnalyzedFile[]) => new StatementFacts(files.filter((f) => f.input.change === 'added'), (f) => f.statements, readUp, fold);
+    const whole = changeSet.scope === 'change' ? facts(changeSet.changed) : undefined;
+    const perFile = new Map<AnalyzedFile, StatementFacts<F, S>>();
+    return (file: AnalyzedFile) => {
+      if (whole) return whole;
+      if (!perFile.has(file)) perFile.set(file, facts([file]));
+      return perFile.get(file)!;
+    };
+  };
+  return (changeSet, file) => changeSet.derived(build)(file);
+}

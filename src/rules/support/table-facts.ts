@@ -4,7 +4,7 @@
  * key's name, its CHECK constraints, the columns some index or key covers, whether it has a
  * row-level security policy. Rules ask instead of rescanning history (see statement-facts.ts).
  */
-import type { Constraint, CreatePolicyStmt, CreateStmt, IndexElem, IndexStmt, Node, PartitionCmd, RangeVar } from '@pgsql/types';
+import type { AlterTableCmd, Constraint, CreatePolicyStmt, CreateStmt, IndexElem, IndexStmt, Node, PartitionCmd, RangeVar } from '@pgsql/types';
 import { alterTableCommands, nodeAs, relationKey, relationName, stringList, walk } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
@@ -32,9 +32,13 @@ export interface TableState {
   defaultPartition: string | undefined;
   /** The primary key constraint's name (lower case). */
   primaryKey: string | undefined;
+  /** The primary key's columns (lower case), when the migrations name them. */
+  primaryKeyColumns: readonly string[];
   checks: readonly CheckConstraint[];
   /** Columns (lower case) that an index, UNIQUE or PRIMARY KEY covers. */
   indexedColumns: ReadonlySet<string>;
+  /** Columns (lower case) that some index reads anywhere: as a key, in an expression, as an INCLUDE column or in its predicate. */
+  indexReadColumns: ReadonlySet<string>;
   /** A CREATE POLICY names the table. */
   hasPolicy: boolean;
 }
@@ -49,18 +53,34 @@ type TableFact =
   | { partitioned: readonly string[] }
   | { partition: string; isDefault: boolean }
   | { detached: string }
-  | { primaryKey: string }
+  | { primaryKey: string; columns: readonly string[] }
   | { droppedConstraint: string }
   | { check: CheckConstraint }
   | { validated: string }
   | { indexed: readonly string[] }
+  | { indexReads: readonly string[] }
   | { policy: true };
 
-const EMPTY: TableState = { partitioned: false, partitionKey: [], partitions: [], defaultPartition: undefined, primaryKey: undefined, checks: [], indexedColumns: new Set(), hasPolicy: false };
+const EMPTY: TableState = { partitioned: false, partitionKey: [], partitions: [], defaultPartition: undefined, primaryKey: undefined, primaryKeyColumns: [], checks: [], indexedColumns: new Set(), indexReadColumns: new Set(), hasPolicy: false };
 
 /** The table `table` as the migrations before `statement` (of `file`) leave it. */
 export function tableBefore(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, table: string): TableState {
   return tableFacts(changeSet).stateBefore(file, statement, relationKey(table));
+}
+
+/**
+ * The primary key of `table` that a command of an ALTER TABLE drops: DROP CONSTRAINT naming
+ * it (or Postgres's default `<table>_pkey` when the migrations do not name it), or DROP
+ * COLUMN of one of its columns (Postgres drops every constraint that involves the column, a
+ * multi-column key too: ALTER TABLE reference).
+ */
+export function primaryKeyDroppedBy(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, table: string, command: AlterTableCmd): { constraint: string; column?: string } | undefined {
+  if (!command.name || (command.subtype !== 'AT_DropConstraint' && command.subtype !== 'AT_DropColumn')) return undefined;
+  const { primaryKey, primaryKeyColumns } = tableBefore(changeSet, file, statement, table);
+  const name = command.name.toLowerCase();
+  if (command.subtype === 'AT_DropColumn') return primaryKey && primaryKeyColumns.includes(name) ? { constraint: primaryKey, column: command.name } : undefined;
+  const isPrimaryKey = primaryKey ? primaryKey === name : name === `${unqualified(table)}_pkey`.toLowerCase();
+  return isPrimaryKey ? { constraint: command.name } : undefined;
 }
 
 /** The index `name` in the schema of `table` (as written), as the migrations before `statement` created it. */
@@ -106,13 +126,15 @@ const tableFacts = perChangeSet(
           const gone = relationKey(fact.detached);
           return { ...state, partitions: state.partitions.filter((p) => relationKey(p) !== gone), defaultPartition: state.defaultPartition && relationKey(state.defaultPartition) === gone ? undefined : state.defaultPartition };
         }
-        if ('primaryKey' in fact) return { ...state, primaryKey: fact.primaryKey };
+        if ('primaryKey' in fact) return { ...state, primaryKey: fact.primaryKey, primaryKeyColumns: fact.columns };
         if ('droppedConstraint' in fact) {
-          return { ...state, primaryKey: state.primaryKey === fact.droppedConstraint ? undefined : state.primaryKey, checks: state.checks.filter((c) => c.name !== fact.droppedConstraint) };
+          const keyDropped = state.primaryKey === fact.droppedConstraint;
+          return { ...state, primaryKey: keyDropped ? undefined : state.primaryKey, primaryKeyColumns: keyDropped ? [] : state.primaryKeyColumns, checks: state.checks.filter((c) => c.name !== fact.droppedConstraint) };
         }
         if ('check' in fact) return { ...state, checks: [...state.checks, fact.check] };
         if ('validated' in fact) return { ...state, checks: state.checks.map((c) => (c.name === fact.validated ? { ...c, validated: true } : c)) };
-        if ('indexed' in fact) return { ...state, indexedColumns: new Set([...state.indexedColumns, ...fact.indexed]) };
+        if ('indexed' in fact) return { ...state, indexedColumns: new Set([...state.indexedColumns, ...fact.indexed]), indexReadColumns: new Set([...state.indexReadColumns, ...fact.indexed]) };
+        if ('indexReads' in fact) return { ...state, indexReadColumns: new Set([...state.indexReadColumns, ...fact.indexReads]) };
         return { ...state, hasPolicy: true };
       },
     }),
@@ -158,6 +180,9 @@ function readTableFacts(statement: Statement, record: (key: string, fact: TableF
   if (index) {
     const columns = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name?.toLowerCase()).filter((c): c is string => !!c);
     record(relationKey(relationName(index.relation)), { indexed: columns });
+    const elements = [...(index.indexParams ?? []), ...(index.indexIncludingParams ?? [])].map((p) => nodeAs<IndexElem>(p, 'IndexElem'));
+    const reads = [...elements.flatMap((e) => (e?.name ? [e.name.toLowerCase()] : columnsOf(e?.expr))), ...columnsOf(index.whereClause)];
+    record(relationKey(relationName(index.relation)), { indexReads: reads });
     return;
   }
   const policy = nodeAs<CreatePolicyStmt>(node, 'CreatePolicyStmt');
@@ -202,7 +227,7 @@ function readConstraint(constraint: Constraint, table: string, columns: string[]
   const keys = columns.length > 0 ? columns : stringList(constraint.keys);
   const lower = keys.map((k) => k.toLowerCase());
   if (constraint.contype === 'CONSTR_PRIMARY') {
-    record({ primaryKey: keyName(constraint, table, 'pkey') });
+    record({ primaryKey: keyName(constraint, table, 'pkey'), columns: lower });
     record({ indexed: lower });
   } else if (constraint.contype === 'CONSTR_UNIQUE') {
     record({ indexed: lower });
