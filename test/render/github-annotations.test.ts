@@ -3,27 +3,9 @@
 // error message": `::error file={name},line={line},endLine={endLine},title={title}::{message}`,
 // col/endColumn on one line), with values escaped as @actions/core's command.ts escapes them.
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/core/finding.js';
 import { lockInfo } from '../../src/core/locks.js';
-import type { Report } from '../../src/core/report.js';
 import { escapeData, escapeProperty, renderGithubAnnotations } from '../../src/render/github-annotations.js';
-
-const finding = (overrides: Partial<Finding> = {}): Finding => ({
-  ruleId: 'ban-drop-column',
-  messageId: 'dropColumn',
-  severity: 'error',
-  file: 'db/001_drop.sql',
-  span: { startOffset: 0, endOffset: 10, start: { line: 3, column: 5 }, end: { line: 3, column: 40 } },
-  message: 'Dropping column "email" breaks running code',
-  why: 'why',
-  tables: ['users'],
-  lock: null,
-  rewrite: false,
-  docsUrl: 'https://example.test/ban-drop-column.md',
-  details: {},
-  ...overrides,
-});
-const report = (findings: Finding[]) => ({ findings }) as Report;
+import { findingOf as finding, reportOf as report } from '../support/findings.js';
 
 describe('escaping (@actions/core command.ts)', () => {
   it('data: %, CR and LF', () => {
