@@ -31,10 +31,14 @@ const FILE = /^([VUB])(\d+(?:[._]\d+)*)__(.+)\.sql$|^R__(.+)\.sql$/;
  */
 const NON_TRANSACTIONAL = [/^(CREATE|DROP) (DATABASE|TABLESPACE|SUBSCRIPTION)/, /^ALTER SYSTEM/, /^(CREATE|DROP)( UNIQUE)? INDEX CONCURRENTLY/, /^REINDEX( VERBOSE)? (SCHEMA|DATABASE|SYSTEM)/, /^VACUUM/, /^DISCARD ALL/];
 
-/** The `executeInTransaction` setting of a script configuration file, when it has one. */
-export function executeInTransactionSetting(conf: string): boolean | undefined {
-  const value = /^\s*executeInTransaction\s*=\s*(\S+)/m.exec(conf)?.[1]?.toLowerCase();
-  return value === 'true' ? true : value === 'false' ? false : undefined;
+/**
+ * The `executeInTransaction` value of a script configuration file, when it sets one.
+ * NOTE: Flyway accepts exactly `true` or `false` and refuses the script otherwise
+ * (flyway-core ConfigUtils.removeBoolean: "Invalid value for executeInTransaction (should be
+ * either true or false)"), so the value is returned as written, not folded to a boolean.
+ */
+function executeInTransactionValue(conf: string): string | undefined {
+  return /^\s*executeInTransaction\s*=\s*(\S+)/m.exec(conf)?.[1];
 }
 
 /** How many of the script's statements Flyway's PostgreSQL parser finds non-transactional, of how many. */
@@ -53,8 +57,17 @@ function countNonTransactional(text: string): { nonTransactional: number; statem
 
 /** Whether Flyway runs the script in a transaction, and what it will say about it. */
 function transactionOf(file: InputFile, conf: InputFile | undefined): { inTransaction: boolean; notes: MigrationNote[] } {
-  const setting = conf ? executeInTransactionSetting(conf.text) : undefined;
-  if (setting !== undefined) return { inTransaction: setting, notes: [] };
+  if (!conf) return detectedTransaction(file);
+  const setting = executeInTransactionValue(conf.text);
+  if (setting === 'true' || setting === 'false') return { inTransaction: setting === 'true', notes: [] };
+  const detected = detectedTransaction(file);
+  if (setting === undefined) return detected;
+  const refused: MigrationNote = { severity: 'error', message: `Flyway: ${conf.path} sets executeInTransaction=${setting}; Flyway refuses the script ("Invalid value for executeInTransaction (should be either true or false)"). Write executeInTransaction=true or executeInTransaction=false.` };
+  return { inTransaction: detected.inTransaction, notes: [refused, ...detected.notes] };
+}
+
+/** Whether Flyway's PostgreSQL parser puts the script in a transaction, when no configuration file decides. */
+function detectedTransaction(file: InputFile): { inTransaction: boolean; notes: MigrationNote[] } {
   const { nonTransactional, statements } = countNonTransactional(file.text);
   if (nonTransactional === 0) return { inTransaction: true, notes: [] };
   const mixed = nonTransactional < statements;

@@ -112,7 +112,7 @@ export function rehearsalSection(files: readonly FileReport[]): string | undefin
     '',
     '| migration | statements | duration | longest lock | size change | result |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${codeSpan(r.path)} | ${r.statements} | ${formatDuration(r.durationMs)} | ${formatDuration(r.longestLockMs)} | ${formatSizeChange(r.sizeChangeBytes)} | ${r.failed ? '❌ error' : '✅'} |`),
+    ...rows.map((r) => `| ${codeSpan(r.path, 120, true)} | ${r.statements} | ${formatDuration(r.durationMs)} | ${formatDuration(r.longestLockMs)} | ${formatSizeChange(r.sizeChangeBytes)} | ${r.failed ? '❌ error' : '✅'} |`),
     '',
   ].join('\n');
 }

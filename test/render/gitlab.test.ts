@@ -11,6 +11,7 @@ import { type CliIo, main } from '../../src/cli/main.js';
 import { defaultConfig } from '../../src/core/config.js';
 import { checkMigrations } from '../../src/engine.js';
 import { type GitlabIssue, renderGitlab } from '../../src/render/gitlab.js';
+import { findingOf, reportOf } from '../support/findings.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const schema = JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/gitlab/codeclimate.json'), 'utf8')) as object;
@@ -51,5 +52,27 @@ describe('--format gitlab', () => {
     expect(drops(after).map((i) => i.fingerprint)).toEqual(drops(before).map((i) => i.fingerprint));
     expect(drops(after).map((i) => i.location.lines.begin)).toEqual([3, 4]);
     expect(before.map((i) => i.check_name)).not.toContain('ban-drop-table');
+  });
+
+  it('maps severities (a blocking finding is a blocker), puts the safe alternative on one line in the description, and spans the lines', () => {
+    const blocking = findingOf({ fix: 'ALTER TABLE users\n  ALTER COLUMN email DROP NOT NULL;', span: { startOffset: 0, endOffset: 90, start: { line: 2, column: 1 }, end: { line: 4, column: 12 } } });
+    const others = [findingOf({ severity: 'error', statement: 'b' }), findingOf({ severity: 'warning', statement: 'c' }), findingOf({ severity: 'notice', statement: 'd' })];
+    const issues = JSON.parse(renderGitlab(reportOf([blocking, ...others], [blocking]))) as GitlabIssue[];
+    expect(issues.map((i) => i.severity)).toEqual(['blocker', 'critical', 'minor', 'info']);
+    expect(issues[0]).toMatchObject({
+      description: 'Dropping column "email" breaks running code Safe alternative: ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+      check_name: 'ban-drop-column',
+      location: { path: 'db/001_drop.sql', lines: { begin: 2, end: 4 } },
+    });
+    expect(issues[1]!.description).toBe('Dropping column "email" breaks running code');
+  });
+
+  it('fingerprints by rule, file and statement text with its white space folded (the message when there is no statement)', () => {
+    const fingerprint = (finding: Parameters<typeof findingOf>[0]) => (JSON.parse(renderGitlab(reportOf([findingOf(finding)]))) as GitlabIssue[])[0]!.fingerprint;
+    expect(fingerprint({ statement: 'ALTER TABLE users\n    DROP COLUMN email ' })).toBe(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN email' }));
+    expect(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN email' })).not.toBe(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN phone' }));
+    expect(fingerprint({ message: 'one' })).not.toBe(fingerprint({ message: 'two' }));
+    expect(fingerprint({ statement: 'x' })).not.toBe(fingerprint({ statement: 'x', file: 'db/002.sql' }));
+    expect(fingerprint({ statement: 'x' })).not.toBe(fingerprint({ statement: 'x', ruleId: 'ban-drop-table' }));
   });
 });

@@ -25,4 +25,17 @@ describe('replay descriptions', () => {
       replaySummaryLine({ database: 'pglite', serverVersion: 18, base: 'migrations', baseFiles: 12, baseFailedFiles: 1, baseStatements: 40, baseFailures: 2, baseMs: 340.4, statements: 5, failures: 1, tracedMs: 300, ms: 900 }),
     ).toBe('replay on pglite (Postgres 18): base: 12 earlier migrations in 340 ms (2 statements failed); 5 statements traced, 1 migration stopped at an error; 900 ms');
   });
+
+  it('names a schema-file base, says singular counts, and leaves out failures that did not happen', () => {
+    const summary = { database: 'postgres' as const, serverVersion: 170004, base: 'schema-file' as const, baseFiles: 1, baseFailedFiles: 0, baseStatements: 3, baseFailures: 0, baseMs: 12, statements: 1, failures: 0, tracedMs: 3, ms: 20.6 };
+    expect(replaySummaryLine(summary)).toBe('replay on postgres (Postgres 170004): base: 1 schema file in 12 ms; 1 statement traced; 21 ms');
+    expect(replaySummaryLine({ ...summary, base: 'migrations', failures: 2, statements: 4 })).toBe('replay on postgres (Postgres 170004): base: 1 earlier migration in 12 ms; 4 statements traced, 2 migrations stopped at an error; 21 ms');
+  });
+
+  it("adds a rehearsed statement's timing, and folds a multi-line error into one line", () => {
+    expect(replayCell({ locks: [], rewrites: [], locksObserved: true, timing: { durationMs: 1200, lockHeldMs: 1500, sizeChangeBytes: 8 * 1024 ** 2 } })).toBe('no relation locks; ran 1.2 s, locks held 1.5 s, size +8.0 MB');
+    expect(replayCell({ locks: [], rewrites: [], locksObserved: true, error: { message: 'relation "t" does not exist\n  HINT:  create it', line: 3 } })).toBe('failed at line 3: relation "t" does not exist HINT: create it');
+    const noClaim = { locks: [], rewrites: [], locksObserved: true, observedLock: null, lockMismatch: true };
+    expect(findingReplayLine({ lock: null, replay: noClaim } as unknown as Finding)).toBe('no relation locks (the rule claims no lock; Postgres took none)');
+  });
 });

@@ -1,0 +1,89 @@
+// The terminal output (src/render/text.ts) for findings built by hand: what each finding
+// shows (source window, lock, replay, context, fix) and what follows the findings (the
+// strategy, replay, rehearsal and snapshot lines, the summary).
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/core/finding.js';
+import { lockInfo } from '../../src/core/locks.js';
+import type { FileReport, Report } from '../../src/core/report.js';
+import { renderText, summaryLine } from '../../src/render/text.js';
+import { findingOf } from '../support/findings.js';
+
+const SOURCE = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n');
+const text = (findings: Finding[], extra: Partial<Report> = {}, color = false) =>
+  renderText({ verdict: 'blocked', files: [], findings, blocking: findings.slice(0, 1), ...extra } as unknown as Report, { color, sources: new Map([['db/001_drop.sql', SOURCE]]) });
+const span = (startLine: number, endLine: number, startColumn = 1, endColumn = 6) => ({ startOffset: 0, endOffset: 1, start: { line: startLine, column: startColumn }, end: { line: endLine, column: endColumn } });
+
+describe('a finding in the text output', () => {
+  it('underlines at most five lines of a long statement and says how many more there are, the gutter as wide as the last line number', () => {
+    const out = text([findingOf({ span: span(8, 11) }), findingOf({ span: span(2, 9, 3, 4) })]);
+    expect(out).toContain(['db/001_drop.sql:8:1 error ban-drop-column Dropping column "email" breaks running code', '   8 | line 8', '     | ^^^^^^', '   9 | line 9', '     | ^^^^^^', '  10 | line 10', '     | ^^^^^^^', '  11 | line 11', '     | ^^^^^^'].join('\n'));
+    expect(out).toContain(['  2 | line 2', '    |   ^^^^', '  3 | line 3', '    | ^^^^^^', '  4 | line 4', '    | ^^^^^^', '  5 | line 5', '    | ^^^^^^', '  6 | line 6', '    | ^^^^^^', '    | ... (3 more lines)'].join('\n'));
+  });
+
+  it('names the lock, its tables, what it blocks and a rewrite; a lock blocking nothing but DDL says so', () => {
+    expect(text([findingOf({ lock: lockInfo('ACCESS EXCLUSIVE'), tables: ['users', 'orders'], rewrite: true })])).toContain('  lock: ACCESS EXCLUSIVE on users, orders (blocks reads, writes, ddl); rewrites the table\n');
+    expect(text([findingOf({ lock: lockInfo('SHARE UPDATE EXCLUSIVE'), tables: [] })])).toContain('  lock: SHARE UPDATE EXCLUSIVE (blocks ddl)\n');
+    expect(text([findingOf({ lock: { mode: 'ACCESS SHARE', blocks: [] }, tables: [] })])).toContain('  lock: ACCESS SHARE (blocks nothing but other DDL)\n');
+    expect(text([findingOf()])).not.toContain('  lock:');
+  });
+
+  it('adds the replay, the context, why, the safe alternative indented, and the docs', () => {
+    const replay = { locks: [{ relation: 'users', mode: 'ACCESS EXCLUSIVE' as const }], rewrites: [], locksObserved: true, observedLock: 'ACCESS EXCLUSIVE' as const, lockMismatch: true };
+    const context = { tables: [], impact: 0, policy: { from: 'warning' as const, to: 'error' as const, reason: 'users is large' } };
+    const out = text([findingOf({ replay, context, fix: 'SET lock_timeout = 1000;\nALTER TABLE users DROP COLUMN email;' })]);
+    expect(out).toContain(
+      [
+        '  replay: ACCESS EXCLUSIVE on users (the rule claims no lock; Postgres took ACCESS EXCLUSIVE)',
+        '  context: severity warning → error: users is large',
+        '  why: why',
+        '  fix:',
+        '    SET lock_timeout = 1000;',
+        '    ALTER TABLE users DROP COLUMN email;',
+        '  docs: https://example.test/ban-drop-column.md',
+      ].join('\n'),
+    );
+    expect(text([findingOf({ replay, context })], {}, true)).toContain('\x1b[1mreplay\x1b[0m: \x1b[31mACCESS EXCLUSIVE on users (the rule claims no lock; Postgres took ACCESS EXCLUSIVE)\x1b[0m');
+    expect(text([findingOf({ replay: { ...replay, lockMismatch: false } })], {}, true)).toContain('\x1b[1mreplay\x1b[0m: ACCESS EXCLUSIVE on users\n');
+  });
+
+  it('colours the severity: errors red, warnings yellow, notices blue', () => {
+    expect(text([findingOf({ severity: 'warning' })], {}, true)).toContain('\x1b[33mwarning\x1b[0m');
+    expect(text([findingOf({ severity: 'notice' })], {}, true)).toContain('\x1b[34mnotice\x1b[0m');
+  });
+});
+
+describe('after the findings', () => {
+  it('the strategy and its phase plans, unless the change is backward compatible', () => {
+    const advice = { strategy: 'needs-blue-green' as const, reason: 'Old code breaks.', plans: [{ subject: 'drop users.email', steps: [{ title: 'Stop using it', files: [], note: 'deploy the code first' }, { title: 'Drop it', files: [{ path: 'db/002.sql', sql: 'ALTER TABLE users\nDROP COLUMN email;' }] }] }] };
+    const report = { verdict: 'blocked', files: [], findings: [], blocking: [] } as unknown as Report;
+    expect(renderText(report, { color: false, sources: new Map(), advice })).toContain(
+      ['Strategy: needs-blue-green. Old code breaks.', '', '  Phase plan: drop users.email', '  1. Stop using it', '     deploy the code first', '  2. Drop it', '     db/002.sql', '       ALTER TABLE users', '       DROP COLUMN email;', ''].join('\n'),
+    );
+    expect(renderText(report, { color: false, sources: new Map(), advice: { ...advice, strategy: 'backward-compatible' } })).not.toContain('Strategy');
+  });
+
+  it('the replay, rehearsal and snapshot lines, then the summary', () => {
+    const timed: FileReport = { path: 'db/001.sql', convention: 'plain', role: 'up', change: 'added', version: 'x', migrationId: 'x', partner: null, implicitTransaction: false, statements: [{ index: 0, section: 'up', kind: 'IndexStmt', line: 1, endLine: 1, text: 'x', tables: [], lock: null, rewrite: false, replay: { locks: [], rewrites: [], locksObserved: true, timing: { durationMs: 1200, lockHeldMs: 1500, sizeChangeBytes: 2048 }, error: { message: 'boom', line: 1 } } }] };
+    const replay = { database: 'postgres', serverVersion: 170004, base: 'migrations', baseFiles: 2, baseFailedFiles: 0, baseStatements: 4, baseFailures: 0, baseMs: 10, statements: 1, failures: 0, tracedMs: 5, ms: 20 };
+    const context = { takenAt: 'then', tables: 3, findingsWithContext: 0, coefficientsMeasuredOn: 'PG 17' };
+    const out = renderText({ verdict: 'pass', files: [timed], findings: [], blocking: [], replay, context } as unknown as Report, { color: false, sources: new Map() });
+    expect(out.split('\n')).toEqual([
+      'replay on postgres (Postgres 170004): base: 2 earlier migrations in 10 ms; 1 statement traced; 20 ms',
+      'rehearsal: db/001.sql: 1 statements in 1.2 s, longest lock 1.5 s, size +2.0 kB, stopped at an error',
+      'production context: stats snapshot of then (3 tables), 0 findings on its tables; estimates from throughput measured on PG 17',
+      '1 file checked, 0 errors, 0 warnings, 0 notices: PASS',
+      '',
+    ]);
+  });
+});
+
+describe('summaryLine', () => {
+  it('counts files and unsuppressed findings by severity, singular for one, then the suppressed and the verdict', () => {
+    const files = (n: number) => Array.from({ length: n }, () => ({}) as FileReport);
+    const suppression = { kind: 'inline' as const, reason: 'r', line: 1 };
+    const findings = [findingOf(), findingOf(), findingOf({ severity: 'warning' }), findingOf({ severity: 'notice' }), findingOf({ severity: 'notice' }), findingOf({ suppression })];
+    expect(summaryLine({ verdict: 'blocked', files: files(2), findings, blocking: findings.slice(0, 2) } as unknown as Report)).toBe('2 files checked, 2 errors, 1 warning, 2 notices, 1 suppressed: BLOCKED (2 blocking)');
+    expect(summaryLine({ verdict: 'pass', files: files(1), findings: [findingOf({ severity: 'warning' }), findingOf({ severity: 'warning' })], blocking: [] } as unknown as Report)).toBe('1 file checked, 0 errors, 2 warnings, 0 notices: PASS');
+    expect(summaryLine({ verdict: 'pass', files: files(0), findings: [findingOf({ severity: 'notice' })], blocking: [] } as unknown as Report)).toBe('0 files checked, 0 errors, 0 warnings, 1 notice: PASS');
+  });
+});
