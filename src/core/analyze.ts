@@ -10,8 +10,8 @@ import { compareFindings, docsUrl, type Finding, SEVERITIES, type Severity } fro
 import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
 import { lockInfo } from './locks.js';
 import { findingReplay, reconcileClaims, type ReplayStage } from './observations.js';
-import { compareVersions, type InputFile, isChanged, type MigrationFile } from './migration.js';
-import { loadParser, type ParseAttempt, parseRegion, parseSql, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
+import { type InputFile, isChanged, type MigrationFile, sortByVersion } from './migration.js';
+import { loadParser, type ParseAttempt, parsePlannedRegion, parseRegion, parseSql, planRegion, type RegionPlan, regionTexts, type SectionRole, type SqlParser, type Statement } from './parse.js';
 import { countBySeverity, type FileReport, type Report } from './report.js';
 import { type AnalyzedFile, type ChangeSet, fillTemplate, type ReportDescriptor, type Rule, type StatementContext } from './rule.js';
 import { LineIndex, type Span } from './source.js';
@@ -183,11 +183,13 @@ interface PlannedFile {
   parse: boolean;
   /** Why it cannot be read, when it cannot (then it is not parsed). */
   unread: string | undefined;
+  /** Its sections planned for the parser, when the engine parses it (empty otherwise). */
+  regions: RegionPlan[];
 }
 
 function plan(inputs: readonly InputFile[], migrations: MigrationFile[]): PlannedFile[] {
   const inputByPath = new Map(inputs.map((f) => [f.path, f]));
-  const ordered = [...migrations].sort((a, b) => compareVersions(a.version, b.version) || compareStrings(a.path, b.path));
+  const ordered = sortByVersion(migrations, (m) => m.version, (a, b) => compareStrings(a.path, b.path));
   const changed = (m: MigrationFile) => isChanged(inputByPath.get(m.path)?.change);
   const needsParse = new Set<string>();
   for (const m of ordered) {
@@ -198,34 +200,35 @@ function plan(inputs: readonly InputFile[], migrations: MigrationFile[]): Planne
   return ordered.map((migration) => {
     const input = inputByPath.get(migration.path) ?? { path: migration.path, text: '', change: 'unchanged' as const };
     const unread = input.unread ?? (input.text.length > LIMITS.fileBytes ? fileTooLargeMessage(input.text.length) : undefined);
-    return { migration, input, lines: new LineIndex(input.text), analyzed: changed(migration), parse: needsParse.has(migration.path), unread };
+    const lines = new LineIndex(input.text);
+    const parse = needsParse.has(migration.path);
+    const regions = parse && input.change !== 'deleted' && unread === undefined ? migration.sections.map((section) => planRegion(lines, section.start, section.end)) : [];
+    return { migration, input, lines, analyzed: changed(migration), parse, unread, regions };
   });
 }
 
 /** A parser that answers from `parseAhead`'s results for the texts parseRegion will ask for first. */
 async function parsedAhead(planned: readonly PlannedFile[], parseAhead: ParseAhead): Promise<SqlParser> {
-  const texts = planned
-    .filter((file) => file.parse && file.input.change !== 'deleted' && file.unread === undefined)
-    .flatMap((file) => file.migration.sections.flatMap((section) => regionTexts(file.lines, section.start, section.end)));
+  const texts = planned.flatMap((file) => file.regions.flatMap(regionTexts));
   const results = await parseAhead(texts);
   const byText = new Map(texts.map((text, i) => [text, results[i]!]));
   return (sql) => byText.get(sql) ?? parseSql(sql);
 }
 
 function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedFile[], parse: SqlParser, ignoreSyntaxes: IgnoreSyntaxes, scope: Scope): ChangeSet {
-  const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread }) => {
+  const files: AnalyzedFile[] = planned.map(({ migration, input, lines, analyzed, parse: needsParse, unread, regions }) => {
     const statements: Statement[] = [];
     const issues: AnalyzedFile['issues'] = [];
     if (needsParse && input.change !== 'deleted') {
       for (const note of migration.notes) issues.push({ kind: 'convention', message: note.message, severity: note.severity, span: lines.span(0, 0) });
       if (unread !== undefined) issues.push({ kind: 'limit', message: unread, span: lines.span(0, 0) });
       else {
-        for (const section of migration.sections) {
-          const parsed = parseRegion(lines, section.start, section.end, section.role, statements.length, parse);
+        migration.sections.forEach((section, i) => {
+          const parsed = parsePlannedRegion(regions[i]!, section.role, statements.length, parse);
           // NOTE: a loop, not push(...spread): a spread of 100,000 items can overflow the stack.
           for (const statement of parsed.statements) statements.push(statement);
           issues.push(...parsed.issues);
-        }
+        });
       }
     }
     return {
@@ -247,6 +250,12 @@ function buildChangeSet(inputs: readonly InputFile[], planned: readonly PlannedF
     scope,
     byPath: (path) => byPath.get(path),
     statementsOf: statementsOnDemand(parse),
+    downOf(file) {
+      const { migration } = file;
+      if (migration.role === 'up-down') return migration.sections.some((s) => s.role === 'down') ? file : undefined;
+      const partner = migration.role === 'up' && migration.partner ? byPath.get(migration.partner) : undefined;
+      return partner && partner.input.change !== 'deleted' ? partner : undefined;
+    },
     derived<T>(derive: (changeSet: ChangeSet) => T): T {
       if (!derivedValues.has(derive)) derivedValues.set(derive, derive(changeSet));
       return derivedValues.get(derive) as T;

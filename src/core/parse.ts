@@ -87,46 +87,38 @@ export const parseSql: SqlParser = (sql) => {
 };
 
 /**
- * The texts parseRegion hands to the parser first for this region (the whole region, or
- * its batches when large), so a caller can parse them ahead, e.g. on worker threads.
+ * A region of a file as the parser reads it: psql meta-commands blanked (with a note for
+ * each), NUL bytes replaced, and split into batches. NOTE: planned once and handed to both
+ * regionTexts and parsePlannedRegion when a caller parses ahead: blanking and splitting a
+ * region of megabytes takes tens of milliseconds.
  */
-export function regionTexts(lines: LineIndex, start: number, end: number): string[] {
-  const { sql, chunks } = planRegion(lines, start, end);
-  return chunks
-    .map((batch) => sql.slice(batch.start, batch.end))
-    .filter((text) => skipTrivia(text, 0) < text.length);
-}
-
-/** A region as the parser reads it, with its meta-command notes and its batches. */
-interface PlannedRegion {
+export interface RegionPlan {
+  lines: LineIndex;
+  start: number;
+  end: number;
   sql: string;
   issues: readonly ParseIssue[];
   chunks: Chunk[];
 }
 
-/**
- * Planned regions by file (LineIndex) and `start:end`. NOTE: regionTexts and parseRegion
- * plan the same region one after the other; blanking it and splitting it into batches
- * (tens of milliseconds for a region of megabytes) is done once. Kept per file, the plans
- * go when the file goes.
- */
-const plannedRegions = new WeakMap<LineIndex, Map<string, PlannedRegion>>();
-
-/** The region as the parser reads it (psql meta-commands blanked, NUL bytes replaced) and its batches. */
-function planRegion(lines: LineIndex, start: number, end: number): PlannedRegion {
-  const key = `${start}:${end}`;
-  let byRegion = plannedRegions.get(lines);
-  const known = byRegion?.get(key);
-  if (known) return known;
+/** Plans `lines.text` between `start` and `end` (character offsets) for parsing (RegionPlan). */
+export function planRegion(lines: LineIndex, start: number, end: number): RegionPlan {
   const { text: blanked, issues } = blankMetaCommands(lines, start, end);
   // NOTE: the parser reads a C string, so a NUL byte would silently end the input there.
   // U+FFFD has the same length in UTF-16 (offsets stay valid) and is rejected outside
   // literals and comments, so nothing after a NUL escapes checking.
   const sql = blanked.includes('\0') ? blanked.replaceAll('\0', '\uFFFD') : blanked;
-  const planned = { sql, issues, chunks: batches(sql) };
-  if (!byRegion) plannedRegions.set(lines, (byRegion = new Map()));
-  byRegion.set(key, planned);
-  return planned;
+  return { lines, start, end, sql, issues, chunks: batches(sql) };
+}
+
+/**
+ * The texts parsePlannedRegion hands to the parser first for this region (the whole
+ * region, or its batches when large), so a caller can parse them ahead, e.g. on worker threads.
+ */
+export function regionTexts(region: RegionPlan): string[] {
+  return region.chunks
+    .map((batch) => region.sql.slice(batch.start, batch.end))
+    .filter((text) => skipTrivia(text, 0) < text.length);
 }
 
 /**
@@ -135,7 +127,12 @@ function planRegion(lines: LineIndex, start: number, end: number): PlannedRegion
  * index 0) parsing stops with a `limit` issue. Requires loadParser() to have resolved.
  */
 export function parseRegion(lines: LineIndex, start: number, end: number, section: SectionRole, firstIndex = 0, parse: SqlParser = parseSql): ParsedRegion {
-  const { sql, issues: notes, chunks } = planRegion(lines, start, end);
+  return parsePlannedRegion(planRegion(lines, start, end), section, firstIndex, parse);
+}
+
+/** parseRegion of a region planned before (planRegion). */
+export function parsePlannedRegion(region: RegionPlan, section: SectionRole, firstIndex = 0, parse: SqlParser = parseSql): ParsedRegion {
+  const { lines, start, end, sql, issues: notes, chunks } = region;
   const issues = [...notes];
   const statements: Statement[] = [];
   const maxStatements = Math.max(0, LIMITS.statementsPerFile - firstIndex);

@@ -128,6 +128,13 @@ export interface ChangeSet {
    */
   statementsOf(file: AnalyzedFile): readonly Statement[];
   /**
+   * The file that holds the down of an up migration: the file itself when it has a down
+   * section (dbmate, goose), else its partner down file (golang-migrate, Flyway undo, sqitch
+   * revert) unless the change deletes it; undefined when there is no down to read. The one
+   * place where a migration's up and down are paired (rollback rules, replay's round trip).
+   */
+  downOf(file: AnalyzedFile): AnalyzedFile | undefined;
+  /**
    * `derive(changeSet)`, computed once per change set and shared: what rules build from
    * every migration (indexes by table, facts by column, each file's predecessor).
    */

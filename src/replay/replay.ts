@@ -104,8 +104,8 @@ class ReplayRun {
       const migration = file.migration;
       if (skipped(migration.path) || file.input.change === 'deleted') continue;
       if (!['up', 'up-down', 'baseline', 'repeatable'].includes(migration.role)) continue;
-      const downFile = migration.role === 'up-down' ? file : migration.partner ? changeSet.byPath(migration.partner) : undefined;
-      const down = downFile && !skipped(downFile.migration.path) && downFile.input.change !== 'deleted' ? { file: downFile, statements: ofSection(downFile, 'down') } : undefined;
+      const downFile = changeSet.downOf(file);
+      const down = downFile && !skipped(downFile.migration.path) ? { file: downFile, statements: ofSection(downFile, 'down') } : undefined;
       units.push({ up: file, upStatements: ofSection(file, 'up'), ...(down ? { down } : {}), changed: file.analyzed });
     }
 

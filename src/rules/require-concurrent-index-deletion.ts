@@ -1,7 +1,7 @@
 import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationKey, relationName } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
-import { defineRule, type AnalyzedFile } from '../core/rule.js';
+import { type AnalyzedFile, type ChangeSet, defineRule } from '../core/rule.js';
 import { DROP_KINDS, dropTargets, unqualified } from './support/breaking-ast.js';
 import { quoteQualified } from '../core/sql-names.js';
 import { LOCK_TIMEOUT_STEP } from './support/sql-source.js';
@@ -52,12 +52,12 @@ export default defineRule({
     const drop = dropTargets(statement.node, 'OBJECT_INDEX');
     if (!drop || drop.concurrent) return;
     for (const index of drop.names) {
-      const table = indexTable(index, changeSet.changed, file, statement);
+      const table = indexTable(index, changeSet, file, statement);
       if (table && isNewTable(table)) continue;
       const created = indexBefore(changeSet, file, statement, index, unqualified(index));
       // NOTE: the idempotent "DROP INDEX IF EXISTS x; CREATE INDEX x ON <table new in this
       // change>" of a first migration: no migration created x before, so the drop is a no-op.
-      if (drop.missingOk && !created && recreatedOnNewTable(index, changeSet.changed, file, statement, isNewTable)) continue;
+      if (drop.missingOk && !created && recreatedOnNewTable(index, changeSet, file, statement, isNewTable)) continue;
       // NOTE: Postgres rejects DROP INDEX CONCURRENTLY on a partitioned table's index: never suggest it there.
       const partitioned = !!created && tableBefore(changeSet, file, statement, created.table).partitioned;
       // NOTE: there, a drop bounded by a lock_timeout is the safe form (our own fix): it fails fast instead of queueing.
@@ -78,8 +78,8 @@ function partitionedDropFix(index: string): string {
 }
 
 /** Whether a later statement of the same file creates the index, on a table new in this change. */
-function recreatedOnNewTable(name: string, files: readonly AnalyzedFile[], current: AnalyzedFile, before: Statement, isNewTable: (table: string) => boolean): boolean {
-  const { first, ordinals } = indexesCreated(files);
+function recreatedOnNewTable(name: string, changeSet: ChangeSet, current: AnalyzedFile, before: Statement, isNewTable: (table: string) => boolean): boolean {
+  const { first, ordinals } = changeSet.derived(indexesCreated);
   const created = first.get(relationKey(unqualified(name)));
   return !!created && created.file === ordinals.get(current) && created.statement > before.index && isNewTable(created.table);
 }
@@ -89,8 +89,8 @@ function recreatedOnNewTable(name: string, files: readonly AnalyzedFile[], curre
  * NOTE: only an index on a table that is itself new may be dropped without CONCURRENTLY:
  * on an existing table the drop still locks it, however young the index is.
  */
-function indexTable(name: string, files: readonly AnalyzedFile[], current: AnalyzedFile, before: Statement): string | undefined {
-  const { first, ordinals } = indexesCreated(files);
+function indexTable(name: string, changeSet: ChangeSet, current: AnalyzedFile, before: Statement): string | undefined {
+  const { first, ordinals } = changeSet.derived(indexesCreated);
   const created = first.get(relationKey(unqualified(name)));
   const ordinal = ordinals.get(current);
   if (!created) return undefined;
@@ -105,17 +105,15 @@ interface CreatedIndex {
   table: string;
 }
 
-// NOTE: computed once per change set; scanning every earlier statement for each DROP INDEX
-// was quadratic (bench/).
-const createdIndexes = new WeakMap<readonly AnalyzedFile[], { first: Map<string, CreatedIndex>; ordinals: Map<AnalyzedFile, number> }>();
-
-/** The first CREATE INDEX of each index name (relationKey) across `files`, in order. */
-function indexesCreated(files: readonly AnalyzedFile[]): { first: Map<string, CreatedIndex>; ordinals: Map<AnalyzedFile, number> } {
-  let result = createdIndexes.get(files);
-  if (result) return result;
+/**
+ * The first CREATE INDEX of each index name (relationKey) across the changed files, in
+ * order. NOTE: once per change set (ChangeSet.derived); scanning every earlier statement
+ * for each DROP INDEX was quadratic (bench/).
+ */
+function indexesCreated({ changed }: ChangeSet): { first: Map<string, CreatedIndex>; ordinals: Map<AnalyzedFile, number> } {
   const first = new Map<string, CreatedIndex>();
   const ordinals = new Map<AnalyzedFile, number>();
-  files.forEach((file, ordinal) => {
+  changed.forEach((file, ordinal) => {
     if (!ordinals.has(file)) ordinals.set(file, ordinal);
     for (const statement of file.statements) {
       const index = nodeAs<IndexStmt>(statement.node, 'IndexStmt');
@@ -124,7 +122,5 @@ function indexesCreated(files: readonly AnalyzedFile[]): { first: Map<string, Cr
       if (!first.has(key)) first.set(key, { file: ordinal, statement: statement.index, table: relationName(index.relation) });
     }
   });
-  result = { first, ordinals };
-  createdIndexes.set(files, result);
-  return result;
+  return { first, ordinals };
 }

@@ -103,4 +103,35 @@ describe('the services a change set hands to rules', () => {
     await analyze({ files: history, config: defaultConfig(), rules: [asks], discover: discoverMigrations });
     expect(derivations, 'a new change set derives anew').toBe(2);
   });
+
+  it('downOf pairs an up with the down of the same migration only: its partner file, or its own down section', async () => {
+    const files = [
+      { path: 'a/migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint);\n', change: 'added' as const },
+      { path: 'a/migrations/001_users.down.sql', text: 'DROP TABLE users;\n', change: 'added' as const },
+      { path: 'b/migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint);\n', change: 'added' as const },
+      { path: 'c/migrations/001_gone.up.sql', text: 'CREATE TABLE gone (id bigint);\n', change: 'added' as const },
+      { path: 'c/migrations/001_gone.down.sql', text: '', baseText: 'DROP TABLE gone;\n', change: 'deleted' as const },
+      { path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\nALTER TABLE users DROP COLUMN phone;\n', change: 'added' as const },
+      { path: 'db/migrations/20240102_trim.sql', text: '-- migrate:up\nUPDATE users SET name = trim(name);\n', change: 'added' as const },
+    ];
+    const pairs: Record<string, string | undefined> = {};
+    const asks = defineRule({
+      ...meta,
+      id: 'test-asks-for-downs',
+      messages: { never: 'never reported' },
+      changeSet({ changeSet }) {
+        for (const file of changeSet.files) pairs[file.migration.path] = changeSet.downOf(file)?.migration.path;
+      },
+    });
+    await analyze({ files, config: defaultConfig(), rules: [asks], discover: discoverMigrations });
+    expect(pairs).toEqual({
+      'a/migrations/001_users.up.sql': 'a/migrations/001_users.down.sql',
+      'a/migrations/001_users.down.sql': undefined,
+      'b/migrations/001_users.up.sql': undefined,
+      'c/migrations/001_gone.up.sql': undefined,
+      'c/migrations/001_gone.down.sql': undefined,
+      'db/migrations/20240101_phone.sql': 'db/migrations/20240101_phone.sql',
+      'db/migrations/20240102_trim.sql': undefined,
+    });
+  });
 });

@@ -10,16 +10,6 @@ import type { AnalyzedFile } from '../../core/rule.js';
  * give `migrations`).
  */
 export function migrationDirectory(file: AnalyzedFile): string {
-  // NOTE: memoised: the history rules compare every pair of files (1,570 corpus files:
-  // 430 ms recomputing this, bench/).
-  let directory = directories.get(file);
-  if (directory === undefined) directories.set(file, (directory = computeDirectory(file)));
-  return directory;
-}
-
-const directories = new WeakMap<AnalyzedFile, string>();
-
-function computeDirectory(file: AnalyzedFile): string {
   const segments = file.migration.path.split('/');
   const version = file.migration.version;
   let at = segments.length - 1;

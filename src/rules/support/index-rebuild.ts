@@ -34,29 +34,34 @@ export function rebuildStatement(statementText: string): string {
  * `migrate force` to the version before the drop and run up again).
  */
 export function indexDroppedBefore(changeSet: ChangeSet, file: AnalyzedFile, statement: Statement, index: string): boolean {
-  const first = firstIndexDrops(file.statements).get(relationKey(index));
+  const dropsIn = changeSet.derived(firstIndexDrops);
+  const first = dropsIn(file).get(relationKey(index));
   if (first !== undefined && first < statement.index) return true;
   const previous = changeSet.derived(previousMigrations).get(file);
-  return previous !== undefined && firstIndexDrops(previous.statements).has(relationKey(index));
+  return previous !== undefined && dropsIn(previous).has(relationKey(index));
 }
 
-// NOTE: both computed once (per file; per change set, ChangeSet.derived): searching the
-// earlier statements for each CREATE INDEX was quadratic (a 60,000-statement file: 0.9 s, bench/).
-const dropsByFile = new WeakMap<readonly Statement[], Map<string, number>>();
-
-/** For each index that a DROP INDEX names (relationKey, schema dropped): the index of the first such statement. */
-function firstIndexDrops(statements: readonly Statement[]): Map<string, number> {
-  let drops = dropsByFile.get(statements);
-  if (drops) return drops;
-  drops = new Map();
-  for (const s of statements) {
-    for (const name of dropTargets(s.node, 'OBJECT_INDEX')?.names ?? []) {
-      const key = relationKey(unqualified(name));
-      if (!drops.has(key)) drops.set(key, s.index);
+/**
+ * For each file, read when first asked: for each index that a DROP INDEX names (relationKey,
+ * schema dropped), the index of the first such statement. NOTE: once per file and change
+ * set (ChangeSet.derived); searching the earlier statements for each CREATE INDEX was
+ * quadratic (a 60,000-statement file: 0.9 s, bench/).
+ */
+function firstIndexDrops(): (file: AnalyzedFile) => Map<string, number> {
+  const byFile = new Map<AnalyzedFile, Map<string, number>>();
+  return (file) => {
+    let drops = byFile.get(file);
+    if (drops) return drops;
+    drops = new Map();
+    for (const s of file.statements) {
+      for (const name of dropTargets(s.node, 'OBJECT_INDEX')?.names ?? []) {
+        const key = relationKey(unqualified(name));
+        if (!drops.has(key)) drops.set(key, s.index);
+      }
     }
-  }
-  dropsByFile.set(statements, drops);
-  return drops;
+    byFile.set(file, drops);
+    return drops;
+  };
 }
 
 /** Each migration's predecessor in its directory (down files skipped), in migration order. */

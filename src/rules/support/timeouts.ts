@@ -7,7 +7,7 @@
 import type { Node } from '@pgsql/types';
 import { nodeType } from '../../core/ast.js';
 import type { SectionRole, Statement } from '../../core/parse.js';
-import type { StatementContext } from '../../core/rule.js';
+import type { AnalyzedFile, StatementContext } from '../../core/rule.js';
 
 /** Whether a statement needs the setting (ignoring whether it is set). */
 export type NeedsSetting = (statement: Statement, context: Pick<StatementContext<string>, 'isNewTable' | 'changeSet' | 'file'>) => boolean;
@@ -15,14 +15,16 @@ export type NeedsSetting = (statement: Statement, context: Pick<StatementContext
 /**
  * For one rule: whether an earlier statement of the current statement's scope already needed
  * the setting (so it carries the scope's finding).
- * NOTE: the statements that need it are listed once per file; asking each statement to scan
- * the ones before it would be quadratic in long files and transactions.
+ * NOTE: the statements that need it are listed once per file and change set
+ * (ChangeSet.derived); asking each statement to scan the ones before it would be quadratic
+ * in long files and transactions.
  */
 export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'isNewTable' | 'changeSet'>) => boolean {
-  const needingByFile = new WeakMap<readonly Statement[], Map<SectionRole, number[]>>();
+  const needingByFile = () => new Map<AnalyzedFile, Map<SectionRole, number[]>>();
   return (context) => {
-    const { state, file, statement } = context;
-    let bySection = needingByFile.get(file.statements);
+    const { state, file, statement, changeSet } = context;
+    const known = changeSet.derived(needingByFile);
+    let bySection = known.get(file);
     if (!bySection) {
       bySection = new Map();
       for (const s of file.statements) {
@@ -31,7 +33,7 @@ export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementConte
         if (list) list.push(s.index);
         else bySection.set(s.section, [s.index]);
       }
-      needingByFile.set(file.statements, bySection);
+      known.set(file, bySection);
     }
     const scopeStart = state.transaction === 'explicit' ? (state.firstTransactionStatement?.index ?? statement.index) : 0;
     const first = firstAtOrAfter(bySection.get(statement.section) ?? [], scopeStart);

@@ -18,23 +18,20 @@ export interface UpAndDown {
   downName: string;
 }
 
-/** The up and down of an up file (or an up-down file), or undefined when it has no down to read. */
+/** The up and down of an up file (or an up-down file), or undefined when it has no down to read (ChangeSet.downOf). */
 export function upAndDown(file: AnalyzedFile, changeSet: ChangeSet): UpAndDown | undefined {
-  const { migration } = file;
-  if (migration.role === 'up-down') {
-    if (!migration.sections.some((s) => s.role === 'down')) return undefined;
+  // NOTE: no down at all is require-down-migration's finding, not the rollback rules'.
+  const downFile = changeSet.downOf(file);
+  if (!downFile) return undefined;
+  if (downFile === file) {
     return {
       up: file.statements.filter((s) => s.section === 'up'),
       down: file.statements.filter((s) => s.section === 'down'),
-      downPath: migration.path,
-      downName: `(the down section of ${migration.path})`,
+      downPath: file.migration.path,
+      downName: `(the down section of ${file.migration.path})`,
     };
   }
-  if (migration.role !== 'up' || !migration.partner) return undefined;
-  const partner = changeSet.byPath(migration.partner);
-  // NOTE: no down at all is require-down-migration's finding, not the rollback rules'.
-  if (!partner || partner.input.change === 'deleted') return undefined;
-  return { up: file.statements, down: partner.statements, downPath: partner.migration.path, downName: partner.migration.path };
+  return { up: file.statements, down: downFile.statements, downPath: downFile.migration.path, downName: downFile.migration.path };
 }
 
 /** Tables a statement creates: CREATE TABLE, CREATE TABLE AS, SELECT ... INTO. */
