@@ -3,7 +3,9 @@
 // 0, 400 and 2,000 earlier migrations, against the local GitHub API server
 // (test/support/github-server.ts), replay off and on, and splits each run into steps.
 //
-//   scripts/node24.sh npx tsx bench/verdict.ts [--runs N] [--bases 0,400,2000] [--dist DIR] [--out FILE]
+//   scripts/node24.sh npx tsx bench/verdict.ts [--runs N] [--bases 0,400,2000] [--dist DIR[,DIR...]] [--out FILE]
+//
+// Several --dist directories (an A/B of two builds) run interleaved, each row labelled with its directory.
 //
 // Step times come from the action's own process: bench/action-timing.mjs is preloaded and
 // records each HTTP request, git process and replay step (start and end); the replay's base
@@ -54,6 +56,8 @@ interface TimingEvent {
   method?: string;
   path?: string;
   step?: string;
+  /** On a replay's `opened` event: whether PGlite started from a saved base. */
+  restored?: boolean;
   start: number;
   end?: number;
 }
@@ -123,11 +127,14 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
     try {
       if ((result.code !== 0 && result.code !== 1) || !result.outputs['report-json']) throw new Error(`the action exited with ${result.code ?? result.signal}: ${result.stderr.slice(0, 2000)}${result.stdout.slice(-2000)}`);
       if (server.violations.length) throw new Error(`requests GitHub would refuse: ${server.violations.join('; ')}`);
-      const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number } } };
+      const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number; baseFiles: number } } };
       if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
       const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
       const peakMb = (events.find((e) => e.kind === 'exit')?.maxRssKb ?? 0) / 1024;
-      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache'), peakMb };
+      // NOTE: a build whose start tells whether it restored starts PGlite inside the replay's steps when it has a cache (pglite-thread.ts).
+      const deferred = mode === 'pglite+cache' && events.some((e) => e.step === 'opened' && e.restored !== undefined);
+      const startsIn = !deferred ? undefined : envelope.report.replay!.baseFiles > 0 ? 'base' : 'PR';
+      return { wall, ...splitSteps(events, wall, envelope.report.replay, startsIn), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache'), peakMb };
     } finally {
       rmSync(path.dirname(result.env.RUNNER_TEMP!), { recursive: true, force: true });
     }
@@ -144,7 +151,7 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
  * replay's steps; the gate's reads until the first write; the writes until the last ends
  * (the throttling plugin's spacing included); the rest of the wall time is the exit.
  */
-function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined): { steps: Record<Step, number>; writes: number } {
+function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined, startsIn?: 'base' | 'PR'): { steps: Record<Step, number>; writes: number } {
   const requests = events.filter((e) => e.kind === 'request');
   const first = requests[0];
   const comments = requests.find((e) => e.method === 'GET' && /\/issues\/\d+\/comments/.test(e.path ?? ''));
@@ -158,14 +165,19 @@ function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: numbe
   const lastWrite = Math.max(firstWrite, ...writes.map((e) => e.end ?? e.start));
   const opened = replayStep('opened') ?? analysisEnd;
   const replayTotal = open === undefined ? 0 : comments.start - open;
+  // NOTE: with a cache, PGlite starts inside the base step (from the saved base when there is
+  // one; pglite-thread.ts), or inside the PR step when the base is empty: the start is its own step.
+  const start = opened - (open ?? analysisEnd);
+  const baseMs = (replay?.baseMs ?? 0) - (startsIn === 'base' ? start : 0);
+  const tracedMs = (replay?.tracedMs ?? 0) - (startsIn === 'PR' ? start : 0);
   const steps: Record<Step, number> = {
     load: first.start,
     'API and git': inputsEnd - first.start,
     'parse + rules': analysisEnd - inputsEnd,
-    'replay start': opened - analysisEnd,
-    'base replay': replay?.baseMs ?? 0,
-    'PR replay': replay?.tracedMs ?? 0,
-    'replay other': open === undefined ? 0 : replayTotal - (opened - open) - (replay?.baseMs ?? 0) - (replay?.tracedMs ?? 0),
+    'replay start': start,
+    'base replay': baseMs,
+    'PR replay': tracedMs,
+    'replay other': open === undefined ? 0 : replayTotal - start - baseMs - tracedMs,
     'gate reads': firstWrite - comments.start,
     writes: lastWrite - firstWrite,
     exit: 0,
@@ -211,16 +223,16 @@ const fmt = (ms: number) => (ms >= 10 ? ms.toFixed(0) : ms.toFixed(1));
 const spread = (values: number[]) => (values.every((v) => v === 0) ? '–' : `${fmt(median(values))} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`);
 
 async function main() {
-  let dist = args.dist;
   const temp = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-'));
   try {
-    if (!dist) {
-      dist = path.join(temp, 'dist');
-      execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
+    let dists = args.dist?.split(',') ?? [];
+    if (dists.length === 0) {
+      dists = [path.join(temp, 'dist')];
+      execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dists[0]!], { stdio: 'inherit' });
     }
-    const entry = path.resolve(dist, 'index.js');
     const bases = args.bases.split(',').map(Number);
-    const modes = args.modes.split(',');
+    /** Each build's modes, interleaved: `mode` alone, or `mode @ dist` for an A/B. */
+    const modes = dists.flatMap((dist) => args.modes.split(',').map((mode) => ({ mode, entry: path.resolve(dist, 'index.js'), label: dists.length > 1 ? `${mode} @ ${dist}` : mode })));
     const lines = [
       '## Time to verdict',
       '',
@@ -243,19 +255,19 @@ async function main() {
       const scenario = pullRequestRepo(n);
       const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-cache-'));
       try {
-        const runs = new Map<string, Run[]>(modes.map((m) => [m, []]));
-        for (const mode of modes) await runOnce(entry, scenario, mode, cacheDir);
+        const runs = new Map<string, Run[]>(modes.map((m) => [m.label, []]));
+        for (const { mode, entry } of modes) await runOnce(entry, scenario, mode, cacheDir);
         for (let i = 0; i < RUNS; i++) {
-          for (const mode of modes) {
+          for (const { mode, entry, label } of modes) {
             const run = await runOnce(entry, scenario, mode, cacheDir);
-            runs.get(mode)!.push(run);
-            process.stderr.write(`verdict: base ${n}, replay ${mode}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
+            runs.get(label)!.push(run);
+            process.stderr.write(`verdict: base ${n}, replay ${label}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
           }
         }
-        for (const mode of modes) {
-          const rs = runs.get(mode)!;
+        for (const { mode, label } of modes) {
+          const rs = runs.get(label)!;
           const restored = mode === 'pglite+cache' ? ` (restored in ${rs.filter((r) => r.restored).length} of ${rs.length})` : '';
-          lines.push(`| ${n.toLocaleString('en-US')} | ${mode}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} | ${spread(rs.map((r) => r.peakMb))} |`);
+          lines.push(`| ${n.toLocaleString('en-US')} | ${label}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} | ${spread(rs.map((r) => r.peakMb))} |`);
         }
         const split = await lintSplit(scenario.files);
         splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);
