@@ -38,6 +38,8 @@ const { values: args } = parseArgs({
     dist: { type: 'string' },
     out: { type: 'string' },
     modes: { type: 'string', default: 'off,pglite,pglite+cache' },
+    /** A directory to keep each mode's last run's events in (`<mode>.json`), to see where a step's time goes. */
+    events: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -130,6 +132,7 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
       const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number; baseFiles: number } } };
       if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
       const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
+      if (args.events) writeFileSync(path.join(args.events, `${mode}.json`), JSON.stringify(events, null, 1));
       const peakMb = (events.find((e) => e.kind === 'exit')?.maxRssKb ?? 0) / 1024;
       // NOTE: a build whose start tells whether it restored starts PGlite inside the replay's steps when it has a cache (pglite-thread.ts).
       const deferred = mode === 'pglite+cache' && events.some((e) => e.step === 'opened' && e.restored !== undefined);
@@ -147,24 +150,26 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
 /**
  * The run's steps from its events (milliseconds since the process started): load until the
  * first request; the analysis' API reads and git until the last of them ends; parse and rules
- * until the replay opens (or, without replay, until the gate reads the PR's comments); the
+ * until the replay opens (or, without replay, until the gate's first read after the analysis); the
  * replay's steps; the gate's reads until the first write; the writes until the last ends
  * (the throttling plugin's spacing included); the rest of the wall time is the exit.
  */
 function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined, startsIn?: 'base' | 'PR'): { steps: Record<Step, number>; writes: number } {
   const requests = events.filter((e) => e.kind === 'request');
   const first = requests[0];
-  const comments = requests.find((e) => e.method === 'GET' && /\/issues\/\d+\/comments/.test(e.path ?? ''));
-  if (!first || !comments) throw new Error('the action made no request, or never read the comments');
   const replayStep = (step: string) => events.find((e) => e.kind === 'replay' && e.step === step)?.start;
   const open = replayStep('open');
-  const analysisEnd = open ?? comments.start;
+  // NOTE: the gate's reads start with the first request after the analysis (its git processes) and the replay (its close); the comments may be read earlier, during the analysis.
+  const analysisDone = Math.max(0, replayStep('close') ?? 0, ...events.filter((e) => e.kind === 'process').map((e) => e.end ?? e.start));
+  const gate = requests.find((e) => e !== first && e.start >= analysisDone);
+  if (!first || !gate) throw new Error('the action made no request after its analysis');
+  const analysisEnd = open ?? gate.start;
   const inputsEnd = Math.max(...events.filter((e) => (e.kind === 'request' || e.kind === 'process') && e.start < analysisEnd).map((e) => e.end ?? e.start));
   const writes = requests.filter((e) => e.method !== 'GET');
-  const firstWrite = writes[0]?.start ?? comments.end ?? comments.start;
+  const firstWrite = writes[0]?.start ?? gate.end ?? gate.start;
   const lastWrite = Math.max(firstWrite, ...writes.map((e) => e.end ?? e.start));
   const opened = replayStep('opened') ?? analysisEnd;
-  const replayTotal = open === undefined ? 0 : comments.start - open;
+  const replayTotal = open === undefined ? 0 : gate.start - open;
   // NOTE: with a cache, PGlite starts inside the base step (from the saved base when there is
   // one; pglite-thread.ts), or inside the PR step when the base is empty: the start is its own step.
   const start = opened - (open ?? analysisEnd);
@@ -178,7 +183,7 @@ function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: numbe
     'base replay': baseMs,
     'PR replay': tracedMs,
     'replay other': open === undefined ? 0 : replayTotal - start - baseMs - tracedMs,
-    'gate reads': firstWrite - comments.start,
+    'gate reads': firstWrite - gate.start,
     writes: lastWrite - firstWrite,
     exit: 0,
   };
@@ -236,7 +241,7 @@ async function main() {
     const lines = [
       '## Time to verdict',
       '',
-      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit); **peak RSS**: the action's process (\`process.resourceUsage().maxRSS\`, worker threads included).`,
+      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: from the first request after the analysis and the replay (the stale check, permissions; the comments are read during the analysis) until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit); **peak RSS**: the action's process (\`process.resourceUsage().maxRSS\`, worker threads included).`,
       '',
       `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests | peak RSS (MB) |`,
       `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|---:|`,

@@ -94,6 +94,35 @@ class PgliteWorker {
 
 let shared: PgliteWorker | undefined;
 
+/** The shared worker, started on demand (again after one was stopped). */
+async function sharedWorker(): Promise<PgliteWorker> {
+  // NOTE: worker_threads loads here, not at start-up: most runs never replay.
+  if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
+  return shared;
+}
+
+/** A database started by startPgliteEarly (undefined when its start failed), until a database is opened. */
+let early: Promise<{ worker: PgliteWorker; opened: Opened | undefined }> | undefined;
+
+/** The database startPgliteEarly started, once. */
+async function takeEarly(): Promise<{ worker: PgliteWorker; opened: Opened | undefined } | undefined> {
+  const started = early;
+  early = undefined;
+  return started;
+}
+
+/**
+ * Starts a database before replay asks for one, for the next openPgliteThread without a cache
+ * (a database that starts from a saved base cannot start before its key is known).
+ * NOTE: PGlite's start is replay's largest fixed cost; started on its worker while the main
+ * thread reads and parses the inputs, it overlaps them. A run that ends up not replaying
+ * waits for the start before it exits.
+ */
+export function startPgliteEarly(options: { cache?: BaseCacheOptions | false } = {}): void {
+  if (early || (options.cache === false ? undefined : (options.cache ?? defaultCache()))) return;
+  early = sharedWorker().then(async (worker) => ({ worker, opened: (await worker.call({ op: 'open' }, 120_000, 'starting PGlite').catch(() => undefined)) as Opened | undefined }));
+}
+
 /** Defined as false in the action's bundle (scripts/bundle.mjs): see BaseCacheOptions. */
 declare const MIGRATION_GUARD_BASE_CACHE: boolean | undefined;
 
@@ -128,9 +157,7 @@ function defaultCache(): BaseCacheOptions | undefined {
 export async function openPgliteThread(options: { callTimeoutMs?: number; cache?: BaseCacheOptions | false; log?: (line: string) => void } = {}): Promise<ReplayDatabase> {
   const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   const cache = options.cache === false ? undefined : (options.cache ?? defaultCache());
-  // NOTE: worker_threads loads here, not at start-up: most runs never replay.
-  if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
-  const worker = shared;
+  const worker = await sharedWorker();
   let opening: Promise<Opened> | undefined;
   let opened: Opened | undefined;
   /** reset() was called before the database started: a fresh start is reset (a restored base was saved after one). */
@@ -140,8 +167,10 @@ export async function openPgliteThread(options: { callTimeoutMs?: number; cache?
     (opening ??= (async () => {
       if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'open' });
       const request: WorkerCall = base && cache ? { op: 'open', cache: { dir: cache.dir, base, program: await programIdentity() } } : { op: 'open' };
+      const ahead = cache ? undefined : await takeEarly();
+      const startedEarly = ahead?.worker === worker && worker.alive ? ahead.opened : undefined;
       // NOTE: the first start compiles PGlite: seconds, not a statement.
-      const started = (await worker.call(request, Math.max(timeout, 120_000), 'starting PGlite')) as Opened;
+      const started = startedEarly ?? ((await worker.call(request, Math.max(timeout, 120_000), 'starting PGlite')) as Opened);
       if (resetWhenStarted && !started.restored) await worker.call({ op: 'reset', db: started.db }, timeout, 'resetting the database');
       opened = started;
       if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'opened', restored: started.restored !== undefined });
