@@ -30,7 +30,7 @@ if (file && isMainThread) {
     events.push(event);
     child.once('exit', () => (event.end = now()));
   });
-  subscribe('migration-guard:replay', ({ step }) => events.push({ kind: 'replay', step, start: now() }));
+  subscribe('migration-guard:replay', ({ step, restored }) => events.push({ kind: 'replay', step, restored, start: now() }));
   process.once('exit', () => {
     // NOTE: maxRSS covers the whole process, the parser's and PGlite's worker threads included.
     events.push({ kind: 'exit', start: now(), maxRssKb: process.resourceUsage().maxRSS });

@@ -3,7 +3,9 @@
 // 0, 400 and 2,000 earlier migrations, against the local GitHub API server
 // (test/support/github-server.ts), replay off and on, and splits each run into steps.
 //
-//   scripts/node24.sh npx tsx bench/verdict.ts [--runs N] [--bases 0,400,2000] [--dist DIR] [--out FILE]
+//   scripts/node24.sh npx tsx bench/verdict.ts [--runs N] [--bases 0,400,2000] [--dist DIR[,DIR...]] [--out FILE]
+//
+// Several --dist directories (an A/B of two builds) run interleaved, each row labelled with its directory.
 //
 // Step times come from the action's own process: bench/action-timing.mjs is preloaded and
 // records each HTTP request, git process and replay step (start and end); the replay's base
@@ -36,6 +38,8 @@ const { values: args } = parseArgs({
     dist: { type: 'string' },
     out: { type: 'string' },
     modes: { type: 'string', default: 'off,pglite,pglite+cache' },
+    /** A directory to keep each mode's last run's events in (`<mode>.json`), to see where a step's time goes. */
+    events: { type: 'string' },
   },
 });
 const RUNS = Math.max(1, Number(args.runs));
@@ -54,6 +58,8 @@ interface TimingEvent {
   method?: string;
   path?: string;
   step?: string;
+  /** On a replay's `opened` event: whether PGlite started from a saved base. */
+  restored?: boolean;
   start: number;
   end?: number;
 }
@@ -123,11 +129,15 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
     try {
       if ((result.code !== 0 && result.code !== 1) || !result.outputs['report-json']) throw new Error(`the action exited with ${result.code ?? result.signal}: ${result.stderr.slice(0, 2000)}${result.stdout.slice(-2000)}`);
       if (server.violations.length) throw new Error(`requests GitHub would refuse: ${server.violations.join('; ')}`);
-      const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number } } };
+      const envelope = JSON.parse(readFileSync(result.outputs['report-json']!, 'utf8')) as { verdict: string; report: { replay?: { baseMs: number; tracedMs: number; baseFiles: number } } };
       if (replay !== 'off' && !envelope.report.replay) throw new Error('replay was on but the report has no replay summary');
       const events = JSON.parse(readFileSync(timing, 'utf8')) as TimingEvent[];
+      if (args.events) writeFileSync(path.join(args.events, `${mode}.json`), JSON.stringify(events, null, 1));
       const peakMb = (events.find((e) => e.kind === 'exit')?.maxRssKb ?? 0) / 1024;
-      return { wall, ...splitSteps(events, wall, envelope.report.replay), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache'), peakMb };
+      // NOTE: a build whose start tells whether it restored starts PGlite inside the replay's steps when it has a cache (pglite-thread.ts).
+      const deferred = mode === 'pglite+cache' && events.some((e) => e.step === 'opened' && e.restored !== undefined);
+      const startsIn = !deferred ? undefined : envelope.report.replay!.baseFiles > 0 ? 'base' : 'PR';
+      return { wall, ...splitSteps(events, wall, envelope.report.replay, startsIn), verdict: envelope.verdict, restored: result.stdout.includes('replay: base schema restored from the cache'), peakMb };
     } finally {
       rmSync(path.dirname(result.env.RUNNER_TEMP!), { recursive: true, force: true });
     }
@@ -140,33 +150,40 @@ async function runOnce(entry: string, scenario: ReturnType<typeof pullRequestRep
 /**
  * The run's steps from its events (milliseconds since the process started): load until the
  * first request; the analysis' API reads and git until the last of them ends; parse and rules
- * until the replay opens (or, without replay, until the gate reads the PR's comments); the
+ * until the replay opens (or, without replay, until the gate's first read after the analysis); the
  * replay's steps; the gate's reads until the first write; the writes until the last ends
  * (the throttling plugin's spacing included); the rest of the wall time is the exit.
  */
-function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined): { steps: Record<Step, number>; writes: number } {
+function splitSteps(events: TimingEvent[], wall: number, replay: { baseMs: number; tracedMs: number } | undefined, startsIn?: 'base' | 'PR'): { steps: Record<Step, number>; writes: number } {
   const requests = events.filter((e) => e.kind === 'request');
   const first = requests[0];
-  const comments = requests.find((e) => e.method === 'GET' && /\/issues\/\d+\/comments/.test(e.path ?? ''));
-  if (!first || !comments) throw new Error('the action made no request, or never read the comments');
   const replayStep = (step: string) => events.find((e) => e.kind === 'replay' && e.step === step)?.start;
   const open = replayStep('open');
-  const analysisEnd = open ?? comments.start;
+  // NOTE: the gate's reads start with the first request after the analysis (its git processes) and the replay (its close); the comments may be read earlier, during the analysis.
+  const analysisDone = Math.max(0, replayStep('close') ?? 0, ...events.filter((e) => e.kind === 'process').map((e) => e.end ?? e.start));
+  const gate = requests.find((e) => e !== first && e.start >= analysisDone);
+  if (!first || !gate) throw new Error('the action made no request after its analysis');
+  const analysisEnd = open ?? gate.start;
   const inputsEnd = Math.max(...events.filter((e) => (e.kind === 'request' || e.kind === 'process') && e.start < analysisEnd).map((e) => e.end ?? e.start));
   const writes = requests.filter((e) => e.method !== 'GET');
-  const firstWrite = writes[0]?.start ?? comments.end ?? comments.start;
+  const firstWrite = writes[0]?.start ?? gate.end ?? gate.start;
   const lastWrite = Math.max(firstWrite, ...writes.map((e) => e.end ?? e.start));
   const opened = replayStep('opened') ?? analysisEnd;
-  const replayTotal = open === undefined ? 0 : comments.start - open;
+  const replayTotal = open === undefined ? 0 : gate.start - open;
+  // NOTE: with a cache, PGlite starts inside the base step (from the saved base when there is
+  // one; pglite-thread.ts), or inside the PR step when the base is empty: the start is its own step.
+  const start = opened - (open ?? analysisEnd);
+  const baseMs = (replay?.baseMs ?? 0) - (startsIn === 'base' ? start : 0);
+  const tracedMs = (replay?.tracedMs ?? 0) - (startsIn === 'PR' ? start : 0);
   const steps: Record<Step, number> = {
     load: first.start,
     'API and git': inputsEnd - first.start,
     'parse + rules': analysisEnd - inputsEnd,
-    'replay start': opened - analysisEnd,
-    'base replay': replay?.baseMs ?? 0,
-    'PR replay': replay?.tracedMs ?? 0,
-    'replay other': open === undefined ? 0 : replayTotal - (opened - open) - (replay?.baseMs ?? 0) - (replay?.tracedMs ?? 0),
-    'gate reads': firstWrite - comments.start,
+    'replay start': start,
+    'base replay': baseMs,
+    'PR replay': tracedMs,
+    'replay other': open === undefined ? 0 : replayTotal - start - baseMs - tracedMs,
+    'gate reads': firstWrite - gate.start,
     writes: lastWrite - firstWrite,
     exit: 0,
   };
@@ -211,20 +228,20 @@ const fmt = (ms: number) => (ms >= 10 ? ms.toFixed(0) : ms.toFixed(1));
 const spread = (values: number[]) => (values.every((v) => v === 0) ? '–' : `${fmt(median(values))} (${fmt(Math.min(...values))}-${fmt(Math.max(...values))})`);
 
 async function main() {
-  let dist = args.dist;
   const temp = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-'));
   try {
-    if (!dist) {
-      dist = path.join(temp, 'dist');
-      execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dist], { stdio: 'inherit' });
+    let dists = args.dist?.split(',') ?? [];
+    if (dists.length === 0) {
+      dists = [path.join(temp, 'dist')];
+      execFileSync(process.execPath, [path.join(root, 'scripts/bundle.mjs'), '--outdir', dists[0]!], { stdio: 'inherit' });
     }
-    const entry = path.resolve(dist, 'index.js');
     const bases = args.bases.split(',').map(Number);
-    const modes = args.modes.split(',');
+    /** Each build's modes, interleaved: `mode` alone, or `mode @ dist` for an A/B. */
+    const modes = dists.flatMap((dist) => args.modes.split(',').map((mode) => ({ mode, entry: path.resolve(dist, 'index.js'), label: dists.length > 1 ? `${mode} @ ${dist}` : mode })));
     const lines = [
       '## Time to verdict',
       '',
-      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: comments and permissions until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit); **peak RSS**: the action's process (\`process.resourceUsage().maxRSS\`, worker threads included).`,
+      `The bundled action (\`node dist/index.js\` as a child process, test/support/run-action.ts) on a \`pull_request\` event that adds 5 migrations (with their downs; 2 of them block) over a base of earlier migrations (bench/generate.mjs \`historyMigration\`, about 5 statements each), against the local GitHub API server (test/support/github-server.ts, no network latency). Each run is the pull request's first (a fresh server), ${RUNS} runs per row after one warm-up, modes alternating; \`pglite+cache\` runs with \`replay-cache-dir\` (docs/replay-cache.md), which the warm-up run filled, so its runs restore the base schema (an empty base is never cached). Times in ms: median (min-max). Steps from the action's own process (bench/action-timing.mjs): **load** until the first API request; **API and git**: the analysis' reads (config, PR files, git history facts) until the last ends; **parse + rules**: the I/O-free gap after them; **replay start**: PGlite ready; **base replay** / **PR replay**: the report's \`replay.baseMs\` / \`tracedMs\`; **replay other**: reset, snapshots, close; **gate reads**: from the first request after the analysis and the replay (the stale check, permissions; the comments are read during the analysis) until the first write; **writes**: first to last write (status, comment, check), the throttling plugin's spacing included; **exit**: the rest of the wall time (outputs, report file, process exit); **peak RSS**: the action's process (\`process.resourceUsage().maxRSS\`, worker threads included).`,
       '',
       `| base migrations | replay | total | ${STEPS.join(' | ')} | write requests | peak RSS (MB) |`,
       `|---:|---|---:|${STEPS.map(() => '---:').join('|')}|---:|---:|`,
@@ -243,19 +260,19 @@ async function main() {
       const scenario = pullRequestRepo(n);
       const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'mg-verdict-cache-'));
       try {
-        const runs = new Map<string, Run[]>(modes.map((m) => [m, []]));
-        for (const mode of modes) await runOnce(entry, scenario, mode, cacheDir);
+        const runs = new Map<string, Run[]>(modes.map((m) => [m.label, []]));
+        for (const { mode, entry } of modes) await runOnce(entry, scenario, mode, cacheDir);
         for (let i = 0; i < RUNS; i++) {
-          for (const mode of modes) {
+          for (const { mode, entry, label } of modes) {
             const run = await runOnce(entry, scenario, mode, cacheDir);
-            runs.get(mode)!.push(run);
-            process.stderr.write(`verdict: base ${n}, replay ${mode}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
+            runs.get(label)!.push(run);
+            process.stderr.write(`verdict: base ${n}, replay ${label}, run ${i + 1}: ${fmt(run.wall)} ms (${STEPS.map((s) => `${s} ${fmt(run.steps[s])}`).join(', ')})\n`);
           }
         }
-        for (const mode of modes) {
-          const rs = runs.get(mode)!;
+        for (const { mode, label } of modes) {
+          const rs = runs.get(label)!;
           const restored = mode === 'pglite+cache' ? ` (restored in ${rs.filter((r) => r.restored).length} of ${rs.length})` : '';
-          lines.push(`| ${n.toLocaleString('en-US')} | ${mode}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} | ${spread(rs.map((r) => r.peakMb))} |`);
+          lines.push(`| ${n.toLocaleString('en-US')} | ${label}${restored} | **${spread(rs.map((r) => r.wall))}** | ${STEPS.map((s) => spread(rs.map((r) => r.steps[s]))).join(' | ')} | ${median(rs.map((r) => r.writes))} | ${spread(rs.map((r) => r.peakMb))} |`);
         }
         const split = await lintSplit(scenario.files);
         splits.push(`| ${n.toLocaleString('en-US')} | ${scenario.files.length} | ${fmt(split.parse)} | ${fmt(split.rules)} |`);

@@ -10,7 +10,7 @@
  * each step once. See ARCHITECTURE.md.
  */
 import picomatch from 'picomatch';
-import type { Scope } from './core/analyze.js';
+import { type Scope, underReview } from './core/analyze.js';
 import { type Config, ConfigError, defaultConfig, parseConfigText, validateConfig } from './core/config.js';
 import { type InputFile, isChanged } from './core/migration.js';
 import type { Report } from './core/report.js';
@@ -19,7 +19,7 @@ import { DEFAULT_MIGRATION_GLOBS } from './conventions/index.js';
 import { checkMigrations } from './engine.js';
 import { gatherFacts } from './history/facts.js';
 import { prepareParser } from './parser/parse-pool.js';
-import { openingReplayStage, type ReplaySettings } from './replay/index.js';
+import { openingReplayStage, type ReplaySettings, startReplayEarly } from './replay/index.js';
 import { SQUAWK_RULES, fromSquawkRules } from './core/squawk.js';
 import { didYouMean } from './core/suggest.js';
 import { allRules, ruleIds } from './rules/index.js';
@@ -64,10 +64,14 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
   // NOTE: started first: the parser compiles on background threads while the inputs are read.
   const parser = prepareParser(request.log);
   const { files, history } = await request.gather((file) => {
-    if (isChanged(file.change)) parser.reading(file.text.length);
+    if (!isChanged(file.change)) return;
+    parser.reading(file.text.length);
+    // NOTE: a migration added or modified almost always has statements to replay.
+    startReplayEarly(request.replay);
   });
   const { config } = request;
-  const facts = history ? await gatherFacts(files, config, { ...history, now: new Date() }) : undefined;
+  // NOTE: nothing under review: no rule reads the facts (core/analyze.ts), which cost git commands.
+  const facts = history && underReview(files) ? await gatherFacts(files, config, { ...history, now: new Date() }) : undefined;
   const replay = openingReplayStage(config, request.replay);
   const checked = await checkMigrations(files, config, {
     ...(facts ? { facts } : {}),

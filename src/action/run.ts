@@ -151,10 +151,14 @@ class Run {
   private async pullRequest(trigger: Extract<Trigger, { kind: 'pull-request' }>): Promise<number> {
     this.statusSha = trigger.headSha;
     const ctx = await this.context(trigger.baseSha);
+    // NOTE: read while the analysis runs, which they do not depend on (a comment posted
+    // meanwhile starts a comment run of its own); awaited below, so a failure is not lost.
+    const commentsRead = this.api.comments(trigger.number);
+    commentsRead.catch(() => undefined);
     const analysis = await analyzePull(this.analysisContext(ctx, false), trigger, true);
     logNotices(analysis);
     const pull = { number: trigger.number, headSha: trigger.headSha, author: trigger.author };
-    const comments = await this.api.comments(trigger.number);
+    const comments = await commentsRead;
     const decision = await decide(ctx, trigger.headSha, analysis, comments, new Authoriser(this.api, ctx.config, this.inputs.botLogin, trigger.author));
     if (analysis.changedCount > 0) await annotate(ctx, trigger.headSha, analysis.report);
     await publish(ctx, pull, analysis, decision);

@@ -50,6 +50,10 @@ export type ParseAhead = (texts: readonly string[]) => Promise<ParseAttempt[]>;
 
 /** Runs the whole pure pipeline. */
 export async function analyze({ files, config, rules, discover, facts, parseAhead, replay, scope = 'change' }: AnalyzeOptions): Promise<Report> {
+  // NOTE: with nothing added, modified or deleted there is nothing under review, and every
+  // rule judges the change (docs/scope.md): the report is empty, and discovery and the
+  // parser's start would be most of a `check --base` on an unchanged repository.
+  if (!underReview(files)) return finished(config, [], []);
   await loadParser();
   const planned = plan(files, discover(files, config));
   const parse = parseAhead ? await parsedAhead(planned, parseAhead) : parseSql;
@@ -71,18 +75,21 @@ export async function analyze({ files, config, rules, discover, facts, parseAhea
   findings.push(...runRules(run, active, 'afterSuppressions'));
   const checked = changeSet.replay ? findings.map((f) => checkedByReplay(f, changeSet, config['postgres-version'])) : findings;
   checked.sort(compareFindings);
-  const listed = capFindingsPerFile(checked);
+  const reported = changeSet.files.filter((f) => f.input.change !== 'unchanged').map((f) => fileReport(f, changeSet));
+  return finished(config, reported, checked, changeSet.replay?.summary);
+}
+
+/** Whether any file is added, modified or deleted: a migration under review. */
+export function underReview(files: readonly InputFile[]): boolean {
+  return files.some((f) => f.change !== 'unchanged');
+}
+
+/** The report of the reported files and their sorted findings (capped per file here), with its verdict. */
+function finished(config: Config, files: FileReport[], findings: Finding[], replay?: Report['replay']): Report {
+  const listed = capFindingsPerFile(findings);
   const failOn = config['fail-on'];
   const { verdict, blocking } = computeVerdict(listed, failOn);
-  return {
-    verdict,
-    postgresVersion: config['postgres-version'],
-    failOn,
-    files: changeSet.files.filter((f) => f.input.change !== 'unchanged').map((f) => fileReport(f, changeSet)),
-    findings: listed,
-    blocking,
-    ...(changeSet.replay?.summary ? { replay: changeSet.replay.summary } : {}),
-  };
+  return { verdict, postgresVersion: config['postgres-version'], failOn, files, findings: listed, blocking, ...(replay ? { replay } : {}) };
 }
 
 /**

@@ -14,7 +14,7 @@ import type { StrategyAdvice } from '../core/strategy.js';
 import { changedSince, diffStatus, filesAt, git } from '../workspace/git.js';
 import { type Decoded, decodeMigrationBytes } from '../workspace/decode.js';
 import { collectPaths, readDecoded } from '../workspace/files.js';
-import type { ReplaySettings } from '../replay/index.js';
+import { type ReplaySettings, startReplayEarly } from '../replay/index.js';
 import type { GitHubApi, PullFile } from './api.js';
 import { changedMigrations, pullRequestInputs, type ReadAllAt, readEach } from './sources.js';
 
@@ -72,22 +72,31 @@ export { migrationMatcher };
  */
 export async function analyzePull(ctx: AnalysisContext, pull: { number: number; headSha: string; baseSha: string }, headFromCheckout: boolean): Promise<PullAnalysis> {
   const notices: string[] = [];
+  const replay = await replaySettings(ctx, pull.baseSha);
   const result = await check({
     config: ctx.config,
     log: ctx.log,
     scope: 'change',
-    replay: await replaySettings(ctx, pull.baseSha),
+    replay,
     ...(await statsFileAt(ctx, pull.baseSha)),
     gather: async (onRead) => {
       const isMigration = migrationMatcher(ctx.config);
-      const listed = await ctx.api.pullFiles(pull.number);
+      // NOTE: independent reads at once: the PR's files, the checkout's head, whether it has the base commit, its migrations.
+      const [listed, checkoutHead, baseCommitted, context] = await Promise.all([
+        ctx.api.pullFiles(pull.number).then((list) => {
+          // NOTE: as soon as the list names a migration the PR adds or changes (check.ts does it on the first read).
+          if (list.files.some((f) => f.status !== 'removed' && isMigration(f.path))) startReplayEarly(replay);
+          return list;
+        }),
+        headCommit(ctx.workspace),
+        hasCommit(ctx.workspace, pull.baseSha),
+        existsSync(ctx.workspace) ? collectPaths(['.'], ctx.workspace, ctx.config.exclude).then((c) => c.files.filter((f) => isMigration(f.path))) : [],
+      ]);
       const changed = listed.capped ? await changedFromGit(ctx.workspace, pull) : listed.files;
-      const checkoutHead = await headCommit(ctx.workspace);
       const fromCheckout = headFromCheckout && checkoutHead === pull.headSha;
       if (headFromCheckout && !fromCheckout) {
         notices.push(`the checkout is at ${checkoutHead?.slice(0, 7) ?? 'no git commit'}, not the pull request head ${pull.headSha.slice(0, 7)}: migration files were read through the API at the head (use "ref: \${{ github.event.pull_request.head.sha }}" in actions/checkout)`);
       }
-      const context = existsSync(ctx.workspace) ? (await collectPaths(['.'], ctx.workspace, ctx.config.exclude)).files.filter((f) => isMigration(f.path)) : [];
       // NOTE: every kind of run must see the same findings, or a comment run could turn green
       // what the pull_request run blocks: without the PR checked out, its head is fetched into
       // the default branch's checkout and read as data, for the history facts and for the
@@ -95,7 +104,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
       // costs a few git commands instead of an API request per file.
       const headRevision = fromCheckout ? undefined : await fetchHead(ctx.workspace, pull, notices);
       const viaApi = (sha: string) => readEach(async (p) => decodedBytes(await ctx.api.fileBytesAt(p, sha)));
-      const baseInCheckout = (await hasCommit(ctx.workspace, pull.baseSha)) || (headRevision !== undefined && (await fetchCommit(ctx.workspace, pull.baseSha, notices)));
+      const baseInCheckout = baseCommitted || (headRevision !== undefined && (await fetchCommit(ctx.workspace, pull.baseSha, notices)));
       const files = await pullRequestInputs({
         changed,
         isMigration,
@@ -104,7 +113,7 @@ export async function analyzePull(ctx: AnalysisContext, pull: { number: number; 
         base: baseInCheckout ? objectReader(ctx, pull.baseSha) : viaApi(pull.baseSha),
       });
       for (const file of files) onRead(file);
-      const history = fromCheckout || headRevision ? await historyIn(ctx.workspace, pull.baseSha, notices, headRevision) : undefined;
+      const history = fromCheckout || headRevision ? await historyIn(ctx.workspace, pull.baseSha, notices, headRevision, baseInCheckout) : undefined;
       return { files, ...(history ? { history } : {}) };
     },
   });
@@ -163,9 +172,9 @@ export async function analyzeCommits(ctx: AnalysisContext, baseSha: string): Pro
   return pullAnalysis(result, notices);
 }
 
-/** The checkout as the source of history facts, when it has the base commit. */
-async function historyIn(workspace: string, baseSha: string, notices: string[], headRevision?: string): Promise<GatheredInputs['history']> {
-  if (!(await hasCommit(workspace, baseSha))) {
+/** The checkout as the source of history facts, when it has the base commit (`baseInCheckout`, when the caller knows). */
+async function historyIn(workspace: string, baseSha: string, notices: string[], headRevision?: string, baseInCheckout?: boolean): Promise<GatheredInputs['history']> {
+  if (!(baseInCheckout ?? (await hasCommit(workspace, baseSha)))) {
     notices.push(`the base commit ${baseSha.slice(0, 7)} is not in the checkout, so contract-too-early cannot read when the expand step landed: use "fetch-depth: 0" in actions/checkout`);
     return undefined;
   }

@@ -49,6 +49,15 @@ export async function openReplayDatabase(settings: ReplaySettings, rehearse = fa
 }
 
 /**
+ * Starts PGlite ahead of the replay stage (pglite-thread.ts `startPgliteEarly`) when the
+ * settings replay on PGlite: the pipeline calls it when it reads a changed migration.
+ */
+export function startReplayEarly(settings: ReplaySettings): void {
+  if (settings.mode === 'off' || settings.databaseUrl) return;
+  void import('./pglite-thread.js').then(({ startPgliteEarly }) => startPgliteEarly(settings.cacheDir === undefined ? {} : { cache: { dir: settings.cacheDir, minBuildMs: 0 } }));
+}
+
+/**
  * The replay stage as the pipeline runs it: undefined when replay is off; otherwise a stage
  * that opens the database only when a changed file has an up statement, replays, and closes
  * it on every path. A database that does not start becomes a notice, never an exception.

@@ -8,13 +8,13 @@
  */
 import { channel } from 'node:diagnostics_channel';
 import type { Worker } from 'node:worker_threads';
-import { defaultCacheDir, entryKey, programIdentity } from './base-cache.js';
+import { defaultCacheDir, programIdentity } from './base-cache.js';
 import type { ReplayDatabase } from './interface.js';
-import type { WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
+import type { Opened, WorkerCall, WorkerRequest, WorkerResponse } from './pglite-worker.js';
 
 /**
- * Publishes `{ step: 'open' | 'opened' | 'restored' | 'close' }` when a database starts
- * opening, is open, got its base schema from the cache and starts closing. NOTE: for the benchmark's step times (bench/action-timing.mjs);
+ * Publishes `{ step: 'open' | 'opened' | 'close' }` when a database starts opening, is open
+ * (`restored`: from a base cache entry) and starts closing. NOTE: for the benchmark's step times (bench/action-timing.mjs);
  * nothing is published while nobody subscribes.
  */
 export const replayTiming = channel('migration-guard:replay');
@@ -94,6 +94,35 @@ class PgliteWorker {
 
 let shared: PgliteWorker | undefined;
 
+/** The shared worker, started on demand (again after one was stopped). */
+async function sharedWorker(): Promise<PgliteWorker> {
+  // NOTE: worker_threads loads here, not at start-up: most runs never replay.
+  if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
+  return shared;
+}
+
+/** A database started by startPgliteEarly (undefined when its start failed), until a database is opened. */
+let early: Promise<{ worker: PgliteWorker; opened: Opened | undefined }> | undefined;
+
+/** The database startPgliteEarly started, once. */
+async function takeEarly(): Promise<{ worker: PgliteWorker; opened: Opened | undefined } | undefined> {
+  const started = early;
+  early = undefined;
+  return started;
+}
+
+/**
+ * Starts a database before replay asks for one, for the next openPgliteThread without a cache
+ * (a database that starts from a saved base cannot start before its key is known).
+ * NOTE: PGlite's start is replay's largest fixed cost; started on its worker while the main
+ * thread reads and parses the inputs, it overlaps them. A run that ends up not replaying
+ * waits for the start before it exits.
+ */
+export function startPgliteEarly(options: { cache?: BaseCacheOptions | false } = {}): void {
+  if (early || (options.cache === false ? undefined : (options.cache ?? defaultCache()))) return;
+  early = sharedWorker().then(async (worker) => ({ worker, opened: (await worker.call({ op: 'open' }, 120_000, 'starting PGlite').catch(() => undefined)) as Opened | undefined }));
+}
+
 /** Defined as false in the action's bundle (scripts/bundle.mjs): see BaseCacheOptions. */
 declare const MIGRATION_GUARD_BASE_CACHE: boolean | undefined;
 
@@ -106,7 +135,7 @@ declare const MIGRATION_GUARD_BASE_CACHE: boolean | undefined;
  */
 export interface BaseCacheOptions {
   dir: string;
-  /** Builds quicker than this are not saved: restoring starts a second PGlite, which costs about as much. */
+  /** Builds quicker than this are not saved: starting PGlite from an entry is slower than from the shipped data directory, by about as much. */
   minBuildMs: number;
 }
 
@@ -120,48 +149,68 @@ function defaultCache(): BaseCacheOptions | undefined {
  * Opens a PGlite database on the shared worker (a new worker after one was stopped).
  * `cache`: the base cache to use (false: none; absent: the CLI's default). `log` hears
  * whether the base schema was restored from the cache or saved to it.
+ *
+ * NOTE: with a cache, PGlite starts only at the first call, so that `restoreOrBuild`, which
+ * replay calls first (after a `reset`, which a fresh database does not need), can start it
+ * from the saved base: one start instead of a start and then a second one from the entry.
  */
 export async function openPgliteThread(options: { callTimeoutMs?: number; cache?: BaseCacheOptions | false; log?: (line: string) => void } = {}): Promise<ReplayDatabase> {
   const timeout = options.callTimeoutMs ?? CALL_TIMEOUT_MS;
   const cache = options.cache === false ? undefined : (options.cache ?? defaultCache());
-  // NOTE: worker_threads loads here, not at start-up: most runs never replay.
-  if (!shared?.alive) shared = new PgliteWorker((await import('node:worker_threads')).Worker);
-  const worker = shared;
-  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'open' });
-  // NOTE: the first start compiles PGlite and runs initdb: seconds, not a statement.
-  const { db, serverVersion, identity } = (await worker.call({ op: 'open' }, Math.max(timeout, 120_000), 'starting PGlite')) as { db: number; serverVersion: number; identity: string };
-  if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'opened' });
+  const worker = await sharedWorker();
+  let opening: Promise<Opened> | undefined;
+  let opened: Opened | undefined;
+  /** reset() was called before the database started: a fresh start is reset (a restored base was saved after one). */
+  let resetWhenStarted = false;
+  /** Starts the database once: from the entry of `base` (the base's key) when the cache has it. */
+  const open = (base?: string): Promise<Opened> =>
+    (opening ??= (async () => {
+      if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'open' });
+      const request: WorkerCall = base && cache ? { op: 'open', cache: { dir: cache.dir, base, program: await programIdentity() } } : { op: 'open' };
+      const ahead = cache ? undefined : await takeEarly();
+      const startedEarly = ahead?.worker === worker && worker.alive ? ahead.opened : undefined;
+      // NOTE: the first start compiles PGlite: seconds, not a statement.
+      const started = startedEarly ?? ((await worker.call(request, Math.max(timeout, 120_000), 'starting PGlite')) as Opened);
+      if (resetWhenStarted && !started.restored) await worker.call({ op: 'reset', db: started.db }, timeout, 'resetting the database');
+      opened = started;
+      if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'opened', restored: started.restored !== undefined });
+      return started;
+    })());
+  if (!cache) await open();
+  const call = async (op: 'exec' | 'query' | 'reset', what: string, sql?: string) => worker.call({ op, db: (await open()).db, ...(sql === undefined ? {} : { sql }) }, timeout, what);
   let closed = false;
   const close = async () => {
-    if (closed || !worker.alive) return;
+    if (closed || !opening || !worker.alive) return;
     closed = true;
+    const { db } = await opening;
     if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'close' });
     await worker.call({ op: 'close', db }, timeout, 'closing PGlite');
   };
   return {
     kind: 'pglite',
-    serverVersion,
-    exec: async (sql) => {
-      await worker.call({ op: 'exec', db, sql }, timeout, 'a statement');
+    get serverVersion(): number {
+      if (!opened) throw new Error('PGlite has not started yet');
+      return opened.serverVersion;
     },
-    query: async <Row extends object>(sql: string) => (await worker.call({ op: 'query', db, sql }, timeout, 'a query')) as Row[],
+    exec: async (sql) => {
+      await call('exec', 'a statement', sql);
+    },
+    query: async <Row extends object>(sql: string) => (await call('query', 'a query', sql)) as Row[],
     reset: async () => {
-      await worker.call({ op: 'reset', db }, timeout, 'resetting the database');
+      if (opening) await call('reset', 'resetting the database');
+      else resetWhenStarted = true;
     },
     restoreOrBuild: async <T>(key: string, build: () => Promise<T>) => {
-      if (!cache) return build();
-      const entry = entryKey(key, JSON.stringify(['pglite', serverVersion, identity]), await programIdentity());
-      const restored = (await worker.call({ op: 'restore', db, dir: cache.dir, key: entry }, Math.max(timeout, 120_000), 'restoring the base schema').catch(() => undefined)) as { hit: boolean; result?: T } | undefined;
-      if (restored?.hit) {
-        if (replayTiming.hasSubscribers) replayTiming.publish({ step: 'restored' });
-        options.log?.(`replay: base schema restored from the cache (entry ${entry.slice(0, 12)} in ${cache.dir})`);
+      // NOTE: a database already started has no entry for this base: build it, save nothing.
+      if (!cache || opening) return build();
+      const { db, entry, restored } = await open(key);
+      if (restored) {
+        options.log?.(`replay: base schema restored from the cache (entry ${entry?.slice(0, 12)} in ${cache.dir})`);
         return restored.result as T;
       }
-      // NOTE: a failed restore may have left the database half changed.
-      if (restored === undefined) await worker.call({ op: 'reset', db }, timeout, 'resetting the database');
       const started = performance.now();
       const result = await build();
-      if (performance.now() - started >= cache.minBuildMs) {
+      if (entry && performance.now() - started >= cache.minBuildMs) {
         // NOTE: an unwritable cache directory only costs speed.
         const saved = await worker.call({ op: 'save', db, dir: cache.dir, key: entry, result }, Math.max(timeout, 120_000), 'saving the base schema').catch((error: Error) => error);
         options.log?.(saved === true ? `replay: base schema saved to the cache (entry ${entry.slice(0, 12)} in ${cache.dir})` : `replay: base schema not saved to the cache in ${cache.dir}: ${saved instanceof Error ? saved.message : 'the database could not be dumped'}`);

@@ -4,16 +4,37 @@
  * (PGlite runs each statement synchronously and ignores statement_timeout).
  */
 import { parentPort } from 'node:worker_threads';
-import { readEntry, writeEntry } from './base-cache.js';
+import { entryKey, readEntry, writeEntry } from './base-cache.js';
 import { sqlError } from './interface.js';
-import { openPglite, type PgliteDatabase } from './pglite.js';
+import { openPglite, type PgliteDatabase, pgliteBuildDigest } from './pglite.js';
 
-/** What the main thread asks for. `restore` and `save` take a base cache entry (base-cache.ts). */
+/**
+ * Where the base cache keeps its entries (base-cache.ts) and the two parts of an entry's key
+ * the main thread knows: the base's (`baseKey`) and the program's (`programIdentity`); the
+ * worker adds the database's (`pgliteBuildDigest`).
+ */
+export interface CacheRequest {
+  dir: string;
+  base: string;
+  program: string;
+}
+
+/**
+ * What the main thread asks for. `open` with `cache` starts from the saved entry when there
+ * is one; `save` saves the database under the entry key that `open` answered.
+ */
 export type WorkerCall =
-  | { op: 'open' }
+  | { op: 'open'; cache?: CacheRequest }
   | { op: 'exec' | 'query' | 'reset' | 'close'; db: number; sql?: string }
-  | { op: 'restore'; db: number; dir: string; key: string }
   | { op: 'save'; db: number; dir: string; key: string; result: unknown };
+
+/** The answer to `open`: the database and, with `cache`, its entry key and what the entry restored. */
+export interface Opened {
+  db: number;
+  serverVersion: number;
+  entry?: string;
+  restored?: { result: unknown };
+}
 
 /** A call with the id its answer carries. */
 export type WorkerRequest = WorkerCall & { id: number };
@@ -28,11 +49,7 @@ const databases = new Map<number, PgliteDatabase>();
 let next = 0;
 
 async function answer(request: WorkerRequest): Promise<unknown> {
-  if (request.op === 'open') {
-    const db = await openPglite();
-    databases.set(++next, db);
-    return { db: next, serverVersion: db.serverVersion, identity: db.identity };
-  }
+  if (request.op === 'open') return open(request.cache);
   const db = databases.get(request.db);
   if (!db) throw new Error(`no open database ${request.db}`);
   switch (request.op) {
@@ -45,8 +62,6 @@ async function answer(request: WorkerRequest): Promise<unknown> {
     case 'close':
       databases.delete(request.db);
       return db.close();
-    case 'restore':
-      return restore(request.db, db, await readEntry(request.dir, request.key));
     case 'save': {
       const saved = await db.save();
       if (saved) await writeEntry(request.dir, request.key, { ...saved, result: request.result });
@@ -55,19 +70,33 @@ async function answer(request: WorkerRequest): Promise<unknown> {
   }
 }
 
-/** Replaces database `id` by one started from the saved entry; `{ hit: false }` without one. */
-async function restore(id: number, current: PgliteDatabase, entry: Awaited<ReturnType<typeof readEntry>>): Promise<{ hit: boolean; result?: unknown }> {
-  if (!entry) return { hit: false };
-  const restored = await openPglite(new Blob([entry.dump], { type: 'application/x-gzip' }));
-  try {
-    for (const sql of entry.session) await restored.exec(sql);
-  } catch (error) {
-    await restored.close();
-    throw error;
-  }
-  databases.set(id, restored);
-  await current.close();
-  return { hit: true, result: entry.result };
+/**
+ * Starts a database: from the cache entry when `cache` names one that exists (its data
+ * directory, then the session settings the base left), else from the shipped data directory.
+ * NOTE: a restored base is PGlite's start itself, not a second start after the first
+ * (BENCHMARKS.md): that is why the entry is looked up before PGlite starts.
+ */
+async function open(cache: CacheRequest | undefined): Promise<Opened> {
+  const entry = cache ? entryKey(cache.base, `pglite ${await pgliteBuildDigest()}`, cache.program) : undefined;
+  const saved = cache && entry ? await readEntry(cache.dir, entry) : undefined;
+  // NOTE: an entry that does not start (or whose settings fail) only costs speed: the base is built instead.
+  const restored = saved ? await openPglite(new Blob([saved.dump], { type: 'application/x-gzip' })).then(withSession(saved.session)).catch(() => undefined) : undefined;
+  const db = restored ?? (await openPglite());
+  databases.set(++next, db);
+  return { db: next, serverVersion: db.serverVersion, ...(entry ? { entry } : {}), ...(restored && saved ? { restored: { result: saved.result } } : {}) };
+}
+
+/** Applies the saved session settings to a database (closed when one fails). */
+function withSession(session: readonly string[]): (db: PgliteDatabase) => Promise<PgliteDatabase> {
+  return async (db) => {
+    try {
+      for (const sql of session) await db.exec(sql);
+      return db;
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  };
 }
 
 port.on('message', (request: WorkerRequest) => {

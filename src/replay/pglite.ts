@@ -2,6 +2,7 @@
  * PGlite: PostgreSQL compiled to WebAssembly, in this process, with an in-memory data
  * directory. The default replay database: nothing to install or start.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { type Extension, PGlite, type PGliteInterface } from '@electric-sql/pglite';
@@ -64,6 +65,27 @@ function shippedDataDir(): Promise<Blob | undefined> {
   return initialDataDir;
 }
 
+/** Where PGlite's files are: next to the bundle in dist/ (scripts/bundle.mjs copies them), or in its package. */
+function pgliteFile(name: string): URL {
+  return import.meta.url.endsWith('.ts') ? new URL(name, import.meta.resolve('@electric-sql/pglite')) : new URL(name, import.meta.url);
+}
+
+let buildDigest: Promise<string> | undefined;
+
+/**
+ * A digest of the PGlite build that runs here (its WebAssembly and its data files: the
+ * Postgres binary and its share directory), for the base cache's key. NOTE: read from the
+ * files, so that the key is known before PGlite starts (pglite-worker.ts, `open`).
+ */
+export function pgliteBuildDigest(): Promise<string> {
+  buildDigest ??= (async () => {
+    const hash = createHash('sha256');
+    for (const name of ['pglite.wasm', 'pglite.data']) hash.update(`\0${name}\0`).update(await readFile(pgliteFile(name)));
+    return hash.digest('hex');
+  })();
+  return buildDigest;
+}
+
 /** Starts PGlite from `dataDir` (a gzipped data directory dump), or from the shipped one. */
 async function create(dataDir?: Blob): Promise<PGlite> {
   const extensions = await availableExtensions();
@@ -73,8 +95,6 @@ async function create(dataDir?: Blob): Promise<PGlite> {
 
 /** PGlite as a ReplayDatabase, with what the base cache needs (pglite-worker.ts). */
 export interface PgliteDatabase extends ReplayDatabase {
-  /** `version()`: the Postgres version and PGlite's build. */
-  readonly identity: string;
   /**
    * The data directory (gzipped) and the `SET` commands that give a new session this one's
    * settings; undefined when the session holds state a dump cannot carry (temporary tables,
@@ -93,7 +113,7 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
   const pg = await create(dataDir);
   try {
     await pg.exec(SESSION_SQL);
-    const [row] = (await pg.query<{ v: string; identity: string }>("SELECT current_setting('server_version_num') AS v, version() AS identity")).rows;
+    const [row] = (await pg.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows;
     const serverVersion = Math.floor(Number(row?.v) / 10_000);
     let closed = false;
     const close = async () => {
@@ -104,7 +124,6 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
     return {
       kind: 'pglite',
       serverVersion,
-      identity: row?.identity ?? '',
       exec: async (sql) => {
         await pg.exec(sql);
       },

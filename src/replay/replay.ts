@@ -140,7 +140,7 @@ class ReplayRun {
       return { baseFiles, baseFailures, baseFailedFiles, baseStatements, baseNotices: this.baseNotices, notices };
     };
     // The base cache (base-cache.ts): a restored base brings back its counts and notices too.
-    // NOTE: an empty base builds in no time; restoring it would start a second PGlite.
+    // NOTE: an empty base builds in no time; an entry would only make PGlite's start slower.
     const base = schemaFile || appliedUnits.length === 0
       ? await buildBase()
       : await db.restoreOrBuild(baseKey(this.config, appliedUnits.map((u) => ({ path: u.up.migration.path, text: u.up.input.text, statements: u.upStatements.map((st) => st.span) }))), buildBase);

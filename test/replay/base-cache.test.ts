@@ -29,7 +29,7 @@ function cacheDir(): string {
 }
 
 const config = validateConfig({}, allRules);
-/** NOTE: each replay starts PGlite (twice when it restores); several per test outlast the default 60 s on two busy cores. */
+/** NOTE: each replay starts PGlite; several per test outlast the default 60 s on two busy cores. */
 const REPLAYS_TIMEOUT_MS = 300_000;
 
 /** A base of two migrations (one fails: its notice must come back from the cache) and a PR migration using the base. */
@@ -50,7 +50,7 @@ async function replay(inputs: InputFile[], dir: string, options: { config?: type
   const used = options.config ?? config;
   const restored: unknown[] = [];
   const listener = (message: unknown) => {
-    if ((message as { step: string }).step === 'restored') restored.push(message);
+    if ((message as { step: string; restored?: boolean }).restored === true) restored.push(message);
   };
   subscribe('migration-guard:replay', listener);
   try {
