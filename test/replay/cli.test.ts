@@ -2,6 +2,7 @@
  * Replay through the CLI: `--replay`, the config's replay settings, and the replay fields
  * of the JSON and text reports.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,6 +50,17 @@ describe('migration-guard check with replay', () => {
     const missing = await run(['check', '--config', 'missing.yml', 'migrations']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing.yml: key "replay.schema-file": cannot read db/nope.sql (ENOENT)');
+  });
+
+  it('the bundled CLI exits after a replay past its limits, which never starts PGlite (the worker must not hold the process open)', () => {
+    const many = mkdtempSync(path.join(os.tmpdir(), 'mg-replay-limit-'));
+    writeFileSync(path.join(many, 'many.sql'), Array.from({ length: 5001 }, (_, i) => `SELECT ${i};`).join('\n'));
+    const cli = path.resolve(import.meta.dirname, '../../dist/cli.js');
+    const child = spawnSync(process.execPath, [cli, 'check', '--format', 'json', 'many.sql'], { cwd: many, timeout: 60_000, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, XDG_CACHE_HOME: path.join(many, 'cache') } });
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
+    const report = JSON.parse(child.stdout) as JsonReport;
+    expect(report.findings.filter((f) => f.rule === 'replay-incomplete').map((f) => f.message)).toEqual(['Replay did not run: too much to replay: 5,001 new statements (limit 5,000).']);
   });
 
   it('rejects an unknown --replay mode', async () => {
