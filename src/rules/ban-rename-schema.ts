@@ -9,6 +9,7 @@
 import type { RenameStmt } from '@pgsql/types';
 import { nodeAs } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
+import { createdInChange } from './support/named-objects.js';
 
 export default defineRule({
   id: 'ban-rename-schema',
@@ -30,14 +31,21 @@ export default defineRule({
     invalid: [{ sql: 'ALTER SCHEMA billing RENAME TO invoicing;', messageIds: ['renameSchema'] }],
     valid: [
       { sql: 'CREATE SCHEMA stagin;\nALTER SCHEMA stagin RENAME TO staging;', why: 'the schema is new in this migration' },
+      {
+        files: [
+          { path: 'migrations/001_schema.up.sql', text: 'CREATE SCHEMA stagin;' },
+          { path: 'migrations/002_rename.up.sql', text: 'ALTER SCHEMA stagin RENAME TO staging;' },
+        ],
+        why: 'an earlier file of the same change created the schema',
+      },
       { sql: 'ALTER TABLE billing.invoice RENAME COLUMN id TO invoice_id;', why: 'another rule (ban-rename-column)' },
     ],
   },
-  statement({ statement, file, report }) {
+  statement(context) {
+    const { statement, report } = context;
     const rename = nodeAs<RenameStmt>(statement.node, 'RenameStmt');
     if (rename?.renameType !== 'OBJECT_SCHEMA' || !rename.subname) return;
-    const created = file.statements.some((s) => s.index < statement.index && nodeAs<{ schemaname?: string }>(s.node, 'CreateSchemaStmt')?.schemaname === rename.subname);
-    if (created) return;
+    if (createdInChange(context, 'schema', rename.subname)) return;
     report({ messageId: 'renameSchema', data: { schema: rename.subname, newName: rename.newname ?? '?' } });
   },
 });

@@ -1,5 +1,5 @@
-import type { Node, RangeVar } from '@pgsql/types';
-import { alterTableCommands, nodeType, relationKey, relationName, walk } from '../core/ast.js';
+import type { IntoClause, Node, RangeVar } from '@pgsql/types';
+import { alterTableCommands, nodeAs, nodeType, relationKey, relationName, walk } from '../core/ast.js';
 import { defineRule } from '../core/rule.js';
 import { statementLock } from '../core/statement-locks.js';
 import { backfillTarget } from './support/backfill.js';
@@ -29,6 +29,7 @@ export default defineRule({
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT set_config('statement_timeout', '5s', true);\nCOMMIT;", why: 'a SELECT that reads no table is instant' },
       { sql: 'BEGIN;\nCREATE TABLE drafts (id bigint);\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM drafts;\nCOMMIT;', why: 'a new table is empty' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname TYPE varchar(40);\nCOMMIT;', why: 'a statement that itself locks the table ACCESS EXCLUSIVE blocks it anyway (its own rule judges it)' },
+      { sql: 'BEGIN;\nDROP TABLE IF EXISTS order_totals;\nCREATE TEMP TABLE order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;\nCOMMIT;', why: 'the dropped name is re-created as a TEMP table: a scratch table no other session uses' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {
@@ -42,9 +43,12 @@ export default defineRule({
     const backfill = backfillTarget(statement.node);
     if (backfill && !isNewTable(backfill.table) && state.accessExclusiveTables.has(backfill.table)) return;
     const keys = new Set(worked.map(relationKey));
+    const temporary = createdTemporaryTable(statement.node);
     const takesAccessExclusive = statementLock(statement.node).lock?.mode === 'ACCESS EXCLUSIVE';
     for (const table of state.accessExclusiveTables) {
-      if (isNewTable(table)) continue;
+      // NOTE: a name the statement re-creates as a TEMP table (DROP TABLE IF EXISTS x, then
+      // CREATE TEMP TABLE x AS ...) is a session's scratch table: no other session uses it.
+      if (isNewTable(table) || (temporary && relationKey(table) === relationKey(temporary))) continue;
       // NOTE: work on other tables keeps this one blocked. Work on the locked table alone keeps
       // it blocked only when the statement alone would not: one that takes ACCESS EXCLUSIVE on
       // it blocks it anyway (its own rule judges it).
@@ -54,6 +58,12 @@ export default defineRule({
     }
   },
 });
+
+/** The TEMP table a CREATE TEMP TABLE ... AS or SELECT ... INTO TEMP creates. */
+function createdTemporaryTable(node: Node): string | undefined {
+  const into = nodeAs<{ into?: IntoClause }>(node, 'CreateTableAsStmt')?.into ?? nodeAs<{ intoClause?: IntoClause }>(node, 'SelectStmt')?.intoClause;
+  return into?.rel?.relpersistence === 't' ? relationName(into.rel) : undefined;
+}
 
 /**
  * The tables whose rows the statement reads or writes: a scanning statement's locked tables,

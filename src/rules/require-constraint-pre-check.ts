@@ -58,6 +58,11 @@ export default defineRule({
         why: 'NULLS NOT DISTINCT: the NULLs of the new column are duplicates',
         messageIds: ['duplicates'],
       },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN handle text;\nINSERT INTO users SELECT * FROM staged_users;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);',
+        why: 'an INSERT without a column list may have filled the new column',
+        messageIds: ['duplicates'],
+      },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'not unique' },

@@ -11,8 +11,8 @@ import type { StatementContext } from '../../core/rule.js';
 import { newMigrationFacts } from './statement-facts.js';
 import { laterInTransaction } from './transaction.js';
 
-/** Where Postgres keeps the name: relations (pg_class), types (pg_type) or routines (pg_proc). */
-export type NameSpace = 'relation' | 'type' | 'routine';
+/** Where Postgres keeps the name: relations (pg_class), types (pg_type), routines (pg_proc) or schemas (pg_namespace). */
+export type NameSpace = 'relation' | 'type' | 'routine' | 'schema';
 
 /** An object kind of the parse tree (`OBJECT_VIEW`), with a word for messages and its name space. */
 export interface CodeObjectKind {
@@ -69,6 +69,8 @@ function createdNames(node: Node): Array<{ space: NameSpace; name: string }> {
   if (composite) return [{ space: 'type', name: relationName(composite) }];
   const routine = nodeAs<CreateFunctionStmt>(node, 'CreateFunctionStmt')?.funcname;
   if (routine) return [{ space: 'routine', name: qualifiedName(routine) }];
+  const createdSchema = nodeAs<{ schemaname?: string }>(node, 'CreateSchemaStmt')?.schemaname;
+  if (createdSchema) return [{ space: 'schema', name: createdSchema }];
   const renamed = renamedCodeObject(node);
   if (!renamed) return [];
   const schema = renamed.name.includes('.') ? `${renamed.name.slice(0, renamed.name.lastIndexOf('.'))}.` : '';
@@ -94,8 +96,9 @@ export function createdInChange(context: Pick<StatementContext<string>, 'stateme
 /** The names the new migrations create, in migration order. */
 const createdNameFacts = newMigrationFacts<true, boolean>(
   (statement, record) => {
-    // NOTE: CREATE OR REPLACE may replace an object running code already uses: only a plain CREATE proves it new.
-    if (nodeAs<{ replace?: boolean }>(statement.node, nodeType(statement.node) ?? '')?.replace) return;
+    // NOTE: CREATE OR REPLACE (or IF NOT EXISTS) may meet an object running code already uses: only a plain CREATE proves it new.
+    const create = nodeAs<{ replace?: boolean; if_not_exists?: boolean }>(statement.node, nodeType(statement.node) ?? '');
+    if (create?.replace || create?.if_not_exists) return;
     for (const created of createdNames(statement.node)) record(`${created.space}\0${relationKey(created.name)}`, true);
   },
   { initial: false, step: () => true },
