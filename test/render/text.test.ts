@@ -46,6 +46,18 @@ describe('a finding in the text output', () => {
     expect(text([findingOf({ replay: { ...replay, lockMismatch: false } })], {}, true)).toContain('\x1b[1mreplay\x1b[0m: ACCESS EXCLUSIVE on users\n');
   });
 
+  it('colours the place bold, the rule cyan, the gutter dim and the carets as the severity', () => {
+    const out = text([findingOf({ span: span(2, 2, 1, 6) })], {}, true);
+    expect(out).toContain('\x1b[1mdb/001_drop.sql:2:1\x1b[0m \x1b[31merror\x1b[0m \x1b[36mban-drop-column\x1b[0m Dropping column');
+    expect(out).toContain('  \x1b[2m2 |\x1b[0m line 2\n  \x1b[2m  |\x1b[0m \x1b[31m^^^^^^\x1b[0m');
+    expect(out).toContain('\x1b[1mwhy\x1b[0m: why');
+  });
+
+  it('shows source lines without their CR (CRLF files)', () => {
+    const out = renderText({ verdict: 'blocked', files: [], findings: [findingOf({ span: span(1, 1) })], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', 'first\r\nsecond\r\n']]) });
+    expect(out).toContain('  1 | first\n    | ^^^^^\n');
+  });
+
   it('colours the severity: errors red, warnings yellow, notices blue', () => {
     expect(text([findingOf({ severity: 'warning' })], {}, true)).toContain('\x1b[33mwarning\x1b[0m');
     expect(text([findingOf({ severity: 'notice' })], {}, true)).toContain('\x1b[34mnotice\x1b[0m');
