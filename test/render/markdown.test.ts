@@ -192,9 +192,17 @@ describe('the length limit', () => {
       }
       expect(body.length, `limit ${max}`).toBeLessThanOrEqual(max);
       expect(body.endsWith(pointer), `limit ${max}`).toBe(true);
-      const kept = body.slice(0, -pointer.length).replace(/(<\/details>\n)+$/, '');
+      const kept = body.slice(0, -pointer.length).replace(/(?<=\n)(?:<\/details>\n)+$/, '');
       expect(full.startsWith(kept), `limit ${max}`).toBe(true);
-      expect(/^[ \t]/.test(full.slice(kept.length)), `limit ${max}: cut inside an item`).toBe(false);
+      const rest = full.slice(kept.length);
+      expect(/^\S/.test(rest), `limit ${max}: cut inside an item`).toBe(true);
+      // NOTE: and no whole item more would have fitted (with the closers it would need).
+      const lines = rest.split('\n');
+      let end = 1;
+      while (end < lines.length && (lines[end] === '' || /^\s/.test(lines[end]!))) end++;
+      const withNext = `${kept}${lines.slice(0, end).join('\n')}\n`;
+      const open = (withNext.match(/<details>/g) ?? []).length - (withNext.match(/<\/details>/g) ?? []).length;
+      expect(withNext.length + '</details>\n'.length * Math.max(open, 0) + pointer.length, `limit ${max}: an item that fits was dropped`).toBeGreaterThan(max);
       expect((body.match(/<details>/g) ?? []).length, `limit ${max}`).toBe((body.match(/<\/details>/g) ?? []).length);
     }
   });

@@ -51,6 +51,7 @@ describe('a finding in the text output', () => {
     expect(out).toContain('\x1b[1mdb/001_drop.sql:2:1\x1b[0m \x1b[31merror\x1b[0m \x1b[36mban-drop-column\x1b[0m Dropping column');
     expect(out).toContain('  \x1b[2m2 |\x1b[0m line 2\n  \x1b[2m  |\x1b[0m \x1b[31m^^^^^^\x1b[0m');
     expect(out).toContain('\x1b[1mwhy\x1b[0m: why');
+    expect(text([findingOf({ span: span(1, 9) })], {}, true)).toContain('  \x1b[2m  | ... (4 more lines)\x1b[0m\n');
   });
 
   it('underlines a continuation line from its first non-blank character, a one-character span with one caret, a blank line with none', () => {
@@ -58,6 +59,8 @@ describe('a finding in the text output', () => {
     const render = (f: Finding) => renderText({ verdict: 'blocked', files: [], findings: [f], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', source]]) });
     expect(render(findingOf({ span: span(1, 3, 13, 21) }))).toContain(['  1 | ALTER TABLE users', '    |             ^^^^^', '  2 | ', '  3 |     DROP COLUMN email;', '    |     ^^^^^^^^^^^^^^^^^', '  why: why'].join('\n'));
     expect(render(findingOf({ span: span(4, 4, 1, 1) }))).toContain('  4 | x\n    | ^\n  why: why');
+    const oneBlank = renderText({ verdict: 'blocked', files: [], findings: [findingOf({ span: span(1, 2, 1, 3) })], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', 'ab\n cd']]) });
+    expect(oneBlank).toContain('  2 |  cd\n    |  ^^\n');
   });
 
   it('shows a line of exactly 200 characters whole; a window at either end of a longer line has one ellipsis', () => {
@@ -72,6 +75,8 @@ describe('a finding in the text output', () => {
   it('shows a file whose source was not read with empty lines, and leaves suppressed findings and absent replays out', () => {
     const out = renderText({ verdict: 'pass', files: [], findings: [findingOf({ file: 'db/unread.sql', span: span(1, 1) }), findingOf({ suppression: { kind: 'inline', reason: 'r', line: 1 }, message: 'hidden' })], blocking: [] } as unknown as Report, { color: false, sources: new Map() });
     expect(out).toContain('db/unread.sql:1:1 error ban-drop-column Dropping column "email" breaks running code\n  1 | \n  why: why\n');
+    const beyond = renderText({ verdict: 'blocked', files: [], findings: [findingOf({ span: span(5, 5) })], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', 'x']]) });
+    expect(beyond).toContain('  5 | \n  why: why\n');
     expect(out).not.toContain('hidden');
     expect(out).not.toContain('replay:');
   });
@@ -116,6 +121,8 @@ describe('a finding in the text output', () => {
   it('shows source lines without their CR (CRLF files)', () => {
     const out = renderText({ verdict: 'blocked', files: [], findings: [findingOf({ span: span(1, 1) })], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', 'first\r\nsecond\r\n']]) });
     expect(out).toContain('  1 | first\n    | ^^^^^\n');
+    const loneCr = renderText({ verdict: 'blocked', files: [], findings: [findingOf({ span: span(1, 1, 1, 3) })], blocking: [] } as unknown as Report, { color: false, sources: new Map([['db/001_drop.sql', 'a\rb\r\n']]) });
+    expect(loneCr).toContain('  1 | a\rb\n');
   });
 
   it('colours the severity: errors red, warnings yellow, notices blue', () => {
