@@ -81,6 +81,7 @@ describe("a finding's context lines", () => {
           table(),
           table({ table: 'tags', totalBytes: 8192, heapBytes: 8192, rows: null, indexes: 1, readsPerMinute: null, writesPerMinute: null, size: 'tiny', hot: false }),
           table({ table: 'users', rows: 2, readsPerMinute: 5, writesPerMinute: null, traffic: 'pg_stat_user_tables', size: 'medium', hot: false }),
+          table({ table: 'logs', rows: 2, readsPerMinute: null, writesPerMinute: 7, traffic: 'pg_stat_user_tables', size: 'medium', hot: false }),
         ],
         impact: 0,
       }),
@@ -89,6 +90,7 @@ describe("a finding's context lines", () => {
       'events: 3.0 GB (2.0 GB heap), 12,345,678 rows, 2 indexes, 1,200 reads/min, 30 writes/min (pg_stat_statements) [large, hot]',
       'tags: 8.0 kB (8.0 kB heap), rows unknown (never analysed), 1 index, traffic unknown [tiny]',
       'users: 3.0 GB (2.0 GB heap), 2 rows, 2 indexes, 5 reads/min, 0 writes/min (pg_stat_user_tables)',
+      'logs: 3.0 GB (2.0 GB heap), 2 rows, 2 indexes, 0 reads/min, 7 writes/min (pg_stat_user_tables)',
     ]);
   });
 
@@ -98,7 +100,7 @@ describe("a finding's context lines", () => {
         tables: [],
         estimate: { work: 'index-build', table: 'events', lowMs: 2100, highMs: 8400, lock: 'SHARE', blocks: ['writes'], blockedQueriesPerMinute: 1200 },
         impact: 1,
-        policy: { from: 'warning', to: 'error', reason: 'events is large\n(over 1 GB)' },
+        policy: { from: 'warning', to: 'error', reason: 'events is large  \n  (over 1 GB)\n' },
       }),
     );
     expect(lines).toEqual(['estimated index-build of events: 2.1 s to 8.4 s holding SHARE (blocks writes), ~1,200 queries blocked/min', 'severity warning → error: events is large (over 1 GB)']);
@@ -151,7 +153,8 @@ describe('the rehearsal', () => {
 
   it('totals each migration: statements timed or failed, summed duration and size, the longest lock, whether it stopped at an error', () => {
     const rows = rehearsalRows([
-      file('a.sql', [statement({ durationMs: 1200, lockHeldMs: 1500, sizeChangeBytes: 8 * 1024 ** 2 }), statement({ durationMs: 300, lockHeldMs: 400, sizeChangeBytes: -1024 }), statement(undefined, true)]),
+      // NOTE: statements neither timed nor failed (not rehearsed, or not replayed at all) are not counted.
+      file('a.sql', [statement({ durationMs: 1200, lockHeldMs: 1500, sizeChangeBytes: 8 * 1024 ** 2 }), { ...statement(), replay: undefined }, statement(), statement({ durationMs: 300, lockHeldMs: 400, sizeChangeBytes: -1024 }), statement(undefined, true)]),
       file('b.sql', [statement({ durationMs: 10, lockHeldMs: 0, sizeChangeBytes: 0 })]),
     ]);
     expect(rows).toEqual([

@@ -65,6 +65,8 @@ describe('--format gitlab', () => {
       location: { path: 'db/001_drop.sql', lines: { begin: 2, end: 4 } },
     });
     expect(issues[1]!.description).toBe('Dropping column "email" breaks running code');
+    const trailing = JSON.parse(renderGitlab(reportOf([findingOf({ fix: 'SELECT 1;\n' })]))) as GitlabIssue[];
+    expect(trailing[0]!.description).toBe('Dropping column "email" breaks running code Safe alternative: SELECT 1;');
   });
 
   it('fingerprints by rule, file and statement text with its white space folded (the message when there is no statement)', () => {
@@ -72,6 +74,7 @@ describe('--format gitlab', () => {
     expect(fingerprint({ statement: 'ALTER TABLE users\n    DROP COLUMN email ' })).toBe(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN email' }));
     expect(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN email' })).not.toBe(fingerprint({ statement: 'ALTER TABLE users DROP COLUMN phone' }));
     expect(fingerprint({ message: 'one' })).not.toBe(fingerprint({ message: 'two' }));
+    expect(fingerprint({ statement: 'SELECT a b' })).not.toBe(fingerprint({ statement: 'SELECT ab' }));
     expect(fingerprint({ statement: 'x' })).not.toBe(fingerprint({ statement: 'x', file: 'db/002.sql' }));
     expect(fingerprint({ statement: 'x' })).not.toBe(fingerprint({ statement: 'x', ruleId: 'ban-drop-table' }));
   });

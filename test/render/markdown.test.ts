@@ -54,6 +54,14 @@ describe('the head', () => {
     );
     expect(renderMarkdown(reportOf({ findings: [blocking], blocking: [blocking] }), { digest: DIGEST, resolutions: new Map([[blocking, { kind: 'acknowledged', by: 'ann' }]]) })).not.toContain('Migration digest');
   });
+
+  it('the replay and snapshot lines in italics when they exist, and no counts without files', () => {
+    const replay = { database: 'pglite', serverVersion: 170004, base: 'migrations', baseFiles: 0, baseMs: 1, statements: 1, failures: 0, ms: 2 } as unknown as Report['replay'];
+    const context = { takenAt: 'then', tables: 3, findingsWithContext: 0, coefficientsMeasuredOn: 'PG 17' };
+    const body = renderMarkdown(reportOf({ verdict: 'pass', replay, context }));
+    expect(body).toContain('\n_replay on pglite \\(Postgres 170004\\): base: 0 earlier migrations in 1 ms; 1 statement traced; 2 ms_\n\n_production context: stats snapshot of then \\(3 tables\\), 0 findings on its tables; estimates from throughput measured on PG 17_\n\n| migration files |');
+    expect(renderMarkdown(reportOf({ verdict: 'pass', files: [] }))).not.toContain('| migration files |');
+  });
 });
 
 describe('the blocking findings', () => {
@@ -64,6 +72,10 @@ describe('the blocking findings', () => {
     expect(body).toContain(['  <details><summary>Safe alternative</summary>', '', '  Lock: ACCESS EXCLUSIVE on `users` (blocks reads, writes, ddl), rewrites the table. why [Rule docs](https://example.test/ban-drop-column.md)', '', '  Replay: no relation locks; rewrites users', '', '  ```', '  SELECT 1;', '  ```', '', '  </details>'].join('\n'));
     const bare = findingOf({ lock: { mode: 'ACCESS SHARE', blocks: [] }, tables: [] });
     expect(renderMarkdown(reportOf({ findings: [bare], blocking: [bare] }))).toContain('  Lock: ACCESS SHARE (blocks other DDL). why');
+    const twoTables = findingOf({ lock: lockInfo('SHARE'), tables: ['users', 'orders'] });
+    expect(renderMarkdown(reportOf({ findings: [twoTables], blocking: [twoTables] }))).toContain('  Lock: SHARE on `users`, `orders` (blocks writes, ddl). why');
+    const unlocked = findingOf({ context: { tables: [], impact: 0, policy: { from: 'warning', to: 'error', reason: 'hot table' } } });
+    expect(renderMarkdown(reportOf({ findings: [unlocked], blocking: [unlocked] }))).toContain(' -->\n  - severity warning → error: hot table\n  <details><summary>Safe alternative</summary>\n\n  why [Rule docs](https://example.test/ban-drop-column.md)\n\n  </details>\n');
   });
 });
 
@@ -77,14 +89,36 @@ describe('the sections after them', () => {
     expect(body).toContain(['### Pre-deployment checklist', '', '- Backup taken: ✅ acknowledged by @ann <!-- mg:key=k1 -->', '- Window agreed: ✅ covered by the maintenance approval of @bob <!-- mg:key=k2 -->', '- Replica lag \\*checked\\*: key `k3` <!-- mg:key=k3 -->', ''].join('\n'));
     expect(body).toContain(['### Resolved', '', '- `db/001_drop.sql:3` **ban-drop-column**: ignored inline: phase 3', '- `db/000.sql:4` **ban-drop-table**: fixed since the last run', ''].join('\n'));
     expect(body).not.toContain('only a warning');
+    expect(body).toContain('<!-- mg:key=k3 -->\n\n### Resolved');
+    expect(body).toContain('fixed since the last run\n\n### ');
     expect(body).toContain(`/acknowledge ${checklistKey(open)} k3 <reason>`);
     expect(body).toContain('(the digest the pull request comment shows names the migration files they saw');
     expect(body).toContain('/approve-maintenance <digest> <reason>');
   });
 
+  it('asks to acknowledge only what is still open, and not at all when nothing is', () => {
+    const done = findingOf();
+    const open = findingOf({ statement: 'other' });
+    const body = renderMarkdown(reportOf({ findings: [done, open], blocking: [done, open] }), { resolutions: new Map([[done, { kind: 'acknowledged', by: 'ann' }]]) });
+    expect(body).toContain(`/acknowledge ${checklistKey(open)} <reason>`);
+    const resolved = renderMarkdown(reportOf({ findings: [done], blocking: [done] }), { resolutions: new Map([[done, { kind: 'acknowledged', by: 'ann' }]]) });
+    expect(resolved).toContain('### How to resolve');
+    expect(resolved).not.toContain('/acknowledge');
+  });
+
+  it('lists fixed findings even when nothing was ignored', () => {
+    expect(renderMarkdown(reportOf({ verdict: 'pass' }), { fixed: [{ location: 'db/000.sql:4', ruleId: 'ban-drop-table' }] })).toContain('### Resolved\n\n- `db/000.sql:4` **ban-drop-table**: fixed since the last run\n');
+  });
+
+  it('the rehearsal table when statements were timed', () => {
+    const timed = file({ statements: [statement(3, { replay: { locks: [], rewrites: [], locksObserved: true, timing: { durationMs: 5, lockHeldMs: 5, sizeChangeBytes: 0 } } })] });
+    expect(renderMarkdown(reportOf({ verdict: 'pass', files: [timed] }))).toContain('### Rehearsal\n');
+  });
+
   it('an inline-ignored warning counts as resolved when warnings block, and nothing does when nothing blocks', () => {
     const ignoredWarning = findingOf({ severity: 'warning', suppression: { kind: 'inline', reason: 'only a warning', line: 1 } });
     expect(renderMarkdown(reportOf({ failOn: 'warning', findings: [ignoredWarning] }))).toContain('ignored inline: only a warning');
+    expect(renderMarkdown(reportOf({ failOn: 'warning', findings: [findingOf({ severity: 'notice', suppression: { kind: 'inline', reason: 'a notice', line: 1 } })] }))).not.toContain('### Resolved');
     expect(renderMarkdown(reportOf({ failOn: 'never', findings: [findingOf({ suppression: { kind: 'inline', reason: 'r', line: 1 } })] }))).not.toContain('### Resolved');
   });
 
@@ -112,9 +146,19 @@ describe('the file sections', () => {
     const body = renderMarkdown(reportOf({ verdict: 'pass', files, findings: [warning] }));
     expect(body).toContain(['| line | statement | lock | blocks | rewrite | status |', '| --- | --- | --- | --- | --- | --- |', '| 3 | `ALTER TABLE users DROP COLUMN c3` | ACCESS EXCLUSIVE on `users` | reads, writes, ddl | yes | ok |', '| 4 | `ALTER TABLE users DROP COLUMN c4` |  |  |  | ⚠️ warning |', '| 5 | `ALTER TABLE users DROP COLUMN c5` | ACCESS EXCLUSIVE on `users` | reads, writes, ddl |  | ok |'].join('\n'));
     const replayed = renderMarkdown(reportOf({ verdict: 'pass', files, replay: { database: 'pglite', serverVersion: 170004, base: 'migrations', baseFiles: 0, baseMs: 1, statements: 3, failures: 0, ms: 2 } as unknown as Report['replay'] }));
-    expect(replayed).toContain('| line | statement | lock | blocks | rewrite | replay | status |');
+    expect(replayed).toContain('| line | statement | lock | blocks | rewrite | replay | status |\n| --- | --- | --- | --- | --- | --- | --- |\n');
     expect(replayed).toContain('| yes | no relation locks; rewrites users | ok |');
     expect(replayed).toContain('| 4 | `ALTER TABLE users DROP COLUMN c4` |  |  |  | not replayed | ok |');
+  });
+
+  it('escape pipes in statements and table names so the row keeps its cells; a suppressed finding or a notice does not warn', () => {
+    const at = (line: number) => ({ startOffset: 0, endOffset: 1, start: { line, column: 1 }, end: { line, column: 2 } });
+    const files = [file({ statements: [statement(3, { text: "SELECT 'a' || 'b'", tables: ['a|b', 'c'] }), statement(4, { tables: [] }), statement(5)] })];
+    const findings = [findingOf({ severity: 'warning', span: at(4), suppression: { kind: 'inline', reason: 'r', line: 3 } }), findingOf({ severity: 'notice', span: at(5) })];
+    const body = renderMarkdown(reportOf({ verdict: 'pass', files, findings }));
+    expect(body).toContain("| 3 | `SELECT 'a' \\|\\| 'b'` | ACCESS EXCLUSIVE on `a\\|b`, `c` | reads, writes, ddl |  | ok |");
+    expect(body).toContain('| 4 | `ALTER TABLE users DROP COLUMN c4` | ACCESS EXCLUSIVE | reads, writes, ddl |  | suppressed |');
+    expect(body).toContain('| 5 | `ALTER TABLE users DROP COLUMN c5` | ACCESS EXCLUSIVE on `users` | reads, writes, ddl |  | ok |');
   });
 
   it('say so when a file has no statements', () => {
@@ -129,6 +173,38 @@ describe('the length limit', () => {
     expect(body.length).toBeLessThanOrEqual(6000);
     expect((body.match(/<details>/g) ?? []).length).toBe((body.match(/<\/details>/g) ?? []).length);
     expect(body.endsWith("\n_The comment was cut to stay under GitHub's 65,536-character limit: the full report is in the job summary._\n")).toBe(true);
+  });
+
+  it('for every limit: the whole comment when it fits with room for the pointer, else a prefix cut after a whole item, blocks closed, the pointer, never over the limit', () => {
+    const pointer = "\n_The comment was cut to stay under GitHub's 65,536-character limit: the full report is in the job summary._\n";
+    const findings = Array.from({ length: 3 }, (_, i) => findingOf({ statement: `s${i}`, fix: `SELECT ${i};` }));
+    const steps = Array.from({ length: 3 }, (_, i) => ({ title: `Step ${i}`, files: [{ path: `db/00${i}.sql`, sql: `SELECT ${i};` }] }));
+    const report = reportOf({ findings, blocking: findings });
+    const options = { advice: { strategy: 'needs-blue-green' as const, reason: 'r', plans: [{ subject: 'x', steps }] } };
+    const full = renderMarkdown(report, { ...options, maxLength: 1_000_000 });
+    // NOTE: the head (verdict, digest, counts) is never cut: the limits start where it and the pointer fit.
+    const start = full.indexOf('### Blocking findings') + pointer.length;
+    for (let max = start; max <= full.length + pointer.length + 2; max++) {
+      const body = renderMarkdown(report, { ...options, maxLength: max });
+      if (full.length + pointer.length <= max) {
+        expect(body, `limit ${max}`).toBe(full);
+        continue;
+      }
+      expect(body.length, `limit ${max}`).toBeLessThanOrEqual(max);
+      expect(body.endsWith(pointer), `limit ${max}`).toBe(true);
+      const kept = body.slice(0, -pointer.length).replace(/(?<=\n)(?:<\/details>\n)+$/, '');
+      expect(full.startsWith(kept), `limit ${max}`).toBe(true);
+      const rest = full.slice(kept.length);
+      expect(/^\S/.test(rest), `limit ${max}: cut inside an item`).toBe(true);
+      // NOTE: and no whole item more would have fitted (with the closers it would need).
+      const lines = rest.split('\n');
+      let end = 1;
+      while (end < lines.length && (lines[end] === '' || /^\s/.test(lines[end]!))) end++;
+      const withNext = `${kept}${lines.slice(0, end).join('\n')}\n`;
+      const open = (withNext.match(/<details>/g) ?? []).length - (withNext.match(/<\/details>/g) ?? []).length;
+      expect(withNext.length + '</details>\n'.length * Math.max(open, 0) + pointer.length, `limit ${max}: an item that fits was dropped`).toBeGreaterThan(max);
+      expect((body.match(/<details>/g) ?? []).length, `limit ${max}`).toBe((body.match(/<\/details>/g) ?? []).length);
+    }
   });
 
   it('keeps everything that fits', () => {

@@ -33,6 +33,7 @@ describe('replay descriptions', () => {
   });
 
   it("adds a rehearsed statement's timing, and folds a multi-line error into one line", () => {
+    expect(replayCell({ locks: [], rewrites: ['users', 'users_pkey'], locksObserved: true })).toBe('no relation locks; rewrites users, users_pkey');
     expect(replayCell({ locks: [], rewrites: [], locksObserved: true, timing: { durationMs: 1200, lockHeldMs: 1500, sizeChangeBytes: 8 * 1024 ** 2 } })).toBe('no relation locks; ran 1.2 s, locks held 1.5 s, size +8.0 MB');
     expect(replayCell({ locks: [], rewrites: [], locksObserved: true, error: { message: 'relation "t" does not exist\n  HINT:  create it', line: 3 } })).toBe('failed at line 3: relation "t" does not exist HINT: create it');
     const noClaim = { locks: [], rewrites: [], locksObserved: true, observedLock: null, lockMismatch: true };

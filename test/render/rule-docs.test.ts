@@ -42,6 +42,57 @@ describe('ruleDocPage', () => {
   });
 });
 
+describe('a whole rule page', () => {
+  it('in order: generated-file note, title, summary, facts table, why, safe alternative, examples, how to suppress, references', () => {
+    const page = ruleDocPage(rule({ fix: 'SELECT {{x}};', references: ['https://example.test/r'], examples: { invalid: [{ sql: 'SELECT 1;' }], valid: [{ sql: 'SELECT 2;' }] } } as Partial<Rule>));
+    expect(page).toBe(
+      [
+        '<!-- Generated from src/rules/some-rule.ts by "npm run generate". Do not edit. -->',
+        '# some-rule',
+        '',
+        'Does a thing.',
+        '',
+        '| severity | category | lock taken | rewrites table | Postgres versions |',
+        '| --- | --- | --- | --- | --- |',
+        '| warning | Process | n/a | no | all |',
+        '',
+        '## Why is this bad?',
+        '',
+        'Because.',
+        '',
+        '## Safe alternative',
+        '',
+        '```',
+        'SELECT <x>;',
+        '```',
+        '',
+        '## Examples',
+        '',
+        '### Flagged',
+        '',
+        '```sql\nSELECT 1;\n```',
+        '',
+        '### Passes',
+        '',
+        '```sql\nSELECT 2;\n```',
+        '',
+        '## Suppressing',
+        '',
+        'On the line before the statement, with a reason:',
+        '',
+        '```sql',
+        '-- migration-guard:ignore some-rule reason: <why this is safe here>',
+        '```',
+        '',
+        '## References',
+        '',
+        '- <https://example.test/r>',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('ruleTable', () => {
   it('one row per rule, a | in a summary escaped', () => {
     expect(ruleTable([rule({ summary: 'A | B', category: 'breaking' }), rule({ id: 'other', severity: 'notice', category: 'advice', lock: 'SHARE' } as Partial<Rule>)])).toBe(
