@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ContractTarget } from '../src/core/facts.js';
+import type { ContractTarget } from '../src/core/history-facts.js';
 import { DEFAULT_CODE_GLOBS, findCodeReferences } from '../src/history/code-references.js';
 import { DEFAULT_MIGRATION_GLOBS } from '../src/conventions/index.js';
 

@@ -17,7 +17,7 @@ import type { Report } from './core/report.js';
 import { adviseStrategy, type StrategyAdvice } from './core/strategy.js';
 import { DEFAULT_MIGRATION_GLOBS } from './conventions/index.js';
 import { checkMigrations } from './engine.js';
-import { gatherFacts } from './history/facts.js';
+import { gatherHistoryFacts } from './history/gather.js';
 import { prepareParser } from './parser/parse-pool.js';
 import { openingReplayStage, type ReplaySettings, startReplayEarly } from './replay/index.js';
 import { SQUAWK_RULES, fromSquawkRules } from './core/squawk.js';
@@ -71,7 +71,7 @@ export async function check(request: CheckRequest): Promise<CheckResult> {
   });
   const { config } = request;
   // NOTE: nothing under review: no rule reads the facts (core/analyze.ts), which cost git commands.
-  const facts = history && underReview(files) ? await gatherFacts(files, config, { ...history, now: new Date() }) : undefined;
+  const facts = history && underReview(files) ? await gatherHistoryFacts(files, config, { ...history, now: new Date() }) : undefined;
   const replay = openingReplayStage(config, request.replay);
   const checked = await checkMigrations(files, config, {
     ...(facts ? { facts } : {}),

@@ -6,7 +6,7 @@
  */
 import { analyze, type ParseAhead, type Scope } from './core/analyze.js';
 import type { Config } from './core/config.js';
-import type { AnalysisFacts } from './core/facts.js';
+import type { HistoryFacts } from './core/history-facts.js';
 import type { InputFile } from './core/migration.js';
 import type { ReplayStage } from './core/observations.js';
 import type { Report } from './core/report.js';
@@ -15,8 +15,8 @@ import { allRules } from './rules/index.js';
 
 /** What the engine can be given besides the files and the config. */
 export interface EngineStages {
-  /** History and code facts (src/history/facts.ts) for the expand/contract rules. */
-  facts?: AnalysisFacts;
+  /** History facts (src/history/gather.ts) for the expand/contract rules. */
+  facts?: HistoryFacts;
   /** Parses the SQL ahead, e.g. on worker threads (src/parser/parse-pool.ts). */
   parseAhead?: ParseAhead;
   /** Replays the migrations before the rules run (src/replay). */

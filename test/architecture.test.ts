@@ -31,7 +31,11 @@ const LAYERS: Record<string, { forbidden: string[]; why: string }> = {
   history: { forbidden: ['parser', 'github', 'cli', 'action', 'replay', 'render', 'rules', 'engine', 'check'], why: 'history facts come from git and code search (through the workspace), for whoever calls' },
   parser: { forbidden: ['workspace', 'history', 'github', 'cli', 'action', 'replay', 'render', 'rules', 'conventions', 'engine', 'check'], why: 'the parser pool parses texts it is given with the core\'s parser, on threads' },
   check: { forbidden: ['github', 'cli', 'action', 'render'], why: 'the pipeline serves the CLI and the action alike' },
-  github: { forbidden: ['cli'], why: 'the action never goes through the CLI' },
+  github: {
+    forbidden: [...LOCAL_EDGES, 'replay', 'cli', 'action', 'render', 'rules', 'conventions', 'engine', 'check'],
+    why: 'src/github is the port to GitHub (the API client and the event payload) and nothing else; the action\'s orchestration lives in src/action',
+  },
+  action: { forbidden: ['cli'], why: 'the action never goes through the CLI' },
   cli: { forbidden: ['github', 'action'], why: 'the CLI never talks to GitHub' },
 };
 
@@ -76,7 +80,7 @@ function moduleUses(source: string, fileName = 'file.ts'): ModuleUse[] {
 /** The layer of a file under src/: its folder, or its name for top-level modules (engine.ts: engine). */
 function layerOf(relative: string): string {
   const [first, ...rest] = relative.split('/');
-  return rest.length > 0 ? first! : first!.replace(/\.ts$/, '');
+  return rest.length > 0 ? first! : first!.replace(/\.[jt]s$/, '');
 }
 
 /** What a specifier names: a src/ layer for relative ones, else the package or node: module. */
@@ -178,8 +182,9 @@ describe('the import-graph check', () => {
     expect(violationsIn('render/x.ts', "import { openPglite } from '../replay/pglite.js';")).toHaveLength(1);
     expect(violationsIn('replay/replay.ts', "import rule from '../rules/down-not-reversible.js';")).toHaveLength(1);
     expect(violationsIn('parser/parse-pool.ts', "import { git } from '../workspace/git.js';")).toHaveLength(1);
-    expect(violationsIn('workspace/git.ts', "import { gatherFacts } from '../history/facts.js';")).toHaveLength(1);
-    expect(violationsIn('history/facts.ts', "import { git } from '../workspace/git.js';")).toEqual([]);
+    expect(violationsIn('workspace/git.ts', "import { gatherHistoryFacts } from '../history/gather.js';")).toHaveLength(1);
+    expect(violationsIn('github/api.ts', "import { check } from '../check.js';")).toHaveLength(1);
+    expect(violationsIn('history/gather.ts', "import { git } from '../workspace/git.js';")).toEqual([]);
     expect(violationsIn('rules/ban-x.ts', "import { statementLock } from '../core/statement-locks.js';")).toEqual([]);
   });
 });

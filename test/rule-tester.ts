@@ -7,7 +7,7 @@
 import { afterAll } from 'vitest';
 import { analyze } from '../src/core/analyze.js';
 import { validateConfig } from '../src/core/config.js';
-import { staticFacts } from '../src/core/facts.js';
+import { staticFacts } from '../src/core/history-facts.js';
 import type { Finding } from '../src/core/finding.js';
 import type { InputFile } from '../src/core/migration.js';
 import type { Rule, RuleExample } from '../src/core/rule.js';

@@ -16,9 +16,9 @@ import { renderSarif } from '../render/sarif.js';
 import { allRules } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import { type CheckAnnotation, type GitHubPort, isForbidden, statusText } from '../github/api.js';
-import type { PullAnalysis } from '../github/analysis.js';
+import type { PullAnalysis } from './analysis.js';
 import type { CommentInfo } from '../github/event.js';
-import { type Authoriser, evaluateGate, type GateOutcome } from './gate.js';
+import { type Authoriser, evaluateGate, type GateOutcome } from './gate-commands.js';
 import type { ActionInputs } from './inputs.js';
 import { findSticky, upsertSticky } from './sticky.js';
 

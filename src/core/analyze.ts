@@ -4,7 +4,7 @@
  * discover function and the rules.
  */
 import type { Config } from './config.js';
-import type { AnalysisFacts } from './facts.js';
+import type { HistoryFacts } from './history-facts.js';
 import { CreatedTables, TransactionTracker } from './context.js';
 import { compareFindings, docsUrl, type Finding, SEVERITIES, type Severity } from './finding.js';
 import { fileTooLargeMessage, findingStatementText, LIMITS } from './limits.js';
@@ -29,7 +29,7 @@ export interface AnalyzeOptions {
   rules: readonly Rule[];
   discover: Discover;
   /** History and code facts for the rules that need them (absent: those rules stay quiet). */
-  facts?: AnalysisFacts;
+  facts?: HistoryFacts;
   /** Parses many texts ahead, e.g. on worker threads (src/parser/parse-pool.ts); default: one by one on this thread. */
   parseAhead?: ParseAhead;
   /** Replays the migrations on Postgres (src/replay) before the rules run; absent: no replay. */
@@ -304,7 +304,7 @@ function activeRules(rules: readonly Rule[], config: Config): ActiveRule[] {
 interface RuleRunContext {
   changeSet: ChangeSet;
   config: Config;
-  facts: AnalysisFacts | undefined;
+  facts: HistoryFacts | undefined;
   scope: Scope;
 }
 

@@ -5,7 +5,7 @@
  *
  * NOTE: nothing the gate counts is ever read back out of the bot's own comments. Approvals
  * and acknowledgements are command comments by the people themselves, re-read and
- * permission-checked on every run (src/action/gate.ts); the bot's comment only displays
+ * permission-checked on every run (src/action/gate-commands.ts); the bot's comment only displays
  * them (docs/security.md). Commands are read the way GitHub renders the comment: with a
  * CommonMark parser, and only from lines of top-level paragraphs, so a command quoted,
  * fenced, inside HTML (a comment, `<details>`, `<pre>`) or in a list never counts.

@@ -8,7 +8,7 @@ import type { AlterEnumStmt } from '@pgsql/types';
 import type { NodeKind } from './ast.js';
 import type { Config } from './config.js';
 import type { WorkKind } from './estimate.js';
-import type { AnalysisFacts, CodeReference, ExpandEvidence } from './facts.js';
+import type { HistoryFacts, CodeReference, ExpandEvidence } from './history-facts.js';
 import type { Finding, Severity } from './finding.js';
 import type { LockMode } from './locks.js';
 import type { FileChange, InputFile, MigrationFile } from './migration.js';
@@ -173,7 +173,7 @@ interface BaseContext<MessageId extends string> {
   options: Readonly<Record<string, unknown>>;
   changeSet: ChangeSet;
   /** History and code-search facts, when the caller gathered them (CLI with git, the action). */
-  facts: AnalysisFacts | undefined;
+  facts: HistoryFacts | undefined;
   report(descriptor: ReportDescriptor<MessageId>): void;
 }
 

@@ -5,7 +5,7 @@
  * checks both against what Postgres really does.
  */
 import type { AlterTableCmd, AlterTableStmt, ColumnDef, Constraint, Node, RangeVar } from '@pgsql/types';
-import { alterTableCommands, nodeAs, nodeType, optionEnabled, readOncePerNode, relationName } from './ast.js';
+import { alterTableCommands, NodeMemo, nodeAs, nodeType, optionEnabled, relationName } from './ast.js';
 import { type LockInfo, type LockMode, lockInfo, strongerLock } from './locks.js';
 
 /** The relations a statement locks and the strongest mode it takes on them. */
@@ -60,8 +60,12 @@ function locked(relations: (RangeVar | undefined)[], mode: LockMode, rewrite = f
   return { tables: relations.filter((r): r is RangeVar => !!r).map(relationName), lock: lockInfo(mode), rewrite };
 }
 
-/** The lock a statement takes, as documented. Statements that lock nothing return no tables. Read once per node (readOncePerNode: shared, do not modify). */
-export const statementLock: (node: Node) => StatementLock = readOncePerNode('statementLock', readStatementLock);
+/** The lock a statement takes, as documented. Statements that lock nothing return no tables. Computed once per node (shared: do not modify). */
+export function statementLock(node: Node): StatementLock {
+  return lockMemo.of(node);
+}
+
+const lockMemo = new NodeMemo('statementLock', readStatementLock);
 
 function readStatementLock(node: Node): StatementLock {
   const kind = nodeType(node)!;

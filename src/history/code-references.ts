@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import type { CodeReference, ContractTarget } from '../core/facts.js';
+import type { CodeReference, ContractTarget } from '../core/history-facts.js';
 import { git, GitError } from '../workspace/git.js';
 import { toPosix } from '../workspace/files.js';
 

@@ -6,7 +6,7 @@
  *    code names the table (`git log -S`): when its last writes were removed.
  * The newer of the two is the evidence; contract-too-early compares it with the wait.
  */
-import type { ContractTarget, ExpandEvidence } from '../core/facts.js';
+import type { ContractTarget, ExpandEvidence } from '../core/history-facts.js';
 import { compareVersions, type InputFile, type MigrationFile } from '../core/migration.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

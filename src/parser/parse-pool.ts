@@ -82,15 +82,24 @@ export function prepareParser(log?: (line: string) => void): PreparedParser {
       // NOTE: started now, while the caller still reads (synchronously); the module follows
       // when compiled. As many as an input of this size gets (workerCount); more start later if needed.
       const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-      for (let n = workerCount(read, Number.MAX_SAFE_INTEGER); n > 0 && !early.taken; n--) early.workers.push(startWorker(Worker, compiled, true));
+      for (let n = workerCount(read, Number.MAX_SAFE_INTEGER); n > 0 && !early.taken; n--) {
+        const started: EarlyWorker = { worker: startWorker(Worker, compiled, (why) => (started.failure = why)) };
+        early.workers.push(started);
+      }
     },
   };
 }
 
 /** Workers started while the input is read; `taken` once parsing began (none start after that). */
 interface EarlyWorkers {
-  workers: Worker[];
+  workers: EarlyWorker[];
   taken: boolean;
+}
+
+/** A worker started while the input is read, and why it failed before it was used, if it did. */
+interface EarlyWorker {
+  worker: Worker;
+  failure?: string;
 }
 
 /** How many workers parse `chars` characters in `texts` texts next to this thread (0: this thread alone). */
@@ -109,7 +118,7 @@ function parseAheadWith(compiled: WebAssembly.Module, early: EarlyWorkers, log: 
     early.taken = true;
     // NOTE: workers started for input that turned out small (not migrations, say) are not needed.
     const started = early.workers.splice(0, count);
-    for (const idle of early.workers.splice(0)) void idle.terminate();
+    for (const idle of early.workers.splice(0)) void idle.worker.terminate();
     if (count === 0) return texts.map(parseSql);
     return parseInParallel(texts, count, compiled, log, started);
   };
@@ -118,10 +127,10 @@ function parseAheadWith(compiled: WebAssembly.Module, early: EarlyWorkers, log: 
 type WorkerClass = typeof import('node:worker_threads').Worker;
 
 /**
- * A parse worker. `early`: started before it has work, so it must not keep the process
- * alive (unref), and an error before it is used only marks it failed.
+ * A parse worker. `failedEarly`: it is started before it has work, so it must not keep the
+ * process alive (unref), and an error before it is used only marks it failed (through this).
  */
-function startWorker(Worker: WorkerClass, compiled: WebAssembly.Module | Promise<WebAssembly.Module>, early = false): Worker {
+function startWorker(Worker: WorkerClass, compiled: WebAssembly.Module | Promise<WebAssembly.Module>, failedEarly?: (why: string) => void): Worker {
   const { url, execArgv } = workerSpec();
   // NOTE: a smaller stack than this thread's (V8's default limit is about 1 MB): what
   // parses there parses here too, and what overflows there is parsed again here.
@@ -130,17 +139,13 @@ function startWorker(Worker: WorkerClass, compiled: WebAssembly.Module | Promise
   const send = (module: WebAssembly.Module) => worker.postMessage({ compiled: module } satisfies ParserModule);
   if (compiled instanceof Promise) compiled.then(send, () => void worker.terminate());
   else send(compiled);
-  if (early) {
+  if (failedEarly) {
     worker.unref();
-    const failed = (why: string) => failedEarly.set(worker, why);
-    worker.on('error', (error) => failed(error.message));
-    worker.on('exit', (code) => failed(`exit code ${code}`));
+    worker.on('error', (error) => failedEarly(error.message));
+    worker.on('exit', (code) => failedEarly(`exit code ${code}`));
   }
   return worker;
 }
-
-/** Why an early-started worker failed before it was used. */
-const failedEarly = new WeakMap<Worker, string>();
 
 /**
  * Parses `texts` on `count` workers and this thread: each worker takes the next largest
@@ -150,7 +155,7 @@ const failedEarly = new WeakMap<Worker, string>();
  * NOTE: if a worker fails, this thread parses what is left: the result is the same, only
  * slower.
  */
-export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module, log?: (line: string) => void, started: readonly Worker[] = []): Promise<ParseAttempt[]> {
+export async function parseInParallel(texts: readonly string[], count: number, compiled: WebAssembly.Module, log?: (line: string) => void, started: readonly EarlyWorker[] = []): Promise<ParseAttempt[]> {
   const results = new Array<ParseAttempt | undefined>(texts.length);
   const queue = texts.map((_, i) => i).sort((a, b) => texts[b]!.length - texts[a]!.length);
   // NOTE: loaded here, not at start-up: most runs (pull requests) never start a worker.
@@ -161,10 +166,10 @@ export async function parseInParallel(texts: readonly string[], count: number, c
   let wake: (() => void) | undefined;
   const workers: Worker[] = [];
   for (let n = 0; n < count; n++) {
-    const worker = started[n] ?? startWorker(Worker, compiled);
+    const worker = started[n]?.worker ?? startWorker(Worker, compiled);
     worker.ref();
     workers.push(worker);
-    const failedBefore = failedEarly.get(worker);
+    const failedBefore = started[n]?.failure;
     if (failedBefore !== undefined) {
       failure ??= failedBefore;
       continue;

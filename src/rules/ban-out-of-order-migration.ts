@@ -1,6 +1,6 @@
 import { compareVersions } from '../core/migration.js';
 import { type AnalyzedFile, defineRule } from '../core/rule.js';
-import { historyKey, isVersioned, migrationDirectory } from './support/history.js';
+import { sequenceKey, isVersioned, migrationDirectory } from './support/migration-sequence.js';
 
 export default defineRule({
   id: 'ban-out-of-order-migration',
@@ -48,15 +48,15 @@ export default defineRule({
     const newestByHistory = new Map<string, AnalyzedFile>();
     for (const g of changeSet.files) {
       if (g.input.change !== 'unchanged' || !isVersioned(g)) continue;
-      const newest = newestByHistory.get(historyKey(g));
-      if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newestByHistory.set(historyKey(g), g);
+      const newest = newestByHistory.get(sequenceKey(g));
+      if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newestByHistory.set(sequenceKey(g), g);
     }
     const reported = new Set<string>();
     // NOTE: up files first, so a migration's finding sits on its up file, not on its down file (which sorts first).
     const upFirst = [...changeSet.changed].sort((a, b) => Number(a.migration.role === 'down') - Number(b.migration.role === 'down'));
     for (const file of upFirst) {
       if (file.input.change !== 'added' || !isVersioned(file) || reported.has(file.migration.migrationId)) continue;
-      const newest = newestByHistory.get(historyKey(file));
+      const newest = newestByHistory.get(sequenceKey(file));
       if (!newest || compareVersions(file.migration.version, newest.migration.version) >= 0) continue;
       reported.add(file.migration.migrationId);
       const path = file.migration.path;

@@ -1,4 +1,4 @@
-import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
+import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/history-facts.js';
 import { defineRule } from '../core/rule.js';
 import { describeTarget, presentTense, targetDetails } from './support/contract.js';
 import { contractPlan } from './support/phase-plans.js';

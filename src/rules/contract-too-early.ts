@@ -1,5 +1,5 @@
 import { durationMs } from '../core/config.js';
-import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/facts.js';
+import { CONTRACT_TARGET_KINDS, contractTargets } from '../core/history-facts.js';
 import { defineRule } from '../core/rule.js';
 import { describeTarget, pastTense, targetDetails } from './support/contract.js';
 import { contractPlan } from './support/phase-plans.js';

@@ -1,6 +1,6 @@
 import { compareVersions, versionKey } from '../core/migration.js';
 import { type AnalyzedFile, defineRule } from '../core/rule.js';
-import { isVersioned, migrationDirectory, sameHistory } from './support/history.js';
+import { isVersioned, migrationDirectory, sameSequence } from './support/migration-sequence.js';
 
 export default defineRule({
   id: 'require-unique-migration-version',
@@ -75,7 +75,7 @@ export default defineRule({
       const other = (byVersion.get(historyVersionKey(file)) ?? []).find(
         (g) =>
           g !== file &&
-          sameHistory(file, g) &&
+          sameSequence(file, g) &&
           compareVersions(file.migration.version, g.migration.version) === 0 &&
           (g.migration.migrationId !== file.migration.migrationId || g.migration.role === file.migration.role),
       );

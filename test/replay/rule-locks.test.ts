@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
 import { validateConfig } from '../../src/core/config.js';
-import { staticFacts } from '../../src/core/facts.js';
+import { staticFacts } from '../../src/core/history-facts.js';
 import type { InputFile } from '../../src/core/migration.js';
 import type { RuleExample } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.js';
-import { staticFacts } from '../../src/core/facts.js';
+import { staticFacts } from '../../src/core/history-facts.js';
 import type { FileChange, InputFile } from '../../src/core/migration.js';
 import type { ExampleFacts } from '../../src/core/rule.js';
 import { adviseStrategy } from '../../src/core/strategy.js';

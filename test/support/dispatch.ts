@@ -1,7 +1,7 @@
 /** Findings with and without the rules' statementKinds declarations (test/statement-kinds.test.ts and its corpus twin). */
 import { analyze } from '../../src/core/analyze.js';
 import { defaultConfig, validateConfig } from '../../src/core/config.js';
-import { staticFacts } from '../../src/core/facts.js';
+import { staticFacts } from '../../src/core/history-facts.js';
 import type { Finding } from '../../src/core/finding.js';
 import type { InputFile } from '../../src/core/migration.js';
 import type { Rule, RuleExample } from '../../src/core/rule.js';

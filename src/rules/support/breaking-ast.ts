@@ -3,7 +3,7 @@
  * column definitions a statement introduces (CREATE TABLE, ADD COLUMN, ALTER COLUMN TYPE).
  */
 import type { ColumnDef, Constraint, CreateStmt, DropStmt, Node, TypeName } from '@pgsql/types';
-import { alterTableCommands, nodeAs, type NodeKind, relationName, stringList } from '../../core/ast.js';
+import { alterTableCommands, NodeMemo, nodeAs, type NodeKind, relationName, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 import { columnKey, perChangeSet, StatementFacts } from './statement-facts.js';
@@ -54,8 +54,14 @@ export function columnConstraints(def: ColumnDef): Constraint[] {
 /** The statement kinds introducedColumns reads. */
 export const INTRODUCED_COLUMN_KINDS: readonly NodeKind[] = ['CreateStmt', 'AlterTableStmt'];
 
-/** Every column definition the statement introduces. */
+/** Every column definition the statement introduces. Computed once per node (shared: do not modify). */
 export function introducedColumns(node: Node): readonly IntroducedColumn[] {
+  return 'CreateStmt' in node || 'AlterTableStmt' in node ? introducedMemo.of(node) : [];
+}
+
+const introducedMemo = new NodeMemo<readonly IntroducedColumn[]>('introducedColumns', readIntroducedColumns);
+
+function readIntroducedColumns(node: Node): IntroducedColumn[] {
   const create = nodeAs<CreateStmt>(node, 'CreateStmt');
   if (create) {
     const table = relationName(create.relation);

@@ -1,7 +1,7 @@
 /**
  * Shared wording for the expand/contract rules: what a target is called in messages.
  */
-import type { ContractTarget } from '../../core/facts.js';
+import type { ContractTarget } from '../../core/history-facts.js';
 
 /** `column users.email` or `table audit_log`. */
 export function describeTarget(target: ContractTarget): string {

@@ -2,8 +2,8 @@
  * AST readers shared by the locking rules: constraints an ALTER TABLE adds, and the
  * validated `CHECK (col IS NOT NULL)` constraints seen earlier in the change set.
  */
-import type { Constraint, NullTest } from '@pgsql/types';
-import { ALTER_TABLE_KINDS, alterTableCommands, nodeAs, relationKey, stringList } from '../../core/ast.js';
+import type { Constraint, Node, NullTest } from '@pgsql/types';
+import { ALTER_TABLE_KINDS, alterTableCommands, NodeMemo, nodeAs, relationKey, stringList } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import type { AnalyzedFile, ChangeSet } from '../../core/rule.js';
 import { columnKey, perChangeSet, StatementFacts } from './statement-facts.js';
@@ -17,9 +17,15 @@ export interface AddedConstraint {
   constraint: Constraint;
 }
 
-/** The constraints an ALTER TABLE statement adds. */
+/** The constraints an ALTER TABLE statement adds. Computed once per statement (shared: do not modify). */
 export function addedConstraints(statement: Statement): readonly AddedConstraint[] {
-  const alter = alterTableCommands(statement.node);
+  return addedMemo.of(statement.node);
+}
+
+const addedMemo = new NodeMemo<readonly AddedConstraint[]>('addedConstraints', readAddedConstraints);
+
+function readAddedConstraints(node: Node): AddedConstraint[] {
+  const alter = alterTableCommands(node);
   if (!alter) return [];
   return alter.commands
     .filter((c) => c.subtype === 'AT_AddConstraint')

@@ -1,9 +1,9 @@
 /** The migration context: transactions and timeouts as the rules see them. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CreatedTables, TransactionTracker } from '../src/core/context.js';
-import { loadParser, parseRegion } from '../src/core/parse.js';
-import type { StatementState } from '../src/core/rule.js';
-import { LineIndex } from '../src/core/source.js';
+import { CreatedTables, TransactionTracker } from '../../src/core/context.js';
+import { loadParser, parseRegion } from '../../src/core/parse.js';
+import type { StatementState } from '../../src/core/rule.js';
+import { LineIndex } from '../../src/core/source.js';
 
 beforeAll(async () => {
   await loadParser();

@@ -1,11 +1,11 @@
 /**
- * Gathers the history and code facts for the expand/contract rules from a git checkout:
+ * Gathers the history facts (core/history-facts.ts) for the expand/contract rules from a git checkout:
  * only for the columns and tables that the change drops or renames, so a pull request
  * without such statements costs nothing here.
  */
 import picomatch from 'picomatch';
 import type { Config } from '../core/config.js';
-import { type AnalysisFacts, type CodeReference, contractTargetsOf, type ContractTarget, type ExpandEvidence, targetKey } from '../core/facts.js';
+import { type HistoryFacts, type CodeReference, contractTargetsOf, type ContractTarget, type ExpandEvidence, targetKey } from '../core/history-facts.js';
 import type { InputFile } from '../core/migration.js';
 import { DEFAULT_MIGRATION_GLOBS, discoverMigrations } from '../conventions/index.js';
 import { DEFAULT_CODE_GLOBS, findCodeReferences } from './code-references.js';
@@ -21,7 +21,7 @@ export interface GatherOptions {
   now: Date;
 }
 
-export async function gatherFacts(files: readonly InputFile[], config: Config, options: GatherOptions): Promise<AnalysisFacts> {
+export async function gatherHistoryFacts(files: readonly InputFile[], config: Config, options: GatherOptions): Promise<HistoryFacts> {
   const migrations = discoverMigrations(files, config);
   const targets = await contractTargetsOf(files, migrations);
   const history = await historyDepth(options.root);

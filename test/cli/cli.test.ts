@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/run-cli.js';
-import type { JsonReport } from '../src/render/json.js';
-import { createTempRepo } from './support/git-repo.js';
+import { runCli } from '../support/run-cli.js';
+import type { JsonReport } from '../../src/render/json.js';
+import { createTempRepo } from '../support/git-repo.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function run(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCli(args, cwd);

@@ -5,16 +5,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../src/cli/main.js';
-import { validateConfig } from '../src/core/config.js';
-import { SQUAWK_RULES } from '../src/core/squawk.js';
-import { SQUAWK_REASON } from '../src/core/suppressions.js';
-import { checkMigrations } from '../src/engine.js';
-import type { JsonReport } from '../src/render/json.js';
-import { allRules, ruleIds } from '../src/rules/index.js';
-import { createTempRepo } from './support/git-repo.js';
+import { type CliIo, main } from '../../src/cli/main.js';
+import { validateConfig } from '../../src/core/config.js';
+import { SQUAWK_RULES } from '../../src/core/squawk.js';
+import { SQUAWK_REASON } from '../../src/core/suppressions.js';
+import { checkMigrations } from '../../src/engine.js';
+import type { JsonReport } from '../../src/render/json.js';
+import { allRules, ruleIds } from '../../src/rules/index.js';
+import { createTempRepo } from '../support/git-repo.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 
 async function findings(sql: string, squawkIgnores: boolean) {
   const config = validateConfig({ 'squawk-ignores': squawkIgnores, replay: { mode: 'off' } }, allRules);

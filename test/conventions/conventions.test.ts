@@ -4,10 +4,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MIGRATION_GLOBS, discoverMigrations, isCompanionFile } from '../src/conventions/index.js';
-import { defaultConfig } from '../src/core/config.js';
-import { compareVersions, type InputFile, type MigrationFile } from '../src/core/migration.js';
-import { checkMigrations } from '../src/engine.js';
+import { DEFAULT_MIGRATION_GLOBS, discoverMigrations, isCompanionFile } from '../../src/conventions/index.js';
+import { defaultConfig } from '../../src/core/config.js';
+import { compareVersions, type InputFile, type MigrationFile } from '../../src/core/migration.js';
+import { checkMigrations } from '../../src/engine.js';
 
 type FileSpec = string | { text: string; change: InputFile['change'] };
 const files = (entries: Record<string, FileSpec>): InputFile[] =>
@@ -359,7 +359,7 @@ describe('DDL inside DO blocks', () => {
   });
 });
 
-const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/conventions');
+const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/conventions');
 
 /** Every file below `dir`, as input files with paths relative to it. */
 function readTree(dir: string, prefix = ''): InputFile[] {

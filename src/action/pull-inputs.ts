@@ -8,7 +8,7 @@ import { LIMITS } from '../core/limits.js';
 import type { InputFile } from '../core/migration.js';
 import type { Decoded } from '../workspace/decode.js';
 import { isCandidate } from '../workspace/files.js';
-import type { PullFile } from './api.js';
+import type { PullFile } from '../github/api.js';
 
 /**
  * Reads one file at the PR head or base, decoded as the CLI decodes files (decode.ts: a

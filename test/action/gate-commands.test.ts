@@ -4,7 +4,7 @@
  * tests' job (approvals.e2e.test.ts, gate-attacks.e2e.test.ts).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Authoriser, commandEntries, evaluateGate, MAX_PERMISSION_LOOKUPS, TooManyLookupsError } from '../../src/action/gate.js';
+import { Authoriser, commandEntries, evaluateGate, MAX_PERMISSION_LOOKUPS, TooManyLookupsError } from '../../src/action/gate-commands.js';
 import { findSticky, upsertSticky } from '../../src/action/sticky.js';
 import { COMMENT_MARKER } from '../../src/core/comment-format.js';
 import { type Config, defaultConfig } from '../../src/core/config.js';

@@ -1,6 +1,7 @@
 /**
- * Helpers for the rules about migration history (versions, order, edits): where a
- * migration's directory is, and which files take part in version ordering.
+ * Migration sequences, for the rules about versions and order: the files of one migration
+ * tool in one directory, which the tool applies in version order. Where a migration's
+ * directory is, which files take part in the ordering, and which share a sequence.
  */
 import type { AnalyzedFile } from '../../core/rule.js';
 
@@ -32,11 +33,11 @@ export function isVersioned(file: AnalyzedFile): boolean {
 }
 
 /** Same convention and same migrations directory. */
-export function sameHistory(a: AnalyzedFile, b: AnalyzedFile): boolean {
-  return historyKey(a) === historyKey(b);
+export function sameSequence(a: AnalyzedFile, b: AnalyzedFile): boolean {
+  return sequenceKey(a) === sequenceKey(b);
 }
 
-/** Equal for two files exactly when they are in the same history (sameHistory). */
-export function historyKey(file: AnalyzedFile): string {
+/** Equal for two files exactly when they are in the same sequence (sameSequence). */
+export function sequenceKey(file: AnalyzedFile): string {
   return `${file.migration.convention}\0${migrationDirectory(file)}`;
 }

@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliIo, main } from '../src/cli/main.js';
-import type { JsonReport } from '../src/render/json.js';
-import { createTempRepo } from './support/git-repo.js';
+import { type CliIo, main } from '../../src/cli/main.js';
+import type { JsonReport } from '../../src/render/json.js';
+import { createTempRepo } from '../support/git-repo.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const DROP = 'ALTER TABLE users DROP COLUMN email;\n';
 
 async function run(args: string[], cwd = ROOT, stdin?: string | Uint8Array): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/core/config.js';
-import { adviseStrategy } from '../src/core/strategy.js';
-import { allRules } from '../src/rules/index.js';
-import { checkMigrations } from '../src/engine.js';
-import { renderCompact } from '../src/render/compact.js';
-import { renderText } from '../src/render/text.js';
+import { defaultConfig } from '../../src/core/config.js';
+import { adviseStrategy } from '../../src/core/strategy.js';
+import { allRules } from '../../src/rules/index.js';
+import { checkMigrations } from '../../src/engine.js';
+import { renderCompact } from '../../src/render/compact.js';
+import { renderText } from '../../src/render/text.js';
 
 describe('text output', () => {
   it('shows file:line:col, the underlined source, lock, why, fix, docs, the phase plan and the verdict', async () => {

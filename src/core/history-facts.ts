@@ -1,8 +1,8 @@
 /**
- * Facts from outside the migration files that some rules need: when the expand step of
- * an expand/contract change landed on the base branch (git history), and where the head's
- * application code still names a relation or column. The adapters gather them (src/history);
- * the core only reads them, so rules stay pure and testable with plain data.
+ * History facts: what some rules need from outside the migration files, namely when the
+ * expand step of an expand/contract change landed on the base branch (git history) and
+ * where the head's application code still names a relation or column. src/history/gather.ts
+ * gathers them; the core only reads them, so rules stay pure and testable with plain data.
  */
 import type { Node, RenameStmt } from '@pgsql/types';
 import { alterTableCommands, nodeAs, type NodeKind, relationKey, relationName } from './ast.js';
@@ -43,7 +43,7 @@ export interface CodeReference {
 }
 
 /** What the history and code search found; absent facts mean "not looked up". */
-export interface AnalysisFacts {
+export interface HistoryFacts {
   /** The time to compare against (injected so tests control it). */
   now: Date;
   /** `complete`: full history; `shallow`: a shallow clone, evidence may be missing; `none`: not a git checkout. */
@@ -58,7 +58,7 @@ export function targetKey(target: ContractTarget): string {
 }
 
 /** Facts given as plain data (rule examples, tests): lookups by targetKey. */
-export function staticFacts(data: ExampleFacts): AnalysisFacts {
+export function staticFacts(data: ExampleFacts): HistoryFacts {
   return {
     now: new Date(data.now),
     history: 'complete',

@@ -15,8 +15,8 @@ import { changedSince, diffStatus, filesAt, git } from '../workspace/git.js';
 import { type Decoded, decodeMigrationBytes } from '../workspace/decode.js';
 import { collectPaths, readDecoded } from '../workspace/files.js';
 import { type ReplaySettings, startReplayEarly } from '../replay/index.js';
-import type { GitHubApi, PullFile } from './api.js';
-import { changedMigrations, pullRequestInputs, type ReadAllAt, readEach } from './sources.js';
+import type { GitHubApi, PullFile } from '../github/api.js';
+import { changedMigrations, pullRequestInputs, type ReadAllAt, readEach } from './pull-inputs.js';
 
 /** The engine's result for one pull request head, with what the gate needs. */
 export interface PullAnalysis {
@@ -222,7 +222,7 @@ async function fetchCommit(workspace: string, sha: string, notices: string[]): P
 
 /**
  * Reads files at commit `sha` from the checkout's git objects, as data, decoded like every
- * other reader (sources.ts ReadAt); symbolic links through the API, which resolves them as
+ * other reader (pull-inputs.ts ReadAt); symbolic links through the API, which resolves them as
  * GitHub does.
  */
 function objectReader(ctx: AnalysisContext, sha: string): ReadAllAt {

@@ -4,13 +4,13 @@
  * and runs on Postgres (PGlite) over a schema with those objects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadParser, parseSql } from '../src/core/parse.js';
-import type { ReplayDatabase } from '../src/replay/interface.js';
-import { openPglite } from '../src/replay/pglite.js';
-import { findRule } from '../src/rules/index.js';
-import { quoteIdent } from '../src/core/sql-names.js';
-import { runExample } from './rule-tester.js';
-import { fillPlaceholders } from './support/suggested-sql.js';
+import { loadParser, parseSql } from '../../src/core/parse.js';
+import type { ReplayDatabase } from '../../src/replay/interface.js';
+import { openPglite } from '../../src/replay/pglite.js';
+import { findRule } from '../../src/rules/index.js';
+import { quoteIdent } from '../../src/core/sql-names.js';
+import { runExample } from '../rule-tester.js';
+import { fillPlaceholders } from '../support/suggested-sql.js';
 
 beforeAll(async () => {
   await loadParser();
