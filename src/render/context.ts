@@ -8,6 +8,7 @@ import type { Finding } from '../core/finding.js';
 import type { FindingContext, ReportContext, TableContext } from '../core/production-context.js';
 import type { FileReport } from '../core/report.js';
 import { codeSpan } from './escape.js';
+import { plural } from './plural.js';
 
 /** Bytes as Postgres's pg_size_pretty would print them (powers of 1024). */
 export function formatBytes(bytes: number): string {
@@ -34,7 +35,7 @@ function count(n: number): string {
 }
 
 function tableLine(table: TableContext): string {
-  const rows = table.rows === null ? 'rows unknown (never analysed)' : `${count(table.rows)} rows`;
+  const rows = table.rows === null ? 'rows unknown (never analysed)' : plural(table.rows, 'row');
   const traffic =
     table.readsPerMinute === null && table.writesPerMinute === null
       ? 'traffic unknown'
@@ -65,7 +66,7 @@ export function findingContextLines(finding: Finding): string[] {
 
 /** One line about the snapshot the findings were judged against. */
 export function contextSummaryLine(context: ReportContext): string {
-  return `production context: stats snapshot of ${context.takenAt} (${count(context.tables)} tables), ${context.findingsWithContext} finding${context.findingsWithContext === 1 ? '' : 's'} on its tables; estimates from throughput measured on ${context.coefficientsMeasuredOn}`;
+  return `production context: stats snapshot of ${context.takenAt} (${plural(context.tables, 'table')}), ${plural(context.findingsWithContext, 'finding')} on its tables; estimates from throughput measured on ${context.coefficientsMeasuredOn}`;
 }
 
 /** One migration's rehearsal totals (statements measured on a server). */

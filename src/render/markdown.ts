@@ -12,6 +12,7 @@ import type { StrategyAdvice } from '../core/strategy.js';
 import { codeBlock, codeSpan, escapeInline } from './escape.js';
 import { findingReplayLine, replayCell, replaySummaryLine } from './replay.js';
 import { contextSummaryLine, findingContextLines, rehearsalSection } from './context.js';
+import { plural } from './plural.js';
 
 export { COMMENT_MARKER, POST_DEPLOYMENT_MARKER };
 
@@ -72,9 +73,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
 
 function verdictLine(report: Report, unresolved: number): string {
   if (report.files.length === 0) return '✅ no migration files changed';
-  if (unresolved > 0) return `❌ blocked: ${unresolved} blocking finding${unresolved === 1 ? '' : 's'} to resolve`;
+  if (unresolved > 0) return `❌ blocked: ${plural(unresolved, 'blocking finding')} to resolve`;
   if (report.blocking.length > 0) return '✅ pass: every blocking finding is resolved';
-  return `✅ pass (${report.files.length} migration file${report.files.length === 1 ? '' : 's'} checked)`;
+  return `✅ pass (${plural(report.files.length, 'migration file')} checked)`;
 }
 
 function location(f: Finding): string {
@@ -248,7 +249,7 @@ export function renderPostDeployment(migrationPaths: readonly string[], checklis
     POST_DEPLOYMENT_MARKER,
     '## migration-guard: after the deploy',
     '',
-    `This pull request merged ${migrationPaths.length} migration file${migrationPaths.length === 1 ? '' : 's'}: ${migrationPaths.map((p) => codeSpan(p)).join(', ')}.`,
+    `This pull request merged ${plural(migrationPaths.length, 'migration file')}: ${migrationPaths.map((p) => codeSpan(p)).join(', ')}.`,
     '',
     ...checklist.map((item) => `- [ ] ${escapeInline(item)}`),
     '',

@@ -6,6 +6,7 @@
 import type { Finding, ReplayObservation, StatementTiming } from '../core/finding.js';
 import { formatDuration, formatSizeChange } from './context.js';
 import type { ReplaySummary } from '../core/report.js';
+import { plural } from './plural.js';
 
 /** What Postgres did with one statement, in one line. */
 export function replayCell(replay: ReplayObservation | undefined): string {
@@ -34,8 +35,8 @@ export function findingReplayLine(finding: Finding): string | undefined {
 
 /** One line about the whole replay. */
 export function replaySummaryLine(summary: ReplaySummary): string {
-  const base = `base: ${summary.baseFiles} ${summary.base === 'schema-file' ? 'schema file' : `earlier migration${summary.baseFiles === 1 ? '' : 's'}`} in ${Math.round(summary.baseMs)} ms${summary.baseFailures ? ` (${summary.baseFailures} statements failed)` : ''}`;
-  const traced = `${summary.statements} statement${summary.statements === 1 ? '' : 's'} traced${summary.failures ? `, ${summary.failures} migration${summary.failures === 1 ? '' : 's'} stopped at an error` : ''}`;
+  const base = `base: ${summary.base === 'schema-file' ? plural(summary.baseFiles, 'schema file') : plural(summary.baseFiles, 'earlier migration')} in ${Math.round(summary.baseMs)} ms${summary.baseFailures ? ` (${plural(summary.baseFailures, 'statement')} failed)` : ''}`;
+  const traced = `${plural(summary.statements, 'statement')} traced${summary.failures ? `, ${plural(summary.failures, 'migration')} stopped at an error` : ''}`;
   return `replay on ${summary.database} (Postgres ${summary.serverVersion}): ${base}; ${traced}; ${Math.round(summary.ms)} ms`;
 }
 

@@ -9,6 +9,7 @@ import { countBySeverity } from '../core/report.js';
 import { findingReplayLine, replaySummaryLine } from './replay.js';
 import { contextSummaryLine, findingContextLines, formatDuration, formatSizeChange, rehearsalRows } from './context.js';
 import type { StrategyAdvice } from '../core/strategy.js';
+import { plural } from './plural.js';
 
 export interface TextOptions {
   color: boolean;
@@ -34,7 +35,7 @@ export function renderText(report: Report, options: TextOptions): string {
   }
   if (options.advice && options.advice.strategy !== 'backward-compatible') out.push(formatAdvice(options.advice, paint), '');
   if (report.replay) out.push(paint('dim', replaySummaryLine(report.replay)));
-  for (const row of rehearsalRows(report.files)) out.push(paint('dim', `rehearsal: ${row.path}: ${row.statements} statements in ${formatDuration(row.durationMs)}, longest lock ${formatDuration(row.longestLockMs)}, size ${formatSizeChange(row.sizeChangeBytes)}${row.failed ? ', stopped at an error' : ''}`));
+  for (const row of rehearsalRows(report.files)) out.push(paint('dim', `rehearsal: ${row.path}: ${plural(row.statements, 'statement')} in ${formatDuration(row.durationMs)}, longest lock ${formatDuration(row.longestLockMs)}, size ${formatSizeChange(row.sizeChangeBytes)}${row.failed ? ', stopped at an error' : ''}`));
   if (report.context) out.push(paint('dim', contextSummaryLine(report.context)));
   out.push(summaryLine(report, paint));
   return `${out.join('\n')}\n`;
@@ -45,10 +46,10 @@ export function summaryLine(report: Report, paint: Paint = (_style, text) => tex
   const counts = countBySeverity(report.findings);
   const suppressed = report.findings.filter((f) => f.suppression).length;
   const parts = [
-    `${report.files.length} file${report.files.length === 1 ? '' : 's'} checked`,
-    `${counts.error} error${counts.error === 1 ? '' : 's'}`,
-    `${counts.warning} warning${counts.warning === 1 ? '' : 's'}`,
-    `${counts.notice} notice${counts.notice === 1 ? '' : 's'}`,
+    `${plural(report.files.length, 'file')} checked`,
+    plural(counts.error, 'error'),
+    plural(counts.warning, 'warning'),
+    plural(counts.notice, 'notice'),
   ];
   if (suppressed) parts.push(`${suppressed} suppressed`);
   const verdict = report.verdict === 'pass' ? paint('green', 'PASS') : paint('red', `BLOCKED (${report.blocking.length} blocking)`);

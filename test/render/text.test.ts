@@ -110,8 +110,8 @@ describe('a finding in the text output', () => {
       '       SELECT 2;',
       '',
       dim('replay on pglite (Postgres 17): base: 1 earlier migration in 1 ms; 1 statement traced; 2 ms'),
-      dim('rehearsal: db/001.sql: 1 statements in 5 ms, longest lock 5 ms, size 0 bytes'),
-      dim('production context: stats snapshot of t (1 tables), 1 finding on its tables; estimates from throughput measured on PG'),
+      dim('rehearsal: db/001.sql: 1 statement in 5 ms, longest lock 5 ms, size 0 bytes'),
+      dim('production context: stats snapshot of t (1 table), 1 finding on its tables; estimates from throughput measured on PG'),
       '1 file checked, 1 error, 0 warnings, 0 notices: \x1b[31mBLOCKED (1 blocking)\x1b[0m',
       '',
     ]);
@@ -148,7 +148,7 @@ describe('after the findings', () => {
     const out = renderText({ verdict: 'pass', files: [timed], findings: [], blocking: [], replay, context } as unknown as Report, { color: false, sources: new Map() });
     expect(out.split('\n')).toEqual([
       'replay on postgres (Postgres 170004): base: 2 earlier migrations in 10 ms; 1 statement traced; 20 ms',
-      'rehearsal: db/001.sql: 1 statements in 1.2 s, longest lock 1.5 s, size +2.0 kB, stopped at an error',
+      'rehearsal: db/001.sql: 1 statement in 1.2 s, longest lock 1.5 s, size +2.0 kB, stopped at an error',
       'production context: stats snapshot of then (3 tables), 0 findings on its tables; estimates from throughput measured on PG 17',
       '1 file checked, 0 errors, 0 warnings, 0 notices: PASS',
       '',
