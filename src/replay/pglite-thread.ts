@@ -46,10 +46,12 @@ class PgliteWorker {
   constructor(WorkerThread: typeof Worker) {
     const { url, execArgv } = workerSpec();
     this.worker = new WorkerThread(url, { execArgv });
-    this.worker.unref();
     this.worker.on('message', (response: WorkerResponse) => this.settle(response));
     this.worker.on('error', (error) => this.stop(`the PGlite worker failed: ${error.message}`));
     this.worker.on('exit', (code) => this.stop(`the PGlite worker exited (code ${code})`));
+    // NOTE: after the listeners: a 'message' listener refs the worker again, and a worker
+    // nobody calls (a replay that stops before its database starts) must not keep the process alive.
+    this.worker.unref();
   }
 
   get alive(): boolean {
