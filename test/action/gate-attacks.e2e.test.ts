@@ -53,6 +53,18 @@ describe('a pull request author (a fork too)', () => {
     expect(s.sticky()!.body).not.toMatch(/acknowledged by|approved by/);
   });
 
+  it('cannot pass by deleting or rewriting an applied migration instead of adding one (nothing added is still under review)', async () => {
+    for (const change of [null, 'CREATE TABLE users (id bigint PRIMARY KEY);\n']) {
+      const s = (scenario = await Scenario.open({ [`${MIGRATIONS}/001_users.up.sql`]: change }, {}, { fork: true }));
+      await s.pullRequest();
+      expect(s.status()).toMatchObject({ state: 'failure' });
+      expect(s.sticky()!.body).toContain('ban-editing-applied-migration');
+      expect(s.server.violations).toEqual([]);
+      await s.close();
+      scenario = undefined;
+    }
+  });
+
   it('cannot approve their own pull request by default, with any permission', async () => {
     const s = await blockedPr();
     s.server.state.permissions[AUTHOR] = 'admin';
