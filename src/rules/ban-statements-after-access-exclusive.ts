@@ -72,8 +72,9 @@ function createdTemporaryTable(node: Node): string | undefined {
  * EXCLUSIVE lock its whole run keeps the locked table blocked (eugene E4).
  */
 function rowsWorkedOn(node: Node): string[] {
-  const tables = scansRows(node) ? [...statementLock(node).tables] : [];
-  if (nodeType(node) === 'SelectStmt' || scansRows(node)) tables.push(...readTables(node));
+  const scans = scansRows(node);
+  const tables = scans ? [...statementLock(node).tables] : [];
+  if (scans || nodeType(node) === 'SelectStmt') tables.push(...readTables(node));
   return tables;
 }
 
