@@ -51,13 +51,13 @@ export function sqlError(error: unknown): SqlError {
 export const SESSION_SQL = "SET statement_timeout = '60s'; SET client_min_messages = 'warning'";
 
 /**
- * Ends any transaction a failed statement left open, undoes session settings the
- * migrations made (search_path, role), then removes every extension and every schema a
+ * Ends any transaction a failed statement left open, undoes session settings and prepared
+ * statements the migrations made (search_path, role, PREPARE), then removes every extension and every schema a
  * migration may have created and recreates `public`. NOTE: extensions go first and
  * explicitly: one installed into pg_catalog survives the schema drops and would make the
  * next run's CREATE EXTENSION fail. Roles and databases are cluster-wide and are left alone.
  */
-export const RESET_SQL = `ROLLBACK; RESET ALL; ${SESSION_SQL}; DO $reset$
+export const RESET_SQL = `ROLLBACK; RESET ALL; DEALLOCATE ALL; ${SESSION_SQL}; DO $reset$
 DECLARE s name;
 BEGIN
   FOR s IN SELECT extname FROM pg_extension WHERE extname <> 'plpgsql' LOOP
