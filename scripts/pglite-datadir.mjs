@@ -23,9 +23,19 @@ const pgliteDist = path.dirname(require.resolve('@electric-sql/pglite'));
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
-/** What the dump depends on: the PGlite version and the files initdb and Postgres run from. */
+/**
+ * How the data directory is made, beyond a plain initdb. NOTE: PGlite's start reads the whole
+ * directory into memory, and its time grows with the size (BENCHMARKS.md): WAL segments of
+ * 1 MB instead of 16 (the size is fixed at initdb), and no template0 (7 MB; replay never
+ * connects to it, and a CREATE DATABASE ... TEMPLATE template0 gets it back from the
+ * untouched template1: src/replay/pglite.ts). template1 stays, as plain CREATE DATABASE copies it.
+ */
+const RECIPE = { initdb: ['--wal-segsize=1'], dropped: ['template0'] };
+
+/** What the dump depends on: the recipe, the PGlite version and the files initdb and Postgres run from. */
 export function pgliteInputs() {
   const hash = createHash('sha256');
+  hash.update(JSON.stringify(RECIPE));
   for (const file of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) hash.update(file).update(readFileSync(path.join(pgliteDist, file)));
   const { version } = JSON.parse(readFileSync(path.join(pgliteDist, '..', 'package.json'), 'utf8'));
   return { pglite: version, inputs: hash.digest('hex') };
@@ -51,10 +61,15 @@ async function catalogDigest(pg) {
   return sha256(row.catalog);
 }
 
-/** Runs initdb and returns the gzipped data directory with its manifest. */
+/** Runs initdb, applies the recipe and returns the gzipped data directory with its manifest. */
 export async function buildDataDir() {
-  const pg = await PGlite.create();
+  const pg = await PGlite.create({ initDbStartParams: RECIPE.initdb });
   try {
+    for (const database of RECIPE.dropped) {
+      await pg.exec(`ALTER DATABASE ${database} IS_TEMPLATE false`);
+      await pg.exec(`DROP DATABASE ${database}`);
+    }
+    await pg.exec('CHECKPOINT');
     const catalog = await catalogDigest(pg);
     const bytes = Buffer.from(await (await pg.dumpDataDir('gzip')).arrayBuffer());
     return { bytes, manifest: { ...pgliteInputs(), dump: sha256(bytes), catalog } };

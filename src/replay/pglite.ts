@@ -108,6 +108,18 @@ const UNSAVED_STATE_SQL = `SELECT (SELECT count(*) FROM pg_class WHERE relpersis
 /** The settings this session changed, as commands that change them the same way. */
 const SESSION_SETTINGS_SQL = `SELECT format('SELECT set_config(%L, %L, false)', name, setting) AS sql FROM pg_settings WHERE source = 'session' ORDER BY name`;
 
+/**
+ * Makes template0 when `error` says it is missing; whether it did. NOTE: the shipped data
+ * directory has none (scripts/pglite-datadir.mjs: PGlite starts faster without it). It is
+ * made on first need from template1, which is what template0 is on a new cluster: replay
+ * changes only its own database.
+ */
+async function madeTemplate0(pg: PGlite, error: unknown): Promise<boolean> {
+  if ((error as Error).message !== 'template database "template0" does not exist') return false;
+  await pg.exec('CREATE DATABASE template0 TEMPLATE template1 IS_TEMPLATE true ALLOW_CONNECTIONS false');
+  return true;
+}
+
 /** Starts an in-memory PGlite, from `dataDir` (a saved base) or the shipped initial data directory. */
 export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
   const pg = await create(dataDir);
@@ -125,7 +137,12 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
       kind: 'pglite',
       serverVersion,
       exec: async (sql) => {
-        await pg.exec(sql);
+        try {
+          await pg.exec(sql);
+        } catch (error) {
+          if (!(await madeTemplate0(pg, error))) throw error;
+          await pg.exec(sql);
+        }
       },
       query: async <Row extends object>(sql: string) => (await pg.query<Row>(sql)).rows,
       reset: async () => {

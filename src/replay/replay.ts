@@ -19,7 +19,7 @@ import { LineIndex } from '../core/source.js';
 import { BaseBatches } from './base-batch.js';
 import { baseKey } from './base-cache.js';
 import { type ReplayDatabase, type SqlError, sqlError } from './interface.js';
-import { diffSchemas, relationStates, snapshotSchema } from './snapshot.js';
+import { diffSchemas, relationStates, SchemaTracker } from './snapshot.js';
 import { mustRunOutsideTransaction, traceStatement, type TraceMode } from './trace.js';
 import type { RelationState } from './snapshot.js';
 
@@ -84,11 +84,15 @@ class ReplayRun {
   private readonly roundTrips: RoundTrip[] = [];
   private summary: ReplaySummary | undefined;
   private baseNotices = 0;
+  /** The schema before and after each round trip, read again only where it changed. */
+  private readonly schema: SchemaTracker;
 
   constructor(
     private readonly config: Config,
     private readonly db: ReplayDatabase,
-  ) {}
+  ) {
+    this.schema = new SchemaTracker(db);
+  }
 
   observations(): ReplayObservations {
     return { ...(this.summary ? { summary: this.summary } : {}), statements: this.statements, notices: this.notices, roundTrips: this.roundTrips };
@@ -241,7 +245,9 @@ class ReplayRun {
   private async replayUnit(unit: Unit): Promise<{ statements: number; failed: boolean }> {
     const db = this.db;
     const path = unit.up.migration.path;
-    const before = unit.down ? await snapshotSchema(db) : undefined;
+    // NOTE: VACUUM may freeze catalog rows, which hides what changed from the schema tracker.
+    const vacuums = [...unit.upStatements, ...(unit.down?.statements ?? [])].some((s) => s.kind === 'VacuumStmt');
+    const before = unit.down ? await this.schema.current() : undefined;
     let traced = 0;
     let failed = false;
     const known: Map<number, RelationState> = await relationStates(db);
@@ -260,6 +266,7 @@ class ReplayRun {
       failed = true;
       return false;
     });
+    if (vacuums) this.schema.fullReadNext = true;
     if (failed || !unit.down || !before) return { statements: traced, failed };
     const roundTrip: RoundTrip = { up: path, down: unit.down.file.migration.path, differences: [] };
     const downStart = unit.down.statements.find((s) => transactionControl(s) === undefined);
@@ -271,13 +278,14 @@ class ReplayRun {
       return !error;
     });
     if (roundTrip.downFailed) return { statements: traced, failed: false };
-    const differences = diffSchemas(before, await snapshotSchema(db));
+    const differences = diffSchemas(before, await this.schema.current());
     roundTrip.differences = differences.length > MAX_DIFFERENCES ? [...differences.slice(0, MAX_DIFFERENCES), `and ${differences.length - MAX_DIFFERENCES} more differences`] : differences;
     await this.run(unit.upStatements, true, async (statement) => {
       const error = await this.apply(statement);
       if (error) roundTrip.upNotRerunnable = { statement, error: error.message, line: errorLine(statement, error) };
       return !error;
     });
+    if (vacuums) this.schema.fullReadNext = true;
     return { statements: traced, failed: false };
   }
 
