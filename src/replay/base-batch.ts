@@ -31,7 +31,7 @@ export interface BaseStatement {
  * bounds the work repeated; it also keeps one call far below PGlite's call deadline
  * (pglite-thread.ts).
  */
-const BATCH_LIMITS = { statements: 100, characters: 200_000 } as const;
+const BATCH_LIMITS = { statements: 250, characters: 200_000 } as const;
 
 /**
  * Statements that run alone, never in a batch: those Postgres refuses inside a transaction

@@ -195,7 +195,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the base in batches on
     const files = Array.from({ length: 20 }, (_, file) => [`CREATE TABLE t_${file} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v int)`, ...Array.from({ length: 14 }, (_, i) => `INSERT INTO t_${file} (v) VALUES (${i})`)]);
     const { observations, roundTrips } = await batched(db, files);
     expect(observations.summary).toMatchObject({ baseStatements: 300, baseFailures: 0 });
-    // 300 statements in 3 batches; the rest is the reset, the new migration's trace and sequence reads.
+    // 300 statements in 2 batches; the rest is the reset, the new migration's trace and sequence reads.
     expect(roundTrips).toBeLessThan(30);
   });
 });
