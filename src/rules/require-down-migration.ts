@@ -27,6 +27,14 @@ export default defineRule({
         messageIds: ['empty'],
       },
       { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\n' }], why: 'dbmate down section is empty', messageIds: ['empty'] },
+      {
+        files: [
+          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
+          { path: 'migrations/001_phone.down.sql', text: '', change: 'deleted', baseText: 'ALTER TABLE users DROP COLUMN phone;' },
+        ],
+        why: 'the change deletes the down file: there is no rollback any more',
+        messageIds: ['missing'],
+      },
     ],
     valid: [
       {
@@ -58,13 +66,13 @@ export default defineRule({
       return;
     }
     const expected = expectedDownPath(path);
-    const partner = migration.partner ? changeSet.byPath(migration.partner) : undefined;
-    if (!partner) {
+    const down = changeSet.downOf(file);
+    if (!down) {
       report({ messageId: 'missing', data: { path, expected }, span: file.lines.span(0, 0) });
       return;
     }
-    const text = partner.input.text;
-    if (undocumentedEmpty(text, 0, text.length)) report({ messageId: 'empty', data: { path, down: partner.migration.path, expected }, span: file.lines.span(0, 0) });
+    const text = down.input.text;
+    if (undocumentedEmpty(text, 0, text.length)) report({ messageId: 'empty', data: { path, down: down.migration.path, expected }, span: file.lines.span(0, 0) });
   },
 });
 
