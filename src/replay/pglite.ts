@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { type Extension, PGlite, type PGliteInterface } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -22,30 +23,93 @@ import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
 
-/**
- * The contrib extensions migrations commonly create. NOTE: each is unpacked only when a
- * migration runs CREATE EXTENSION, so offering them costs nothing at start.
- */
-const CONTRIB: Record<string, Extension> = { btree_gin, btree_gist, citext, cube, earthdistance, fuzzystrmatch, hstore, intarray, ltree, pg_trgm, pgcrypto, tablefunc, unaccent, uuid_ossp };
+/** The contrib extensions migrations commonly create (their bundles are copied next to the bundle in dist/). */
+const CONTRIB: readonly Extension[] = [btree_gin, btree_gist, citext, cube, earthdistance, fuzzystrmatch, hstore, intarray, ltree, pg_trgm, pgcrypto, tablefunc, unaccent, uuid_ossp];
 
-let extensions: Promise<Record<string, Extension>> | undefined;
+let bundles: Promise<ReadonlyMap<string, URL>> | undefined;
 
 /**
- * The contrib extensions whose bundle file is present. NOTE: PGlite reads a bundle in a
- * promise nobody awaits, so a missing one (a bundle that did not copy it) would crash the
- * process with an unhandled rejection; without it, CREATE EXTENSION fails and is a notice.
+ * The contrib bundles present, by extension name (`uuid-ossp`: the bundle's file name). NOTE:
+ * a missing bundle (a build that did not copy it) only makes CREATE EXTENSION fail, a notice.
  */
-function availableExtensions(): Promise<Record<string, Extension>> {
-  extensions ??= (async () => {
-    const present: Record<string, Extension> = {};
-    for (const [name, extension] of Object.entries(CONTRIB)) {
+function contribBundles(): Promise<ReadonlyMap<string, URL>> {
+  bundles ??= (async () => {
+    const present = new Map<string, URL>();
+    for (const extension of CONTRIB) {
       // NOTE: the contrib setups only compute their bundle's URL; they use neither argument.
       const { bundlePath } = await extension.setup({} as PGliteInterface, {});
-      if (bundlePath && existsSync(bundlePath)) present[name] = extension;
+      if (bundlePath && existsSync(bundlePath)) present.set(bundlePath.pathname.split('/').pop()!.replace(/\.tar\.gz$/, ''), bundlePath);
     }
     return present;
   })();
-  return extensions;
+  return bundles;
+}
+
+/** PGlite's Emscripten module, which its typings leave out: the file system the server reads. */
+interface EmscriptenModule {
+  WASM_PREFIX: string;
+  FS: { analyzePath(path: string): { exists: boolean }; mkdirTree(path: string): void; writeFile(path: string, data: Uint8Array): void };
+}
+
+/**
+ * The contrib extensions' files in one PGlite's file system, written when a statement is about
+ * to need them. NOTE: PGlite's own `extensions` option unpacks every listed bundle and compiles
+ * its library at start, about 140 ms for these 14 whether or not a migration creates one
+ * (BENCHMARKS.md). Postgres reads an extension's control file and scripts at CREATE EXTENSION
+ * and loads its library when a function of it first runs, so the files are written just
+ * before a statement that names the extension, and, for a database started from a saved base,
+ * those of the extensions it has. test/replay/pglite.test.ts creates each extension, so a
+ * PGlite whose file system changes fails there.
+ */
+class ContribFiles {
+  private readonly written = new Set<string>();
+
+  constructor(private readonly pg: PGlite) {}
+
+  /** Writes the files of every extension `sql` names (with the word `extension` in it). */
+  async forStatement(sql: string): Promise<void> {
+    if (!/extension/i.test(sql)) return;
+    for (const name of (await contribBundles()).keys()) {
+      if (!this.written.has(name) && new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`, 'i').test(sql)) await this.write(name);
+    }
+  }
+
+  /** Writes the files of the extensions the database has (a saved base). */
+  async forInstalled(): Promise<void> {
+    for (const { extname } of (await this.pg.query<{ extname: string }>('SELECT extname FROM pg_extension')).rows) await this.write(extname);
+  }
+
+  /** Writes one extension's files and those of the extensions its control file requires. */
+  private async write(name: string): Promise<void> {
+    const bundle = (await contribBundles()).get(name);
+    if (!bundle || this.written.has(name)) return;
+    this.written.add(name);
+    const mod = (this.pg as unknown as { mod: EmscriptenModule }).mod;
+    const required: string[] = [];
+    for (const file of untar(gunzipSync(await readFile(bundle)))) {
+      const target = `${mod.WASM_PREFIX}/${file.name}`;
+      const dir = target.slice(0, target.lastIndexOf('/'));
+      if (!mod.FS.analyzePath(dir).exists) mod.FS.mkdirTree(dir);
+      mod.FS.writeFile(target, file.data);
+      if (file.name.endsWith('.control')) required.push(...(/^\s*requires\s*=\s*'([^']*)'/m.exec(Buffer.from(file.data).toString('utf8'))?.[1]?.split(/\s*,\s*/) ?? []));
+    }
+    for (const other of required) await this.write(other);
+  }
+}
+
+/** The regular files of a tar archive (PGlite's bundles: plain ustar entries). */
+function untar(archive: Uint8Array): Array<{ name: string; data: Uint8Array }> {
+  const files: Array<{ name: string; data: Uint8Array }> = [];
+  const text = (from: number, length: number) => Buffer.from(archive.subarray(from, from + length)).toString('utf8').replace(/\0.*$/s, '');
+  for (let at = 0; at + 512 <= archive.length; ) {
+    const name = text(at, 100);
+    if (name === '') break;
+    const size = parseInt(text(at + 124, 12).trim() || '0', 8);
+    const prefix = text(at + 345, 155);
+    if (text(at + 156, 1) === '0' || text(at + 156, 1) === '') files.push({ name: prefix ? `${prefix}/${name}` : name, data: archive.subarray(at + 512, at + 512 + size) });
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
 }
 
 /**
@@ -88,9 +152,9 @@ export function pgliteBuildDigest(): Promise<string> {
 
 /** Starts PGlite from `dataDir` (a gzipped data directory dump), or from the shipped one. */
 async function create(dataDir?: Blob): Promise<PGlite> {
-  const extensions = await availableExtensions();
+
   const loadDataDir = dataDir ?? (await shippedDataDir());
-  return PGlite.create(loadDataDir ? { loadDataDir, extensions } : { extensions });
+  return PGlite.create(loadDataDir ? { loadDataDir } : {});
 }
 
 /** PGlite as a ReplayDatabase, with what the base cache needs (pglite-worker.ts). */
@@ -127,6 +191,8 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
     await pg.exec(SESSION_SQL);
     const [row] = (await pg.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")).rows;
     const serverVersion = Math.floor(Number(row?.v) / 10_000);
+    const contrib = new ContribFiles(pg);
+    await contrib.forInstalled();
     let closed = false;
     const close = async () => {
       if (closed) return;
@@ -137,6 +203,7 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
       kind: 'pglite',
       serverVersion,
       exec: async (sql) => {
+        await contrib.forStatement(sql);
         try {
           await pg.exec(sql);
         } catch (error) {
@@ -144,6 +211,7 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
           await pg.exec(sql);
         }
       },
+      // NOTE: migrations run through exec; query is replay's own SQL.
       query: async <Row extends object>(sql: string) => (await pg.query<Row>(sql)).rows,
       reset: async () => {
         await pg.exec(RESET_SQL);
