@@ -66,9 +66,9 @@ class ContribFiles {
 
   constructor(private readonly pg: PGlite) {}
 
-  /** Writes the files of every extension `sql` names (with the word `extension` in it). */
+  /** Writes the files of every extension `sql` names (with the word `extension`, or `$libdir` for a C function's library, in it). */
   async forStatement(sql: string): Promise<void> {
-    if (!/extension/i.test(sql)) return;
+    if (!/extension|\$libdir/i.test(sql)) return;
     for (const name of (await contribBundles()).keys()) {
       if (!this.written.has(name) && new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`, 'i').test(sql)) await this.write(name);
     }

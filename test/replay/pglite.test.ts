@@ -23,6 +23,9 @@ describe('PGlite from the shipped data directory', () => {
     await db.exec('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"');
     await db.exec('CREATE EXTENSION earthdistance CASCADE');
     await db.exec("DO $$ BEGIN EXECUTE 'CREATE EXTENSION pgcrypto'; END $$");
+    // A C function that names a library of one (no CREATE EXTENSION in the statement).
+    await db.exec("CREATE FUNCTION my_soundex(text) RETURNS text AS '$libdir/fuzzystrmatch', 'soundex' LANGUAGE C IMMUTABLE STRICT");
+    expect(await db.query("SELECT my_soundex('Robert') AS code")).toEqual([{ code: 'R163' }]);
     for (const name of ['btree_gin', 'btree_gist', 'citext', 'fuzzystrmatch', 'hstore', 'intarray', 'ltree', 'pg_trgm', 'tablefunc', 'unaccent']) await db.exec(`CREATE EXTENSION ${name}`);
     expect((await db.query<{ extname: string }>('SELECT extname FROM pg_extension ORDER BY extname')).map((r) => r.extname)).toEqual(
       ['btree_gin', 'btree_gist', 'citext', 'cube', 'earthdistance', 'fuzzystrmatch', 'hstore', 'intarray', 'ltree', 'pg_trgm', 'pgcrypto', 'plpgsql', 'tablefunc', 'unaccent', 'uuid-ossp'],
