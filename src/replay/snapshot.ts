@@ -180,12 +180,6 @@ const CHANGES_STATEMENT = 'migration_guard_schema_changes';
 /** The objects of `owners`, read again. */
 const ownersSql = (owners: readonly string[]) => `SELECT ${objectsJson((q) => `${q}.owner IN (${owners.map((owner) => `'${owner.replace(/[^a-z0-9]/g, '')}'`).join(', ')})`)}::text AS parts`;
 
-/** Reads every user object of the database. */
-export async function snapshotSchema(db: ReplayDatabase): Promise<SchemaSnapshot> {
-  const [result] = await db.query<{ parts: string }>(SNAPSHOT_SQL);
-  return toSnapshot(rowsOf(result?.parts));
-}
-
 function rowsOf(parts: string | undefined): ObjectRow[] {
   return (JSON.parse(parts ?? '[]') as Array<ObjectRow[] | null>).flatMap((rows) => rows ?? []);
 }
@@ -197,8 +191,8 @@ function toSnapshot(rows: Iterable<ObjectRow>): SchemaSnapshot {
 }
 
 /**
- * The schema as snapshotSchema reads it, kept up to date by reading again only what changed
- * since the last read. Each object has an owner: a relation (`r<oid>`: the table with its
+ * Every user object of the database (QUERIES), read in full the first time and then kept up
+ * to date by reading again only what changed since the last read. Each object has an owner: a relation (`r<oid>`: the table with its
  * columns, constraints, indexes and triggers), a type (`t`), a function (`f`), a schema (`n`)
  * or an extension (`e`); an owner's objects are read again together. What changed is told by
  * the catalogs themselves: a row written since the last read carries a newer transaction id

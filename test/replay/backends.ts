@@ -6,6 +6,7 @@
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { openPglite } from '../../src/replay/pglite.js';
 import { openPostgres } from '../../src/replay/postgres.js';
+import { type SchemaSnapshot, SchemaTracker } from '../../src/replay/snapshot.js';
 import { startPostgresServer } from '../support/postgres-server.js';
 
 export interface Backend {
@@ -46,3 +47,8 @@ export const BACKENDS: readonly Backend[] = [
     },
   },
 ];
+
+/** The whole schema as replay reads it (a new SchemaTracker's first read is a full one). */
+export function fullRead(db: ReplayDatabase): Promise<SchemaSnapshot> {
+  return new SchemaTracker(db).current();
+}

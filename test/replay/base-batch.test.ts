@@ -14,11 +14,10 @@ import { checkMigrations } from '../../src/engine.js';
 import { runsAlone } from '../../src/replay/base-batch.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
 import { replayStage } from '../../src/replay/replay.js';
-import { snapshotSchema } from '../../src/replay/snapshot.js';
 import { loadParser, parseRegion } from '../../src/core/parse.js';
 import { LineIndex } from '../../src/core/source.js';
 import { allRules } from '../../src/rules/index.js';
-import { BACKENDS } from './backends.js';
+import { BACKENDS, fullRead } from './backends.js';
 
 const config = validateConfig({}, allRules);
 
@@ -177,14 +176,14 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the base in batches on
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_caseName, { files, probe, failures }) => {
     const { observations } = await batched(db, files);
-    const batchedSchema = await snapshotSchema(db);
+    const batchedSchema = await fullRead(db);
     const batchedRows = await db.query(probe);
 
     const reference = await oneByOne(db, files);
     for (const [file, message] of failures) expect(reference.some(([f, m]) => f === file && m.includes(message)), `${file}: ${message}`).toBe(true);
     expect(reference).toHaveLength(failures.length);
     expect(batchedRows).toEqual(await db.query(probe));
-    expect(batchedSchema).toEqual(await snapshotSchema(db));
+    expect(batchedSchema).toEqual(await fullRead(db));
 
     const firstPerFile = reference.filter(([file], i) => reference.findIndex(([f]) => f === file) === i);
     expect(observations.summary).toMatchObject({ baseFiles: files.length, baseFailures: reference.length, baseFailedFiles: firstPerFile.length });

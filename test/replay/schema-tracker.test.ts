@@ -1,7 +1,7 @@
 /**
  * SchemaTracker (src/replay/snapshot.ts) reads again only what changed since its last read.
  * The property: after any sequence of schema changes, what it holds is what a full read
- * (snapshotSchema) returns. The statements below touch a few shared names, so that renames,
+ * (a new tracker's first) returns. The statements below touch a few shared names, so that renames,
  * cascades, dependent views, foreign keys, defaults, types, functions, triggers, schemas and
  * extensions meet each other; many fail (the object is missing or exists), as in a real history.
  */
@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/replay/pglite.js';
 import type { ReplayDatabase } from '../../src/replay/interface.js';
-import { SchemaTracker, snapshotSchema } from '../../src/replay/snapshot.js';
+import { SchemaTracker } from '../../src/replay/snapshot.js';
+import { fullRead } from './backends.js';
 import { fuzzParameters, fuzzTimeout } from '../fuzz/support.js';
 
 const STATEMENTS = [
@@ -107,14 +108,14 @@ describe('SchemaTracker', () => {
         fc.asyncProperty(fc.array(fc.array(fc.constantFrom(...STATEMENTS), { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 8 }), async (steps) => {
           await db.reset();
           const tracker = new SchemaTracker(db);
-          expect(await tracker.current()).toEqual(await snapshotSchema(db));
+          expect(await tracker.current()).toEqual(await fullRead(db));
           for (const statements of steps) {
             for (const sql of statements) {
               await db.exec(sql).catch(() => undefined);
               if (sql.startsWith('VACUUM')) tracker.fullReadNext = true;
             }
             reads++;
-            expect(await tracker.current()).toEqual(await snapshotSchema(db));
+            expect(await tracker.current()).toEqual(await fullRead(db));
           }
         }),
         fuzzParameters(40),
@@ -140,7 +141,7 @@ describe('SchemaTracker', () => {
     const before = await tracker.current();
     for (const sql of change) await db.exec(sql);
     const after = await tracker.current();
-    expect(after).toEqual(await snapshotSchema(db));
+    expect(after).toEqual(await fullRead(db));
     expect(after).not.toEqual(before);
     await db.exec('RESET search_path');
   });
