@@ -194,7 +194,7 @@ class ReplayRun {
       }
       if (block) await batches.block(path, block, 'ROLLBACK');
     }
-    await batches.flush();
+    await batches.finish();
     return {
       baseFiles: files.length,
       baseStatements: files.reduce((n, file) => n + file.statements.filter((s) => s.kind !== 'TransactionStmt').length, 0),

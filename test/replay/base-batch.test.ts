@@ -12,7 +12,7 @@ import type { InputFile } from '../../src/core/migration.js';
 import type { ReplayObservations } from '../../src/core/observations.js';
 import { checkMigrations } from '../../src/engine.js';
 import { runsAlone } from '../../src/replay/base-batch.js';
-import type { ReplayDatabase } from '../../src/replay/interface.js';
+import { type ReplayDatabase, sqlError } from '../../src/replay/interface.js';
 import { replayStage } from '../../src/replay/replay.js';
 import { loadParser, parseRegion } from '../../src/core/parse.js';
 import { LineIndex } from '../../src/core/source.js';
@@ -27,7 +27,7 @@ interface Case {
   files: string[][];
   probe: string;
   /** Failures the reference run has (file index and message part): pins the case to what it is about. */
-  failures: Array<[number, string]>;
+  failures: Array<[number, string]> | ((serverVersion: number) => Array<[number, string]>);
 }
 
 const SEEDED = ['CREATE TABLE t (id serial PRIMARY KEY, v int)', 'INSERT INTO t (v) VALUES (1)'];
@@ -111,18 +111,41 @@ const CASES: Case[] = [
       [5, 'relation "missing_5" does not exist'],
     ],
   },
+  {
+    name: 'after a failed batch, statements committed one by one in one round trip: errors, their lines, and a syntax error only the server sees',
+    files: [
+      SEEDED,
+      [
+        'INSERT INTO missing VALUES (1)',
+        'INSERT INTO t (v) VALUES (2)',
+        'SELECT 1\n  , no_such_column\n  FROM t',
+        'INSERT INTO t (v) VALUES (3)',
+        // NOTE: numeric literals with underscores are Postgres 16 syntax: a syntax error on a
+        // Postgres 15 server (the whole text fails before it runs), valid on PGlite.
+        'CREATE TABLE big AS SELECT 1_000 AS n',
+        'INSERT INTO t (v) VALUES (4)',
+        'INSERT INTO t (v) VALUES (5)',
+      ],
+    ],
+    probe: "SELECT (SELECT string_agg(id || ':' || v, ',' ORDER BY id) FROM t) AS rows, to_regclass('big') IS NOT NULL AS big",
+    failures: (serverVersion) => [
+      [1, 'relation "missing" does not exist'],
+      [1, 'column "no_such_column" does not exist'],
+      ...(serverVersion < 16 ? ([[1, 'at or near']] as Array<[number, string]>) : []),
+    ],
+  },
 ];
 
 const fileText = (statements: string[]) => statements.map((s) => `${s};\n`).join('');
 const pathOf = (file: number) => `migrations/${String(file + 1).padStart(3, '0')}_base.up.sql`;
 
 /** The reference: one statement per round trip, the semantics in the header. */
-async function oneByOne(db: ReplayDatabase, files: string[][]): Promise<Array<[number, string]>> {
+async function oneByOne(db: ReplayDatabase, files: string[][]): Promise<Array<[number, string, number]>> {
   await db.reset();
-  const failures: Array<[number, string]> = [];
+  const failures: Array<[number, string, number]> = [];
   for (const [file, statements] of files.entries()) {
     let inBlock = false;
-    for (const sql of statements) {
+    for (const [index, sql] of statements.entries()) {
       if (sql === 'BEGIN') {
         await db.exec(sql);
         inBlock = true;
@@ -132,8 +155,12 @@ async function oneByOne(db: ReplayDatabase, files: string[][]): Promise<Array<[n
       } else {
         try {
           await db.exec(sql);
-        } catch (error) {
-          failures.push([file, (error as Error).message]);
+        } catch (caught) {
+          // The line Postgres points at: the statement's first line, plus the lines before the error position.
+          const error = sqlError(caught);
+          const before = fileText(statements.slice(0, index)).split('\n').length;
+          const within = error.position === undefined ? 0 : (Array.from(sql).slice(0, error.position - 1).join('').match(/\n/g)?.length ?? 0);
+          failures.push([file, error.message, before + within]);
           if (inBlock) await db.exec('ROLLBACK');
           inBlock = false;
         }
@@ -174,7 +201,8 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the base in batches on
     await close?.();
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_caseName, { files, probe, failures }) => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_caseName, { files, probe, failures: expected }) => {
+    const failures = typeof expected === 'function' ? expected(db.serverVersion) : expected;
     const { observations } = await batched(db, files);
     const batchedSchema = await fullRead(db);
     const batchedRows = await db.query(probe);
@@ -187,7 +215,7 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the base in batches on
 
     const firstPerFile = reference.filter(([file], i) => reference.findIndex(([f]) => f === file) === i);
     expect(observations.summary).toMatchObject({ baseFiles: files.length, baseFailures: reference.length, baseFailedFiles: firstPerFile.length });
-    expect(observations.notices.filter((n) => n.messageId === 'baseFailed').map((n) => [n.file, n.data.error])).toEqual(firstPerFile.map(([file, message]) => [pathOf(file), message]));
+    expect(observations.notices.filter((n) => n.messageId === 'baseFailed').map((n) => [n.file, n.data.error, n.data.line])).toEqual(firstPerFile.map(([file, message, line]) => [pathOf(file), message, line]));
   });
 
   it('sends a clean base in a few round trips, not one per statement', async () => {
