@@ -31,7 +31,7 @@ function observation(locks: [relation: string, mode: LockMode][], overrides: Par
   return { locks: locks.map(([relation, mode]) => ({ relation, mode })), rewrites: [], locksObserved: true, ...overrides };
 }
 
-function replay(observedLock: LockMode | null, overrides: Partial<ReplayObservation> = {}): FindingReplay {
+function replay(observedLock: LockMode | null, overrides: Partial<FindingReplay> = {}): FindingReplay {
   return { ...observation([]), observedLock, lockMismatch: false, ...overrides };
 }
 
