@@ -144,7 +144,7 @@ describe('the services a change set hands to rules', () => {
 describe('a replay stage', () => {
   const sql = ['a', 'b', 'c', 'd', 'e'].map((table) => `CREATE INDEX ${table}_x ON ${table} (x);`).join('\n');
   const files = [{ path: 'migrations/20260101000000_indexes.up.sql', text: `${sql}\n`, change: 'added' as const }];
-  const summary: ReplaySummary = { database: 'postgres', serverVersion: 15, base: 'migrations', baseFiles: 0, baseFailedFiles: 0, baseStatements: 0, baseFailures: 0, baseMs: 0, statements: 5, failures: 0, tracedMs: 1 };
+  const summary: ReplaySummary = { database: 'postgres', serverVersion: 15, base: 'migrations', baseFiles: 0, baseFailedFiles: 0, baseStatements: 0, baseFailures: 0, baseMs: 0, statements: 5, failures: 0, tracedMs: 1, ms: 1 };
 
   /** A stage that observed `locks[i]` for the i-th statement of the changed file (none where undefined). */
   function stage(locks: (LockMode | undefined)[], withSummary: boolean): ReplayStage {
