@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParser, parseRegion, type ParsedRegion } from '../../src/core/parse.js';
+import { loadParser, parseRegion, type ParsedRegion, planRegion, regionTexts } from '../../src/core/parse.js';
 import { LineIndex, Utf8OffsetMap } from '../../src/core/source.js';
 
 beforeAll(() => loadParser());
@@ -164,5 +164,19 @@ describe('DO blocks', () => {
   it('reports a PL/pgSQL body that does not parse as a syntax error of the DO statement', () => {
     const result = parse('DO $$BEGIN x := ; END$$;');
     expect(result.issues.map((issue) => [issue.kind, issue.message])).toEqual([['syntax-error', 'the PL/pgSQL body of this DO block does not parse: "x" is not a known variable']]);
+  });
+});
+
+describe('regionTexts', () => {
+  const texts = (text: string) => regionTexts(planRegion(new LineIndex(text), 0, text.length));
+
+  it('hands the region to the parser ahead, and nothing for a region of comments and blanks', () => {
+    expect(texts('SELECT 1;\n-- done\n')).toEqual(['SELECT 1;\n-- done\n']);
+    expect(texts('-- only a comment\n\n/* and another */\n')).toEqual([]);
+  });
+
+  it('hands the text with psql meta-commands blanked and NUL bytes replaced, offsets unchanged', () => {
+    expect(texts('\\set x 1\nSELECT 1;')).toEqual(['        \nSELECT 1;']);
+    expect(texts("SELECT 'a\0b';")).toEqual(["SELECT 'a\uFFFDb';"]);
   });
 });
