@@ -180,3 +180,30 @@ describe('a replay stage', () => {
     expect(without.map((f) => f.replay)).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 });
+
+describe('the report', () => {
+  const run = (files: { path: string; text: string; change: 'added' | 'unchanged' | 'modified' | 'deleted' }[]) => analyze({ files, config: defaultConfig(), rules: allRules, discover: discoverMigrations });
+
+  it('is empty when nothing is added, modified or deleted, whatever the applied files hold', async () => {
+    const applied = [
+      { path: 'migrations/001_a.up.sql', text: 'DROP TABLE a;\n', change: 'unchanged' as const },
+      { path: 'migrations/001_b.up.sql', text: 'CREATE INDEX i ON b (x);\n', change: 'unchanged' as const },
+    ];
+    expect(await run(applied)).toMatchObject({ verdict: 'pass', files: [], findings: [], blocking: [] });
+  });
+
+  it('lists only the files under review', async () => {
+    const report = await run([
+      { path: 'migrations/001_a.up.sql', text: 'CREATE TABLE a (id bigint);\n', change: 'unchanged' },
+      { path: 'migrations/002_b.up.sql', text: 'DROP TABLE a;\n', change: 'added' },
+    ]);
+    expect(report.files.map((f) => f.path)).toEqual(['migrations/002_b.up.sql']);
+  });
+
+  it('lists the findings of every phase in file order, those about ignore comments included', async () => {
+    const report = await run([{ path: 'migrations/001_a.up.sql', text: 'DROP TABLE b; -- migration-guard:ignore ban-drop-column reason: not needed\nDROP TABLE c;\n', change: 'added' }]);
+    const order = report.findings.map((f) => [f.span.startOffset, f.ruleId]);
+    expect(order.map(([, ruleId]) => ruleId)).toContain('unused-ignore');
+    expect(order).toEqual([...order].sort(([a, ruleA], [b, ruleB]) => (a as number) - (b as number) || String(ruleA).localeCompare(String(ruleB))));
+  });
+});
