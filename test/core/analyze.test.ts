@@ -65,7 +65,19 @@ describe('rules that break', () => {
   it('a report with an unknown message id becomes an error on the file', async () => {
     const result = await findings([unknownMessage]);
     expect(result).toHaveLength(1);
-    expect(result[0]).toMatchObject({ ruleId: 'test-unknown-message', messageId: 'internalError', file: 'migrations/20260101000000_drop.up.sql' });
+    expect(result[0]).toMatchObject({
+      ruleId: 'test-unknown-message',
+      messageId: 'internalError',
+      severity: 'error',
+      file: 'migrations/20260101000000_drop.up.sql',
+      span: { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      why: 'The rule could not check this statement, so the result is not trusted.',
+      statement: undefined,
+      tables: [],
+      lock: null,
+      rewrite: false,
+      details: {},
+    });
     expect(result[0]!.message).toContain('reported unknown messageId "other"');
   });
 });
