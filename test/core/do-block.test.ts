@@ -3,20 +3,16 @@
  * which statements are static SQL, which are EXECUTEs of run-time text, and where each is in
  * the DO statement's text.
  */
-import type { Node } from '@pgsql/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { doBlockContents } from '../../src/core/do-block.js';
 import { loadParser } from '../../src/core/parse.js';
-import { parseToJson } from '../../src/core/pg-query.js';
+import { statementNode } from '../support/statement-node.js';
 
 beforeAll(() => loadParser());
 
 /** doBlockContents of the one statement `text`, as the engine calls it. */
 function contents(text: string) {
-  const parsed = parseToJson(text);
-  if (!parsed.ok) throw new Error(`test SQL does not parse: ${text}`);
-  const node = (JSON.parse(parsed.json) as { stmts: { stmt: Node }[] }).stmts[0]!.stmt;
-  return doBlockContents(node, text);
+  return doBlockContents(statementNode(text), text);
 }
 
 /** Each entry's text or expression, with the text found at its offset. */

@@ -2,19 +2,12 @@
  * The lock each statement takes, as the PostgreSQL documentation lists it ("Explicit
  * Locking", 13.3.1, and each command's reference page): src/core/statement-locks.ts.
  */
-import type { Node } from '@pgsql/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParser } from '../../src/core/parse.js';
-import { parseToJson } from '../../src/core/pg-query.js';
 import { alterTableReadsEveryRow, statementLock } from '../../src/core/statement-locks.js';
+import { statementNode as nodeOf } from '../support/statement-node.js';
 
 beforeAll(() => loadParser());
-
-function nodeOf(sql: string): Node {
-  const parsed = parseToJson(sql);
-  if (!parsed.ok) throw new Error(`test SQL does not parse: ${sql}`);
-  return (JSON.parse(parsed.json) as { stmts: { stmt: Node }[] }).stmts[0]!.stmt;
-}
 
 const lockOf = (sql: string) => {
   const { tables, lock, rewrite } = statementLock(nodeOf(sql));
