@@ -84,6 +84,18 @@ export default defineRule({
           'ATTACH PARTITION readings_2021 scans every row of readings_2021 and the default partition readings_default (and holds readings ACCESS EXCLUSIVE on Postgres 11) under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.',
         ],
       },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_bound;",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the CHECK that proved the bound was dropped',
+        messageIds: ['scansPartition'],
+      },
     ],
     valid: [
       {
@@ -113,6 +125,17 @@ export default defineRule({
           { path: 'migrations/20260101000000_attach.up.sql', text: "CREATE TABLE readings_default PARTITION OF readings DEFAULT;\nALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
         ],
         why: 'the default partition is new and empty',
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_default PARTITION OF readings DEFAULT;\nALTER TABLE readings DETACH PARTITION readings_default;\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the default partition was detached before',
       },
       { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
     ],
