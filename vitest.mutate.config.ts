@@ -18,4 +18,18 @@ export const MUTATION_EXCLUDED_TESTS = [
   'test/stats/production-context.test.ts',
 ];
 
-export default mergeConfig(base, defineConfig({ test: { exclude: MUTATION_EXCLUDED_TESTS } }));
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: MUTATION_EXCLUDED_TESTS,
+      // NOTE: Stryker's vitest runner starts one vitest run per mutant. With the default
+      // `isolate: true` every test file of that run gets a fresh worker process that imports
+      // the module graph and compiles libpg-query's WebAssembly again; without isolation the
+      // files of a run share one process. Mutants are switched through a global at run time,
+      // so nothing needs re-importing: this ran 1.6 times as many mutants a minute on the same
+      // sample (docs/testing.md, Cost). The workers stay forks (stryker.config.mjs).
+      isolate: false,
+    },
+  }),
+);

@@ -18,6 +18,9 @@ describe.each(allRules.map((rule) => [rule.id, rule] as const))('%s', (_id, rule
       if (example.messageIds) {
         expect(findings.map((f) => f.messageId)).toEqual(example.messageIds);
       }
+      if (example.messages) {
+        expect(findings.map((f) => f.message)).toEqual(example.messages);
+      }
       for (const finding of findings) {
         expect(finding.message).not.toMatch(/\{\{/);
         expect(finding.fix ?? '').not.toMatch(/\{\{/);

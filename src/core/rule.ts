@@ -42,6 +42,8 @@ export interface RuleExample {
   options?: Record<string, unknown>;
   /** For invalid examples: the message ids expected, in order (default: any, at least one). */
   messageIds?: string[];
+  /** For invalid examples: the messages expected, in order, as the findings word them (default: not checked). */
+  messages?: string[];
   /** History and code facts the example assumes (for rules that read them). */
   facts?: ExampleFacts;
 }

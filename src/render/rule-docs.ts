@@ -22,7 +22,9 @@ function exampleBlock(example: RuleExample): string {
     ? example.files.map((f) => `-- ${f.path}${f.change && f.change !== 'added' ? ` (${f.change})` : ''}\n${f.text.trimEnd()}`).join('\n\n')
     : (example.sql ?? '').trimEnd();
   const notes = [example.why, example.postgresVersion ? `Postgres ${example.postgresVersion}` : undefined].filter(Boolean).join('; ');
-  return `${notes ? `${notes}:\n\n` : ''}\`\`\`sql\n${body}\n\`\`\``;
+  // NOTE: what the tool says about an invalid example, when the example states it (RuleExample.messages).
+  const reported = (example.messages ?? []).map((message) => `\n\n> ${message}`).join('');
+  return `${notes ? `${notes}:\n\n` : ''}\`\`\`sql\n${body}\n\`\`\`${reported}`;
 }
 
 /** The Markdown page for one rule. */

@@ -79,6 +79,14 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name));', change: 'unchanged' },
         { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
       ], why: 'varchar to text keeps the rows, but the validated CHECK on the column is checked again', messageIds: ['rechecksConstraints'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp, seen timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nSET timezone = 'Europe/Paris';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;\nSET timezone = 'UTC';" },
+      ], why: 'the session time zone is no longer UTC when the ALTER runs (a later SET does not count)', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE flags (bits varbit(16), more varbit);', change: 'unchanged' },
+        { path: 'migrations/002_bits.up.sql', text: 'ALTER TABLE flags ALTER COLUMN bits TYPE varbit(8), ALTER COLUMN more TYPE varbit(8);' },
+      ], why: 'a shorter or a first length limit on a bit varying checks every value', messageIds: ['alterType', 'alterType'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
@@ -95,6 +103,14 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
       ], why: 'from Postgres 12, timestamp to timestamptz under a UTC session time zone keeps the stored values: no rewrite' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'Etc/UTC';\nSET statement_timeout = '5s';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      ], why: 'Etc/UTC is UTC too, and other settings leave the time zone alone' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE flags (bits varbit(8), more varbit(8));', change: 'unchanged' },
+        { path: 'migrations/002_bits.up.sql', text: 'ALTER TABLE flags ALTER COLUMN bits TYPE varbit(16), ALTER COLUMN more TYPE varbit;' },
+      ], why: 'a longer or no length limit on a bit varying is binary compatible' },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE users (email varchar(200), code citext);', change: 'unchanged' },
         { path: 'migrations/002_citext.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE citext, ALTER COLUMN code TYPE text;' },

@@ -61,6 +61,41 @@ export default defineRule({
         why: 'a range bound excludes NULL keys: without IS NOT NULL (or a NOT NULL key column) the CHECK does not imply it',
         messageIds: ['scansPartition'],
       },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_default PARTITION OF readings DEFAULT;\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the CHECK proves the bound, but the default partition is scanned for rows that now belong to the new one',
+        messages: ['ATTACH PARTITION readings_2021 scans every row of the default partition readings_default under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.'],
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_default PARTITION OF readings DEFAULT;\nCREATE TABLE readings_2021 (at date);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        postgresVersion: 11,
+        why: 'before Postgres 12 the parent is locked ACCESS EXCLUSIVE as well',
+        messages: [
+          'ATTACH PARTITION readings_2021 scans every row of readings_2021 and the default partition readings_default (and holds readings ACCESS EXCLUSIVE on Postgres 11) under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.',
+        ],
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_bound;",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the CHECK that proved the bound was dropped',
+        messageIds: ['scansPartition'],
+      },
     ],
     valid: [
       {
@@ -80,6 +115,28 @@ export default defineRule({
         why: 'the key column is NOT NULL, so the validated CHECK implies the bound',
       },
       { sql: "CREATE TABLE measurements_2021 (at date);\nALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", why: 'the partition is new and empty' },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "CREATE TABLE readings_default PARTITION OF readings DEFAULT;\nALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the default partition is new and empty',
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_default PARTITION OF readings DEFAULT;\nALTER TABLE readings DETACH PARTITION readings_default;\nCREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the default partition was detached before',
+      },
       { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
     ],
   },

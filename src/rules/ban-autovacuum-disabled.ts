@@ -34,8 +34,8 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-createtable.html#RELOPTION-AUTOVACUUM-ENABLED', 'https://www.postgresql.org/docs/current/routine-vacuuming.html'],
   examples: {
     invalid: [
-      { sql: 'ALTER TABLE events SET (autovacuum_enabled = false);', messageIds: ['disabled'] },
-      { sql: 'CREATE TABLE staging (id bigint) WITH (toast.autovacuum_enabled = off);', messageIds: ['disabled'] },
+      { sql: 'ALTER TABLE events SET (autovacuum_enabled = false);', messages: ['autovacuum_enabled = false turns autovacuum off for events: dead rows pile up and statistics go stale.'] },
+      { sql: 'CREATE TABLE staging (id bigint) WITH (toast.autovacuum_enabled = off);', messages: ['toast.autovacuum_enabled = off turns autovacuum off for staging: dead rows pile up and statistics go stale.'] },
     ],
     valid: [
       { sql: 'ALTER TABLE events SET (autovacuum_vacuum_scale_factor = 0.01);', why: 'tuned, not disabled' },

@@ -42,7 +42,7 @@ export default defineRule({
           { path: 'migrations/20260101000001_collation.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE text COLLATE "C";' },
         ],
         why: 'users_email_idx covers email',
-        messageIds: ['indexedCollation'],
+        messages: ['Changing the collation of users.email to "C" rebuilds every index on it under an ACCESS EXCLUSIVE lock, and changes its sort order.'],
       },
     ],
     valid: [

@@ -26,8 +26,8 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-copy.html'],
   examples: {
     invalid: [
-      { sql: "COPY countries FROM '/var/lib/postgresql/countries.csv' WITH (FORMAT csv);", messageIds: ['serverFile'] },
-      { sql: "COPY countries FROM PROGRAM 'curl -s https://example.com/countries.csv' WITH (FORMAT csv);", messageIds: ['serverFile'] },
+      { sql: "COPY countries FROM '/var/lib/postgresql/countries.csv' WITH (FORMAT csv);", messages: ["COPY countries FROM '/var/lib/postgresql/countries.csv' reads the database server's file system: the migration fails where that file (or the privilege) is missing."] },
+      { sql: "COPY countries FROM PROGRAM 'curl -s https://example.com/countries.csv' WITH (FORMAT csv);", messages: ["COPY countries FROM PROGRAM 'curl -s https://example.com/countries.csv' reads the database server's file system: the migration fails where that file (or the privilege) is missing."] },
     ],
     valid: [
       { sql: 'COPY countries FROM STDIN WITH (FORMAT csv);', why: 'the client sends the data' },

@@ -39,6 +39,16 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE orders DISABLE TRIGGER ALL;', messageIds: ['all'] },
       { sql: 'ALTER TABLE orders DISABLE TRIGGER USER;', messageIds: ['user'] },
+      {
+        sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER ALL;\nALTER TABLE order_lines ENABLE TRIGGER ALL;\nALTER TABLE orders ENABLE TRIGGER orders_audit;\nCOMMIT;',
+        why: 'what is enabled again is another table\'s triggers, and one trigger of this one',
+        messageIds: ['all'],
+      },
+      {
+        files: [{ path: 'db/migrations/20260101000000_fix.sql', text: '-- migrate:up transaction:false\nALTER TABLE orders DISABLE TRIGGER ALL;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER ALL;\n-- migrate:down\n' }],
+        why: 'without a transaction other sessions write while the triggers are off',
+        messageIds: ['all'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE orders DISABLE TRIGGER orders_audit;', why: 'one named trigger, on purpose' },
@@ -47,6 +57,7 @@ export default defineRule({
         sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER ALL;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER ALL;\nCOMMIT;',
         why: 're-enabled in the same transaction: other sessions never see the triggers disabled',
       },
+      { sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER USER;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER USER;\nCOMMIT;', why: 'the same for USER' },
     ],
   },
   statement({ statement, state, file, isNewTable, report }) {

@@ -22,10 +22,12 @@ export default defineRule({
     invalid: [
       { sql: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%');", messageIds: ['alterDomain'] },
       { sql: "CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');", messageIds: ['createDomain'] },
+      { sql: "CREATE DOMAIN email AS text NOT NULL CHECK (VALUE LIKE '%@%');", messageIds: ['createDomain'], why: 'a CHECK among other constraints' },
     ],
     valid: [
       { sql: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%') NOT VALID;", why: 'no scan' },
       { sql: 'CREATE DOMAIN email AS text;' },
+      { sql: "CREATE DOMAIN email AS text NOT NULL DEFAULT '';", why: 'no CHECK constraint' },
     ],
   },
   statement({ statement, report }) {

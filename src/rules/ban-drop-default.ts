@@ -34,6 +34,13 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE orders (id bigint, total numeric DEFAULT 0);\nALTER TABLE orders ALTER COLUMN total SET NOT NULL;', change: 'unchanged' },
         { path: 'migrations/002_change.up.sql', text: 'ALTER TABLE orders ALTER total DROP DEFAULT;' },
       ], messageIds: ['dropDefault'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active', plan text);\nCREATE TABLE orders (id bigint, status text);", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: "BEGIN;\nALTER TABLE users ALTER COLUMN status DROP DEFAULT, ALTER COLUMN plan DROP NOT NULL;\nALTER TABLE orders ALTER COLUMN status SET DEFAULT 'active';\nALTER TABLE users ALTER COLUMN plan SET DEFAULT 'free', ALTER COLUMN status DROP DEFAULT;\nCOMMIT;" },
+      ], why: 'NOT NULL is dropped from another column, and the default is set again only on another table or column', messages: [
+        'Dropping the default of NOT NULL column users.status: inserts from old services that omit status will fail.',
+        'Dropping the default of NOT NULL column users.status: inserts from old services that omit status will fail.',
+      ] },
     ],
     valid: [
       { files: [

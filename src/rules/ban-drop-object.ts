@@ -55,6 +55,11 @@ export default defineRule({
       },
       { sql: "BEGIN;\nALTER TYPE order_status RENAME TO order_status_old;\nCREATE TYPE order_status AS ENUM ('new', 'paid');\nDROP TYPE order_status_old;\nCOMMIT;", why: 'the dropped name came from a rename in this migration' },
       { sql: 'DROP TABLE users;', why: 'another rule (ban-drop-table)' },
+      { sql: 'CREATE SEQUENCE ticket_seq;\nCREATE TYPE pair AS (a int, b int);\nDROP SEQUENCE ticket_seq;\nDROP TYPE pair;', why: 'a sequence and a composite type new in this migration' },
+      {
+        sql: 'BEGIN;\nALTER VIEW reporting.daily RENAME TO daily_old;\nCREATE VIEW reporting.daily AS SELECT 1 AS id;\nDROP VIEW reporting.daily_old;\nCOMMIT;',
+        why: 'the dropped name came from a rename in this migration, in the schema of the renamed view',
+      },
       {
         files: [
           { path: 'migrations/001_helper.up.sql', text: "CREATE FUNCTION slugify(text) RETURNS text LANGUAGE sql AS 'SELECT lower($1)';" },

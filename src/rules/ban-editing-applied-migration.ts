@@ -42,6 +42,16 @@ export default defineRule({
         why: 'modified without base contents (a rename): counted as an edit',
         messageIds: ['changed'],
       },
+      {
+        files: [{ path: 'migrations/003_broken.up.sql', text: '-- fixed later\nCREATE TABLE t (id bigint,);', change: 'modified', baseText: 'CREATE TABLE t (id bigint,);' }],
+        why: 'text that does not parse is never judged cosmetic',
+        messageIds: ['edited'],
+      },
+      {
+        files: [{ path: 'migrations/004_ORDERS.UP.SQL', text: '', change: 'deleted', baseText: 'CREATE TABLE orders (id bigint);' }],
+        why: 'an upper-case .SQL file is a migration too',
+        messages: ['migrations/004_ORDERS.UP.SQL is deleted, but databases that applied it keep its changes and tools that track history may fail on the missing file.'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'a new migration' },
@@ -55,6 +65,13 @@ export default defineRule({
       {
         files: [{ path: 'migrations/001_users.up.sql', text: 'CREATE TABLE users (id bigint);', change: 'modified', baseText: 'CREATE TABLE users (id bigint);' }],
         why: 'same contents (e.g. only the file mode changed)',
+      },
+      {
+        files: [
+          { path: 'migrations/README.md', text: '', change: 'deleted', baseText: '# How to add a migration' },
+          { path: 'migrations/001_users.up.sql.orig', text: '', change: 'deleted', baseText: 'CREATE TABLE users (id bigint);' },
+        ],
+        why: 'deleted files that are not migrations',
       },
     ],
   },

@@ -24,7 +24,10 @@ export default defineRule({
   versions: 'All versions.',
   references: ['https://www.postgresql.org/docs/current/sql-grant.html', 'https://www.postgresql.org/docs/current/ddl-priv.html'],
   examples: {
-    invalid: [{ sql: 'GRANT SELECT, INSERT ON orders TO PUBLIC;', messageIds: ['toPublic'] }],
+    invalid: [
+      { sql: 'GRANT SELECT, INSERT ON orders TO PUBLIC;', messages: ['SELECT, INSERT granted TO PUBLIC: every role in the cluster, including roles created later, gets it.'] },
+      { sql: 'GRANT ALL ON orders TO reporting, PUBLIC;', why: 'PUBLIC among other grantees', messages: ['ALL PRIVILEGES granted TO PUBLIC: every role in the cluster, including roles created later, gets it.'] },
+    ],
     valid: [
       { sql: 'GRANT SELECT ON orders TO reporting;', why: 'a named role' },
       { sql: 'REVOKE ALL ON orders FROM PUBLIC;', why: 'revoking from PUBLIC is the safe direction' },

@@ -33,11 +33,11 @@ export default defineRule({
           { path: 'migrations/001_status.down.sql', text: 'ALTER TABLE invoices DROP COLUMN closed_at;' },
         ],
         why: 'the rollback leaves every "done" order as "closed"',
-        messageIds: ['update'],
+        messages: ['UPDATE orders overwrites values, but the down migration migrations/001_status.down.sql never touches orders: a rollback cannot restore the old values.'],
       },
       {
         files: [{ path: 'db/migrations/20240101_cleanup.sql', text: '-- migrate:up\nDELETE FROM sessions;\n-- migrate:down\nSELECT 1;\n' }],
-        messageIds: ['delete'],
+        messages: ['DELETE FROM sessions removes rows, but the down migration (the down section of db/migrations/20240101_cleanup.sql) never touches sessions: a rollback cannot bring them back.'],
       },
     ],
     valid: [
@@ -54,6 +54,13 @@ export default defineRule({
           { path: 'migrations/002_seed.down.sql', text: 'DROP TABLE plans;' },
         ],
         why: 'the table is created by the same migration, so the down removes it with its data',
+      },
+      {
+        files: [
+          { path: 'migrations/003_seed.up.sql', text: "CREATE TABLE tiers (id bigint, name text);\nINSERT INTO tiers VALUES (1, 'free');\nUPDATE tiers SET name = 'basic';" },
+          { path: 'migrations/003_seed.down.sql', text: 'SELECT 1;' },
+        ],
+        why: 'the rows the up changes are the ones it created: none existed before it',
       },
     ],
   },

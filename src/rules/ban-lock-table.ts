@@ -30,8 +30,8 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-lock.html', 'https://www.postgresql.org/docs/current/explicit-locking.html'],
   examples: {
     invalid: [
-      { sql: 'BEGIN;\nLOCK TABLE users;\nCOMMIT;', why: 'the default mode is ACCESS EXCLUSIVE', messageIds: ['explicitLock'] },
-      { sql: 'BEGIN;\nLOCK TABLE orders IN SHARE MODE;\nCOMMIT;', messageIds: ['explicitLock'] },
+      { sql: 'BEGIN;\nLOCK TABLE users;\nCOMMIT;', why: 'the default mode is ACCESS EXCLUSIVE', messages: ['LOCK TABLE users IN ACCESS EXCLUSIVE MODE blocks reads, writes, ddl on users until the transaction ends.'] },
+      { sql: 'BEGIN;\nLOCK TABLE orders IN SHARE MODE;\nCOMMIT;', messages: ['LOCK TABLE orders IN SHARE MODE blocks writes, ddl on orders until the transaction ends.'] },
     ],
     valid: [
       { sql: 'BEGIN;\nLOCK TABLE users IN ACCESS SHARE MODE;\nCOMMIT;', why: 'conflicts only with ACCESS EXCLUSIVE' },

@@ -51,6 +51,14 @@ export default defineRule({
         why: 'dbmate down section drops a table that existed before the up',
         messageIds: ['dropExistingTable'],
       },
+      {
+        files: [
+          { path: 'migrations/003_archive.up.sql', text: 'CREATE TABLE user_archive (id bigint, email text);\nINSERT INTO user_archive SELECT id, email FROM users;\nDROP TABLE users;' },
+          { path: 'migrations/003_archive.down.sql', text: 'CREATE TABLE users (id bigint, email text);\nDROP TABLE user_archive;' },
+        ],
+        why: 'the up moved the rows into user_archive and dropped users: the down drops the only copy',
+        messages: ['Rolling back drops table user_archive, which migrations/003_archive.up.sql filled from data it then dropped: the moved rows exist nowhere else.'],
+      },
     ],
     valid: [
       {
@@ -84,6 +92,34 @@ export default defineRule({
           { path: 'migrations/002_idx.down.sql', text: 'DROP INDEX CONCURRENTLY users_email_idx;' },
         ],
         why: 'an index holds no data of its own',
+      },
+      {
+        files: [
+          { path: 'migrations/004_flags.up.sql', text: "CREATE TABLE flags (name text);\nINSERT INTO flags VALUES ('beta');\nALTER TABLE users ADD COLUMN status text;\nUPDATE users SET status = 'active';\nALTER TABLE users DROP COLUMN legacy;" },
+          { path: 'migrations/004_flags.down.sql', text: 'ALTER TABLE users ADD COLUMN legacy text;\nALTER TABLE users DROP COLUMN status;\nDROP TABLE flags;' },
+        ],
+        why: 'the up filled flags and status with constants, not with the data it dropped',
+      },
+      {
+        files: [
+          { path: 'migrations/005_name.up.sql', text: 'ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name;' },
+          { path: 'migrations/005_name.down.sql', text: 'ALTER TABLE users DROP COLUMN full_name;' },
+        ],
+        why: 'the up copied first_name but kept it: full_name holds no only copy',
+      },
+      {
+        files: [
+          { path: 'migrations/006_pairs.up.sql', text: 'CREATE TABLE pairs (a int, b int);' },
+          { path: 'migrations/006_pairs.down.sql', text: 'ALTER TABLE pairs DROP COLUMN b;\nDROP TABLE pairs;' },
+        ],
+        why: 'the columns of a table the up created are the up\'s own',
+      },
+      {
+        files: [
+          { path: 'migrations/007_audit.up.sql', text: 'ALTER TABLE audit_log ADD COLUMN actor text;' },
+          { path: 'migrations/007_audit.down.sql', text: 'CREATE TABLE audit_log_kept AS SELECT * FROM audit_log;\nUPDATE users SET email_kept = email;\nALTER TABLE users DROP COLUMN email;\nDROP TABLE audit_log;' },
+        ],
+        why: 'the down copies the table and the column out before dropping them',
       },
     ],
   },

@@ -25,6 +25,18 @@ export default defineRule({
         why: 'the branch was created before 20240301 was merged and not renumbered',
         messageIds: ['outOfOrder'],
       },
+      {
+        files: [
+          { path: 'migrations/20240101000000_users.up.sql', text: 'CREATE TABLE users (id bigint);', change: 'unchanged' },
+          { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+          { path: 'migrations/20240215000000_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;', change: 'added' },
+        ],
+        why: 'compared with the newest applied migration, once per migration (up and down together)',
+        messages: [
+          'migrations/20240215000000_phone.up.sql (version 20240215000000) sorts before migrations/20240301000000_orders.up.sql (version 20240301000000), which is already on the base branch: databases that ran migrations/20240301000000_orders.up.sql may skip it or run it out of order.',
+        ],
+      },
     ],
     valid: [
       {
@@ -39,6 +51,13 @@ export default defineRule({
           { path: 'services/b/migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
         ],
         why: 'another directory is another history',
+      },
+      {
+        files: [
+          { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'migrations/20240301000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+        ],
+        why: 'the same version is not older (require-unique-migration-version reports the clash)',
       },
     ],
   },

@@ -31,6 +31,10 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE users SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
       { sql: 'ALTER INDEX users_email_idx SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
+      {
+        sql: 'ALTER TABLE ALL IN TABLESPACE slow_hdd SET TABLESPACE fast_ssd;',
+        messages: ['ALTER ... ALL IN TABLESPACE slow_hdd SET TABLESPACE fast_ssd copies every relation there, each under an ACCESS EXCLUSIVE lock.'],
+      },
     ],
     valid: [
       { sql: 'CREATE TABLE archive (id bigint);\nALTER TABLE archive SET TABLESPACE pg_default;', why: 'the table is new and empty' },

@@ -27,6 +27,8 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;', why: 'catalog-only DDL on another table is instant' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMENT ON COLUMN users.nickname IS \'shown name\';\nCOMMIT;', why: 'catalog-only follow-ups are instant' },
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT set_config('statement_timeout', '5s', true);\nCOMMIT;", why: 'a SELECT that reads no table is instant' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nWITH recent AS (SELECT 1 AS id) SELECT count(*) FROM recent;\nCOMMIT;', why: 'a query of its own common table expression reads no table' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;\nCOMMIT;', why: 'a NOT VALID constraint scans no row' },
       { sql: 'BEGIN;\nCREATE TABLE drafts (id bigint);\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM drafts;\nCOMMIT;', why: 'a new table is empty' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname TYPE varchar(40);\nCOMMIT;', why: 'a statement that itself locks the table ACCESS EXCLUSIVE blocks it anyway (its own rule judges it)' },
       { sql: 'BEGIN;\nDROP TABLE IF EXISTS order_totals;\nCREATE TEMP TABLE order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;\nCOMMIT;', why: 'the dropped name is re-created as a TEMP table: a scratch table no other session uses' },

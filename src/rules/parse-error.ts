@@ -22,6 +22,18 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE users ADD COLUMN;', messageIds: ['syntaxError'] },
       { sql: 'SELECT 1;\nSELEC 2;\nSELECT 3;', why: 'the other statements are still analyzed', messageIds: ['syntaxError'] },
+      {
+        sql: '\\set ON_ERROR_STOP on\nSELECT 1;',
+        why: 'a psql meta-command is skipped, with a notice',
+        messages: ['psql meta-command \\set is not SQL; it was skipped (statements that use its variables will not parse).'],
+      },
+      {
+        sql: "DO $$BEGIN EXECUTE 'DROP TABLE ' || quote_ident(current_setting('app.t')); END$$;",
+        why: 'SQL built at run time cannot be checked: a warning',
+        messages: [
+          "Not checked: EXECUTE in this DO block runs SQL built at run time ('DROP TABLE ' || quote_ident(current_setting('app.t'))), which migration-guard cannot see. Review that SQL by hand, or write it as a plain statement so that it is checked.",
+        ],
+      },
     ],
     valid: [{ sql: 'ALTER TABLE users ADD COLUMN nickname text;' }, { sql: '-- only a comment\n', why: 'an empty file has nothing to parse' }],
   },

@@ -63,6 +63,16 @@ export default defineRule({
         why: 'an INSERT without a column list may have filled the new column',
         messageIds: ['duplicates'],
       },
+      {
+        sql: "ALTER TABLE users ADD COLUMN handle text DEFAULT 'none', ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);\nCREATE UNIQUE INDEX CONCURRENTLY users_n_key ON users (n);",
+        why: 'a column added with a default or as an identity is filled at once',
+        messageIds: ['duplicates', 'duplicates'],
+      },
+      {
+        sql: "ALTER TABLE users ADD COLUMN handle text, ADD COLUMN code text;\nALTER TABLE users ALTER COLUMN handle SET DEFAULT 'none';\nINSERT INTO users (id, code) VALUES (1, 'x');\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);\nCREATE UNIQUE INDEX CONCURRENTLY users_code_key ON users (code);",
+        why: 'a default set afterwards fills the rows written since, and an INSERT may write the column it names',
+        messageIds: ['duplicates', 'duplicates'],
+      },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'not unique' },
@@ -86,6 +96,10 @@ export default defineRule({
       {
         sql: "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
         why: 'SET NOT NULL after a validated CHECK (email IS NOT NULL) cannot fail: the validation was the check',
+      },
+      {
+        sql: "ALTER TABLE users ADD COLUMN handle text;\nINSERT INTO users (id, email) VALUES (1, 'a@example.com');\nUPDATE users SET email = lower(email);\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);",
+        why: 'an INSERT and an UPDATE that name other columns leave the new one NULL',
       },
     ],
   },

@@ -6,6 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/core/analyze.js';
 import { defaultConfig } from '../../src/core/config.js';
+import type { ReplayObservation } from '../../src/core/finding.js';
+import type { LockMode } from '../../src/core/locks.js';
+import type { ReplayStage } from '../../src/core/observations.js';
+import type { Statement } from '../../src/core/parse.js';
+import type { ReplaySummary } from '../../src/core/report.js';
 import { type ChangeSet, defineRule, type Rule } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
 import { allRules } from '../../src/rules/index.js';
@@ -60,7 +65,19 @@ describe('rules that break', () => {
   it('a report with an unknown message id becomes an error on the file', async () => {
     const result = await findings([unknownMessage]);
     expect(result).toHaveLength(1);
-    expect(result[0]).toMatchObject({ ruleId: 'test-unknown-message', messageId: 'internalError', file: 'migrations/20260101000000_drop.up.sql' });
+    expect(result[0]).toMatchObject({
+      ruleId: 'test-unknown-message',
+      messageId: 'internalError',
+      severity: 'error',
+      file: 'migrations/20260101000000_drop.up.sql',
+      span: { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      why: 'The rule could not check this statement, so the result is not trusted.',
+      statement: undefined,
+      tables: [],
+      lock: null,
+      rewrite: false,
+      details: {},
+    });
     expect(result[0]!.message).toContain('reported unknown messageId "other"');
   });
 });
@@ -133,5 +150,72 @@ describe('the services a change set hands to rules', () => {
       'db/migrations/20240101_phone.sql': 'db/migrations/20240101_phone.sql',
       'db/migrations/20240102_trim.sql': undefined,
     });
+  });
+});
+
+describe('a replay stage', () => {
+  const sql = ['a', 'b', 'c', 'd', 'e'].map((table) => `CREATE INDEX ${table}_x ON ${table} (x);`).join('\n');
+  const files = [{ path: 'migrations/20260101000000_indexes.up.sql', text: `${sql}\n`, change: 'added' as const }];
+  const summary: ReplaySummary = { database: 'postgres', serverVersion: 15, base: 'migrations', baseFiles: 0, baseFailedFiles: 0, baseStatements: 0, baseFailures: 0, baseMs: 0, statements: 5, failures: 0, tracedMs: 1, ms: 1 };
+
+  /** A stage that observed `locks[i]` for the i-th statement of the changed file (none where undefined). */
+  function stage(locks: (LockMode | undefined)[], withSummary: boolean): ReplayStage {
+    return async (changeSet) => {
+      const statements = new Map<Statement, ReplayObservation>();
+      changeSet.changed[0]!.statements.forEach((statement, i) => {
+        const mode = locks[i];
+        if (mode) statements.set(statement, { locks: [{ relation: statement.text.split(' ')[4]!, mode }], rewrites: [], locksObserved: true });
+      });
+      return { statements, notices: [], roundTrips: [], ...(withSummary ? { summary } : {}) };
+    };
+  }
+
+  const indexFindings = async (replay: ReplayStage | undefined) =>
+    (await analyze({ files, config: defaultConfig(), rules: allRules, discover: discoverMigrations, ...(replay ? { replay } : {}) })).findings.filter((f) => f.ruleId === 'require-concurrent-index-creation');
+
+  it('attaches to each finding what replay saw of its own statement', async () => {
+    const result = await indexFindings(stage(['SHARE', 'ROW EXCLUSIVE', undefined, 'SHARE', 'ACCESS SHARE'], false));
+    expect(result.map((f) => f.replay?.observedLock ?? null)).toEqual(['SHARE', 'ROW EXCLUSIVE', null, 'SHARE', 'ACCESS SHARE']);
+    expect(result.map((f) => f.replay === undefined)).toEqual([false, false, true, false, false]);
+    expect(result.map((f) => f.severity)).toEqual(['error', 'error', 'error', 'error', 'error']);
+  });
+
+  it('checks the claims against the observation when replay ran on a server of the target version', async () => {
+    const result = await indexFindings(stage(['SHARE', 'ROW EXCLUSIVE', undefined, 'SHARE', 'ACCESS SHARE'], true));
+    expect(result.map((f) => f.severity)).toEqual(['error', 'warning', 'error', 'error', 'warning']);
+    expect(result[1]!.message).toContain('Replay on PostgreSQL 15 observed ROW EXCLUSIVE, not SHARE');
+  });
+
+  it('changes nothing when the stage observed nothing', async () => {
+    const without = await indexFindings(undefined);
+    expect(await indexFindings(async () => undefined)).toEqual(without);
+    expect(without.map((f) => f.replay)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('the report', () => {
+  const run = (files: { path: string; text: string; change: 'added' | 'unchanged' | 'modified' | 'deleted' }[]) => analyze({ files, config: defaultConfig(), rules: allRules, discover: discoverMigrations });
+
+  it('is empty when nothing is added, modified or deleted, whatever the applied files hold', async () => {
+    const applied = [
+      { path: 'migrations/001_a.up.sql', text: 'DROP TABLE a;\n', change: 'unchanged' as const },
+      { path: 'migrations/001_b.up.sql', text: 'CREATE INDEX i ON b (x);\n', change: 'unchanged' as const },
+    ];
+    expect(await run(applied)).toMatchObject({ verdict: 'pass', files: [], findings: [], blocking: [] });
+  });
+
+  it('lists only the files under review', async () => {
+    const report = await run([
+      { path: 'migrations/001_a.up.sql', text: 'CREATE TABLE a (id bigint);\n', change: 'unchanged' },
+      { path: 'migrations/002_b.up.sql', text: 'DROP TABLE a;\n', change: 'added' },
+    ]);
+    expect(report.files.map((f) => f.path)).toEqual(['migrations/002_b.up.sql']);
+  });
+
+  it('lists the findings of every phase in file order, those about ignore comments included', async () => {
+    const report = await run([{ path: 'migrations/001_a.up.sql', text: 'DROP TABLE b; -- migration-guard:ignore ban-drop-column reason: not needed\nDROP TABLE c;\n', change: 'added' }]);
+    const order = report.findings.map((f) => [f.span.startOffset, f.ruleId]);
+    expect(order.map(([, ruleId]) => ruleId)).toContain('unused-ignore');
+    expect(order).toEqual([...order].sort(([a, ruleA], [b, ruleB]) => (a as number) - (b as number) || String(ruleA).localeCompare(String(ruleB))));
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfiguredRule, validateConfig } from '../../src/core/config.js';
+import {
+  ConfigError,
+  type ConfiguredRule,
+  durationMs,
+  MAX_POSTGRES_VERSION,
+  MIN_POSTGRES_VERSION,
+  parseConfigText,
+  supportedPostgresVersion,
+  validateConfig,
+} from '../../src/core/config.js';
 import { checkMigrations } from '../../src/engine.js';
 import { allRules, findRule } from '../../src/rules/index.js';
 
@@ -50,5 +59,58 @@ describe('a rule configured below its default severity', () => {
     expect(await severities(renameView, { 'ban-rename-object': 'warning' })).toEqual(['warning']);
     // At or above the default, a finding's own lower severity stays.
     expect(await severities(renameFunction, { 'ban-rename-object': 'error' })).toEqual(['warning']);
+  });
+});
+
+describe('supportedPostgresVersion', () => {
+  it('accepts the supported majors, from the oldest to the newest', () => {
+    expect(supportedPostgresVersion(String(MIN_POSTGRES_VERSION))).toBe(MIN_POSTGRES_VERSION);
+    expect(supportedPostgresVersion('15')).toBe(15);
+    expect(supportedPostgresVersion(String(MAX_POSTGRES_VERSION))).toBe(MAX_POSTGRES_VERSION);
+  });
+
+  it('refuses other majors, minor versions and text', () => {
+    for (const text of [String(MIN_POSTGRES_VERSION - 1), String(MAX_POSTGRES_VERSION + 1), '15.4', 'fifteen', '']) expect(supportedPostgresVersion(text), text).toBeUndefined();
+  });
+});
+
+describe('config files', () => {
+  const refusal = async (text: string) => {
+    const error = await parseConfigText(text, RULES, '.migration-guard.yml').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).name).toBe('ConfigError');
+    return (error as ConfigError).message;
+  };
+
+  it('names the file and the line of a YAML error', async () => {
+    expect(await refusal('postgres-version: 15\nrules: [a\n')).toMatch(/^\.migration-guard\.yml: not valid YAML at line \d+: \S/);
+  });
+
+  it('wants a mapping of keys, and takes an empty file as the defaults', async () => {
+    expect(await refusal('- postgres-version\n')).toBe('.migration-guard.yml: expected a mapping of keys (e.g. "postgres-version: 15"), got ["postgres-version"]');
+    expect(await refusal('15\n')).toBe('.migration-guard.yml: expected a mapping of keys (e.g. "postgres-version: 15"), got 15');
+    expect((await parseConfigText('', RULES, 'c.yml'))['postgres-version']).toBe(15);
+    expect((await parseConfigText('~\n', RULES, 'c.yml'))['postgres-version']).toBe(15);
+  });
+
+  it('names the key and the value it refuses, and the key it does not know', async () => {
+    expect(await refusal('postgres-version: "fifteen"\n')).toMatch(/^\.migration-guard\.yml: key "postgres-version": .* \(got "fifteen"\)$/);
+    expect(await refusal('postgres-versoin: 15\n')).toMatch(/^\.migration-guard\.yml: key "\(top level\)": unknown key "postgres-versoin".*postgres-version/);
+  });
+});
+
+describe('durationMs', () => {
+  it('reads minutes, hours, days and weeks, with decimals and a space', () => {
+    expect(durationMs('90m')).toBe(5_400_000);
+    expect(durationMs('1.25h')).toBe(4_500_000);
+    expect(durationMs('2 d')).toBe(172_800_000);
+    expect(durationMs('1w')).toBe(604_800_000);
+  });
+
+  it('refuses anything else', () => {
+    for (const text of ['x1h', '1hx', '1.xh', '1xh', '1', 'h']) expect(() => durationMs(text), text).toThrow(`invalid duration "${text}"`);
   });
 });

@@ -51,6 +51,39 @@ describe('TransactionTracker', () => {
     expect(states("SET lock_timeout = '2s';\nRESET lock_timeout;\nSELECT 1;")[2]!.lockTimeout).toBe(false);
   });
 
+  it('reads set_config as Postgres does: any case of the name, local to the transaction when is_local is true', () => {
+    expect(states("BEGIN;\nSELECT set_config('LOCK_TIMEOUT', '2s', true);\nSELECT 1;\nCOMMIT;\nSELECT 2;").map((s) => s.lockTimeout)).toEqual([false, false, true, true, false]);
+    expect(states("BEGIN;\nSELECT set_config('lock_timeout', '2s', false);\nSELECT 1;\nCOMMIT;\nSELECT 2;").map((s) => s.lockTimeout)).toEqual([false, false, true, true, true]);
+    expect(states("SELECT set_config('lock_timeout', '0', false);\nSELECT 1;")[1]!.lockTimeout).toBe(false);
+  });
+
+  it('ends a transaction at ROLLBACK and PREPARE TRANSACTION as at COMMIT, and not at a SAVEPOINT', () => {
+    expect(states('BEGIN;\nSELECT 1;\nROLLBACK;\nSELECT 2;').map((s) => s.transaction)).toEqual(['none', 'explicit', 'explicit', 'none']);
+    expect(states("BEGIN;\nSELECT 1;\nPREPARE TRANSACTION 'x';\nSELECT 2;").map((s) => s.transaction)).toEqual(['none', 'explicit', 'explicit', 'none']);
+    expect(states('BEGIN;\nSAVEPOINT a;\nSELECT 1;').map((s) => s.transaction)).toEqual(['none', 'explicit', 'explicit']);
+  });
+
+  it('closes a tool transaction at COMMIT for good unless told it reopens, and lists no statements outside one', () => {
+    const tracker = new TransactionTracker(true);
+    const sql = 'SELECT 1;\nCOMMIT;\nSELECT 2;';
+    const { statements } = parseRegion(new LineIndex(sql), 0, sql.length, 'up');
+    const seen = statements.map((statement) => {
+      const state = tracker.stateFor();
+      tracker.observe(statement);
+      return [state.transaction, state.transactionStatements.length];
+    });
+    expect(seen).toEqual([
+      ['implicit', 0],
+      ['implicit', 1],
+      ['none', 0],
+    ]);
+  });
+
+  it('ignores set_config calls whose setting it cannot read', () => {
+    expect(states("SELECT set_config(current_setting('app.name'), '2s', false);\nSELECT 1;")[1]!.lockTimeout).toBe(false);
+    expect(states('SELECT set_config();\nSELECT 1;')[1]!.lockTimeout).toBe(false);
+  });
+
   it('lists the statements earlier in the transaction', () => {
     expect(states('BEGIN;\nSELECT 1;\nSELECT 2;\nCOMMIT;')[2]!.transactionStatements.map((s) => s.text.trim())).toEqual(['SELECT 1']);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParser, parseRegion, type ParsedRegion } from '../../src/core/parse.js';
+import { loadParser, parseRegion, type ParsedRegion, planRegion, regionTexts } from '../../src/core/parse.js';
 import { LineIndex, Utf8OffsetMap } from '../../src/core/source.js';
 
 beforeAll(() => loadParser());
@@ -118,5 +118,65 @@ describe('parseRegion', () => {
     const downStart = text.indexOf('-- migrate:down');
     const { statements } = parseRegion(lines, downStart, text.length, 'down', 5);
     expect(statements.map((s) => [s.index, s.section, s.text, s.span.start.line])).toEqual([[5, 'down', 'DROP TABLE t', 4]]);
+  });
+});
+
+describe('text that is not SQL', () => {
+  it('skips psql meta-commands, each reported with its command and its line without \\r', () => {
+    const result = parse('  \\connect  other\r\nSELECT 1;\n\\set ON_ERROR_STOP on\n');
+    expect(result.statements.map((s) => s.text)).toEqual(['SELECT 1']);
+    expect(result.issues.map((issue) => [issue.kind, issue.message, issue.span.start, issue.span.end])).toEqual([
+      ['meta-command', 'psql meta-command \\connect is not SQL; it was skipped (statements that use its variables will not parse).', { line: 1, column: 1 }, { line: 1, column: 17 }],
+      ['meta-command', 'psql meta-command \\set is not SQL; it was skipped (statements that use its variables will not parse).', { line: 3, column: 1 }, { line: 3, column: 21 }],
+    ]);
+  });
+
+  it('skips COPY ... FROM stdin data up to the line that is exactly \\.', () => {
+    const result = parse('COPY t (a) FROM stdin;\nx\\.\n\\.y\n\\.\r\nSELECT 2;\n');
+    expect(result.statements.map((s) => s.text)).toEqual(['COPY t (a) FROM stdin', 'SELECT 2']);
+    expect(result.issues).toEqual([]);
+  });
+});
+
+describe('DO blocks', () => {
+  it('adds the static statements of a DO block after it, enclosed by it', () => {
+    const result = parse('SELECT 0;\nDO $$BEGIN INSERT INTO a VALUES (1); END$$;');
+    expect(result.statements.map((s) => [s.text, s.enclosing])).toEqual([
+      ['SELECT 0', undefined],
+      ['DO $$BEGIN INSERT INTO a VALUES (1); END$$', undefined],
+      ['INSERT INTO a VALUES (1)', 1],
+    ]);
+  });
+
+  it('reports each EXECUTE of built text at the expression, shortened past 120 characters', () => {
+    const exactly120 = `format('${'x'.repeat(110)}')`;
+    const longer = `format('${'y'.repeat(111)}')`;
+    const text = `DO $$BEGIN EXECUTE ${exactly120}; EXECUTE ${longer}; END$$;`;
+    const result = parse(text);
+    expect(result.issues.map((issue) => [issue.kind, issue.span.start.column, issue.span.end.column])).toEqual([
+      ['dynamic-sql', text.indexOf(exactly120) + 1, text.indexOf(exactly120) + 120],
+      ['dynamic-sql', text.indexOf(longer) + 1, text.indexOf(longer) + 121],
+    ]);
+    expect(result.issues[0]!.message).toContain(`(${exactly120})`);
+    expect(result.issues[1]!.message).toContain(`(${longer.slice(0, 120)}...)`);
+  });
+
+  it('reports a PL/pgSQL body that does not parse as a syntax error of the DO statement', () => {
+    const result = parse('DO $$BEGIN x := ; END$$;');
+    expect(result.issues.map((issue) => [issue.kind, issue.message])).toEqual([['syntax-error', 'the PL/pgSQL body of this DO block does not parse: "x" is not a known variable']]);
+  });
+});
+
+describe('regionTexts', () => {
+  const texts = (text: string) => regionTexts(planRegion(new LineIndex(text), 0, text.length));
+
+  it('hands the region to the parser ahead, and nothing for a region of comments and blanks', () => {
+    expect(texts('SELECT 1;\n-- done\n')).toEqual(['SELECT 1;\n-- done\n']);
+    expect(texts('-- only a comment\n\n/* and another */\n')).toEqual([]);
+  });
+
+  it('hands the text with psql meta-commands blanked and NUL bytes replaced, offsets unchanged', () => {
+    expect(texts('\\set x 1\nSELECT 1;')).toEqual(['        \nSELECT 1;']);
+    expect(texts("SELECT 'a\0b';")).toEqual(["SELECT 'a\uFFFDb';"]);
   });
 });

@@ -3,7 +3,7 @@
  * schemas, hashing), the estimate model and its fit, the size-thresholds policy and the
  * order of the blocking findings, on reports the real engine produced.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, parseConfigText } from '../../src/core/config.js';
 import { type Coefficients, curveMs, DEFAULT_COEFFICIENTS, estimateMs } from '../../src/core/estimate.js';
 import { applyProductionContext, bytesOf } from '../../src/core/production-context.js';
@@ -83,6 +83,58 @@ describe('estimates', () => {
     const finding = judged.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
     expect(finding.context?.estimate).toEqual({ work: 'index-build', table: 'events', lowMs: 2000, highMs: 8000, lock: 'SHARE', blocks: ['writes', 'ddl'], blockedQueriesPerMinute: 120 });
     expect(finding.context?.impact).toBe(16);
+  });
+});
+
+describe('how a table of the snapshot is judged', () => {
+  const INDEX = "SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nCREATE INDEX events_kind ON events (kind);\nUPDATE events SET kind = 0;\n";
+  const GIB = 1024 * MIB;
+  let base: Report;
+  beforeAll(async () => {
+    base = await report(INDEX);
+  });
+  const events = (overrides: Partial<TableStats>): TableStats => ({ name: 'public.events', totalBytes: MIB, heapBytes: MIB, rows: 100, indexes: [], readsPerMinute: 0, writesPerMinute: 0, ...overrides });
+  const judged = (overrides: Partial<TableStats>, rule = 'require-concurrent-index-creation') => judge(base, snapshot([events(overrides)])).findings.find((f) => f.ruleId === rule)!;
+
+  it.each([
+    [{ rows: 9_999, totalBytes: 10 * MIB - 1 }, 'tiny'],
+    [{ rows: null, totalBytes: MIB }, 'tiny'],
+    [{ rows: 10_000, totalBytes: MIB }, 'medium'],
+    [{ rows: 100, totalBytes: 10 * MIB }, 'medium'],
+    [{ rows: 9_999_999, totalBytes: 10 * GIB - 1 }, 'medium'],
+    [{ rows: 10_000_000, totalBytes: MIB }, 'large'],
+    [{ rows: 100, totalBytes: 10 * GIB }, 'large'],
+  ] as const)('sizes %o as %s (tiny: below 10,000 rows and 10MB; large: at 10,000,000 rows or 10GB)', (overrides, size) => {
+    expect(judged(overrides).context?.tables[0]?.size).toBe(size);
+  });
+
+  it('counts reads and writes together against hot-queries-per-minute (600)', () => {
+    expect(judged({ readsPerMinute: 300, writesPerMinute: 300 }).context?.tables[0]).toMatchObject({ hot: true, traffic: 'pg_stat_user_tables' });
+    expect(judged({ readsPerMinute: 300, writesPerMinute: 299 }).context?.tables[0]?.hot).toBe(false);
+    expect(judged({ readsPerMinute: 0, writesPerMinute: 600 }).context?.tables[0]?.hot).toBe(true);
+  });
+
+  it('takes the traffic from pg_stat_statements when the snapshot has it', () => {
+    const table = judged({ readsPerMinute: 0, writesPerMinute: 0, statements: { readCallsPerMinute: 500, writeCallsPerMinute: 100 } }).context?.tables[0];
+    expect(table).toMatchObject({ readsPerMinute: 500, writesPerMinute: 100, traffic: 'pg_stat_statements', hot: true });
+  });
+
+  it('leaves the blocked queries unknown when the traffic it blocks is unknown, and then ranks by duration', () => {
+    const context = judged({ rows: 2_000_000, totalBytes: 150 * MIB, heapBytes: 100 * MIB, readsPerMinute: 900, writesPerMinute: null }).context!;
+    expect(context.estimate).toMatchObject({ blocks: ['writes', 'ddl'], blockedQueriesPerMinute: null, highMs: 8000 });
+    expect(context.impact).toBe(8);
+  });
+
+  it('raises a warning to an error on a hot table and on a large one, naming which', () => {
+    expect(judged({ readsPerMinute: 1000 }, 'ban-unbatched-backfill')).toMatchObject({ severity: 'error', context: { policy: { from: 'warning', to: 'error', reason: 'events is hot (size-thresholds)' } } });
+    expect(judged({ rows: 10_000_000 }, 'ban-unbatched-backfill')).toMatchObject({ severity: 'error', context: { policy: { reason: 'events is large (size-thresholds)' } } });
+    const medium = judged({ rows: 50_000 }, 'ban-unbatched-backfill');
+    expect(medium.severity).toBe('warning');
+    expect(medium.context?.policy).toBeUndefined();
+  });
+
+  it('names the tiny-table policy in the finding it lowered', () => {
+    expect(judged({}).context?.policy).toEqual({ from: 'error', to: 'notice', reason: 'every table it touches is below the size-thresholds "tiny" limits and not hot' });
   });
 });
 

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import areas from './areas.json' with { type: 'json' };
 import { MUTATION_EXCLUDED_TESTS } from '../../vitest.mutate.config.js';
+import { V8_FLAGS } from '../../src/v8-flags.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const files = (dir: string) => readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' }).map((file) => `${dir}/${file.split(path.sep).join('/')}`);
@@ -66,7 +67,15 @@ describe('the mutation testing setup', () => {
       vitest: { configFile: 'vitest.mutate.config.ts' },
     });
     expect(config.concurrency).toBeLessThanOrEqual(2);
-    const whole = await strykerConfig('rules');
-    expect(whole).not.toHaveProperty('testFiles');
+    expect(await strykerConfig('rules')).toMatchObject({ mutate: areas.rules.mutate, testFiles: areas.rules.testFiles });
+  });
+
+  it('runs the test files of one mutant in one reused worker process', async () => {
+    // NOTE: with vitest's default `isolate: true`, each test file covering a mutant starts a
+    // fresh process that imports the module graph and compiles the parser's WebAssembly again;
+    // Stryker switches mutants through a global, so one process per mutant is enough.
+    const vitestConfig = (await import('../../vitest.mutate.config.js')).default as { test?: { isolate?: boolean; execArgv?: string[] } };
+    expect(vitestConfig.test?.isolate).toBe(false);
+    expect(vitestConfig.test?.execArgv).toEqual(expect.arrayContaining([...V8_FLAGS]));
   });
 });

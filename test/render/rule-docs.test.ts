@@ -33,6 +33,11 @@ describe('ruleDocPage', () => {
     expect(page).toContain(['### Passes', '', '```sql', 'SELECT 4;', '```', '', '```sql', '', '```', ''].join('\n'));
   });
 
+  it('examples: the messages an invalid example states, each quoted after its SQL', () => {
+    const page = ruleDocPage(rule({ examples: { invalid: [{ sql: 'SELECT 1;', messages: ['First.', 'Second.'] }], valid: [] } } as Partial<Rule>));
+    expect(page).toContain(['### Flagged', '', '```sql', 'SELECT 1;', '```', '', '> First.', '', '> Second.', ''].join('\n'));
+  });
+
   it('the table row: severity, category title, lock, rewrite and versions; then the safe alternative and references', () => {
     const page = ruleDocPage(rule({ severity: 'error', category: 'locking', lock: 'ACCESS EXCLUSIVE', rewrites: true, versions: '< 11', fix: 'SET {{ x|ident }};', references: ['https://example.test/a'] } as Partial<Rule>));
     expect(page).toContain('| error | Locks and rewrites | ACCESS EXCLUSIVE | yes | < 11 |');

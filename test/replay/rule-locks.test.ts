@@ -60,6 +60,7 @@ const UNOBSERVABLE: Record<string, string> = {
   // another tablespace needs a directory on the server, which PGlite and the test server lack.
   'ban-set-tablespace#0': 'a tablespace other than pg_default needs a directory on the server',
   'ban-set-tablespace#1': 'a tablespace other than pg_default needs a directory on the server',
+  'ban-set-tablespace#2': 'a tablespace other than pg_default needs a directory on the server',
 };
 function setupFor(example: RuleExample): string {
   const text = example.sql ?? example.files?.map((f) => f.text).join('\n') ?? '';

@@ -38,7 +38,13 @@ const LATER_RELEASE_VERSION = 20260301000000;
  * Fixes whose SQL is not (yet) clean as a migration, each with why. `it.fails` keeps them
  * honest: when one becomes clean its test fails until it is removed from this list.
  */
-const KNOWN_UNCLEAN: Record<string, string> = {};
+const KNOWN_UNCLEAN: Record<string, string> = {
+  // NOTE: the fix proves the new partition's bound only; the rule has no way yet to accept a
+  // validated CHECK on the default partition that excludes the bound, so a default partition
+  // stays flagged after the fix.
+  'ban-attach-partition-without-check invalid #3': 'the default partition is scanned: the fix does not cover it',
+  'ban-attach-partition-without-check invalid #4': 'the default partition is scanned: the fix does not cover it',
+};
 
 // NOTE: replay rules (source: 'replay') suggest no SQL, and replaying their examples starts a database: left out.
 const cases = allRules.filter((rule) => rule.source !== 'replay').flatMap((rule) => rule.examples.invalid.map((example, i) => [`${rule.id} invalid #${i}`, rule, example] as const));

@@ -20,7 +20,7 @@ function variants(example: RuleExample): [string, RuleExample][] {
   if (example.sql === undefined || example.files) return [['as written', example]];
   return [
     ['as written', example],
-    ['mixed case, quoted', { ...example, sql: mixedCaseVariant(example.sql), messageIds: undefined }],
+    ['mixed case, quoted', { ...example, sql: mixedCaseVariant(example.sql), messageIds: undefined, messages: undefined }],
   ];
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The steps ban-add-column-with-constraint suggests, with the statement's own names: the
+ * table's schema where Postgres needs it, the foreign key's actions, and names derived the way
+ * Postgres derives them.
+ */
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../src/rules/index.js';
+import { runExample } from '../rule-tester.js';
+
+const rule = findRule('ban-add-column-with-constraint')!;
+
+async function fixOf(sql: string): Promise<string | undefined> {
+  const findings = await runExample(rule, { sql });
+  expect(findings).toHaveLength(1);
+  return findings[0]!.fix;
+}
+
+const LOCK_TIMEOUT = "   SET lock_timeout = '2s';  -- in each of these migrations: fail fast instead of queueing behind long queries";
+
+describe('the suggested steps', () => {
+  it('for a foreign key: the bare column, its index, the key NOT VALID with its actions, then VALIDATE', async () => {
+    expect(await fixOf('ALTER TABLE billing.orders ADD COLUMN region_id bigint REFERENCES regions (id) ON DELETE SET NULL ON UPDATE CASCADE;')).toBe(
+      [
+        'Add the column bare, index it (deletes on the referenced table look rows up by it), add the foreign key NOT VALID, then validate it; each step a migration of its own:',
+        LOCK_TIMEOUT,
+        '   ALTER TABLE billing.orders ADD COLUMN region_id bigint;  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint',
+        'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
+        '   DROP INDEX CONCURRENTLY IF EXISTS billing.orders_region_id_idx;',
+        'In the next migration:',
+        '   CREATE INDEX CONCURRENTLY orders_region_id_idx ON billing.orders (region_id);',
+        'In the next migration:',
+        LOCK_TIMEOUT,
+        '   ALTER TABLE billing.orders ADD CONSTRAINT orders_region_id_fkey FOREIGN KEY (region_id) REFERENCES regions (id) ON DELETE SET NULL ON UPDATE CASCADE NOT VALID;',
+        "In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):",
+        "   SET statement_timeout = '15min';",
+        '   ALTER TABLE billing.orders VALIDATE CONSTRAINT orders_region_id_fkey;',
+      ].join('\n'),
+    );
+  });
+
+  it('for UNIQUE: the bare column, the unique index built concurrently, then the constraint using it', async () => {
+    expect(await fixOf('ALTER TABLE billing.orders ADD COLUMN code text UNIQUE;')).toBe(
+      [
+        'Add the column bare, build the unique index concurrently, then attach it; each step a migration of its own:',
+        LOCK_TIMEOUT,
+        '   ALTER TABLE billing.orders ADD COLUMN code text;  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint',
+        'In the next migration, outside a transaction block (a leftover of a failed build is dropped first):',
+        '   DROP INDEX CONCURRENTLY IF EXISTS billing.orders_code_key;',
+        'In the next migration:',
+        '   CREATE UNIQUE INDEX CONCURRENTLY orders_code_key ON billing.orders (code);',
+        'In the next migration:',
+        LOCK_TIMEOUT,
+        '   ALTER TABLE billing.orders ADD CONSTRAINT orders_code_key UNIQUE USING INDEX orders_code_key;',
+      ].join('\n'),
+    );
+  });
+});
