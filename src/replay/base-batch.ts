@@ -29,9 +29,8 @@ export interface BaseStatement {
 }
 
 /**
- * The most one batch holds. NOTE: a failing batch runs again statement by statement, so this
- * bounds the work repeated; it also keeps one call far below PGlite's call deadline
- * (pglite-thread.ts).
+ * The most one batch holds. NOTE: a failing batch runs again (eachCommitted), so this bounds
+ * the work repeated; it also keeps one call far below PGlite's call deadline (pglite-thread.ts).
  */
 const BATCH_LIMITS = { statements: 250, characters: 200_000 } as const;
 
@@ -43,7 +42,8 @@ const BATCH_LIMITS = { statements: 250, characters: 200_000 } as const;
  * after it parse, and a batch is parsed as a whole before it runs), set_config (its local
  * form is SET LOCAL), SET CONSTRAINTS, a temporary table ON COMMIT (it lives until the
  * batch commits), PREPARE and DEALLOCATE (prepared statements outlive a failed batch), DISCARD,
- * and CALL and DO (a procedure or DO block may COMMIT, which only works outside a block).
+ * CALL and DO (a procedure or DO block may COMMIT, which only works outside a block), and
+ * CLUSTER (without a table, refused in a block).
  */
 const ALONE_KINDS: ReadonlySet<string> = new Set([
   'VariableSetStmt',
@@ -301,13 +301,16 @@ const PROGRESS_SETTING = 'migration_guard.base_progress';
  * and COMMIT; `starts`: where each begins, in characters.
  */
 function marked(text: number, statements: readonly Statement[]): { sql: string; starts: number[] } {
-  let sql = `SELECT set_config('${PROGRESS_SETTING}', '${text}:0', false);\nCOMMIT;\n`;
+  const parts = [`SELECT set_config('${PROGRESS_SETTING}', '${text}:0', false);\nCOMMIT;\n`];
   const starts: number[] = [];
+  let length = characters(parts[0]!);
   for (const [index, statement] of statements.entries()) {
-    starts.push(characters(sql));
-    sql += `${statement.text}\n;SELECT set_config('${PROGRESS_SETTING}', '${text}:${index + 1}', false);\nCOMMIT;\n`;
+    const part = `${statement.text}\n;SELECT set_config('${PROGRESS_SETTING}', '${text}:${index + 1}', false);\nCOMMIT;\n`;
+    starts.push(length);
+    length += characters(part);
+    parts.push(part);
   }
-  return { sql, starts };
+  return { sql: parts.join(''), starts };
 }
 
 /** An error of a statement in a longer text, as the statement alone reports it: its position counted from the statement. */
