@@ -152,7 +152,6 @@ export function pgliteBuildDigest(): Promise<string> {
 
 /** Starts PGlite from `dataDir` (a gzipped data directory dump), or from the shipped one. */
 async function create(dataDir?: Blob): Promise<PGlite> {
-
   const loadDataDir = dataDir ?? (await shippedDataDir());
   return PGlite.create(loadDataDir ? { loadDataDir } : {});
 }
