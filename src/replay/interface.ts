@@ -12,7 +12,7 @@ export interface ReplayDatabase extends AsyncDisposable {
   readonly serverVersion: number;
   /** Runs SQL (one or more statements, simple protocol) and ignores results. */
   exec(sql: string): Promise<void>;
-  /** Runs one statement and returns its rows. */
+  /** Runs one statement of replay's own (never a migration's) and returns its rows; names resolve in pg_catalog (guarded). */
   query<Row extends object>(sql: string): Promise<Row[]>;
   /** Drops everything replay created (every non-system schema) and recreates `public`. */
   reset(): Promise<void>;
@@ -46,6 +46,30 @@ export function sqlError(error: unknown): SqlError {
     ...(position !== undefined && Number.isFinite(position) && position > 0 ? { position } : {}),
   };
 }
+
+/**
+ * Replay's own query (ReplayDatabase.query) as a text that resolves its names in pg_catalog
+ * whatever search_path a migration left; its rows are the text's result GUARDED_RESULT.
+ * NOTE (attack): a migration can put a schema of its own before pg_catalog
+ * (`SET search_path = x, pg_catalog`) and create a `pg_locks` view or a `pg_backend_pid`
+ * function (or an operator) there; replay's queries would read those, see a weaker lock or
+ * none, and a blocking finding would be lowered (reconcileClaims). So the query runs between
+ * a save of the session's search_path and its restore, with only pg_catalog and, last,
+ * pg_temp (first by default for tables). Postgres resolves a statement's names when it runs,
+ * after the SET before it. A failing query aborts the text's transaction (or the file's
+ * block, which replay rolls back), and the SETs with it.
+ */
+export function guarded(sql: string): string {
+  return [
+    "SELECT pg_catalog.set_config('migration_guard.search_path', pg_catalog.current_setting('search_path'), false)",
+    "SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)",
+    sql,
+    "SELECT pg_catalog.set_config('search_path', pg_catalog.current_setting('migration_guard.search_path'), false)",
+  ].join(';\n');
+}
+
+/** Which of a guarded text's results is the query's own. */
+export const GUARDED_RESULT = 2;
 
 /** Session settings for replay: no statement runs for ever, no notices. */
 export const SESSION_SQL = "SET statement_timeout = '60s'; SET client_min_messages = 'warning'";

@@ -21,7 +21,7 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { tablefunc } from '@electric-sql/pglite/contrib/tablefunc';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
+import { GUARDED_RESULT, guarded, RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
 
 /** The contrib extensions migrations commonly create (their bundles are copied next to the bundle in dist/). */
 const CONTRIB: readonly Extension[] = [btree_gin, btree_gist, citext, cube, earthdistance, fuzzystrmatch, hstore, intarray, ltree, pg_trgm, pgcrypto, tablefunc, unaccent, uuid_ossp];
@@ -211,7 +211,7 @@ export async function openPglite(dataDir?: Blob): Promise<PgliteDatabase> {
         }
       },
       // NOTE: migrations run through exec; query is replay's own SQL.
-      query: async <Row extends object>(sql: string) => (await pg.query<Row>(sql)).rows,
+      query: async <Row extends object>(sql: string) => (await pg.exec(guarded(sql)))[GUARDED_RESULT]!.rows as Row[],
       reset: async () => {
         await pg.exec(RESET_SQL);
       },

@@ -4,7 +4,7 @@
  * next to it, works there, and drops it on close.
  */
 import pg from 'pg';
-import { RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
+import { GUARDED_RESULT, guarded, RESET_SQL, type ReplayDatabase, SESSION_SQL } from './interface.js';
 
 /**
  * A rehearsal: the migrations run in the database at the URL itself, a production-sized
@@ -80,7 +80,7 @@ function clientDatabase(client: pg.Client, serverVersion: number, resetSql: stri
     exec: async (sql) => {
       await client.query(sql);
     },
-    query: async <Row extends object>(sql: string) => (await client.query(sql)).rows as Row[],
+    query: async <Row extends object>(sql: string) => ((await client.query(guarded(sql))) as unknown as pg.QueryResult[])[GUARDED_RESULT]!.rows as Row[],
     reset: async () => {
       await client.query(resetSql);
     },

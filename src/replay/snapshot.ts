@@ -89,10 +89,11 @@ interface ObjectRow {
 const objectsJson = (where: (row: string) => string) => `json_build_array(${QUERIES.map((sql) => `(SELECT json_agg(q) FROM (${sql}) AS q WHERE ${where('q')})`).join(',\n  ')})`;
 
 /**
- * What a read of the schema answers besides the objects: the session's search_path (names
- * print qualified unless visible on it) and the first transaction id not yet assigned.
+ * What a read of the schema answers besides the objects: the first transaction id not yet
+ * assigned. NOTE: names print as seen from pg_catalog alone (replay's queries are guarded,
+ * interface.ts), so a migration's search_path does not change how the schema reads.
  */
-const READ_STATE = `current_setting('search_path') AS search_path, pg_snapshot_xmax(pg_current_snapshot())::text::int8::float8 AS watermark`;
+const READ_STATE = `pg_snapshot_xmax(pg_current_snapshot())::text::int8::float8 AS watermark`;
 
 /** Every user object of the database, in one query. */
 const SNAPSHOT_SQL = `SELECT ${objectsJson(() => 'true')}::text AS parts, ${READ_STATE}`;
@@ -205,7 +206,6 @@ function toSnapshot(rows: Iterable<ObjectRow>): SchemaSnapshot {
  */
 export class SchemaTracker {
   private objects = new Map<string, ObjectRow>();
-  private searchPath = '';
   private watermark = 0;
   private read = false;
   /** Whether CHANGES_STATEMENT is prepared in the session. */
@@ -224,15 +224,13 @@ export class SchemaTracker {
   }
 
   private async readAll(): Promise<void> {
-    const [result] = await this.db.query<{ parts: string; search_path: string; watermark: number }>(SNAPSHOT_SQL);
+    const [result] = await this.db.query<{ parts: string; watermark: number }>(SNAPSHOT_SQL);
     this.objects = new Map(rowsOf(result?.parts).map((row) => [row.key, row]));
     this.remember(result!);
   }
 
   private async readChanges(): Promise<void> {
     const result = await this.changes();
-    // NOTE: a new search_path prints every name differently: read everything.
-    if (result!.search_path !== this.searchPath) return this.readAll();
     const changed = new Set(JSON.parse(result!.changed ?? '[]') as string[]);
     const present = new Set(JSON.parse(result!.present ?? '[]') as string[]);
     // An object dropped without writing its owner's rows (a foreign key, a trigger): its owner is read again too.
@@ -253,17 +251,19 @@ export class SchemaTracker {
   }
 
   /** CHANGES_SQL's row. NOTE: prepared once per session; prepared again when a migration deallocated it (DEALLOCATE ALL, DISCARD ALL). */
-  private async changes(): Promise<{ parts: string; changed: string | null; present: string | null; search_path: string; watermark: number }> {
-    await this.db.exec(`SELECT set_config('${WATERMARK_SETTING}', '${this.watermark}', false)`);
+  private async changes(): Promise<{ parts: string; changed: string | null; present: string | null; watermark: number }> {
+    await this.db.query(`SELECT pg_catalog.set_config('${WATERMARK_SETTING}', '${this.watermark}', false)`);
     for (let attempt = 0; ; attempt++) {
       if (!this.prepared) {
-        // NOTE: DEALLOCATE first: a session this tracker did not start may hold one of that name.
-        await this.db.exec(`DEALLOCATE PREPARE ${CHANGES_STATEMENT}`).catch(() => undefined);
-        await this.db.exec(`PREPARE ${CHANGES_STATEMENT} AS ${CHANGES_SQL}`);
+        // NOTE: DEALLOCATE first: a session this tracker did not start may hold one of that
+        // name. Prepared through query, like its EXECUTE, so that its plan is made and reused
+        // with the same (guarded) search_path.
+        await this.db.query(`DEALLOCATE PREPARE ${CHANGES_STATEMENT}`).catch(() => undefined);
+        await this.db.query(`PREPARE ${CHANGES_STATEMENT} AS ${CHANGES_SQL}`);
         this.prepared = true;
       }
       try {
-        const [row] = await this.db.query<{ parts: string; changed: string | null; present: string | null; search_path: string; watermark: number }>(`EXECUTE ${CHANGES_STATEMENT}`);
+        const [row] = await this.db.query<{ parts: string; changed: string | null; present: string | null; watermark: number }>(`EXECUTE ${CHANGES_STATEMENT}`);
         return row!;
       } catch (error) {
         // 26000: no prepared statement of that name.
@@ -273,8 +273,7 @@ export class SchemaTracker {
     }
   }
 
-  private remember(result: { search_path: string; watermark: number }): void {
-    this.searchPath = result.search_path;
+  private remember(result: { watermark: number }): void {
     this.watermark = Number(result.watermark);
     this.read = true;
     this.fullReadNext = false;

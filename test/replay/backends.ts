@@ -52,3 +52,16 @@ export const BACKENDS: readonly Backend[] = [
 export function fullRead(db: ReplayDatabase): Promise<SchemaSnapshot> {
   return new SchemaTracker(db).current();
 }
+
+/**
+ * Rows of `sql` as a migration would see them (its search_path), not as replay's own guarded
+ * queries do (pg_catalog only): kept in a table by exec, then read back.
+ */
+export async function migrationRows(db: ReplayDatabase, sql: string): Promise<Array<Record<string, unknown>>> {
+  await db.exec(`DROP TABLE IF EXISTS public.test_rows; CREATE TABLE public.test_rows AS ${sql}`);
+  try {
+    return await db.query('SELECT * FROM public.test_rows');
+  } finally {
+    await db.exec('DROP TABLE public.test_rows');
+  }
+}

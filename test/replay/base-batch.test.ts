@@ -17,7 +17,7 @@ import { replayStage } from '../../src/replay/replay.js';
 import { loadParser, parseRegion } from '../../src/core/parse.js';
 import { LineIndex } from '../../src/core/source.js';
 import { allRules } from '../../src/rules/index.js';
-import { BACKENDS, fullRead } from './backends.js';
+import { BACKENDS, fullRead, migrationRows } from './backends.js';
 
 const config = validateConfig({}, allRules);
 
@@ -205,12 +205,12 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('the base in batches on
     const failures = typeof expected === 'function' ? expected(db.serverVersion) : expected;
     const { observations } = await batched(db, files);
     const batchedSchema = await fullRead(db);
-    const batchedRows = await db.query(probe);
+    const batchedRows = await migrationRows(db, probe);
 
     const reference = await oneByOne(db, files);
     for (const [file, message] of failures) expect(reference.some(([f, m]) => f === file && m.includes(message)), `${file}: ${message}`).toBe(true);
     expect(reference).toHaveLength(failures.length);
-    expect(batchedRows).toEqual(await db.query(probe));
+    expect(batchedRows).toEqual(await migrationRows(db, probe));
     expect(batchedSchema).toEqual(await fullRead(db));
 
     const firstPerFile = reference.filter(([file], i) => reference.findIndex(([f]) => f === file) === i);

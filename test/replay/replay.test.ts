@@ -78,6 +78,29 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
     expect(json.files[0]!.statementDetails[1]!.replay!.locks).toHaveLength(2);
   });
 
+  it('cannot be told a weaker lock by a migration that shadows the catalog on its search_path (a blocking finding stays blocking)', async () => {
+    const path = 'migrations/002_shadow.up.sql';
+    // The attack: objects named like pg_catalog's in a schema searched before pg_catalog, so
+    // that replay's own queries would read them and see no lock, no rewrite, no objects.
+    const shadow = [
+      'CREATE SCHEMA shadow',
+      "CREATE VIEW shadow.pg_locks AS SELECT * FROM pg_catalog.pg_locks WHERE locktype = 'none'",
+      'CREATE FUNCTION shadow.pg_backend_pid() RETURNS int LANGUAGE sql AS $$ SELECT 0 $$',
+      'CREATE FUNCTION shadow.pg_relation_filenode(regclass) RETURNS oid LANGUAGE sql AS $$ SELECT 1::oid $$',
+      'CREATE FUNCTION shadow.current_setting(text) RETURNS text LANGUAGE sql AS $$ SELECT \'0\'::text $$',
+      'SET search_path = shadow, pg_catalog, public',
+      'ALTER TABLE users ALTER COLUMN age TYPE bigint',
+    ];
+    const report = await replay([INIT, added(path, shadow.map((s) => `${s};\n`).join(''))]);
+    const alter = statementsOf(report, path).at(-1)!.replay!;
+    expect(alter.locks).toContainEqual({ relation: 'users', mode: 'ACCESS EXCLUSIVE' });
+    expect(alter.rewrites).toContain('users');
+    const typeChange = ofRule(report, 'ban-alter-column-type')[0]!;
+    expect(typeChange.severity).toBe('error');
+    expect(typeChange.replay).toMatchObject({ observedLock: 'ACCESS EXCLUSIVE', lockMismatch: false });
+    expect(report.verdict).toBe('blocked');
+  });
+
   it('runs CONCURRENTLY outside a transaction, where its locks cannot be read', async () => {
     const path = 'migrations/002_idx.up.sql';
     const report = await replay([INIT, added(path, 'CREATE INDEX CONCURRENTLY users_age_idx ON users (age);')]);
