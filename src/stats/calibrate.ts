@@ -63,7 +63,8 @@ export async function measureWork(db: ReplayDatabase, rows: number, kinds: reado
   await db.exec(`CREATE TABLE ${TABLE} (id bigint NOT NULL, n int NOT NULL, ref bigint NOT NULL)`);
   await db.exec(`INSERT INTO ${TABLE} SELECT i, i % 1000, (i::bigint * 7919) % ${rows} + 1 FROM generate_series(1, ${rows}) AS i`);
   await db.exec(`VACUUM ANALYZE ${TABLE}`);
-  const [size] = await db.query<{ heap: number }>(`SELECT pg_relation_size('${TABLE}')::float8 AS heap`);
+  // NOTE: replay's own queries resolve names in pg_catalog only (guarded): the table is named with its schema.
+  const [size] = await db.query<{ heap: number }>(`SELECT pg_relation_size('public.${TABLE}')::float8 AS heap`);
   const measurements: Measurement[] = [];
   for (const step of WORK_SQL.filter((s) => kinds.includes(s.work))) {
     if (step.prepare) await db.exec(step.prepare);
