@@ -208,7 +208,7 @@ export class BaseBatches {
         continue;
       }
       this.carefulFor = BATCH_LIMITS.statements;
-      const [row] = await this.db.query<{ mark: string }>(`SELECT current_setting('${PROGRESS_SETTING}') AS mark`);
+      const [row] = await this.db.query<{ mark: string }>(`SELECT pg_catalog.current_setting('${PROGRESS_SETTING}') AS mark`);
       const [markedText, done] = (row?.mark ?? '').split(':').map(Number);
       if (markedText !== text) {
         // NOTE: Postgres parses the whole text before it runs any of it: a syntax error (it
@@ -301,11 +301,11 @@ const PROGRESS_SETTING = 'migration_guard.base_progress';
  * and COMMIT; `starts`: where each begins, in characters.
  */
 function marked(text: number, statements: readonly Statement[]): { sql: string; starts: number[] } {
-  const parts = [`SELECT set_config('${PROGRESS_SETTING}', '${text}:0', false);\nCOMMIT;\n`];
+  const parts = [`SELECT pg_catalog.set_config('${PROGRESS_SETTING}', '${text}:0', false);\nCOMMIT;\n`];
   const starts: number[] = [];
   let length = characters(parts[0]!);
   for (const [index, statement] of statements.entries()) {
-    const part = `${statement.text}\n;SELECT set_config('${PROGRESS_SETTING}', '${text}:${index + 1}', false);\nCOMMIT;\n`;
+    const part = `${statement.text}\n;SELECT pg_catalog.set_config('${PROGRESS_SETTING}', '${text}:${index + 1}', false);\nCOMMIT;\n`;
     starts.push(length);
     length += characters(part);
     parts.push(part);
