@@ -26,19 +26,27 @@ import { GUARDED_RESULT, guarded, RESET_SQL, type ReplayDatabase, SESSION_SQL } 
 /** The contrib extensions migrations commonly create (their bundles are copied next to the bundle in dist/). */
 const CONTRIB: readonly Extension[] = [btree_gin, btree_gist, citext, cube, earthdistance, fuzzystrmatch, hstore, intarray, ltree, pg_trgm, pgcrypto, tablefunc, unaccent, uuid_ossp];
 
-let bundles: Promise<ReadonlyMap<string, URL>> | undefined;
+/** A contrib bundle: its file, and a pattern that finds the extension's name as a word in SQL. */
+interface Bundle {
+  url: URL;
+  named: RegExp;
+}
+
+let bundles: Promise<ReadonlyMap<string, Bundle>> | undefined;
 
 /**
  * The contrib bundles present, by extension name (`uuid-ossp`: the bundle's file name). NOTE:
  * a missing bundle (a build that did not copy it) only makes CREATE EXTENSION fail, a notice.
  */
-function contribBundles(): Promise<ReadonlyMap<string, URL>> {
+function contribBundles(): Promise<ReadonlyMap<string, Bundle>> {
   bundles ??= (async () => {
-    const present = new Map<string, URL>();
+    const present = new Map<string, Bundle>();
     for (const extension of CONTRIB) {
       // NOTE: the contrib setups only compute their bundle's URL; they use neither argument.
       const { bundlePath } = await extension.setup({} as PGliteInterface, {});
-      if (bundlePath && existsSync(bundlePath)) present.set(bundlePath.pathname.split('/').pop()!.replace(/\.tar\.gz$/, ''), bundlePath);
+      if (!bundlePath || !existsSync(bundlePath)) continue;
+      const name = bundlePath.pathname.split('/').pop()!.replace(/\.tar\.gz$/, '');
+      present.set(name, { url: bundlePath, named: new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`, 'i') });
     }
     return present;
   })();
@@ -69,8 +77,8 @@ class ContribFiles {
   /** Writes the files of every extension `sql` names (with the word `extension`, or `$libdir` for a C function's library, in it). */
   async forStatement(sql: string): Promise<void> {
     if (!/extension|\$libdir/i.test(sql)) return;
-    for (const name of (await contribBundles()).keys()) {
-      if (!this.written.has(name) && new RegExp(`(^|[^\\w-])${name}([^\\w-]|$)`, 'i').test(sql)) await this.write(name);
+    for (const [name, { named }] of await contribBundles()) {
+      if (!this.written.has(name) && named.test(sql)) await this.write(name);
     }
   }
 
@@ -81,7 +89,7 @@ class ContribFiles {
 
   /** Writes one extension's files and those of the extensions its control file requires. */
   private async write(name: string): Promise<void> {
-    const bundle = (await contribBundles()).get(name);
+    const bundle = (await contribBundles()).get(name)?.url;
     if (!bundle || this.written.has(name)) return;
     this.written.add(name);
     const mod = (this.pg as unknown as { mod: EmscriptenModule }).mod;

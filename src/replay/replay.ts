@@ -46,7 +46,7 @@ const MAX_BASE_NOTICES = 10;
 const MAX_DIFFERENCES = 20;
 /**
  * Statements one replay runs at most (base, and new ones traced). NOTE: well under 1 ms per
- * base statement and 7 ms per traced one on PGlite (bench/replay.ts): these keep a run
+ * base statement and 7 ms per traced one on PGlite (BENCHMARKS.md): these keep a run
  * under about a minute; past them a notice asks for a schema file or a skip list.
  */
 const REPLAY_LIMITS = { baseStatements: 40_000, tracedStatements: 5_000 } as const;
@@ -245,8 +245,6 @@ class ReplayRun {
   private async replayUnit(unit: Unit): Promise<{ statements: number; failed: boolean }> {
     const db = this.db;
     const path = unit.up.migration.path;
-    // NOTE: VACUUM may freeze catalog rows, which hides what changed from the schema tracker.
-    const vacuums = [...unit.upStatements, ...(unit.down?.statements ?? [])].some((s) => s.kind === 'VacuumStmt');
     const before = unit.down ? await this.schema.current() : undefined;
     let traced = 0;
     let failed = false;
@@ -266,7 +264,6 @@ class ReplayRun {
       failed = true;
       return false;
     });
-    if (vacuums) this.schema.fullReadNext = true;
     if (failed || !unit.down || !before) return { statements: traced, failed };
     const roundTrip: RoundTrip = { up: path, down: unit.down.file.migration.path, differences: [] };
     const downStart = unit.down.statements.find((s) => transactionControl(s) === undefined);
@@ -285,7 +282,6 @@ class ReplayRun {
       if (error) roundTrip.upNotRerunnable = { statement, error: error.message, line: errorLine(statement, error) };
       return !error;
     });
-    if (vacuums) this.schema.fullReadNext = true;
     return { statements: traced, failed: false };
   }
 

@@ -3,7 +3,7 @@
  * (`column public.users.email`) and a definition as Postgres prints it, so two snapshots
  * compare as maps and a difference names the object exactly.
  */
-import { type ReplayDatabase, sqlError } from './interface.js';
+import type { ReplayDatabase } from './interface.js';
 
 /** One object: its definition and, for columns, constraints, indexes and triggers, its table's key. */
 export interface SchemaObject {
@@ -200,25 +200,22 @@ function toSnapshot(rows: Iterable<ObjectRow>): SchemaSnapshot {
  * (changedOwners), and an object gone since is missing from the `self` ids present.
  *
  * NOTE: a full read costs about 25 µs per object on PGlite (about 45 ms at 400 migrations),
- * twice per new migration with a down: most of a pull request's replay time before. Only
- * for PGlite: on a server, (auto)vacuum may freeze recent catalog rows, which hides their
- * transaction id; `fullReadNext` is for a VACUUM run by a migration.
+ * twice per new migration with a down: most of a pull request's replay time before. Only on
+ * PGlite, where it is tested (a server reads in full). Freezing keeps a row's raw xmin, so a
+ * VACUUM FREEZE hides nothing (test/replay/replay.test.ts).
  */
 export class SchemaTracker {
   private objects = new Map<string, ObjectRow>();
   private watermark = 0;
   private read = false;
-  /** Whether CHANGES_STATEMENT is prepared in the session. */
-  private prepared = false;
+  /** When this tracker prepared CHANGES_STATEMENT (pg_prepared_statements.prepare_time). */
+  private preparedAt: string | undefined;
 
   constructor(private readonly db: ReplayDatabase) {}
 
-  /** Set when a migration may have frozen catalog rows (VACUUM): the next read is a full one. */
-  fullReadNext = false;
-
   /** The schema now. */
   async current(): Promise<SchemaSnapshot> {
-    if (!this.read || this.fullReadNext || this.db.kind !== 'pglite') await this.readAll();
+    if (!this.read || this.db.kind !== 'pglite') await this.readAll();
     else await this.readChanges();
     return toSnapshot(this.objects.values());
   }
@@ -250,33 +247,30 @@ export class SchemaTracker {
     this.remember(result!);
   }
 
-  /** CHANGES_SQL's row. NOTE: prepared once per session; prepared again when a migration deallocated it (DEALLOCATE ALL, DISCARD ALL). */
+  /**
+   * CHANGES_SQL's row, from the statement this tracker prepared. NOTE: prepared once and
+   * reused; prepared again when it is gone or is not the one prepared here (its prepare_time
+   * differs): a migration can DEALLOCATE it, or PREPARE its own under the name to answer
+   * "nothing changed".
+   */
   private async changes(): Promise<{ parts: string; changed: string | null; present: string | null; watermark: number }> {
-    await this.db.query(`SELECT pg_catalog.set_config('${WATERMARK_SETTING}', '${this.watermark}', false)`);
-    for (let attempt = 0; ; attempt++) {
-      if (!this.prepared) {
-        // NOTE: DEALLOCATE first: a session this tracker did not start may hold one of that
-        // name. Prepared through query, like its EXECUTE, so that its plan is made and reused
-        // with the same (guarded) search_path.
-        await this.db.query(`DEALLOCATE PREPARE ${CHANGES_STATEMENT}`).catch(() => undefined);
-        await this.db.query(`PREPARE ${CHANGES_STATEMENT} AS ${CHANGES_SQL}`);
-        this.prepared = true;
-      }
-      try {
-        const [row] = await this.db.query<{ parts: string; changed: string | null; present: string | null; watermark: number }>(`EXECUTE ${CHANGES_STATEMENT}`);
-        return row!;
-      } catch (error) {
-        // 26000: no prepared statement of that name.
-        if (attempt > 0 || sqlError(error).code !== '26000') throw error;
-        this.prepared = false;
-      }
+    const preparedAt = `(SELECT prepare_time::text FROM pg_catalog.pg_prepared_statements WHERE name = '${CHANGES_STATEMENT}') AS at`;
+    const [now] = await this.db.query<{ at: string | null }>(`SELECT pg_catalog.set_config('${WATERMARK_SETTING}', '${this.watermark}', false), ${preparedAt}`);
+    if (this.preparedAt === undefined || now?.at !== this.preparedAt) {
+      // NOTE: prepared through query, like its EXECUTE, so that its plan is made and reused
+      // with the same (guarded) search_path.
+      if (now?.at) await this.db.query(`DEALLOCATE PREPARE ${CHANGES_STATEMENT}`);
+      await this.db.query(`PREPARE ${CHANGES_STATEMENT} AS ${CHANGES_SQL}`);
+      const [made] = await this.db.query<{ at: string }>(`SELECT ${preparedAt}`);
+      this.preparedAt = made!.at;
     }
+    const [row] = await this.db.query<{ parts: string; changed: string | null; present: string | null; watermark: number }>(`EXECUTE ${CHANGES_STATEMENT}`);
+    return row!;
   }
 
   private remember(result: { watermark: number }): void {
     this.watermark = Number(result.watermark);
     this.read = true;
-    this.fullReadNext = false;
   }
 }
 

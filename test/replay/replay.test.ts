@@ -174,6 +174,27 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))('replay on %s', (_name,
     expect(report.replay).toMatchObject({ baseFiles: 1, baseFailedFiles: 1, baseFailures: 1, failures: 0 });
   });
 
+  it('cannot be told "nothing changed" by a migration that replaces the schema reader\'s prepared statement', async () => {
+    // The attack: the up swaps replay's prepared schema query for one that reports no change,
+    // so that a down that leaves the new column behind would look clean.
+    const selves = ['n', 'pg_namespace', 'e', 'pg_extension', 'c', 'pg_class', 'k', 'pg_constraint', 'y', 'pg_type', 'p', 'pg_proc', 'g', 'pg_trigger'];
+    const present = Array.from({ length: selves.length / 2 }, (_, i) => `SELECT '${selves[2 * i]}' || oid AS s FROM pg_catalog.${selves[2 * i + 1]}`).join(' UNION ALL ');
+    const forged = `SELECT '[]'::text AS parts, '[]'::text AS changed, (SELECT json_agg(s)::text FROM (${present}) x) AS present, pg_snapshot_xmax(pg_current_snapshot())::text::int8::float8 AS watermark`;
+    const up = ['ALTER TABLE users ADD COLUMN phone text', 'DEALLOCATE ALL', `PREPARE migration_guard_schema_changes AS ${forged}`].map((s) => `${s};\n`).join('');
+    // NOTE: a first migration with a down, so that replay has prepared its statement before the attack runs.
+    const first = [added('migrations/002_note.up.sql', 'ALTER TABLE users ADD COLUMN note text;'), added('migrations/002_note.down.sql', 'ALTER TABLE users DROP COLUMN note;')];
+    const first2 = [added('migrations/003_nick.up.sql', 'ALTER TABLE users ADD COLUMN nick text;'), added('migrations/003_nick.down.sql', 'ALTER TABLE users DROP COLUMN nick;')];
+    const report = await replay([INIT, ...first, ...first2, added('migrations/004_forge.up.sql', up), added('migrations/004_forge.down.sql', 'SELECT 1;')]);
+    const differences = ofRule(report, 'down-not-reversible').filter((f) => f.messageId === 'difference');
+    expect(differences.map((f) => f.details.differences)).toEqual(['column users.phone: left behind by the down (text)']);
+  });
+
+  it('still sees what the up changed when a migration freezes the catalog (VACUUM FREEZE hides transaction ids)', async () => {
+    const report = await replay([INIT, added('migrations/002_freeze.up.sql', 'ALTER TABLE users ADD COLUMN phone text;\nVACUUM FREEZE;'), added('migrations/002_freeze.down.sql', 'SELECT 1;')]);
+    const differences = ofRule(report, 'down-not-reversible').filter((f) => f.messageId === 'difference');
+    expect(differences.map((f) => f.details.differences)).toEqual(['column users.phone: left behind by the down (text)']);
+  });
+
   it('flags a down that does not restore the schema, naming the exact difference, and an up that cannot run again', async () => {
     const files = [
       INIT,
