@@ -18,34 +18,45 @@ export interface DoBlockContents {
   dynamic: { expression: string; offset: number }[];
   /** The PL/pgSQL parser's error, when the body does not parse (the DO fails at deploy). */
   error?: string;
+  /** The language the block names when it is not PL/pgSQL: its body was not read (`sql` and `dynamic` are empty). */
+  otherLanguage?: string;
 }
 
-/** The body of a DO statement when it is PL/pgSQL (the default language), else undefined. */
-function plpgsqlBody(node: Node): string | undefined {
-  const args = nodeAs<DoStmt>(node, 'DoStmt')?.args ?? [];
-  let body: string | undefined;
+/**
+ * The body and language of a DO statement, or undefined when `node` is not one. A DO
+ * without a body (`DO LANGUAGE plpgsql`) has the empty body, which fails as Postgres fails
+ * it ("no inline code specified").
+ * NOTE: the grammar (gram.y, dostmt_opt_item) gives each option a String argument. Postgres
+ * looks the language up by its exact name (ExecuteDoStmt, SearchSysCache1(LANGNAME)): an
+ * identifier is folded to lower case by the lexer, a string is not, so
+ * `LANGUAGE 'PLpgSQL'` fails with `language "PLpgSQL" does not exist` (checked on PGlite).
+ */
+function doOptions(node: Node): { body: string; language: string } | undefined {
+  const args = nodeAs<DoStmt>(node, 'DoStmt')?.args;
+  if (!args) return undefined;
+  let body = '';
   let language = 'plpgsql';
   for (const arg of args) {
-    const def = nodeAs<DefElem>(arg, 'DefElem');
-    const value = nodeAs<{ sval?: string }>(def?.arg, 'String')?.sval;
-    if (def?.defname === 'as') body = value;
-    else if (def?.defname === 'language' && value) language = value.toLowerCase();
+    const def = nodeAs<DefElem>(arg, 'DefElem')!;
+    const value = nodeAs<{ sval: string }>(def.arg, 'String')!.sval;
+    if (def.defname === 'as') body = value;
+    else language = value;
   }
-  return language === 'plpgsql' ? body : undefined;
+  return { body, language };
 }
 
 /**
  * The contents of the DO statement `node` whose source text is `statementText`, or
- * undefined when it is not a PL/pgSQL DO block. Requires the parser to be loaded.
+ * undefined when it is not a DO statement. Requires the parser to be loaded.
  */
 export function doBlockContents(node: Node, statementText: string): DoBlockContents | undefined {
-  const body = plpgsqlBody(node);
-  if (body === undefined) return undefined;
+  const options = doOptions(node);
+  if (!options) return undefined;
+  const { body, language } = options;
+  if (language !== 'plpgsql') return { sql: [], dynamic: [], otherLanguage: language };
   // NOTE: a dollar-quoted body is the text verbatim; a body in '...' with doubled quotes is
   // not, and its statements are then placed at the start of the DO statement.
-  const found = statementText.indexOf(body);
-  const bodyOffset = found >= 0 ? found : 0;
-  const located = found >= 0;
+  const bodyOffset = statementText.indexOf(body);
   let tag = 'mg_body';
   while (body.includes(`$${tag}$`)) tag += '_';
   // NOTE: the body starts on line 1 of this function text, so PL/pgSQL's line numbers are body lines.
@@ -56,7 +67,7 @@ export function doBlockContents(node: Node, statementText: string): DoBlockConte
   /** Where `text` is in the body, searching from the start of PL/pgSQL's line `lineno`. */
   const place = (text: string, lineno: number | undefined): number => {
     const lineStart = lineStarts[Math.max(0, (lineno ?? 1) - 1)] ?? 0;
-    if (!located) return 0;
+    if (bodyOffset < 0) return 0;
     const at = body.indexOf(text, lineStart);
     return bodyOffset + (at >= 0 ? at : lineStart);
   };
@@ -69,8 +80,10 @@ export function doBlockContents(node: Node, statementText: string): DoBlockConte
     } else if (type === 'PLpgSQL_stmt_dynexecute' || type === 'PLpgSQL_stmt_dynfors' || (type === 'PLpgSQL_stmt_open' && stmt.dynquery)) {
       const expression = expressionText(stmt.query ?? stmt.dynquery) ?? '';
       // NOTE: EXECUTE of one plain string literal is not dynamic: its SQL is checked like static SQL.
-      const literal = /^'([^']*)'$/.exec(expression.trim());
-      if (literal && type === 'PLpgSQL_stmt_dynexecute') contents.sql.push({ text: literal[1]!, offset: place(expression, lineno) + expression.indexOf("'") + 1 });
+      // PL/pgSQL's expression text starts at its first token and ends at its last (read_sql_construct
+      // trims trailing white space), so a literal is the whole text, and its SQL starts after the quote.
+      const literal = /^'([^']*)'$/.exec(expression);
+      if (literal && type === 'PLpgSQL_stmt_dynexecute') contents.sql.push({ text: literal[1]!, offset: place(expression, lineno) + 1 });
       else contents.dynamic.push({ expression, offset: place(expression, lineno) });
     }
   });
@@ -84,10 +97,7 @@ function expressionText(expr: unknown): string | undefined {
 
 /** Calls `visit` for every `PLpgSQL_stmt_*` object in the tree, in source order. */
 function walkPlpgsql(value: unknown, visit: (type: string, stmt: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) walkPlpgsql(item, visit);
-    return;
-  }
+  // NOTE: arrays too: Object.entries gives their items in order.
   if (!value || typeof value !== 'object') return;
   for (const [key, child] of Object.entries(value)) {
     if (key.startsWith('PLpgSQL_stmt_') && child && typeof child === 'object') visit(key, child as Record<string, unknown>);

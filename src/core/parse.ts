@@ -284,6 +284,14 @@ function collectDoBlock(block: Statement, blockStart: number, region: RegionCont
     return;
   }
   if (!contents) return;
+  if (contents.otherLanguage !== undefined) {
+    issues.push({
+      kind: 'dynamic-sql',
+      message: `the body of this DO block is in language "${contents.otherLanguage}", not plpgsql, so migration-guard cannot see the SQL it runs. Review it by hand (Postgres looks the language up by its exact name: LANGUAGE 'PLpgSQL' is not plpgsql).`,
+      span: block.span,
+    });
+    return;
+  }
   if (contents.error !== undefined) {
     issues.push({ kind: 'syntax-error', message: `the PL/pgSQL body of this DO block does not parse: ${contents.error}`, span: block.span });
     return;

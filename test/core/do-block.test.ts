@@ -68,9 +68,50 @@ describe('doBlockContents', () => {
     expect(contents('DO $$BEGIN IF true THEN INSERT INTO a VALUES (1); ELSE INSERT INTO b VALUES (2); END IF; END$$')!.sql.map((s) => s.offset)).toEqual([24, 55]);
   });
 
-  it('reads a block whose language is named PL/pgSQL in any case, and no other language', () => {
-    expect(contents("DO LANGUAGE 'PLpgSQL' $$BEGIN DELETE FROM t; END$$")).toEqual({ sql: [{ text: 'DELETE FROM t', offset: 30 }], dynamic: [] });
-    expect(contents('DO LANGUAGE plperl $$ print 1; $$')).toBeUndefined();
+  it('reads a block in plpgsql, named as Postgres looks it up: an identifier folded to lower case, a string as written', () => {
+    expect(contents('DO LANGUAGE PLpgSQL $$BEGIN DELETE FROM t; END$$')).toEqual({ sql: [{ text: 'DELETE FROM t', offset: 28 }], dynamic: [] });
+    expect(contents("DO $$BEGIN DELETE FROM t; END$$ LANGUAGE 'plpgsql'")).toEqual({ sql: [{ text: 'DELETE FROM t', offset: 11 }], dynamic: [] });
+    // NOTE: Postgres fails these with `language "PLpgSQL" does not exist` and `language "" does not exist` (checked on PGlite 0.5.16).
+    expect(contents("DO LANGUAGE 'PLpgSQL' $$BEGIN DELETE FROM t; END$$")).toEqual({ sql: [], dynamic: [], otherLanguage: 'PLpgSQL' });
+    expect(contents("DO LANGUAGE '' $$BEGIN DELETE FROM t; END$$")).toEqual({ sql: [], dynamic: [], otherLanguage: '' });
+    expect(contents('DO LANGUAGE plperl $$ print 1; $$')).toEqual({ sql: [], dynamic: [], otherLanguage: 'plperl' });
+  });
+
+  it('is undefined for a statement that is not DO', () => {
+    expect(contents('SELECT 1')).toBeUndefined();
+  });
+
+  it('fails a DO block without a body as the PL/pgSQL parser fails an empty one', () => {
+    expect(contents('DO LANGUAGE plpgsql')).toEqual({ sql: [], dynamic: [], error: 'syntax error at end of input' });
+  });
+
+  it('reads a body that ends in a dollar sign, which must not close the quote it is wrapped in', () => {
+    expect(contents('DO $x$BEGIN DELETE FROM t; END -- $$x$')).toEqual({ sql: [{ text: 'DELETE FROM t', offset: 12 }], dynamic: [] });
+  });
+
+  it('places statements by the PL/pgSQL line they are on, in a body that starts on the line of DO', () => {
+    const text = 'DO $$BEGIN\n  UPDATE t SET a = 1;\n  UPDATE t SET a = 1;\nEND$$';
+    expect(contents(text)!.sql.map((s) => s.offset)).toEqual([text.indexOf('UPDATE'), text.lastIndexOf('UPDATE')]);
+  });
+
+  it('orders the static SQL by position: a statement whose text PL/pgSQL changed (INTO removed) is placed at its line', () => {
+    const text = 'DO $$DECLARE x int;\nBEGIN DELETE FROM u; SELECT a INTO x FROM t; END$$';
+    expect(contents(text)!.sql).toEqual([
+      { text: 'SELECT a        FROM t', offset: text.indexOf('BEGIN') },
+      { text: 'DELETE FROM u', offset: text.indexOf('DELETE') },
+    ]);
+  });
+
+  it('checks as static SQL only an EXECUTE whose whole expression is one literal', () => {
+    const text = "DO $$DECLARE p text := '';\nBEGIN\n  EXECUTE p || 'DROP TABLE t';\n  EXECUTE 'DROP TABLE u' || p;\n  EXECUTE\n    'DROP TABLE v'  ;\nEND$$";
+    expect(located(text)).toEqual({
+      sql: [{ text: 'DROP TABLE v', at: 'DROP TABLE v' }],
+      dynamic: [
+        { expression: "p || 'DROP TABLE t'", at: "p || 'DROP TABLE t'" },
+        { expression: "'DROP TABLE u' || p", at: "'DROP TABLE u' || p" },
+      ],
+      error: undefined,
+    });
   });
 
   it('reads a body that holds the dollar tag it wraps bodies in', () => {

@@ -1,5 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParser, parseRegion, type ParsedRegion, planRegion, regionTexts } from '../../src/core/parse.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { LIMITS } from '../../src/core/limits.js';
+import { loadParser, parseRegion, type ParsedRegion, parseSql, planRegion, regionTexts, toParseAttempt } from '../../src/core/parse.js';
 import { LineIndex, Utf8OffsetMap } from '../../src/core/source.js';
 
 beforeAll(() => loadParser());
@@ -121,6 +122,76 @@ describe('parseRegion', () => {
   });
 });
 
+describe('parseRegion limits and order', () => {
+  it('stops at the statement limit per file, counting from the region\'s first index', () => {
+    const text = 'SELECT 1;\nSELECT 2;\nSELECT 3;\n';
+    const { statements, issues } = parseRegion(new LineIndex(text), 0, text.length, 'up', LIMITS.statementsPerFile - 2);
+    expect(statements.map((s) => s.text)).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(issues.map((issue) => [issue.kind, issue.message, issue.span.startOffset, issue.span.endOffset])).toEqual([
+      [
+        'limit',
+        'the file has more than 100,000 statements (the limit per file), and the statements from here to the end were skipped; split it into smaller migrations',
+        text.indexOf('SELECT 3'),
+        text.length,
+      ],
+    ]);
+  });
+
+  it('lists the issues in the order of the text, meta-command notes among parse errors', () => {
+    const { issues } = parse('SELEC 1;\n\\set x 1\nSELEC 2;\n\\echo y\n');
+    expect(issues.map((issue) => [issue.kind, issue.span.start.line])).toEqual([
+      ['syntax-error', 1],
+      ['meta-command', 2],
+      ['syntax-error', 3],
+      ['meta-command', 4],
+    ]);
+  });
+
+  it('counts only syntax errors toward their limit, not meta-command notes', () => {
+    const text = `${'\\echo x\n'.repeat(LIMITS.syntaxErrorsPerFile)}SELEC 1;\n`;
+    expect(parse(text).issues.filter((issue) => issue.kind !== 'meta-command').map((issue) => [issue.kind, issue.span.start.line])).toEqual([
+      ['syntax-error', LIMITS.syntaxErrorsPerFile + 1],
+    ]);
+  });
+
+  it('counts the syntax errors of earlier batches of a large region toward the limit', () => {
+    // Two batches (over 1 MiB each is split), each a large literal and 60 statements that do not parse.
+    const batch = `SELECT '${'x'.repeat(1_000_000)}';\n${'SELEC 1;\n'.repeat(60)}`;
+    const { issues } = parse(batch + batch);
+    expect(issues.filter((issue) => issue.kind === 'syntax-error')).toHaveLength(LIMITS.syntaxErrorsPerFile);
+    expect(issues.at(-1)!.message).toBe(`more than ${LIMITS.syntaxErrorsPerFile} statements of this file do not parse (is it SQL?), and the rest of the file was skipped`);
+  });
+
+  it('keeps the error of the whole when each piece parses on its own (fail closed)', () => {
+    // NOTE: a parser that fails the whole text (as a worker that ran out of memory would) and parses each piece.
+    const text = 'SELECT 1;\nSELECT 2;';
+    const failWhole = (sql: string) => (sql === text ? { ok: false as const, error: { message: 'out of memory' } } : parseSql(sql));
+    const { statements, issues } = parseRegion(new LineIndex(text), 0, text.length, 'up', 0, failWhole);
+    expect(statements.map((s) => s.text)).toEqual(['SELECT 1', 'SELECT 2']);
+    expect(issues.map((issue) => [issue.kind, issue.message, issue.span.startOffset])).toEqual([['syntax-error', 'out of memory', 0]]);
+  });
+
+  it('reads a text of semicolons alone as no statements', () => {
+    expect(parse(' ; ;\n')).toMatchObject({ statements: [], issues: [] });
+  });
+});
+
+describe('parseSql and toParseAttempt', () => {
+  it('turn a parse tree that does not read as JSON into a failed parse, never a throw', () => {
+    const attempt = toParseAttempt({ ok: true, json: '{"stmts": [', ascii: true });
+    expect(attempt.ok).toBe(false);
+    expect(attempt.ok ? undefined : attempt.error).toEqual({ message: expect.stringContaining('JSON'), sqlDetails: undefined });
+  });
+
+  it('turn a parser that is not loaded into a failed parse that says so, and parse once it is loaded', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/core/parse.js');
+    expect(fresh.parseSql('SELECT 1')).toEqual({ ok: false, error: { message: 'the SQL parser is not loaded: await loadPgQuery() first', sqlDetails: undefined } });
+    await fresh.loadParser();
+    expect(fresh.parseSql('SELECT 1')).toMatchObject({ ok: true, stmts: [{ stmt: { SelectStmt: {} } }], ascii: true });
+  });
+});
+
 describe('text that is not SQL', () => {
   it('skips psql meta-commands, each reported with its command and its line without \\r', () => {
     const result = parse('  \\connect  other\r\nSELECT 1;\n\\set ON_ERROR_STOP on\n');
@@ -129,6 +200,11 @@ describe('text that is not SQL', () => {
       ['meta-command', 'psql meta-command \\connect is not SQL; it was skipped (statements that use its variables will not parse).', { line: 1, column: 1 }, { line: 1, column: 17 }],
       ['meta-command', 'psql meta-command \\set is not SQL; it was skipped (statements that use its variables will not parse).', { line: 3, column: 1 }, { line: 3, column: 21 }],
     ]);
+  });
+
+  it('drops only a final \\r from the span of a meta-command line', () => {
+    const text = '\\echo a\rb\r\nSELECT 1;';
+    expect(parse(text).issues.map((issue) => [issue.span.startOffset, issue.span.endOffset])).toEqual([[0, text.indexOf('\r\n')]]);
   });
 
   it('skips COPY ... FROM stdin data up to the line that is exactly \\.', () => {
@@ -161,6 +237,27 @@ describe('DO blocks', () => {
     expect(result.issues[1]!.message).toContain(`(${longer.slice(0, 120)}...)`);
   });
 
+  it('reports a statement of a DO block that does not parse on its own at its text', () => {
+    const text = "DO $$BEGIN EXECUTE 'SELEC 1'; END$$;";
+    expect(parse(text).issues.map((issue) => [issue.kind, issue.message, issue.span.startOffset, issue.span.endOffset])).toEqual([
+      ['dynamic-sql', 'this statement in a DO block does not parse on its own (syntax error at or near "SELEC"), so it was not checked.', text.indexOf('SELEC'), text.indexOf("'; END")],
+    ]);
+  });
+
+  it('reports a DO block in another language than plpgsql as unchecked', () => {
+    const text = "SELECT 1;\nDO LANGUAGE plperl $$ print 'x'; $$;";
+    const result = parse(text);
+    expect(result.statements.map((s) => s.kind)).toEqual(['SelectStmt', 'DoStmt']);
+    expect(result.issues.map((issue) => [issue.kind, issue.message, issue.span.startOffset, issue.span.endOffset])).toEqual([
+      [
+        'dynamic-sql',
+        'the body of this DO block is in language "plperl", not plpgsql, so migration-guard cannot see the SQL it runs. Review it by hand (Postgres looks the language up by its exact name: LANGUAGE \'PLpgSQL\' is not plpgsql).',
+        10,
+        text.length - 1,
+      ],
+    ]);
+  });
+
   it('reports a PL/pgSQL body that does not parse as a syntax error of the DO statement', () => {
     const result = parse('DO $$BEGIN x := ; END$$;');
     expect(result.issues.map((issue) => [issue.kind, issue.message])).toEqual([['syntax-error', 'the PL/pgSQL body of this DO block does not parse: "x" is not a known variable']]);
@@ -173,6 +270,13 @@ describe('regionTexts', () => {
   it('hands the region to the parser ahead, and nothing for a region of comments and blanks', () => {
     expect(texts('SELECT 1;\n-- done\n')).toEqual(['SELECT 1;\n-- done\n']);
     expect(texts('-- only a comment\n\n/* and another */\n')).toEqual([]);
+  });
+
+  it('hands a region over 1 MiB over in batches of whole statements of at most 1 MiB', () => {
+    // 65,540 statements of 16 characters: the first batch ends exactly at 1 MiB (65,536 of them), the rest is one batch.
+    const text = 'SELECT 12345678;'.repeat(65_540);
+    expect(texts(text).map((batch) => batch.length)).toEqual([1024 * 1024, 64]);
+    expect(texts(text).join('')).toBe(text);
   });
 
   it('hands the text with psql meta-commands blanked and NUL bytes replaced, offsets unchanged', () => {

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadModule, parsePlPgSQLSync, parseSync } from 'libpg-query';
 import PgQueryModule from 'libpg-query/wasm/libpg-query.js';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadPgQuery, parsePlpgsqlToJson, parseToJson, PG_QUERY_BINDING } from '../../src/core/pg-query.js';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadPgQuery, parsePlpgsqlToJson, parseToJson, PG_QUERY_BINDING, wasmApi } from '../../src/core/pg-query.js';
 
 const require = createRequire(import.meta.url);
 const RECHECK =
@@ -86,5 +86,16 @@ describe('the libpg-query binding', () => {
     const failed = parsePlpgsqlToJson(broken);
     expect(failed.ok).toBe(false);
     expect(() => parsePlPgSQLSync(broken)).toThrow(failed.ok ? 'a parse' : failed.message);
+  });
+
+  it('loads once from a module compiled elsewhere (as the parse workers do), and refuses to parse before', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/core/pg-query.js');
+    expect(() => fresh.parseToJson('SELECT 1')).toThrow('the SQL parser is not loaded: await loadPgQuery() first');
+    const compiled = await wasmApi.compile(readFileSync(require.resolve(PG_QUERY_BINDING.wasmFile)));
+    const loading = fresh.loadPgQuery(compiled);
+    expect(fresh.loadPgQuery()).toBe(loading);
+    await loading;
+    expect(fresh.parseToJson('SELECT 1')).toMatchObject({ ok: true, ascii: true });
   });
 });

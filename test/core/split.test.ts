@@ -41,6 +41,11 @@ describe('splitStatements', () => {
     ],
     ['a tag of several characters', 'SELECT $a1$;$a1$; SELECT 2', ['SELECT $a1$;$a1$;', ' SELECT 2']],
     ['an unterminated dollar quote', 'SELECT 1; SELECT $$ ; ', ['SELECT 1;', ' SELECT $$ ; ']],
+    ['a dollar quote at the start of the text', '$$;$$; SELECT 2', ['$$;$$;', ' SELECT 2']],
+    ['a block comment holding a slash and a star', 'SELECT 1 /* a/b ; 2 * 3 ; */; SELECT 2', ['SELECT 1 /* a/b ; 2 * 3 ; */;', ' SELECT 2']],
+    ['an empty string followed by a string', "SELECT ''; SELECT ';'", ["SELECT '';", " SELECT ';'"]],
+    ['an escaped backslash in an E string', "SELECT E'\\\\'; SELECT ';'", ["SELECT E'\\\\';", " SELECT ';'"]],
+    ['a doubled quote before a backslash escape in an E string', "SELECT E'''\\'; SELECT 2'; SELECT 3", ["SELECT E'''\\'; SELECT 2';", ' SELECT 3']],
   ])('skips semicolons inside %s', (_, text, expected) => {
     expect(chunks(text)).toEqual(expected);
   });
@@ -49,6 +54,7 @@ describe('splitStatements', () => {
     ['a backslash in a standard string', "SELECT '\\'; SELECT 2", ["SELECT '\\';", ' SELECT 2']],
     ['a backslash in a quoted identifier', 'SELECT "a\\"; SELECT 2', ['SELECT "a\\";', ' SELECT 2']],
     ['a backslash in a string after a word ending in E', "SELECT NONE'\\'; SELECT 2", ["SELECT NONE'\\';", ' SELECT 2']],
+    ['a backslash in a standard string after a comma', "SELECT 1, '\\'; SELECT 2", ["SELECT 1, '\\';", ' SELECT 2']],
     ['a positional parameter', 'SELECT $1; SELECT $$;$$; SELECT 3', ['SELECT $1;', ' SELECT $$;$$;', ' SELECT 3']],
     ['dollar signs inside an identifier', 'SELECT x$$; SELECT 2', ['SELECT x$$;', ' SELECT 2']],
   ])('does not treat %s as an escape or a quote', (_, text, expected) => {
