@@ -4,12 +4,13 @@
  * other rules' findings are kept.
  */
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/core/analyze.js';
+import { analyze, type ParseAhead } from '../../src/core/analyze.js';
 import { defaultConfig } from '../../src/core/config.js';
 import type { ReplayObservation } from '../../src/core/finding.js';
 import type { LockMode } from '../../src/core/locks.js';
 import type { ReplayStage } from '../../src/core/observations.js';
-import type { Statement } from '../../src/core/parse.js';
+import { parseSql, type Statement } from '../../src/core/parse.js';
+import { LIMITS } from '../../src/core/limits.js';
 import type { ReplaySummary } from '../../src/core/report.js';
 import { type ChangeSet, defineRule, type Rule } from '../../src/core/rule.js';
 import { discoverMigrations } from '../../src/conventions/index.js';
@@ -217,5 +218,141 @@ describe('the report', () => {
     const order = report.findings.map((f) => [f.span.startOffset, f.ruleId]);
     expect(order.map(([, ruleId]) => ruleId)).toContain('unused-ignore');
     expect(order).toEqual([...order].sort(([a, ruleA], [b, ruleB]) => (a as number) - (b as number) || String(ruleA).localeCompare(String(ruleB))));
+  });
+});
+
+describe('nothing under review', () => {
+  it('runs no rule and no replay stage, even rules that judge the whole change', async () => {
+    let replayed = 0;
+    const alwaysReports = defineRule({
+      ...meta,
+      id: 'test-always-reports',
+      messages: { seen: 'seen' },
+      changeSet({ report }) {
+        report({ messageId: 'seen' });
+      },
+    });
+    const applied = [{ path: 'migrations/001_a.up.sql', text: 'DROP TABLE a;\n', change: 'unchanged' as const }];
+    const replay: ReplayStage = async () => {
+      replayed++;
+      return undefined;
+    };
+    const report = await analyze({ files: applied, config: defaultConfig(), rules: [alwaysReports], discover: discoverMigrations, replay });
+    expect(report.findings).toEqual([]);
+    expect(replayed).toBe(0);
+    // The same rule reports once a file is under review.
+    const changed = await analyze({ files: [{ ...applied[0]!, change: 'modified' }], config: defaultConfig(), rules: [alwaysReports], discover: discoverMigrations, replay });
+    expect(changed.findings.map((f) => f.ruleId)).toEqual(['test-always-reports']);
+    expect(replayed).toBe(1);
+  });
+});
+
+describe('what the engine parses', () => {
+  /** A rule that records, for each file of the change set, what the engine gives rules about it. */
+  function recorder() {
+    const seen = new Map<string, { statements: number; onDemand: number; sameAsEngine: boolean; ignores: number; input: unknown; issues: string[] }>();
+    const rule = defineRule({
+      ...meta,
+      id: 'test-records-files',
+      messages: { never: 'never reported' },
+      changeSet({ changeSet }) {
+        for (const file of changeSet.files) {
+          const onDemand = changeSet.statementsOf(file);
+          seen.set(file.migration.path, {
+            statements: file.statements.length,
+            onDemand: onDemand.length,
+            sameAsEngine: onDemand === file.statements,
+            ignores: file.ignores.length,
+            input: file.input,
+            issues: file.issues.map((i) => i.message),
+          });
+        }
+      },
+    });
+    return { rule, seen };
+  }
+
+  it('parses the partner of a changed file with the engine, and hands rules those same statements', async () => {
+    const { rule, seen } = recorder();
+    const files = [
+      { path: 'migrations/001_users.up.sql', text: '-- migration-guard:ignore ban-drop-table reason: old\nCREATE TABLE users (id bigint);\n', change: 'unchanged' as const },
+      { path: 'migrations/002_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;\n', change: 'added' as const },
+      { path: 'migrations/002_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;\n', change: 'unchanged' as const },
+      { path: 'migrations/000_unread.up.sql', text: 'CREATE TABLE t (id bigint);\n', change: 'unchanged' as const, unread: 'not read for this test' },
+    ];
+    await analyze({ files, config: defaultConfig(), rules: [rule], discover: discoverMigrations });
+    expect(seen.get('migrations/002_phone.down.sql')).toMatchObject({ statements: 1, onDemand: 1, sameAsEngine: true, ignores: 0 });
+    expect(seen.get('migrations/002_phone.up.sql')).toMatchObject({ statements: 1, onDemand: 1, sameAsEngine: true });
+    // An applied file: not parsed by the engine, its ignore comments not read; parsed on request.
+    expect(seen.get('migrations/001_users.up.sql')).toMatchObject({ statements: 0, onDemand: 1, sameAsEngine: false, ignores: 0 });
+    // An applied file the adapter did not read is not parsed on request either.
+    expect(seen.get('migrations/000_unread.up.sql')).toMatchObject({ statements: 0, onDemand: 0 });
+  });
+
+  it('takes a migration that discovery names without an input file as applied and empty', async () => {
+    const { rule, seen } = recorder();
+    const files = [{ path: 'migrations/002_b.up.sql', text: 'SELECT 1;\n', change: 'added' as const }];
+    const discover: typeof discoverMigrations = (inputs, config) => {
+      const found = discoverMigrations(inputs, config);
+      return [...found, { ...found[0]!, path: 'migrations/001_a.up.sql', version: '001', migrationId: '001', name: 'a' }];
+    };
+    const report = await analyze({ files, config: defaultConfig(), rules: [rule], discover });
+    expect(seen.get('migrations/001_a.up.sql')).toMatchObject({ input: { path: 'migrations/001_a.up.sql', text: '', change: 'unchanged' }, onDemand: 0 });
+    expect(report.files.map((f) => f.path)).toEqual(['migrations/002_b.up.sql']);
+  });
+
+  it('orders migrations of the same version by path', async () => {
+    const files = [
+      { path: 'b/migrations/001_x.up.sql', text: 'SELECT 1;\n', change: 'added' as const },
+      { path: 'a/migrations/001_x.up.sql', text: 'SELECT 1;\n', change: 'added' as const },
+    ];
+    const discover: typeof discoverMigrations = (inputs, config) => discoverMigrations(inputs, config).sort((x, y) => y.path.localeCompare(x.path));
+    const report = await analyze({ files, config: defaultConfig(), rules: [], discover });
+    expect(report.files.map((f) => f.path)).toEqual(['a/migrations/001_x.up.sql', 'b/migrations/001_x.up.sql']);
+  });
+
+  it('reads a file of exactly LIMITS.fileBytes, and refuses one byte more, changed or applied', async () => {
+    const { rule, seen } = recorder();
+    const sized = (bytes: number) => {
+      const head = 'SELECT 1;\n-- ';
+      return `${head}${'x'.repeat(bytes - head.length - 1)}\n`;
+    };
+    const files = [
+      { path: 'migrations/001_at.up.sql', text: sized(LIMITS.fileBytes), change: 'unchanged' as const },
+      { path: 'migrations/002_over.up.sql', text: sized(LIMITS.fileBytes + 1), change: 'unchanged' as const },
+      { path: 'migrations/003_at.up.sql', text: sized(LIMITS.fileBytes), change: 'added' as const },
+    ];
+    expect(files.map((f) => f.text.length - LIMITS.fileBytes)).toEqual([0, 1, 0]);
+    await analyze({ files, config: defaultConfig(), rules: [rule], discover: discoverMigrations });
+    expect(seen.get('migrations/001_at.up.sql')).toMatchObject({ onDemand: 1 });
+    expect(seen.get('migrations/002_over.up.sql')).toMatchObject({ onDemand: 0 });
+    expect(seen.get('migrations/003_at.up.sql')).toMatchObject({ statements: 1, issues: [] });
+  });
+
+  it('sends parseAhead the sections of the files it parses only, and uses its answers', async () => {
+    const asked: string[] = [];
+    const parseAhead: ParseAhead = async (texts) => {
+      asked.push(...texts);
+      // NOTE: a parser that refuses one text shows that the engine used its answer rather than parsing again.
+      return texts.map((text) => (text.includes('refused_here') ? { ok: false, error: { message: 'refused by the parse-ahead', cursorpos: 0 } } : parseSql(text)));
+    };
+    const files = [
+      { path: 'migrations/001_a.up.sql', text: 'CREATE TABLE applied_table (id bigint);\n', change: 'unchanged' as const },
+      { path: 'migrations/002_b.up.sql', text: 'CREATE TABLE refused_here (id bigint);\n', change: 'added' as const },
+      { path: 'migrations/003_c.up.sql', text: 'CREATE TABLE (;\nCREATE TABLE after_error (id bigint);\n', change: 'added' as const },
+      { path: 'migrations/004_d.up.sql', text: 'CREATE TABLE unread_table (id bigint);\n', change: 'added' as const, unread: 'not read for this test' },
+      { path: 'migrations/005_e.up.sql', text: '', change: 'deleted' as const },
+    ];
+    const withAhead = await analyze({ files, config: defaultConfig(), rules: allRules, discover: discoverMigrations, parseAhead });
+    expect(asked.some((text) => text.includes('applied_table')), 'an applied file is not parsed').toBe(false);
+    expect(asked.some((text) => text.includes('unread_table')), 'an unread file is not parsed').toBe(false);
+    expect(asked.some((text) => text.includes('refused_here'))).toBe(true);
+    const parseErrors = withAhead.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(parseErrors.find((f) => f.file === 'migrations/002_b.up.sql')?.message).toContain('refused by the parse-ahead');
+    const without = await analyze({ files, config: defaultConfig(), rules: allRules, discover: discoverMigrations });
+    // Texts parseAhead was not asked for (after a syntax error) are parsed here, as without it.
+    const inC = (report: typeof without) => report.findings.filter((f) => f.file === 'migrations/003_c.up.sql').map((f) => [f.ruleId, f.message]);
+    expect(inC(withAhead)).toEqual(inC(without));
+    expect(inC(without).length).toBeGreaterThan(0);
   });
 });
