@@ -187,6 +187,41 @@ describe('a replay stage', () => {
     expect(result[1]!.message).toContain('Replay on PostgreSQL 15 observed ROW EXCLUSIVE, not SHARE');
   });
 
+  it('puts its summary in the report and each observation on its statement in the file report', async () => {
+    const observed = stage(['SHARE', undefined, undefined, undefined, 'ACCESS SHARE'], true);
+    const report = await analyze({ files, config: defaultConfig(), rules: [], discover: discoverMigrations, replay: observed });
+    expect(report.replay).toEqual(summary);
+    expect(report.files[0]!.statements.map((s) => s.replay?.locks[0]?.mode ?? null)).toEqual(['SHARE', null, null, null, 'ACCESS SHARE']);
+    const without = await analyze({ files, config: defaultConfig(), rules: [], discover: discoverMigrations });
+    expect('replay' in without).toBe(false);
+  });
+
+  it('says when the server replay ran on is newer than the target version', async () => {
+    const config = { ...defaultConfig(), 'postgres-version': 14 };
+    const report = await analyze({ files, config, rules: allRules, discover: discoverMigrations, replay: stage(['SHARE', 'ROW EXCLUSIVE', undefined, undefined, undefined], true) });
+    const second = report.findings.find((f) => f.ruleId === 'require-concurrent-index-creation' && f.statement === 'CREATE INDEX b_x ON b (x)')!;
+    expect(second.message).toContain('Replay on PostgreSQL 15 observed ROW EXCLUSIVE, not SHARE; the target is PostgreSQL 14');
+    expect(second.severity).toBe('error');
+  });
+
+  it('matches a finding to the statement that holds its offset, its last character included; a finding in another file gets none', async () => {
+    const pointsAround = defineRule({
+      ...meta,
+      id: 'test-points-around',
+      messages: { end: 'at the end', elsewhere: 'in the code' },
+      statementKinds: ['IndexStmt'],
+      statement({ statement, report }) {
+        const end = { ...statement.span, startOffset: statement.span.endOffset };
+        report({ messageId: 'end', span: end });
+        report({ messageId: 'elsewhere', file: 'app/models/user.rb', span: end });
+      },
+    });
+    const report = await analyze({ files, config: defaultConfig(), rules: [pointsAround], discover: discoverMigrations, replay: stage(['SHARE', 'SHARE', 'SHARE', 'SHARE', 'SHARE'], false) });
+    const replayed = (messageId: string) => report.findings.filter((f) => f.messageId === messageId).map((f) => f.replay?.observedLock ?? null);
+    expect(replayed('end')).toEqual(['SHARE', 'SHARE', 'SHARE', 'SHARE', 'SHARE']);
+    expect(replayed('elsewhere')).toEqual([null, null, null, null, null]);
+  });
+
   it('changes nothing when the stage observed nothing', async () => {
     const without = await indexFindings(undefined);
     expect(await indexFindings(async () => undefined)).toEqual(without);
