@@ -391,3 +391,42 @@ describe('what the engine parses', () => {
     expect(inC(without).length).toBeGreaterThan(0);
   });
 });
+
+describe('a file with more findings than a report lists', () => {
+  const many = defineRule({
+    ...meta,
+    id: 'test-many-findings',
+    messages: { one: 'one of many' },
+    statement({ statement, report }) {
+      // The first statement of a file gets LIMITS.findingsPerFile notices; each later one the severities its text names.
+      if (statement.index === 0) {
+        for (let i = 0; i < LIMITS.findingsPerFile; i++) report({ messageId: 'one', severity: 'notice' });
+        return;
+      }
+      for (const severity of statement.text.match(/error|warning|notice/g) ?? []) report({ messageId: 'one', severity: severity as 'error' });
+    },
+  });
+  const files = [
+    { path: 'migrations/001_a.up.sql', text: "SELECT 'first';\nSELECT 'error warning warning notice notice notice';\n", change: 'added' as const },
+    { path: 'migrations/002_b.up.sql', text: "SELECT 'first';\n-- migration-guard:ignore test-many-findings reason: known\nSELECT 'error warning';\n", change: 'added' as const },
+  ];
+
+  it('lists the first ones, then one finding that counts the rest by severity, with the severity of the most severe', async () => {
+    const report = await analyze({ files, config: defaultConfig(), rules: [many], discover: discoverMigrations });
+    const summaries = report.findings.filter((f) => f.messageId === 'tooManyFindings');
+    expect(report.findings).toHaveLength(2 * LIMITS.findingsPerFile + 2);
+    expect(summaries.map((f) => [f.file, f.severity, f.details])).toEqual([
+      ['migrations/001_a.up.sql', 'error', { count: 6, error: 1, warning: 2, notice: 3, suppressed: 0 }],
+      ['migrations/002_b.up.sql', 'notice', { count: 2, error: 0, warning: 0, notice: 0, suppressed: 2 }],
+    ]);
+    expect(summaries.map((f) => f.message)).toEqual([
+      '6 more findings in this file are not listed, from here on (1 error, 2 warnings, 3 notices): a report lists at most 10,000 per file. Split the migration into smaller ones.',
+      '2 more findings in this file are not listed, from here on (0 errors, 0 warnings, 0 notices, 2 suppressed): a report lists at most 10,000 per file. Split the migration into smaller ones.',
+    ]);
+    expect(summaries[0]!.why).toBe('A migration with this many findings cannot be reviewed as it is. The findings left out still count: this one has the severity of the most severe of them.');
+    expect(summaries[0]!.statement).toBe("SELECT 'error warning warning notice notice notice'");
+    expect(report.verdict).toBe('blocked');
+    // Each file's findings stay together, its summary last.
+    expect(report.findings.map((f) => f.file)).toEqual([...Array(LIMITS.findingsPerFile + 1).fill(files[0]!.path), ...Array(LIMITS.findingsPerFile + 1).fill(files[1]!.path)]);
+  });
+});
