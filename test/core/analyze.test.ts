@@ -430,3 +430,110 @@ describe('a file with more findings than a report lists', () => {
     expect(report.findings.map((f) => f.file)).toEqual([...Array(LIMITS.findingsPerFile + 1).fill(files[0]!.path), ...Array(LIMITS.findingsPerFile + 1).fill(files[1]!.path)]);
   });
 });
+
+describe('what a finding holds', () => {
+  const file = (text: string) => [{ path: 'migrations/001_a.up.sql', text, change: 'added' as const }];
+
+  it('never has a severity above the level the config lowers its rule to', async () => {
+    const severities = defineRule({
+      ...meta,
+      id: 'test-severities',
+      messages: { one: 'one' },
+      file({ report }) {
+        report({ messageId: 'one', severity: 'notice' });
+        report({ messageId: 'one' });
+        report({ messageId: 'one', severity: 'error' });
+      },
+    });
+    const run = async (config: ReturnType<typeof defaultConfig>) => (await analyze({ files: file('SELECT 1;\n'), config, rules: [severities], discover: discoverMigrations })).findings.map((f) => f.severity);
+    expect(await run(defaultConfig())).toEqual(['notice', 'error', 'error']);
+    expect(await run({ ...defaultConfig(), rules: { 'test-severities': 'warning' } })).toEqual(['notice', 'warning', 'warning']);
+  });
+
+  it('has no tables when reported on a file, and the first line of the file as its place', async () => {
+    const onFile = defineRule({
+      ...meta,
+      id: 'test-on-file',
+      messages: { one: 'one' },
+      file({ report }) {
+        report({ messageId: 'one' });
+      },
+    });
+    const [finding] = (await analyze({ files: file('\nDROP TABLE users;\n'), config: defaultConfig(), rules: [onFile], discover: discoverMigrations })).findings;
+    expect(finding).toMatchObject({ tables: [], statement: undefined, span: { startOffset: 0, start: { line: 1, column: 1 } } });
+  });
+
+  it('is an internal error when a rule reports a fix its metadata does not declare', async () => {
+    const undeclaredFix = defineRule({
+      ...meta,
+      id: 'test-undeclared-fix',
+      messages: { one: 'one' },
+      statement({ report }) {
+        report({ messageId: 'one', fix: 'do something else' });
+      },
+    });
+    const result = (await analyze({ files: file('SELECT 1;\n'), config: defaultConfig(), rules: [undeclaredFix], discover: discoverMigrations })).findings;
+    expect(result.map((f) => [f.messageId, f.message])).toEqual([
+      ['internalError', 'Internal error in rule test-undeclared-fix: rule test-undeclared-fix reported a fix but declares no fix in its metadata. This is a bug in migration-guard; please report it with this statement.'],
+    ]);
+    expect(result[0]!.span.start.line).toBe(1);
+  });
+
+  it('of a change-set rule, when the change holds no migration, names no file and points at the start', async () => {
+    const reports = defineRule({
+      ...meta,
+      id: 'test-reports-on-change',
+      messages: { one: 'one' },
+      changeSet({ report }) {
+        report({ messageId: 'one' });
+      },
+    });
+    const crashes = defineRule({
+      ...meta,
+      id: 'test-crashes-on-change',
+      messages: { one: 'one' },
+      changeSet() {
+        throw new Error('boom');
+      },
+    });
+    const files = [{ path: 'README.md', text: '# not a migration\n', change: 'added' as const }];
+    const result = (await analyze({ files, config: defaultConfig(), rules: [reports, crashes], discover: discoverMigrations })).findings;
+    const start = { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+    expect(result.map((f) => [f.ruleId, f.messageId, f.file, f.span])).toEqual([
+      ['test-crashes-on-change', 'internalError', '?', start],
+      ['test-reports-on-change', 'one', '?', start],
+    ]);
+  });
+
+  it('of a crashing statement hook points at the statement', async () => {
+    const crash = (await findings([crashesOnDrop])).find((f) => f.ruleId === 'test-crashes-on-drop')!;
+    expect(crash.span.start).toEqual({ line: 2, column: 1 });
+  });
+});
+
+describe('rules that read the other rules\' findings', () => {
+  it('see a finding on the innermost statement that holds it: a DO block\'s own statement, or the DO between them', async () => {
+    const marks = defineRule({
+      ...meta,
+      id: 'test-marks',
+      messages: { start: 'at the start', tail: 'after the last inner statement' },
+      statement({ statement, report }) {
+        report({ messageId: 'start' });
+        if (statement.kind === 'DoStmt') report({ messageId: 'tail', span: { ...statement.span, startOffset: statement.span.endOffset - 1 } });
+      },
+    });
+    const seen: string[] = [];
+    const reads = defineRule({
+      ...meta,
+      id: 'test-reads',
+      afterRules: true,
+      messages: { never: 'never reported' },
+      statement({ statement, findingsOn }) {
+        seen.push(`${statement.kind}: ${findingsOn(statement).map((f) => f.messageId).join(' ')}`);
+      },
+    });
+    const text = "SELECT 1;\nDO $$\nBEGIN\n  CREATE INDEX a_x ON a (x);\n  CREATE INDEX b_x ON b (x);\nEND\n$$;\nSELECT 2;\n";
+    await analyze({ files: [{ path: 'migrations/001_a.up.sql', text, change: 'added' as const }], config: defaultConfig(), rules: [marks, reads], discover: discoverMigrations });
+    expect(seen).toEqual(['SelectStmt: start', 'DoStmt: start tail', 'IndexStmt: start', 'IndexStmt: start', 'SelectStmt: start']);
+  });
+});
