@@ -512,14 +512,15 @@ describe('what a finding holds', () => {
 });
 
 describe('rules that read the other rules\' findings', () => {
-  it('see a finding on the innermost statement that holds it: a DO block\'s own statement, or the DO between them', async () => {
+  it('see a finding on the innermost statement that holds it (its last character included): a DO block\'s own statement, or the DO between them', async () => {
     const marks = defineRule({
       ...meta,
       id: 'test-marks',
-      messages: { start: 'at the start', tail: 'after the last inner statement' },
+      messages: { start: 'at the start', tail: 'after the last inner statement', end: 'at the end' },
       statement({ statement, report }) {
         report({ messageId: 'start' });
         if (statement.kind === 'DoStmt') report({ messageId: 'tail', span: { ...statement.span, startOffset: statement.span.endOffset - 1 } });
+        if (statement.index === 4) report({ messageId: 'end', span: { ...statement.span, startOffset: statement.span.endOffset } });
       },
     });
     const seen: string[] = [];
@@ -534,6 +535,6 @@ describe('rules that read the other rules\' findings', () => {
     });
     const text = "SELECT 1;\nDO $$\nBEGIN\n  CREATE INDEX a_x ON a (x);\n  CREATE INDEX b_x ON b (x);\nEND\n$$;\nSELECT 2;\n";
     await analyze({ files: [{ path: 'migrations/001_a.up.sql', text, change: 'added' as const }], config: defaultConfig(), rules: [marks, reads], discover: discoverMigrations });
-    expect(seen).toEqual(['SelectStmt: start', 'DoStmt: start tail', 'IndexStmt: start', 'IndexStmt: start', 'SelectStmt: start']);
+    expect(seen).toEqual(['SelectStmt: start', 'DoStmt: start tail', 'IndexStmt: start', 'IndexStmt: start', 'SelectStmt: start end']);
   });
 });
