@@ -160,7 +160,8 @@ function capFindingsPerFile(sorted: Finding[]): Finding[] {
   });
   if (leftOut.size === 0) return sorted;
   for (const rest of leftOut.values()) {
-    const counts = countBySeverity(rest.filter((f) => !f.suppression));
+    // NOTE: countBySeverity counts only the findings not suppressed; the rest are the suppressed ones.
+    const counts = countBySeverity(rest);
     const severity = SEVERITIES.find((s) => counts[s] > 0) ?? 'notice';
     const bySeverity = SEVERITIES.map((s) => `${counts[s].toLocaleString('en-US')} ${s}${counts[s] === 1 ? '' : 's'}`).join(', ');
     const suppressed = rest.length - counts.error - counts.warning - counts.notice;

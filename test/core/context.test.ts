@@ -120,4 +120,11 @@ describe('CreatedTables', () => {
     expect(created.has('public.notes')).toBe(true);
     expect(created.has('users')).toBe(false);
   });
+
+  it('keeps the schema of a renamed table: the new name is in the same schema', () => {
+    const sql = 'CREATE TABLE app.drafts (id int);\nALTER TABLE app.drafts RENAME TO notes;';
+    const created = new CreatedTables();
+    for (const s of parseRegion(new LineIndex(sql), 0, sql.length, 'up').statements) created.observe(s.node);
+    expect([created.has('app.notes'), created.has('notes'), created.has('public.notes')]).toEqual([true, false, false]);
+  });
 });

@@ -18,7 +18,7 @@ describe('contractTargetsOf', () => {
     { path: 'migrations/001_old.up.sql', text: 'ALTER TABLE a DROP COLUMN x;', change: 'unchanged' },
     {
       path: 'migrations/002_add.up.sql',
-      text: 'ALTER TABLE users ADD COLUMN y int, DROP COLUMN email;\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users RENAME COLUMN name TO full_name;',
+      text: 'ALTER TABLE users ADD COLUMN y int, DROP COLUMN email, ALTER COLUMN a TYPE bigint, ALTER COLUMN b SET NOT NULL;\nALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TABLE users RENAME COLUMN name TO full_name;',
       change: 'added',
     },
     { path: 'migrations/002_add.down.sql', text: 'ALTER TABLE users DROP COLUMN y;', change: 'added' },

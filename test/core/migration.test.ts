@@ -22,6 +22,12 @@ describe('compareVersions', () => {
     expect(compareVersions('V1.1', 'V1')).toBeGreaterThan(0);
   });
 
+  it('puts an empty version before any other', () => {
+    expect(compareVersions('', 'A')).toBeLessThan(0);
+    expect(compareVersions('', '0')).toBeLessThan(0);
+    expect(compareVersions('', '')).toBe(0);
+  });
+
   it('sorts by version, then by the tie-breaker', () => {
     const items = ['V10__b', 'V2__z', 'V2__a', 'V1.1__c'].map((name) => ({ name, version: name.split('__')[0]! }));
     expect(sortByVersion(items, (item) => item.version, (a, b) => a.name.localeCompare(b.name)).map((item) => item.name)).toEqual(['V1.1__c', 'V2__a', 'V2__z', 'V10__b']);
@@ -34,6 +40,9 @@ describe('versionKey', () => {
     expect(versionKey('0')).toBe(versionKey('000'));
     expect(versionKey('V5_1')).not.toBe(versionKey('V5_10'));
     expect(versionKey('V50')).not.toBe(versionKey('V5'));
+    // NOTE: only leading zeros are dropped: 105 is not 15.
+    expect(versionKey('V105')).not.toBe(versionKey('V15'));
+    expect(versionKey('V0105')).toBe(versionKey('V105'));
     expect(versionKey('V1')).toBe('["V","1"]');
   });
 });
