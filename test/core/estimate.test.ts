@@ -11,6 +11,8 @@ describe('curveMs', () => {
     expect(curveMs([{ units: 0, ms: 5 }, { units: 3, ms: 0 }, { units: -1, ms: 4 }], 5)).toBe(0);
     expect(curveMs([{ units: 2, ms: 10 }], 0)).toBe(0);
     expect(curveMs([{ units: 2, ms: 10 }], -3)).toBe(0);
+    // A flat curve (fixed costs only) still costs nothing for an empty table.
+    expect(curveMs([{ units: 1, ms: 10 }, { units: 10, ms: 10 }], 0)).toBe(0);
   });
 
   it('scales one usable point linearly, ignoring the unusable ones', () => {
