@@ -114,6 +114,10 @@ describe('config files', () => {
     expect(await refusal('replay:\n  moed: off\n  skipp: []\n')).toBe('.migration-guard.yml: key "replay": unknown key "moed", "skipp"');
   });
 
+  it('names "config" as the source when the caller names none', () => {
+    expect(() => validateConfig({ 'fail-on': 'sometimes' }, RULES)).toThrow(/^config: key "fail-on": /);
+  });
+
   it('quotes no value when the key holds none', () => {
     // YAML has no undefined, but a settings object built in code can hold one.
     expect(() => validateConfig({ rules: { 'ban-thing': undefined } }, RULES, 'c.yml')).toThrow(/^c\.yml: key "rules\.ban-thing": Invalid input$/);
