@@ -159,7 +159,8 @@ export async function parseConfigText(text: string, knownRules: readonly Configu
     const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
     throw new ConfigError(`not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`, source);
   }
-  if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
+  // NOTE: an empty file parses to null, which passes (typeof null is 'object'): the defaults.
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`expected a mapping of keys (e.g. "postgres-version: 15"), got ${JSON.stringify(raw)}`, source);
   }
   return validateConfig(raw, knownRules, source);

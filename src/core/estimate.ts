@@ -81,7 +81,12 @@ export function workMs(kind: WorkKind, table: Pick<TableStats, 'heapBytes' | 'ro
 
 /** The duration at `units` on the curve through `points` (see WorkCurve). */
 export function curveMs(points: readonly WorkPoint[], units: number): number {
-  const usable = points.filter((p) => p.units > 0 && p.ms > 0).sort((a, b) => a.units - b.units);
+  // NOTE: two measurements of one size (a repeated --rows, or small tables whose heaps are one
+  // page each) would make a segment of zero width, whose exponent is infinite: the faster stands for the size.
+  const usable = points
+    .filter((p) => p.units > 0 && p.ms > 0)
+    .sort((a, b) => a.units - b.units || a.ms - b.ms)
+    .filter((p, i, sorted) => i === 0 || p.units !== sorted[i - 1]!.units);
   if (usable.length === 0 || units <= 0) return 0;
   if (usable.length === 1) return (usable[0]!.ms * units) / usable[0]!.units;
   const last = usable.length - 1;

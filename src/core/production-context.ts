@@ -137,11 +137,12 @@ export function applyProductionContext(report: Report, input: ProductionContextI
     return policy ? { ...finding, severity: policy.to, context: { ...context, policy } } : { ...finding, context };
   });
   const { verdict, blocking } = computeVerdict(findings, report.failOn);
-  const ordered = blocking.map((finding, position) => ({ finding, position })).sort((a, b) => (b.finding.context?.impact ?? -1) - (a.finding.context?.impact ?? -1) || a.position - b.position);
+  // NOTE: Array.prototype.sort is stable (ES2019): findings of equal impact keep their order.
+  const ordered = [...blocking].sort((a, b) => (b.context?.impact ?? -1) - (a.context?.impact ?? -1));
   return {
     ...report,
     findings,
-    blocking: ordered.map((o) => o.finding),
+    blocking: ordered,
     verdict,
     context: { takenAt: input.snapshot.takenAt, tables: input.snapshot.tables.length, findingsWithContext: matched, coefficientsMeasuredOn: input.coefficients.measuredOn },
   };

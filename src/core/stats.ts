@@ -135,7 +135,8 @@ export function catalogName(written: string): string {
   const parts: string[] = [];
   const pattern = /\s*(?:"((?:[^"]|"")*)"|([^."\s]+))\s*(?:\.|$)/y;
   let match: RegExpExecArray | null;
-  while (pattern.lastIndex < written.length && (match = pattern.exec(written))) {
+  // NOTE: at the end of the text the pattern finds no name (a part has at least one character), so the loop stops there.
+  while ((match = pattern.exec(written))) {
     parts.push(match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]!.toLowerCase());
   }
   const [schema, table] = parts.length >= 2 ? parts.slice(-2) : ['public', parts[0] ?? written];

@@ -102,10 +102,8 @@ export function newMigrationPaths(existingPath: string, convention: ConventionId
     }
     case 'prisma':
       return { up: `${parent}${version}_${name}/migration.sql` };
-    case 'dbmate':
-    case 'goose':
-      return { up: `${dir}${version}_${name}.sql` };
     default:
+      // dbmate, goose (both directions in one file, in sections) and plain SQL.
       return { up: `${dir}${version}_${name}.sql` };
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  configJsonSchema,
   ConfigError,
   type ConfiguredRule,
   durationMs,
@@ -85,8 +86,16 @@ describe('config files', () => {
     return (error as ConfigError).message;
   };
 
-  it('names the file and the line of a YAML error', async () => {
+  it('names the file and the line of a YAML error, and quotes the first line of the parser\'s message', async () => {
     expect(await refusal('postgres-version: 15\nrules: [a\n')).toMatch(/^\.migration-guard\.yml: not valid YAML at line \d+: \S/);
+    // The parser's message goes on with the line quoted and a caret, on lines of their own.
+    expect(await refusal('a: [\n')).toMatch(/^\.migration-guard\.yml: not valid YAML at line 2: Flow sequence [^\n]* at line 2, column 1:$/);
+  });
+
+  it('refuses a file whose aliases expand without limit, with the parser\'s reason and no line', async () => {
+    const nine = (item: string) => `[${Array(9).fill(item).join(', ')}]`;
+    const bomb = [`a: &a ${nine('x')}`, `b: &b ${nine('*a')}`, `c: &c ${nine('*b')}`, `d: &d ${nine('*c')}`, `e: ${nine('*d')}`].join('\n');
+    expect(await refusal(`${bomb}\n`)).toBe('.migration-guard.yml: not valid YAML: Excessive alias count indicates a resource exhaustion attack');
   });
 
   it('wants a mapping of keys, and takes an empty file as the defaults', async () => {
@@ -99,6 +108,30 @@ describe('config files', () => {
   it('names the key and the value it refuses, and the key it does not know', async () => {
     expect(await refusal('postgres-version: "fifteen"\n')).toMatch(/^\.migration-guard\.yml: key "postgres-version": .* \(got "fifteen"\)$/);
     expect(await refusal('postgres-versoin: 15\n')).toMatch(/^\.migration-guard\.yml: key "\(top level\)": unknown key "postgres-versoin".*postgres-version/);
+  });
+
+  it('lists every unknown key of a mapping', async () => {
+    expect(await refusal('replay:\n  moed: off\n  skipp: []\n')).toBe('.migration-guard.yml: key "replay": unknown key "moed", "skipp"');
+  });
+
+  it('names "config" as the source when the caller names none', () => {
+    expect(() => validateConfig({ 'fail-on': 'sometimes' }, RULES)).toThrow(/^config: key "fail-on": /);
+  });
+
+  it('quotes no value when the key holds none', () => {
+    // YAML has no undefined, but a settings object built in code can hold one.
+    expect(() => validateConfig({ rules: { 'ban-thing': undefined } }, RULES, 'c.yml')).toThrow(/^c\.yml: key "rules\.ban-thing": Invalid input$/);
+  });
+});
+
+describe('configJsonSchema', () => {
+  it('is a draft-07 schema of what a file may hold: every key optional (each has a default), no other key', () => {
+    const schema = configJsonSchema() as { $schema: string; required?: string[]; additionalProperties: boolean; properties: Record<string, { required?: string[] }> };
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.required).toBeUndefined();
+    expect(schema.properties.approvals?.required).toBeUndefined();
+    expect(Object.keys(schema.properties)).toContain('size-thresholds');
   });
 });
 

@@ -11,6 +11,8 @@ describe('curveMs', () => {
     expect(curveMs([{ units: 0, ms: 5 }, { units: 3, ms: 0 }, { units: -1, ms: 4 }], 5)).toBe(0);
     expect(curveMs([{ units: 2, ms: 10 }], 0)).toBe(0);
     expect(curveMs([{ units: 2, ms: 10 }], -3)).toBe(0);
+    // A flat curve (fixed costs only) still costs nothing for an empty table.
+    expect(curveMs([{ units: 1, ms: 10 }, { units: 10, ms: 10 }], 0)).toBe(0);
   });
 
   it('scales one usable point linearly, ignoring the unusable ones', () => {
@@ -22,6 +24,17 @@ describe('curveMs', () => {
     expect(curveMs([{ units: 10, ms: 1000 }, { units: 1, ms: 10 }], 5)).toBeCloseTo(250, 6);
     expect(curveMs([{ units: 100, ms: 10_000 }, { units: 1, ms: 10 }, { units: 10, ms: 20 }], 50)).toBeCloseTo(20 * 5 ** Math.log10(500), 6);
     expect(curveMs([{ units: 1, ms: 10 }, { units: 10, ms: 20 }, { units: 100, ms: 10_000 }], 5)).toBeCloseTo(10 * 5 ** Math.log10(2), 6);
+  });
+
+  it('takes the faster of two measurements of one size, so no segment has zero width', () => {
+    // Two small tables whose heaps are one page each measure the same MiB.
+    const page = 8192 / (1024 * 1024);
+    expect(curveMs([{ units: page, ms: 4 }, { units: page, ms: 3 }], 100 * page)).toBeCloseTo(300, 6);
+    expect(curveMs([{ units: page, ms: 4 }, { units: page, ms: 3 }], page)).toBeCloseTo(3, 6);
+    const repeated = [{ units: 1, ms: 10 }, { units: 10, ms: 120 }, { units: 10, ms: 100 }, { units: 100, ms: 1000 }];
+    expect(curveMs(repeated, 10)).toBeCloseTo(100, 6);
+    expect(curveMs(repeated, 5)).toBeCloseTo(10 * 5, 6);
+    expect(curveMs(repeated, 1000)).toBeCloseTo(10_000, 6);
   });
 
   it('extends the first segment below the smallest point and grows at least linearly past the largest', () => {

@@ -120,6 +120,13 @@ describe('reconcileClaims', () => {
     expect(rewriteOnly).toMatchObject({ rewrite: false, lock: lockInfo('ACCESS EXCLUSIVE'), message: expect.stringContaining('observed no table rewrite, so') });
   });
 
+  it('confirms a rewrite of the finding\'s table whatever the quoting, case or public schema on either side', () => {
+    const quotedFinding = finding({ tables: ['"Users"'], rewrite: true });
+    expect(reconcileClaims(quotedFinding, replay('ACCESS EXCLUSIVE', { rewrites: ['public.users'] }), 17, 17)).toBe(quotedFinding);
+    const quotedRewrite = finding({ rewrite: true });
+    expect(reconcileClaims(quotedRewrite, replay('ACCESS EXCLUSIVE', { rewrites: ['public."Users"'] }), 17, 17)).toBe(quotedRewrite);
+  });
+
   it('keeps a confirmed rewrite when only the lock was weaker', () => {
     expect(reconcileClaims(finding({ rewrite: true }), replay('SHARE', { rewrites: ['users'] }), 17, 17)).toMatchObject({ rewrite: true, lock: lockInfo('SHARE') });
   });

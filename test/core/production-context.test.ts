@@ -6,7 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, parseConfigText } from '../../src/core/config.js';
 import { type Coefficients, curveMs, DEFAULT_COEFFICIENTS, estimateMs } from '../../src/core/estimate.js';
-import { applyProductionContext, bytesOf } from '../../src/core/production-context.js';
+import { lockInfo } from '../../src/core/locks.js';
+import { applyProductionContext, bytesOf, findingWork } from '../../src/core/production-context.js';
 import type { Report } from '../../src/core/report.js';
 import { catalogName, hashName, parseStatsSnapshot, STATS_SNAPSHOT_VERSION, type StatsSnapshot, StatsFileError, type TableStats } from '../../src/core/stats.js';
 import { checkMigrations } from '../../src/engine.js';
@@ -147,6 +148,8 @@ describe('the size-thresholds policy', () => {
     const on = (rule: string, statement: string) => judged.findings.find((f) => f.ruleId === rule && f.statement?.includes(statement))!;
     expect(on('require-concurrent-index-creation', 'lookup')).toMatchObject({ severity: 'notice', context: { policy: { from: 'error', to: 'notice' } } });
     expect(on('require-concurrent-index-creation', 'events')).toMatchObject({ severity: 'error' });
+    // Only warnings are raised: an error on a large table stays as it was, with no policy named.
+    expect(on('require-concurrent-index-creation', 'events').context?.policy).toBeUndefined();
     expect(on('ban-unbatched-backfill', 'events')).toMatchObject({ severity: 'error', context: { policy: { from: 'warning', to: 'error' }, estimate: { work: 'backfill' } } });
     // A dropped column breaks running code on a table of any size.
     expect(on('ban-drop-column', 'lookup')).toMatchObject({ severity: 'error', context: { tables: [{ size: 'tiny' }] } });
@@ -169,6 +172,43 @@ describe('the size-thresholds policy', () => {
     expect(strict.findings.find((f) => f.ruleId === 'ban-unbatched-backfill')!.severity).toBe('warning');
   });
 
+  it('leaves alone a locking finding about neither a lock nor work, and lowers one about a lock alone', async () => {
+    // require-statement-timeout names no lock and no work; require-lock-timeout names CREATE INDEX's SHARE lock and no work of its own.
+    const base = await report('CREATE INDEX lookup_name ON lookup (name);\n');
+    const judged = judge(base, snapshot([table('public.lookup', 40, 8192)]));
+    const timeout = (rule: string) => judged.findings.find((f) => f.ruleId === rule)!;
+    expect(timeout('require-statement-timeout')).toMatchObject({ lock: null, severity: 'warning', context: { tables: [{ size: 'tiny' }] } });
+    expect(timeout('require-statement-timeout').context?.policy).toBeUndefined();
+    expect(timeout('require-lock-timeout')).toMatchObject({ lock: { mode: 'SHARE' }, severity: 'notice', context: { policy: { from: 'warning', to: 'notice' } } });
+  });
+
+  it('lowers a finding only when every table it locks is tiny (a foreign key locks both)', async () => {
+    const base = await report("SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nALTER TABLE events ADD CONSTRAINT events_lookup FOREIGN KEY (lookup_id) REFERENCES lookup (id);\n");
+    const judged = judge(base, snapshot([table('public.lookup', 40, 8192), table('public.events', 20_000_000, 4096 * MIB)]));
+    const foreignKey = judged.findings.find((f) => f.ruleId === 'require-not-valid-foreign-key')!;
+    expect(foreignKey.context?.tables.map((t) => t.size)).toEqual(['large', 'tiny']);
+    expect(foreignKey.severity).toBe('error');
+    expect(foreignKey.context?.policy).toBeUndefined();
+  });
+
+  it('leaves a notice the config asked for without naming a policy', async () => {
+    const config = await parseConfigText('rules:\n  require-concurrent-index-creation: notice\n', allRules, 'c.yml');
+    const base = await checkMigrations([{ path: 'migrations/001_change.sql', text: 'CREATE INDEX lookup_name ON lookup (name);\n', change: 'added' }], config);
+    const finding = judge(base, snapshot([table('public.lookup', 40, 8192)]), config).findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
+    expect(finding).toMatchObject({ severity: 'notice', context: { tables: [{ size: 'tiny' }] } });
+    expect(finding.context?.policy).toBeUndefined();
+  });
+
+  it('judges a finding of a rule it is not told about by its size alone: no estimate, no policy', async () => {
+    const base = await report('CREATE INDEX events_kind ON events (kind);\n');
+    const ruleOf = (ruleId: string) => (ruleId === 'require-concurrent-index-creation' ? undefined : findRule(ruleId));
+    const judged = applyProductionContext(base, { snapshot: snapshot([table('public.events', 40, 8192)]), coefficients: COEFFICIENTS, thresholds: defaultConfig()['size-thresholds'], ruleOf });
+    const finding = judged.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!;
+    expect(finding).toMatchObject({ severity: 'error', context: { tables: [{ size: 'tiny' }], impact: 0 } });
+    expect(finding.context?.estimate).toBeUndefined();
+    expect(finding.context?.policy).toBeUndefined();
+  });
+
   it('orders the blocking findings by estimated impact, unestimated ones last in their order', async () => {
     const base = await report("SET lock_timeout = '2s';\nSET statement_timeout = '1h';\nCREATE INDEX small_a ON small (a);\nALTER TABLE users DROP COLUMN email;\nCREATE INDEX big_a ON big (a);\n");
     const judged = judge(base, snapshot([table('public.small', 200_000, 10 * MIB, { reads: 0, writes: 10 }), table('public.big', 9_000_000, 900 * MIB, { reads: 0, writes: 10 })]));
@@ -177,11 +217,59 @@ describe('the size-thresholds policy', () => {
   });
 });
 
+describe('the blocking order', () => {
+  it('puts a finding on a table of the snapshot (impact 0 without an estimate) before those on unknown tables, which keep their order', async () => {
+    const sql = ['a', 'b', 'c', 'd', 'e', 'known', 'f', 'g'].map((name) => `ALTER TABLE ${name} DROP COLUMN legacy;\n`).join('');
+    const judged = judge(await report(sql), snapshot([table('public.known', 100, 8192)]));
+    expect(judged.blocking.map((f) => f.tables[0])).toEqual(['known', 'a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(judged.blocking[0]?.context?.impact).toBe(0);
+  });
+});
+
+describe('the work a finding describes', () => {
+  const scanRule = () => ({ category: 'locking' as const, work: 'scan' as const });
+
+  it('is a rewrite when the finding or replay says the statement rewrites, else the rule\'s work', () => {
+    const finding = { ruleId: 'some-rule', rewrite: false };
+    expect(findingWork(finding, scanRule)).toBe('scan');
+    expect(findingWork({ ...finding, rewrite: true }, scanRule)).toBe('rewrite');
+    const replay = { locks: [], rewrites: ['public.events'], locksObserved: true, observedLock: null, lockMismatch: false };
+    expect(findingWork({ ...finding, replay }, scanRule)).toBe('rewrite');
+    expect(findingWork({ ...finding, replay: { ...replay, rewrites: [] } }, scanRule)).toBe('scan');
+  });
+
+  it('is none for a rule the lookup does not know', () => {
+    expect(findingWork({ ruleId: 'not-a-rule', rewrite: false }, findRule)).toBeUndefined();
+  });
+
+  it('estimates a rewrite the finding reports even when its rule names no work, and counts the reads an ACCESS EXCLUSIVE lock blocks', async () => {
+    const base = await report('ALTER TABLE events ADD COLUMN token uuid DEFAULT gen_random_uuid();\n');
+    const judged = judge(base, snapshot([table('public.events', 2_000_000, 100 * MIB, { reads: 900, writes: 120 })]));
+    const finding = judged.findings.find((f) => f.ruleId === 'ban-volatile-default')!;
+    expect(findRule('ban-volatile-default')?.work).toBeUndefined();
+    expect(finding.context?.estimate).toMatchObject({ work: 'rewrite', lock: 'ACCESS EXCLUSIVE', blocks: ['reads', 'writes', 'ddl'], blockedQueriesPerMinute: 1020 });
+  });
+
+  it('counts no queries for a lock that blocks DDL only, and names no lock when the finding has none', async () => {
+    const base = await report('CREATE INDEX events_kind ON events (kind);\n');
+    const stats = snapshot([table('public.events', 2_000_000, 100 * MIB, { reads: 900, writes: 120 })]);
+    const withLock = (lock: Report['findings'][number]['lock']): Report => ({ ...base, findings: base.findings.map((f) => (f.ruleId === 'require-concurrent-index-creation' ? { ...f, lock } : f)) });
+    const estimate = (judged: Report) => judged.findings.find((f) => f.ruleId === 'require-concurrent-index-creation')!.context?.estimate;
+    expect(estimate(judge(withLock(lockInfo('SHARE UPDATE EXCLUSIVE')), stats))).toMatchObject({ work: 'index-build', lock: 'SHARE UPDATE EXCLUSIVE', blocks: ['ddl'], blockedQueriesPerMinute: 0 });
+    expect(estimate(judge(withLock(null), stats))).toMatchObject({ work: 'index-build', lock: null, blocks: [], blockedQueriesPerMinute: 0 });
+  });
+});
+
 describe('configuration and files', () => {
   it('validates the new config keys', async () => {
     expect(bytesOf('10MB')).toBe(10 * MIB);
     expect(bytesOf('1.5 GiB')).toBe(1.5 * 1024 * MIB);
     expect(bytesOf(123)).toBe(123);
+    // A number the schema accepts but that prints in exponent notation is still a number of bytes.
+    expect(bytesOf(1e21)).toBe(1e21);
+    expect(bytesOf('1.25 MB')).toBe(1.25 * MIB);
+    expect(bytesOf(' 2 kB ')).toBe(2048);
+    expect(bytesOf('512')).toBe(512);
     await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', allRules, 'c.yml')).rejects.toThrow(ConfigError);
     await expect(parseConfigText('size-thresholds:\n  tiny: { bytes: ten }\n', allRules, 'c.yml')).rejects.toThrow(/size-thresholds\.tiny\.bytes.*10MB/);
     await expect(parseConfigText('size-threshold: {}\n', allRules, 'c.yml')).rejects.toThrow(/did you mean "size-thresholds"/);

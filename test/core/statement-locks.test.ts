@@ -39,6 +39,8 @@ describe('statementLock', () => {
     ['ALTER POLICY p ON a USING (false)', ['a'], 'ACCESS EXCLUSIVE', false],
     ['CLUSTER a USING a_pkey', ['a'], 'ACCESS EXCLUSIVE', true],
     ['VACUUM a, b', ['a', 'b'], 'SHARE UPDATE EXCLUSIVE', false],
+    // The parser gives a database-wide VACUUM no list of relations at all.
+    ['VACUUM', [], 'SHARE UPDATE EXCLUSIVE', false],
     ['VACUUM (FULL) a', ['a'], 'ACCESS EXCLUSIVE', true],
     ['REINDEX TABLE a', ['a'], 'ACCESS EXCLUSIVE', false],
     ['REINDEX TABLE CONCURRENTLY a', ['a'], 'SHARE UPDATE EXCLUSIVE', false],

@@ -47,4 +47,12 @@ describe('stats files', () => {
   it('publishes a JSON Schema of the file, for editors', () => {
     expect(statsJsonSchema()).toMatchObject({ $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { tables: { type: 'array' } } });
   });
+
+  it('describes in its JSON Schema what the reader accepts: a calibration copy may carry keys of its own, a table may not', () => {
+    const snapshot = { version: 1, takenAt: '2026-12-01T00:00:00Z', serverVersion: 16, hashedNames: false, activityWindowSeconds: null, statementsWindowSeconds: null, tables: [] };
+    expect(parseStatsSnapshot(JSON.stringify({ ...snapshot, coefficients: { ...DEFAULT_COEFFICIENTS, calibratedBy: 'ci' } }), 's.json').coefficients).toEqual(DEFAULT_COEFFICIENTS);
+    const schema = statsJsonSchema() as { additionalProperties?: boolean; properties: Record<string, { additionalProperties?: boolean }> };
+    expect(schema.properties.coefficients?.additionalProperties).toBeUndefined();
+    expect(schema.additionalProperties).toBe(false);
+  });
 });

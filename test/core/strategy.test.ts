@@ -107,4 +107,38 @@ describe('the reasons and the plans', () => {
     const unknown = adviseStrategy({ ...report, files: [] }, config, allRules).plans[0]!.steps[2]!.files;
     expect(unknown).toEqual([{ path: 'db/migrations/<version+1>_drop_email.sql', sql: expect.stringContaining('-- rollback (no down file in this convention)') }]);
   });
+
+  it('keeps every line of a multi-line down as a comment where a convention has no down file', async () => {
+    const report = await checkMigrations(added({ 'prisma/migrations/20261125_rename/migration.sql': 'ALTER TABLE users RENAME COLUMN a TO b;\n' }), config);
+    const steps = adviseStrategy(report, config, allRules).plans[0]!.steps.flatMap((step) => step.files ?? []);
+    const contract = steps.find((file) => file.path.endsWith('_drop_a/migration.sql'))!;
+    expect(contract.sql.split('-- rollback (no down file in this convention):\n')[1]).toBe('-- ALTER TABLE users ADD COLUMN a <type of a>;\n-- UPDATE users SET a = b;');
+  });
+
+  it('writes each plan in the convention of the finding\'s own file', async () => {
+    const report = await checkMigrations(added({ 'db/migrations/20261125_x.sql': 'ALTER TABLE users DROP COLUMN email;\n' }), config);
+    const file = report.files[0]!;
+    const twoFiles = { ...report, files: [{ ...file, path: 'db/migrations/20261124_other.sql', convention: 'goose' as const }, { ...file, convention: 'prisma' as const }] };
+    const files = adviseStrategy(twoFiles, config, allRules).plans[0]!.steps[2]!.files;
+    expect(files?.map((f) => f.path)).toEqual(['db/<version+1>_drop_email/migration.sql']);
+  });
+});
+
+describe('breaking findings without a plan', () => {
+  it('counts a breaking change whose rule has no phase plan, with no plan for it', async () => {
+    const report = await checkMigrations(added({ 'm/1_a.up.sql': 'ALTER TABLE users DROP COLUMN email;\nALTER TYPE mood RENAME VALUE \'sad\' TO \'unhappy\';\n' }), config);
+    const renameValue = allRules.find((rule) => rule.id === 'ban-rename-enum-value');
+    expect(renameValue?.category).toBe('breaking');
+    expect(renameValue?.phasePlan).toBeUndefined();
+    const advice = adviseStrategy(report, config, allRules);
+    expect(advice).toMatchObject({ strategy: 'needs-blue-green', reason: expect.stringMatching(/^2 changes would break/) });
+    expect(advice.plans.map((plan) => plan.subject)).toEqual(['drop users.email']);
+  });
+
+  it('takes a finding of a rule that did not run for one that breaks nothing', async () => {
+    const report = await checkMigrations(added({ 'm/1_a.up.sql': 'ALTER TABLE users DROP COLUMN email;\n' }), config);
+    const withoutDropColumn = allRules.filter((rule) => rule.id !== 'ban-drop-column');
+    expect(report.blocking.map((f) => f.ruleId)).toContain('ban-drop-column');
+    expect(adviseStrategy(report, config, withoutDropColumn).strategy).toBe('needs-maintenance-window');
+  });
 });
