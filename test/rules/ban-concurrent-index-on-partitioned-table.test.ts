@@ -57,6 +57,12 @@ describe('the partitioned index recipe', () => {
     expect(await recipe(detached, 'CREATE INDEX CONCURRENTLY measurements_at_idx ON measurements (at);')).toContain(`ON ONLY measurements (at);\n${placeholders}`);
   });
 
+  it('lists the partitions that are still attached', async () => {
+    const history = `${PARENT}\n${PARTITION_2020}\nCREATE TABLE measurements_2021 PARTITION OF measurements FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');\nALTER TABLE measurements DETACH PARTITION measurements_2020;`;
+    const fix = await recipe(history, 'CREATE INDEX CONCURRENTLY measurements_at_idx ON measurements (at);');
+    expect(fix?.split('\n').filter((line) => line.startsWith('Outside a transaction block'))).toEqual(['Outside a transaction block, for measurements_2021:']);
+  });
+
   it('on Postgres 11 still indexes the parent ON ONLY; on 10 only the partitions', async () => {
     const index = 'CREATE INDEX CONCURRENTLY measurements_at_idx ON measurements (at);';
     expect(await recipe(`${PARENT}\n${PARTITION_2020}`, index, 11)).toContain('   CREATE INDEX measurements_at_idx ON ONLY measurements (at);');
