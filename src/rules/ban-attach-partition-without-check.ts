@@ -42,7 +42,10 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE', 'https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION'],
   examples: {
     invalid: [
-      { sql: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');", messageIds: ['scansPartition'] },
+      {
+        sql: "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');",
+        messages: ['ATTACH PARTITION measurements_2021 scans every row of measurements_2021 under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.'],
+      },
       {
         files: [
           { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE measurements_2021 ADD CONSTRAINT measurements_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01') NOT VALID;" },
@@ -96,6 +99,27 @@ export default defineRule({
         why: 'the CHECK that proved the bound was dropped',
         messageIds: ['scansPartition'],
       },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_sales.up.sql',
+            text: "CREATE TABLE sales (region text) PARTITION BY LIST (region);\nCREATE TABLE sales_west (region text);\nALTER TABLE sales_west ADD CONSTRAINT sales_west_bound CHECK (region IN ('eu', 'us'));",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE sales ATTACH PARTITION sales_west FOR VALUES IN ('eu', 'us');" },
+        ],
+        why: 'a list bound without NULL excludes NULL keys too, and Postgres does not read region IN (...) as region IS NOT NULL',
+        messageIds: ['scansPartition'],
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_readings.up.sql', text: 'CREATE TABLE readings (at date) PARTITION BY RANGE (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_bound.up.sql', text: "ALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');" },
+          { path: 'migrations/20260101000001_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'the migrations do not show the key column of readings_2021 NOT NULL, and the CHECK does not test it',
+        messageIds: ['scansPartition'],
+      },
     ],
     valid: [
       {
@@ -137,6 +161,28 @@ export default defineRule({
         ],
         why: 'the default partition was detached before',
       },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_sales.up.sql',
+            text: "CREATE TABLE sales (region text) PARTITION BY LIST (region);\nCREATE TABLE sales_unassigned (region text);\nALTER TABLE sales_unassigned ADD CONSTRAINT sales_unassigned_bound CHECK (region IS NULL);",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: 'ALTER TABLE sales ATTACH PARTITION sales_unassigned FOR VALUES IN (NULL);' },
+        ],
+        why: 'the list holds NULL, so the bound does not exclude NULL keys, and the validated CHECK implies it',
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_readings.up.sql',
+            text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL, sensor text);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_sensor_key UNIQUE (sensor);\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_sensor_key;",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');" },
+        ],
+        why: 'dropping another constraint keeps the CHECK',
+      },
       { sql: 'ALTER INDEX measurements_at_idx ATTACH PARTITION measurements_2021_at_idx;', why: 'attaching an index is a catalog change' },
     ],
   },
@@ -150,7 +196,7 @@ export default defineRule({
       const parent = tableBefore(changeSet, file, statement, alter.table);
       const defaultPartition = parent.defaultPartition && !isNewTable(parent.defaultPartition) ? parent.defaultPartition : undefined;
       const keyNotNull = (column: string) => priorColumn(changeSet, file, statement, partition, column)?.notNull === true;
-      const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey, attach.bound?.strategy === 'r', keyNotNull);
+      const scansPartition = !isNewTable(partition) && !provesBound(tableBefore(changeSet, file, statement, partition), parent.partitionKey, boundExcludesNull(attach.bound), keyNotNull);
       if (!scansPartition && !defaultPartition) continue;
       const fix = boundFix(alter.relation, attach, parent.partitionKey, statement.text);
       const scanned = [...(scansPartition ? [partition] : []), ...(defaultPartition ? [defaultPartition] : [])];
@@ -164,15 +210,26 @@ export default defineRule({
 
 /**
  * Whether a validated CHECK on the partition reads every partition key column (or any
- * validated CHECK, when the key is unknown). A range bound also implies `key IS NOT NULL`,
- * so the CHECK must test it unless the column is NOT NULL. NOTE: Postgres proves the bound
- * from the CHECK by predicate implication; we do not re-implement that, we require the
+ * validated CHECK, when the key is unknown). When the bound excludes NULL keys the CHECK
+ * must also test `key IS NOT NULL` unless the column is NOT NULL. NOTE: Postgres proves the
+ * bound from the CHECK by predicate implication; we do not re-implement that, we require the
  * CHECK to be about the key.
  */
-function provesBound(partition: TableState, key: readonly string[], range: boolean, keyNotNull: (column: string) => boolean): boolean {
+function provesBound(partition: TableState, key: readonly string[], excludesNull: boolean, keyNotNull: (column: string) => boolean): boolean {
   return partition.checks.some(
-    (check) => check.validated && key.every((column) => check.columns.includes(column) && (!range || check.notNull.includes(column) || keyNotNull(column))),
+    (check) => check.validated && key.every((column) => check.columns.includes(column) && (!excludesNull || check.notNull.includes(column) || keyNotNull(column))),
   );
+}
+
+/**
+ * Whether the partition constraint of the bound holds `key IS NOT NULL`: a range bound's
+ * always, a list bound's unless it lists NULL (get_qual_for_range and get_qual_for_list in
+ * Postgres's partbounds.c). NOTE: Postgres proves it from CHECK constraints by weak
+ * implication (predtest.c), under which `key IN (...)` does not imply `key IS NOT NULL`.
+ */
+function boundExcludesNull(bound: PartitionBoundSpec | undefined): boolean {
+  if (bound?.strategy === 'r') return true;
+  return bound?.strategy === 'l' && !(bound.listdatums ?? []).some((datum) => constantValue(datum) === null);
 }
 
 /** The fix with a concrete CHECK when the key is one known column and the bound is a range or list of constants. */
