@@ -87,6 +87,27 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE flags (bits varbit(16), more varbit);', change: 'unchanged' },
         { path: 'migrations/002_bits.up.sql', text: 'ALTER TABLE flags ALTER COLUMN bits TYPE varbit(8), ALTER COLUMN more TYPE varbit(8);' },
       ], why: 'a shorter or a first length limit on a bit varying checks every value', messageIds: ['alterType', 'alterType'] },
+      { sql: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);', why: 'the migrations do not show the old type: a length limit may cut values, so every value is checked and rewritten', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE orders (item_ids integer[]);', change: 'unchanged' },
+        { path: 'migrations/002_bigint.up.sql', text: 'ALTER TABLE orders ALTER COLUMN item_ids TYPE bigint[];' },
+      ], why: 'widening the elements of an array converts every array: a rewrite', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE posts (tags text[]);', change: 'unchanged' },
+        { path: 'migrations/002_flatten.up.sql', text: 'ALTER TABLE posts ALTER COLUMN tags TYPE text;' },
+      ], why: "an array to its element type stores each array's text form ({a,b}): every value is converted", messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE flags (bits varbit(16));', change: 'unchanged' },
+        { path: 'migrations/002_fixed.up.sql', text: 'ALTER TABLE flags ALTER COLUMN bits TYPE bit(16);' },
+      ], why: 'bit varying to a fixed-length bit checks the length of every value: a rewrite', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz;' },
+      ], why: 'without a SET timezone the session uses the server\'s time zone, which the migration does not show to be UTC', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nCREATE INDEX events_at_idx ON events (at);\nRESET timezone;\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
+      ], why: 'RESET puts the server\'s time zone back before the ALTER runs', messageIds: ['alterType'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },

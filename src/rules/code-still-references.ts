@@ -26,20 +26,25 @@ export default defineRule({
   examples: {
     invalid: [
       {
-        sql: 'ALTER TABLE users DROP COLUMN email;',
+        sql: "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;",
         why: 'a Go struct tag still maps the column',
         facts: { now: NOW, references: { 'users.email': [{ path: 'internal/user.go', line: 12, column: 2, text: 'Email string `db:"email"`' }] } },
-        messageIds: ['stillReferenced'],
+        messages: ['internal/user.go:12 still names column users.email, which migrations/20260101000000_example.up.sql:2 drops: this code fails once the migration runs.'],
       },
       {
         sql: 'ALTER TABLE orders RENAME TO purchases;',
         why: 'a query string still names the old table',
         facts: { now: NOW, references: { orders: [{ path: 'app/models/order.rb', line: 3, column: 17, text: 'self.table_name = "orders"' }] } },
-        messageIds: ['stillReferenced'],
+        messages: ['app/models/order.rb:3 still names table orders, which migrations/20260101000000_example.up.sql:1 renames: this code fails once the migration runs.'],
       },
     ],
     valid: [
       { sql: 'ALTER TABLE users DROP COLUMN email;', why: 'no code names the column any more', facts: { now: NOW, references: {} } },
+      {
+        sql: 'CREATE TABLE import_rows (id bigint, payload jsonb);\nALTER TABLE import_rows RENAME TO import_batches;',
+        why: 'the table is created in this change: the code that names it ships with it',
+        facts: { now: NOW, references: { import_rows: [{ path: 'app/import.go', line: 40, column: 9, text: 'INSERT INTO import_rows (id, payload)' }] } },
+      },
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'adding a column never breaks code', facts: { now: NOW, references: { 'users.phone': [{ path: 'a.go', line: 1, column: 1, text: 'phone' }] } } },
     ],
   },

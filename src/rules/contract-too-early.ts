@@ -36,14 +36,26 @@ export default defineRule({
       {
         sql: 'ALTER TABLE users DROP COLUMN email;',
         why: 'the column that replaces it was added 2 hours ago',
-        facts: { now: NOW, expand: { 'users.email': { source: 'migration', path: ADD_EMAIL_ADDRESS, commit: '4f2c1e9', landedAt: '2026-11-25T10:00:00Z' } } },
-        messageIds: ['tooEarly'],
+        facts: { now: NOW, expand: { 'users.email': { source: 'migration', path: ADD_EMAIL_ADDRESS, commit: '4f2c1e9a07d3b5c8e1f2a3b4c5d6e7f8a9b0c1d2', landedAt: '2026-11-25T10:00:00Z' } } },
+        messages: [
+          'column users.email is dropped 2h after its expand step (migrations/20261125100000_add_email_address.up.sql (4f2c1e9) landed 2026-11-25T10:00:00.000Z); it is safe from 2026-11-26T10:00:00.000Z (24h after the expand step).',
+        ],
       },
       {
         sql: 'DROP TABLE audit_log;',
         why: 'the last code that wrote to the table was removed 3 days ago (tables wait 14 days)',
-        facts: { now: NOW, expand: { audit_log: { source: 'code', path: 'app/audit.go', commit: '9a7b3d1', landedAt: '2026-11-22T12:00:00Z' } } },
-        messageIds: ['tooEarly'],
+        facts: { now: NOW, expand: { audit_log: { source: 'code', path: 'app/audit.go', commit: '9a7b3d1e4c2f6a8b0d1e3f5a7c9b2d4e6f8a0c1b', landedAt: '2026-11-22T12:00:00Z' } } },
+        messages: [
+          'table audit_log is dropped 3d 0h after its expand step (app/audit.go (9a7b3d1) landed 2026-11-22T12:00:00.000Z); it is safe from 2026-12-06T12:00:00.000Z (14d after the expand step).',
+        ],
+      },
+      {
+        sql: 'ALTER TABLE users RENAME COLUMN email TO email_address;',
+        why: 'the code that reads both names was merged 45 minutes ago: instances running the older code still read email',
+        facts: { now: NOW, expand: { 'users.email': { source: 'code', path: 'app/models/user.rb', commit: 'c0ffee1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b', landedAt: '2026-11-25T11:15:00Z' } } },
+        messages: [
+          'column users.email is renamed 45m after its expand step (app/models/user.rb (c0ffee1) landed 2026-11-25T11:15:00.000Z); it is safe from 2026-11-26T11:15:00.000Z (24h after the expand step).',
+        ],
       },
     ],
     valid: [
@@ -53,9 +65,24 @@ export default defineRule({
         facts: { now: NOW, expand: { 'users.email': { source: 'migration', path: ADD_EMAIL_ADDRESS, commit: '4f2c1e9', landedAt: '2026-11-22T12:00:00Z' } } },
       },
       {
+        sql: 'ALTER TABLE users DROP COLUMN email;',
+        why: 'the expand step landed exactly 24 hours ago: the wait is over',
+        facts: { now: NOW, expand: { 'users.email': { source: 'migration', path: ADD_EMAIL_ADDRESS, commit: '4f2c1e9', landedAt: '2026-11-24T12:00:00Z' } } },
+      },
+      {
         sql: 'DROP TABLE audit_log;',
         why: 'the last write was removed 20 days ago',
         facts: { now: NOW, expand: { audit_log: { source: 'code', path: 'app/audit.go', commit: '9a7b3d1', landedAt: '2026-11-05T12:00:00Z' } } },
+      },
+      {
+        sql: 'ALTER TABLE users DROP COLUMN legacy_flags;',
+        why: 'the full history shows no expand step for the column: nothing to wait for',
+        facts: { now: NOW, expand: {} },
+      },
+      {
+        sql: 'CREATE TABLE import_rows (id bigint, payload jsonb);\nALTER TABLE import_rows RENAME TO import_batches;',
+        why: 'the table is created in this change: no deployed code uses its old name, whatever the history says of that name',
+        facts: { now: NOW, expand: { import_rows: { source: 'code', path: 'app/import.go', commit: '5d1e2f3', landedAt: '2026-11-25T11:00:00Z' } } },
       },
       { sql: 'ALTER TABLE users DROP COLUMN email;', why: 'no history facts (checking files by path): nothing to compare' },
     ],

@@ -23,7 +23,7 @@ export default defineRule({
           { path: 'migrations/20260101000000_refunded.up.sql', text: "ALTER TYPE order_status ADD VALUE 'refunded';" },
         ],
         why: 'an earlier migration placed a value of order_status with BEFORE: its order matters',
-        messageIds: ['unordered'],
+        messages: ["ADD VALUE 'refunded' to order_status without BEFORE or AFTER sorts it after every existing value, and the migrations rely on the order of order_status (a value placed BEFORE 'shipped' in migrations/20250101000000_status.up.sql)."],
       },
       {
         files: [
@@ -32,6 +32,26 @@ export default defineRule({
         ],
         why: 'a view compares values of mood by position',
         messageIds: ['unordered'],
+      },
+      {
+        files: [
+          { path: 'migrations/20250101000000_priority.up.sql', text: "CREATE TYPE ticket_priority AS ENUM ('low', 'normal', 'high');\nALTER TYPE ticket_priority ADD VALUE 'critical' AFTER 'high';", change: 'unchanged' },
+          { path: 'migrations/20260101000000_trivial.up.sql', text: "ALTER TYPE ticket_priority ADD VALUE 'trivial';" },
+        ],
+        why: "'trivial' is meant to sort below 'low', but lands after 'critical'",
+        messages: ["ADD VALUE 'trivial' to ticket_priority without BEFORE or AFTER sorts it after every existing value, and the migrations rely on the order of ticket_priority (a value placed AFTER 'high' in migrations/20250101000000_priority.up.sql)."],
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_escalations.up.sql',
+            text: "CREATE TYPE ticket_priority AS ENUM ('low', 'normal', 'high');\nCREATE VIEW escalations AS SELECT * FROM tickets WHERE priority BETWEEN 'high'::ticket_priority AND 'high'::ticket_priority;",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_critical.up.sql', text: "ALTER TYPE ticket_priority ADD VALUE 'critical';" },
+        ],
+        why: 'a view selects a range of ticket_priority with BETWEEN',
+        messages: ["ADD VALUE 'critical' to ticket_priority without BEFORE or AFTER sorts it after every existing value, and the migrations rely on the order of ticket_priority (values compared by order in migrations/20250101000000_escalations.up.sql)."],
       },
     ],
     valid: [
@@ -44,6 +64,17 @@ export default defineRule({
           { path: 'migrations/20260101000000_passkey.up.sql', text: "ALTER TYPE audit_event ADD VALUE 'passkey_created';" },
         ],
         why: 'a set of labels: nothing in the migrations orders or compares them, so appending is what the author means',
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_events.up.sql',
+            text: "CREATE TYPE audit_event AS ENUM ('sign_in', 'sign_out');\nCREATE VIEW recent_sign_ins AS SELECT * FROM audit_log WHERE event = 'sign_in'::audit_event AND at > now() - '1 day'::interval;",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_passkey.up.sql', text: "ALTER TYPE audit_event ADD VALUE 'passkey_created';" },
+        ],
+        why: 'the view tests a value of audit_event for equality only; the order comparison is of another type',
       },
     ],
   },
@@ -82,14 +113,16 @@ function findOrderedEnums(changeSet: ChangeSet): Map<string, string> {
 }
 
 const ORDER_OPERATORS = new Set(['<', '<=', '>', '>=']);
+/** BETWEEN in all its forms (the parser's A_Expr kinds): each compares by order. */
+const BETWEEN_KINDS = new Set(['AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
 
-/** Types (relationKey) that a cast operand of an ordering comparison (<, <=, >, >=, BETWEEN) names. */
+/** Types (relationKey) that a cast operand of an ordering comparison (<, <=, >, >=, [NOT] BETWEEN [SYMMETRIC]) names. */
 function typesComparedByOrder(node: Node): string[] {
   const types: string[] = [];
   walk(node, (kind, payload) => {
     if (kind !== 'A_Expr') return;
     const expr = payload as A_Expr;
-    const byOrder = expr.kind === 'AEXPR_OP' ? ORDER_OPERATORS.has(stringList(expr.name).at(-1) ?? '') : expr.kind === 'AEXPR_BETWEEN' || expr.kind === 'AEXPR_NOT_BETWEEN';
+    const byOrder = expr.kind === 'AEXPR_OP' ? ORDER_OPERATORS.has(stringList(expr.name).at(-1) ?? '') : BETWEEN_KINDS.has(expr.kind);
     if (!byOrder) return;
     walk([expr.lexpr, expr.rexpr], (inner, cast) => {
       if (inner === 'TypeCast') types.push(relationKey(qualifiedName((cast as TypeCast).typeName?.names)));
