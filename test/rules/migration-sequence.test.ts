@@ -79,7 +79,7 @@ describe('isVersioned', () => {
     });
   });
 
-  it('leaves out a drizzle file its journal does not list (version ~tag), but not one it lists', () => {
+  it('leaves out a drizzle file its journal does not list (version ~tag), but not one it lists (whose version, its position, is in no segment: its directory is the file\'s)', () => {
     const journal = JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_users', breakpoints: true }] });
     const files = discovered([
       { path: 'drizzle/meta/_journal.json', text: journal },
@@ -87,6 +87,8 @@ describe('isVersioned', () => {
       { path: 'drizzle/0001_orders.sql' },
     ]);
     expect(isVersioned(files.get('drizzle/0000_users.sql')!)).toBe(true);
+    expect(files.get('drizzle/0000_users.sql')!.migration.version).toBe('000000');
+    expect(migrationDirectory(files.get('drizzle/0000_users.sql')!)).toBe('drizzle');
     expect(files.get('drizzle/0001_orders.sql')!.migration.version).toBe('~0001_orders');
     expect(isVersioned(files.get('drizzle/0001_orders.sql')!)).toBe(false);
   });
