@@ -28,11 +28,21 @@ export default defineRule({
     invalid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE users SET status_code = 'active' WHERE id < 1000;\nCOMMIT;", messageIds: ['heldLock'] },
       { sql: "-- +goose Up\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR';", why: 'goose wraps the file in one transaction', messageIds: ['heldLock'] },
+      {
+        sql: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nMERGE INTO users u USING staged_plans s ON u.id = s.user_id WHEN MATCHED THEN UPDATE SET plan = s.plan;\nCOMMIT;',
+        messages: ['MERGE on users runs while this transaction holds ACCESS EXCLUSIVE on users: reads and writes of users wait for the whole backfill.'],
+      },
+      {
+        sql: "BEGIN;\nALTER TABLE order_archive ADD COLUMN archived_at timestamptz;\nINSERT INTO order_archive (id, archived_at) SELECT id, now() FROM orders WHERE created_at < '2020-01-01';\nCOMMIT;",
+        why: 'INSERT ... SELECT copies rows into the locked table',
+        messages: ['INSERT ... SELECT on order_archive runs while this transaction holds ACCESS EXCLUSIVE on order_archive: reads and writes of order_archive wait for the whole backfill.'],
+      },
     ],
     valid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nCOMMIT;\nUPDATE users SET status_code = 'active' WHERE id < 1000;", why: 'committed before the backfill' },
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", why: 'another table (ban-statements-after-access-exclusive covers the held lock)' },
       { sql: "CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts ADD COLUMN title text;\nUPDATE drafts SET title = '';", why: 'the table is new' },
+      { sql: "BEGIN;\nALTER TABLE settings ADD COLUMN description text;\nINSERT INTO settings (key, description) VALUES ('theme', 'the colour scheme');\nCOMMIT;", why: 'INSERT ... VALUES adds a few rows: not a backfill' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {

@@ -1,4 +1,3 @@
-import type { InputFile } from '../core/migration.js';
 import { defineRule } from '../core/rule.js';
 import { parseRegion } from '../core/parse.js';
 import { LineIndex, type Span } from '../core/source.js';
@@ -52,6 +51,11 @@ export default defineRule({
         why: 'an upper-case .SQL file is a migration too',
         messages: ['migrations/004_ORDERS.UP.SQL is deleted, but databases that applied it keep its changes and tools that track history may fail on the missing file.'],
       },
+      {
+        files: [{ path: 'migrations/005_import.up.sql', text: '\\set ON_ERROR_STOP off\nINSERT INTO countries (code) VALUES (\'NL\');', change: 'modified', baseText: '\\set ON_ERROR_STOP on\nINSERT INTO countries (code) VALUES (\'NL\');' }],
+        why: 'a changed psql meta-command is not a statement the comparison sees: never judged cosmetic',
+        messageIds: ['edited'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'a new migration' },
@@ -91,16 +95,12 @@ export default defineRule({
       report({ messageId: cosmetic ? 'cosmetic' : 'edited', data: { path }, file: path, span: file.lines.span(0, 0), severity: cosmetic ? 'warning' : undefined, tables: [] });
     }
     for (const input of changeSet.deleted) {
-      if (!isMigration(input, changeSet.byPath(input.path) !== undefined)) continue;
+      // NOTE: a deleted input is a migration when a convention claimed it (every claimed file is a `.sql` file; plain claims the rest of them).
+      if (changeSet.byPath(input.path) === undefined) continue;
       report({ messageId: 'deleted', data: { path: input.path }, file: input.path, span: emptySpan(), tables: [] });
     }
   },
 });
-
-/** Deleted inputs the conventions classified as migrations. */
-function isMigration(input: InputFile, discovered: boolean): boolean {
-  return discovered || /\.sql$/i.test(input.path);
-}
 
 function emptySpan(): Span {
   return { startOffset: 0, endOffset: 0, start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
@@ -108,10 +108,12 @@ function emptySpan(): Span {
 
 /**
  * The parsed statements without source positions: equal shapes mean the edit changed only
- * comments and white space. Undefined when the text does not parse (never cosmetic then).
+ * comments and white space. Undefined when the parser could not read all of it (never
+ * cosmetic then): a syntax error, but also a psql meta-command (`\set`, `\i`: not a statement,
+ * so not in the shape), a DO body not analysed or a rest skipped at a limit.
  */
 function syntaxShape(text: string): string | undefined {
   const parsed = parseRegion(new LineIndex(text), 0, text.length, 'up');
-  if (parsed.issues.some((issue) => issue.kind === 'syntax-error')) return undefined;
+  if (parsed.issues.length > 0) return undefined;
   return JSON.stringify(parsed.statements.map((s) => s.node), (key, value: unknown) => (key === 'location' ? undefined : value));
 }

@@ -27,6 +27,18 @@ export default defineRule({
       },
       {
         files: [
+          { path: 'migrations/2024-03-01-000000_create_orders/up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+          { path: 'migrations/2024-03-01-000000_create_orders/down.sql', text: 'DROP TABLE orders;', change: 'unchanged' },
+          { path: 'migrations/2024-02-15-000000_add_phone/up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+          { path: 'migrations/2024-02-15-000000_add_phone/down.sql', text: 'ALTER TABLE users DROP COLUMN phone;', change: 'added' },
+        ],
+        why: 'diesel: the version is the directory name without its dashes; the finding names the newest migration by its up file',
+        messages: [
+          'migrations/2024-02-15-000000_add_phone/up.sql (version 20240215000000) sorts before migrations/2024-03-01-000000_create_orders/up.sql (version 20240301000000), which is already on the base branch: databases that ran migrations/2024-03-01-000000_create_orders/up.sql may skip it or run it out of order.',
+        ],
+      },
+      {
+        files: [
           { path: 'migrations/20240101000000_users.up.sql', text: 'CREATE TABLE users (id bigint);', change: 'unchanged' },
           { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
           { path: 'migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
@@ -63,10 +75,11 @@ export default defineRule({
   },
   changeSet({ changeSet, report }) {
     // NOTE: the newest base-branch migration of each history, found in one pass; searching
-    // every file for each added file would be quadratic in the number of files.
+    // every file for each added file would be quadratic in the number of files. Named by its
+    // up file: a down file shares the version and sorts first, but databases ran the up.
     const newestByHistory = new Map<string, AnalyzedFile>();
     for (const g of changeSet.files) {
-      if (g.input.change !== 'unchanged' || !isVersioned(g)) continue;
+      if (g.input.change !== 'unchanged' || g.migration.role === 'down' || !isVersioned(g)) continue;
       const newest = newestByHistory.get(sequenceKey(g));
       if (!newest || compareVersions(g.migration.version, newest.migration.version) > 0) newestByHistory.set(sequenceKey(g), g);
     }

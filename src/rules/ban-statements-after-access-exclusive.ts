@@ -21,6 +21,8 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM users;\nCOMMIT;', why: 'a read of the locked table (eugene E4): alone it would block nobody', messageIds: ['heldLock'] },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT o.id FROM orders o JOIN regions r ON r.id = o.id;\nCOMMIT;', why: 'a read of other tables', messageIds: ['heldLock'] },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX users_nickname_idx ON users (nickname);\nCOMMIT;', why: 'the build, which alone lets reads go on, runs under the held lock', messageIds: ['heldLock'] },
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO order_archive SELECT * FROM orders WHERE created_at < '2020-01-01';\nCOMMIT;", why: 'INSERT ... SELECT copies rows', messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE TEMP TABLE nickname_counts AS SELECT nickname, count(*) FROM users GROUP BY nickname;\nCOMMIT;', why: 'the TEMP table is new, but its query reads the locked table', messageIds: ['heldLock'] },
     ],
     valid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE orders SET note = '' WHERE id = 1;", why: 'the lock was released' },
@@ -31,6 +33,7 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total > 0) NOT VALID;\nCOMMIT;', why: 'a NOT VALID constraint scans no row' },
       { sql: 'BEGIN;\nCREATE TABLE drafts (id bigint);\nALTER TABLE users ADD COLUMN nickname text;\nSELECT count(*) FROM drafts;\nCOMMIT;', why: 'a new table is empty' },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname TYPE varchar(40);\nCOMMIT;', why: 'a statement that itself locks the table ACCESS EXCLUSIVE blocks it anyway (its own rule judges it)' },
+      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit_log (event) VALUES ('users.nickname added');\nINSERT INTO audit_log DEFAULT VALUES;\nCOMMIT;", why: 'inserting a few rows is instant' },
       { sql: 'BEGIN;\nDROP TABLE IF EXISTS order_totals;\nCREATE TEMP TABLE order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;\nCOMMIT;', why: 'the dropped name is re-created as a TEMP table: a scratch table no other session uses' },
     ],
   },

@@ -40,10 +40,12 @@ export default defineRule({
     invalid: [
       { sql: "UPDATE users SET status = 'active';", messageIds: ['unbatched'] },
       { sql: 'UPDATE users SET email = lower(email) WHERE email IS NOT NULL;', messageIds: ['unbatched'] },
+      { sql: "DELETE FROM sessions WHERE expires_at IS NOT NULL;", why: 'a condition that does not bound how many rows match', messages: ['DELETE on sessions without a bounded WHERE touches every row in one transaction.'] },
     ],
     valid: [
       { sql: "UPDATE users SET status = 'active' WHERE id BETWEEN 1 AND 10000;", why: 'one bounded batch' },
       { sql: 'CREATE TABLE drafts (id bigint, body text);\nUPDATE drafts SET body = \'\';', why: 'the table is new' },
+      { sql: 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at IS NOT NULL LIMIT 10000);', why: 'one batch of at most 10,000 rows (LIMIT in the subquery)' },
     ],
   },
   statement({ statement, isNewTable, report }) {

@@ -27,10 +27,28 @@ export default defineRule({
       },
       {
         files: [
-          { path: 'db/migration/V7__add_phone.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'unchanged' },
-          { path: 'db/migration/V7__add_address.sql', text: 'ALTER TABLE users ADD COLUMN address text;', change: 'added' },
+          { path: 'db/migration/V7__add_address.sql', text: 'ALTER TABLE users ADD COLUMN address text;', change: 'unchanged' },
+          { path: 'db/migration/V7__add_phone.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
         ],
         why: 'Flyway refuses to migrate with two V7 migrations',
+        messages: ['db/migration/V7__add_phone.sql has version 7, which db/migration/V7__add_address.sql already uses: databases that applied one of them will skip the other, or the tool stops with a duplicate-version error.'],
+      },
+      {
+        files: [
+          { path: 'migrations/005_add_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'unchanged' },
+          { path: 'migrations/005_add_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;', change: 'unchanged' },
+          { path: 'migrations/005_add_address.up.sql', text: 'ALTER TABLE users ADD COLUMN address text;', change: 'added' },
+          { path: 'migrations/005_add_address.down.sql', text: 'ALTER TABLE users DROP COLUMN address;', change: 'added' },
+        ],
+        why: 'reported once per migration, not for its up and its down file',
+        messageIds: ['duplicate'],
+      },
+      {
+        files: [
+          { path: 'migrations/005_add_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'unchanged' },
+          { path: 'migrations/005_drop_phone.down.sql', text: 'ALTER TABLE users DROP COLUMN phone;', change: 'added' },
+        ],
+        why: 'a down file under another migration\'s version: golang-migrate would take it as the down of 005_add_phone',
         messageIds: ['duplicate'],
       },
     ],
@@ -54,6 +72,13 @@ export default defineRule({
           { path: 'services/b/migrations/005_y.up.sql', text: 'CREATE TABLE y (id bigint);' },
         ],
         why: 'different directories are separate histories',
+      },
+      {
+        files: [
+          { path: 'migrations/005_add_phone.up.sql', text: '', change: 'deleted', baseText: 'CREATE TABLE phones (id bigint);' },
+          { path: 'migrations/005_add_address.up.sql', text: 'CREATE TABLE addresses (id bigint);', change: 'added' },
+        ],
+        why: 'the migration that had version 005 is deleted in this change (ban-editing-applied-migration reports the deletion)',
       },
     ],
   },
