@@ -22,7 +22,7 @@ function volatileCall(expr: unknown): string | undefined {
     if (type === 'FuncCall') {
       const name = stringList((payload as FuncCall).funcname).at(-1)?.toLowerCase() ?? '';
       if (!NON_VOLATILE.has(name)) found = `${name}()`;
-    } else if (type === 'NextValueExpr') found = 'nextval()';
+    }
   });
   return found;
 }
