@@ -58,6 +58,10 @@ export default defineRule({
         why: 're-enabled in the same transaction: other sessions never see the triggers disabled',
       },
       { sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER USER;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER USER;\nCOMMIT;', why: 'the same for USER' },
+      {
+        sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER ALL;\nUPDATE orders SET total = 0;\nALTER TABLE orders ENABLE TRIGGER ALL, ALTER COLUMN total SET NOT NULL;\nCOMMIT;',
+        why: 're-enabled by an ALTER TABLE that also changes something else',
+      },
     ],
   },
   statement({ statement, state, file, isNewTable, report }) {
@@ -69,7 +73,7 @@ export default defineRule({
     if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => enablesTriggers(later, table))) return;
     for (const command of alter.commands) {
       if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table] });
-      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning' });
+      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: '' });
     }
   },
 });

@@ -41,6 +41,10 @@ export default defineRule({
         'Dropping the default of NOT NULL column users.status: inserts from old services that omit status will fail.',
         'Dropping the default of NOT NULL column users.status: inserts from old services that omit status will fail.',
       ] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: 'BEGIN;\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;\nALTER TABLE users ALTER COLUMN status TYPE varchar(20);\nCOMMIT;' },
+      ], why: 'a later ALTER COLUMN of the same column in the transaction that sets no default', messageIds: ['dropDefault'] },
     ],
     valid: [
       { files: [
@@ -57,6 +61,10 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
         { path: 'migrations/002_change.up.sql', text: "BEGIN;\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;\nALTER TABLE users ALTER COLUMN status TYPE varchar(20);\nALTER TABLE users ALTER COLUMN status SET DEFAULT 'active';\nCOMMIT;" },
       ], why: 'the default is set again in the same transaction (to change the type): other sessions never see the column without one' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: "CREATE TABLE users (id bigint, status text NOT NULL DEFAULT 'active');", change: 'unchanged' },
+        { path: 'migrations/002_change.up.sql', text: "BEGIN;\nALTER TABLE users ALTER COLUMN status DROP DEFAULT;\nALTER TABLE users ALTER COLUMN status TYPE varchar(20), ALTER COLUMN status SET DEFAULT 'active';\nCOMMIT;" },
+      ], why: 'the same, with the new default set by the ALTER TABLE that changes the type' },
     ],
   },
   statement({ statement, state, isNewTable, changeSet, file, report }) {

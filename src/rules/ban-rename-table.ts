@@ -37,11 +37,20 @@ export default defineRule({
       { sql: 'ALTER TABLE users RENAME TO accounts;', messageIds: ['renameTable'] },
       { sql: 'ALTER TABLE IF EXISTS billing.invoice RENAME TO invoices;', messageIds: ['renameTable'] },
       { sql: 'ALTER TABLE users RENAME TO accounts;\nCOMMIT;\nCREATE VIEW users AS SELECT * FROM accounts;', why: 'the view comes after the commit: old code fails in between', messageIds: ['renameTable'] },
+      {
+        files: [{ path: 'db/migration/V2__rename_users.sql', text: 'ALTER TABLE users RENAME TO accounts;\nCREATE INDEX accounts_email_idx ON accounts (email);' }],
+        why: 'a Flyway script runs in one transaction, but nothing in it keeps the old name working',
+        messageIds: ['renameTable'],
+      },
     ],
     valid: [
       { sql: 'CREATE TABLE acount (id bigint);\nALTER TABLE acount RENAME TO account;', why: 'the table is new in this change' },
       { sql: 'ALTER INDEX users_email_idx RENAME TO users_email_key;', why: 'index names are not used by queries' },
       { sql: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;', why: 'the documented alternative: a view keeps the old name working for old code' },
+      {
+        files: [{ path: 'db/migration/V2__rename_users.sql', text: 'ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;' }],
+        why: 'Flyway runs the script in one transaction: the view is there when the rename commits',
+      },
     ],
   },
   phasePlan: (details, writer) => renameTablePlan(writer, String(details.table), String(details.newName)),

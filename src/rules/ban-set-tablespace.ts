@@ -29,7 +29,7 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-TABLESPACE', 'https://www.postgresql.org/docs/current/sql-alterindex.html'],
   examples: {
     invalid: [
-      { sql: 'ALTER TABLE users SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
+      { sql: 'ALTER TABLE users SET TABLESPACE fast_ssd;', messages: ['SET TABLESPACE fast_ssd copies users to the new tablespace under an ACCESS EXCLUSIVE lock.'] },
       { sql: 'ALTER INDEX users_email_idx SET TABLESPACE fast_ssd;', messageIds: ['setTablespace'] },
       {
         sql: 'ALTER TABLE ALL IN TABLESPACE slow_hdd SET TABLESPACE fast_ssd;',

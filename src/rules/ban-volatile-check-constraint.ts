@@ -54,8 +54,19 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-CHECK-CONSTRAINTS', 'https://www.postgresql.org/docs/current/xfunc-volatility.html'],
   examples: {
     invalid: [
-      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_created_past CHECK (created_at <= now()) NOT VALID;', messageIds: ['volatileCheck'] },
-      { sql: 'CREATE TABLE bookings2 (id bigint, starts date CHECK (starts >= current_date));', messageIds: ['volatileCheck'] },
+      {
+        sql: 'ALTER TABLE orders ADD CONSTRAINT orders_created_past CHECK (created_at <= now()) NOT VALID;',
+        messages: ['CHECK constraint orders_created_past calls now(): its result changes over time, so rows that passed may later violate it.'],
+      },
+      {
+        sql: 'CREATE TABLE bookings2 (id bigint, starts date CHECK (starts >= current_date));',
+        messages: ['CHECK constraint (unnamed) calls current_date: its result changes over time, so rows that passed may later violate it.'],
+      },
+      {
+        sql: "ALTER TABLE members ADD CONSTRAINT members_adult CHECK (age(birth_date) >= interval '18 years') NOT VALID;",
+        why: 'age(a) compares with current_date',
+        messages: ['CHECK constraint members_adult calls age(): its result changes over time, so rows that passed may later violate it.'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'immutable' },

@@ -22,7 +22,7 @@ function volatileCall(expr: unknown): string | undefined {
     if (type === 'FuncCall') {
       const name = stringList((payload as FuncCall).funcname).at(-1)?.toLowerCase() ?? '';
       if (!NON_VOLATILE.has(name)) found = `${name}()`;
-    } else if (type === 'NextValueExpr') found = 'nextval()';
+    }
   });
   return found;
 }
@@ -55,10 +55,12 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();', messageIds: ['volatileDefault'] },
       { sql: 'ALTER TABLE users ADD COLUMN active boolean DEFAULT true;', postgresVersion: 10, messageIds: ['defaultBefore11'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN placed_at timestamptz DEFAULT now();', postgresVersion: 10, messageIds: ['defaultBefore11'], why: 'before 11 even a stable default rewrites the table' },
     ],
     valid: [
       { sql: 'ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;', why: 'constant defaults are stored in the catalog on 11+' },
       { sql: 'ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();', why: 'now() is stable: evaluated once' },
+      { sql: 'ALTER TABLE users ADD COLUMN archived_at timestamptz DEFAULT NULL;', postgresVersion: 10, why: 'DEFAULT NULL is no default: nothing to write, even before 11' },
       { sql: 'CREATE TABLE drafts (id bigint);\nALTER TABLE drafts ADD COLUMN token uuid DEFAULT gen_random_uuid();', why: 'the table is new' },
     ],
   },

@@ -38,10 +38,23 @@ export default defineRule({
   versions: 'All versions.',
   references: ['https://www.postgresql.org/docs/current/sql-createfunction.html#SQL-CREATEFUNCTION-SECURITY'],
   examples: {
-    invalid: [{ sql: "CREATE FUNCTION reset_password(uid bigint) RETURNS void LANGUAGE sql SECURITY DEFINER AS 'UPDATE users SET password = NULL WHERE id = uid';", messageIds: ['unpinned'] }],
+    invalid: [
+      { sql: "CREATE FUNCTION reset_password(uid bigint) RETURNS void LANGUAGE sql SECURITY DEFINER AS 'UPDATE users SET password = NULL WHERE id = uid';", messageIds: ['unpinned'] },
+      {
+        sql: "CREATE FUNCTION reset_password(uid bigint) RETURNS void LANGUAGE sql SECURITY DEFINER SET work_mem = '64MB' AS 'UPDATE users SET password = NULL WHERE id = uid';",
+        why: 'a SET of another setting does not pin search_path',
+        messageIds: ['unpinned'],
+      },
+      {
+        sql: 'ALTER FUNCTION auth.reset_password(bigint) SECURITY DEFINER;',
+        why: 'turning an existing function into SECURITY DEFINER',
+        messages: ["SECURITY DEFINER function auth.reset_password does not set search_path: callers can redirect its unqualified names to their own objects and run them with its owner's rights."],
+      },
+    ],
     valid: [
       { sql: "CREATE FUNCTION reset_password(uid bigint) RETURNS void LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS 'UPDATE public.users SET password = NULL WHERE id = uid';", why: 'search_path pinned' },
       { sql: "CREATE FUNCTION add_one(n int) RETURNS int LANGUAGE sql AS 'SELECT n + 1';", why: 'SECURITY INVOKER (the default)' },
+      { sql: 'ALTER FUNCTION auth.reset_password(bigint) SECURITY INVOKER;', why: 'back to running with the caller\'s rights' },
     ],
   },
   statement({ statement, report }) {

@@ -1,0 +1,13 @@
+/** ban-set-schema: a moved table is named as the locked relation. */
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../src/rules/index.js';
+import { runExample } from '../rule-tester.js';
+
+const rule = findRule('ban-set-schema')!;
+
+describe('the finding', () => {
+  it('of a moved table names the table by its old name', async () => {
+    const findings = await runExample(rule, { sql: 'ALTER TABLE public.invoices SET SCHEMA billing;' });
+    expect(findings.map((f) => [f.message, f.tables])).toEqual([['Moving table public.invoices to schema billing breaks code that still names it as public.invoices.', ['public.invoices']]]);
+  });
+});

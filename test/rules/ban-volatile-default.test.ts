@@ -1,0 +1,17 @@
+/** The table ban-volatile-default names in its findings (shown in the lock line of every format). */
+import { describe, expect, it } from 'vitest';
+import { findRule } from '../../src/rules/index.js';
+import { runExample } from '../rule-tester.js';
+
+const rule = findRule('ban-volatile-default')!;
+
+describe('the locked table', () => {
+  it('is the altered table, for a volatile default and for any default before 11', async () => {
+    const volatile = await runExample(rule, { sql: 'ALTER TABLE billing.invoices ADD COLUMN token uuid DEFAULT gen_random_uuid();' });
+    const before11 = await runExample(rule, { sql: 'ALTER TABLE billing.invoices ADD COLUMN paid boolean DEFAULT false;', postgresVersion: 10 });
+    expect([...volatile, ...before11].map((f) => [f.messageId, f.tables])).toEqual([
+      ['volatileDefault', ['billing.invoices']],
+      ['defaultBefore11', ['billing.invoices']],
+    ]);
+  });
+});
