@@ -121,6 +121,20 @@ export default defineRule({
         ],
         why: 'the down copies the table and the column out before dropping them',
       },
+      {
+        files: [
+          { path: 'migrations/008_events.up.sql', text: 'CREATE TABLE events (id bigint, body jsonb);\nINSERT INTO events SELECT id, body FROM audit_log;\nDROP TABLE audit_log;' },
+          { path: 'migrations/008_events.down.sql', text: 'CREATE TABLE audit_log (id bigint, body jsonb);\nINSERT INTO audit_log SELECT id, body FROM events;\nDROP TABLE events;' },
+        ],
+        why: 'the down moves the rows back (INSERT ... SELECT) before dropping the table the up filled',
+      },
+      {
+        files: [
+          { path: 'migrations/009_email_required.up.sql', text: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
+          { path: 'migrations/009_email_required.down.sql', text: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;' },
+        ],
+        why: 'DROP NOT NULL names a column but drops no data',
+      },
     ],
   },
   file({ file, changeSet, report }) {

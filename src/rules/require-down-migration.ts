@@ -17,7 +17,37 @@ export default defineRule({
   references: ['https://github.com/golang-migrate/migrate/blob/master/MIGRATIONS.md', 'https://www.postgresql.org/docs/current/ddl-alter.html'],
   examples: {
     invalid: [
-      { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'golang-migrate expects a .down.sql beside it', messageIds: ['missing'] },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN phone text;',
+        why: 'golang-migrate expects a .down.sql beside it',
+        messages: ['migrations/20260101000000_example.up.sql has no down migration: expected migrations/20260101000000_example.down.sql.'],
+      },
+      {
+        files: [{ path: 'migrations/2024-01-01-000000_add_phone/up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' }],
+        why: 'diesel expects a down.sql in the migration\'s directory',
+        messages: ['migrations/2024-01-01-000000_add_phone/up.sql has no down migration: expected migrations/2024-01-01-000000_add_phone/down.sql.'],
+      },
+      {
+        files: [
+          { path: 'db/sqitch.plan', text: '%project=shop\nadd_phone 2024-01-01T00:00:00Z Ann <ann@example.com> # users.phone\n' },
+          { path: 'db/deploy/add_phone.sql', text: 'BEGIN;\nALTER TABLE users ADD COLUMN phone text;\nCOMMIT;' },
+        ],
+        why: 'sqitch expects a revert script for each deploy script',
+        messages: ['db/deploy/add_phone.sql has no down migration: expected db/revert/add_phone.sql.'],
+      },
+      {
+        files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n' }],
+        why: 'dbmate file without a migrate:down section',
+        messages: ['db/migrations/20240101_phone.sql has no down migration: expected a down section.'],
+      },
+      {
+        files: [
+          { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
+          { path: 'migrations/001_phone.down.sql', text: '-- no-op.\n' },
+        ],
+        why: 'a comment of a word or two explains nothing',
+        messageIds: ['empty'],
+      },
       {
         files: [
           { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
@@ -26,7 +56,11 @@ export default defineRule({
         why: 'a down file with only a TODO undoes nothing and explains nothing',
         messageIds: ['empty'],
       },
-      { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\n' }], why: 'dbmate down section is empty', messageIds: ['empty'] },
+      {
+        files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\n' }],
+        why: 'dbmate down section is empty',
+        messages: ['The down migration the down section of db/migrations/20240101_phone.sql is empty: write the statements that undo db/migrations/20240101_phone.sql, or document in it why it cannot be undone.'],
+      },
       {
         files: [
           { path: 'migrations/001_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;' },
@@ -50,6 +84,13 @@ export default defineRule({
           { path: 'migrations/001_split.down.sql', text: '-- Irreversible: the untrimmed names are not kept anywhere, so this cannot be undone.\n' },
         ],
         why: 'the down file documents why the change cannot be undone',
+      },
+      {
+        files: [
+          { path: 'migrations/002_trim.up.sql', text: 'UPDATE users SET email = lower(email);' },
+          { path: 'migrations/002_trim.down.sql', text: '--Irreversible\n--case lost\n' },
+        ],
+        why: 'three words over two comment lines are enough of an explanation',
       },
       { files: [{ path: 'db/migrations/20240101_trim.sql', text: '-- migrate:up\nUPDATE users SET name = trim(name);\n-- migrate:down\n/* cannot be undone: the original spacing is lost */\n' }], why: 'the dbmate down section documents it' },
       { files: [{ path: 'db/migrations/20240101_phone.sql', text: '-- migrate:up\nALTER TABLE users ADD COLUMN phone text;\n-- migrate:down\nALTER TABLE users DROP COLUMN phone;\n' }] },
