@@ -114,7 +114,7 @@ function findOrderedEnums(changeSet: ChangeSet): Map<string, string> {
 
 const ORDER_OPERATORS = new Set(['<', '<=', '>', '>=']);
 /** BETWEEN in all its forms (the parser's A_Expr kinds): each compares by order. */
-const BETWEEN_KINDS = new Set<string | undefined>(['AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
+const BETWEEN_KINDS = new Set<A_Expr['kind']>(['AEXPR_BETWEEN', 'AEXPR_NOT_BETWEEN', 'AEXPR_BETWEEN_SYM', 'AEXPR_NOT_BETWEEN_SYM']);
 
 /** Types (relationKey) that a cast operand of an ordering comparison (<, <=, >, >=, [NOT] BETWEEN [SYMMETRIC]) names. */
 function typesComparedByOrder(node: Node): string[] {
