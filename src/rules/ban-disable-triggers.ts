@@ -73,7 +73,7 @@ export default defineRule({
     if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => enablesTriggers(later, table))) return;
     for (const command of alter.commands) {
       if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table] });
-      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: '' });
+      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning' });
     }
   },
 });
