@@ -26,7 +26,14 @@ export default defineRule({
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX', 'https://squawkhq.com/docs/disallowed-unique-constraint'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', messageIds: ['inlineUnique'] }],
+    invalid: [
+      { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);', messageIds: ['inlineUnique'] },
+      {
+        sql: 'ALTER TABLE users ADD UNIQUE (tenant_id, email);',
+        why: 'unnamed: Postgres names it <table>_<columns>_key',
+        messages: ['Adding unique constraint users_tenant_id_email_key on users builds its index under an ACCESS EXCLUSIVE lock.'],
+      },
+    ],
     valid: [
       { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;', why: 'attaches an index built concurrently earlier' },
       { sql: 'CREATE TABLE invites (code text);\nALTER TABLE invites ADD CONSTRAINT invites_code_key UNIQUE (code);', why: 'the table is new' },

@@ -17,6 +17,7 @@ export default defineRule({
   examples: {
     invalid: [
       { sql: 'VACUUM FULL users;', messageIds: ['rewrite'] },
+      { sql: 'VACUUM FULL;', why: 'every table of the database, one after the other', messages: ['VACUUM FULL rewrites every table while blocking all reads and writes.'] },
       { sql: 'CLUSTER users USING users_pkey;', messageIds: ['rewrite'] },
     ],
     valid: [

@@ -48,6 +48,11 @@ export default defineRule({
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['violations'] },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['orphans'] },
       {
+        sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) MATCH FULL;',
+        why: 'MATCH FULL on one column: a NULL key passes, as with MATCH SIMPLE',
+        messages: ['ADD FOREIGN KEY on orders fails if a row references a missing users row; check first: SELECT count(*) FROM orders c WHERE (c.user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM users p WHERE p.id = c.user_id));'],
+      },
+      {
         sql: "ALTER TABLE users ADD COLUMN handle text;\nUPDATE users SET handle = lower(email) WHERE id < 1000;\nCREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle);",
         why: 'the new column was backfilled: its values may repeat',
         messageIds: ['duplicates'],

@@ -17,7 +17,14 @@ export default defineRule({
   fix: REBUILD_FIX,
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
   examples: {
-    invalid: [{ sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', messageIds: ['keepsInvalid'] }],
+    invalid: [
+      { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', messageIds: ['keepsInvalid'] },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON auth.users (email);',
+        why: 'the index lives in its table\'s schema',
+        messages: ['If an earlier run of this build failed, IF NOT EXISTS keeps the INVALID index auth.users_email_idx and skips the build.'],
+      },
+    ],
     valid: [
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', why: 'a leftover is dropped first' },
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'a leftover makes it fail loudly instead' },

@@ -42,6 +42,7 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE users ADD COLUMN nickname text;', messageIds: ['missingLockTimeout'] },
       { sql: 'CREATE INDEX users_email_idx ON users (email);', why: 'SHARE blocks writes while it waits', messageIds: ['missingLockTimeout'] },
+      { sql: 'REFRESH MATERIALIZED VIEW daily_totals;', why: 'ACCESS EXCLUSIVE blocks the reads of the view while it waits', messageIds: ['missingLockTimeout'] },
       {
         sql: 'CREATE TRIGGER users_audit AFTER UPDATE ON users FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();',
         why: 'SHARE ROW EXCLUSIVE blocks writes while it waits',
@@ -56,6 +57,7 @@ export default defineRule({
     ],
     valid: [
       { sql: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;", why: 'a lock_timeout is set' },
+      { sql: 'REFRESH MATERIALIZED VIEW CONCURRENTLY daily_totals;', why: 'EXCLUSIVE lets the view be read while it waits, and nothing writes to a materialized view' },
       { sql: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;", why: 'SET LOCAL in the same transaction' },
       { sql: "SELECT set_config('lock_timeout', '2s', false);\nALTER TABLE users ADD COLUMN nickname text;", why: 'set_config counts too' },
       { sql: 'CREATE TABLE drafts (id bigint);\nALTER TABLE drafts ADD COLUMN body text;', why: 'nobody else uses a new table' },

@@ -23,7 +23,14 @@ export default defineRule({
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['validatingCheck'] }],
+    invalid: [
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['validatingCheck'] },
+      {
+        sql: 'ALTER TABLE orders ADD CHECK (shipped_at >= ordered_at);',
+        why: 'unnamed, on two columns: Postgres names it <table>_check',
+        messages: ['Adding check orders_check on orders scans every row under an ACCESS EXCLUSIVE lock.'],
+      },
+    ],
     valid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'NOT VALID, then VALIDATE' },
       { sql: 'CREATE TABLE carts (total int);\nALTER TABLE carts ADD CONSTRAINT carts_total CHECK (total >= 0);', why: 'the table is new and empty' },

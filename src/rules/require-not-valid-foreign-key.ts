@@ -28,7 +28,14 @@ export default defineRule({
   ].join('\n'),
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-foreign-key'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['validatingForeignKey'] }],
+    invalid: [
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['validatingForeignKey'] },
+      {
+        sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id);',
+        why: 'unnamed: Postgres names it <table>_<columns>_fkey',
+        messages: ['Adding foreign key orders_user_id_fkey on orders validates every row while blocking writes on orders and users.'],
+      },
+    ],
     valid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', why: 'NOT VALID skips the scan' },
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', why: 'validation takes SHARE UPDATE EXCLUSIVE and does not block writes' },

@@ -49,10 +49,5 @@ export function checkExpressionAt(text: string, from: number): string | undefine
   return check < 0 ? undefined : parenthesizedFrom(text, from + check);
 }
 
-/** Whether `sql` parses (any number of statements). */
-export function parses(sql: string): boolean {
-  return parseSql(sql).ok;
-}
-
 /** The first line of a fix's SQL steps: each migration that takes ACCESS EXCLUSIVE should fail fast rather than queue (require-lock-timeout). */
 export const LOCK_TIMEOUT_STEP = "   SET lock_timeout = '2s';  -- in each of these migrations: fail fast instead of queueing behind long queries";
