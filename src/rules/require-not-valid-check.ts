@@ -1,6 +1,6 @@
 import { defineRule } from '../core/rule.js';
 import { ADDED_CONSTRAINT_KINDS, addedConstraints } from './support/locking-ast.js';
-import { derivedName } from '../core/sql-names.js';
+import { checkConstraintName } from './support/table-facts.js';
 
 export default defineRule({
   id: 'require-not-valid-check',
@@ -26,9 +26,14 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['validatingCheck'] },
       {
-        sql: 'ALTER TABLE orders ADD CHECK (shipped_at >= ordered_at);',
+        sql: 'ALTER TABLE orders ADD CHECK (total = 0 OR ref IS NOT NULL);',
         why: 'unnamed, on two columns: Postgres names it <table>_check',
         messages: ['Adding check orders_check on orders scans every row under an ACCESS EXCLUSIVE lock.'],
+      },
+      {
+        sql: 'ALTER TABLE orders ADD CHECK (total >= 0);',
+        why: 'unnamed, reading one column: Postgres names it <table>_<column>_check',
+        messages: ['Adding check orders_total_check on orders scans every row under an ACCESS EXCLUSIVE lock.'],
       },
     ],
     valid: [
@@ -39,7 +44,7 @@ export default defineRule({
   statement({ statement, isNewTable, report }) {
     for (const { table, constraint } of addedConstraints(statement)) {
       if (constraint.contype !== 'CONSTR_CHECK' || constraint.skip_validation || isNewTable(table)) continue;
-      report({ messageId: 'validatingCheck', data: { table, constraint: constraint.conname ?? derivedName(table, 'check'), expression: '<condition>' }, tables: [table] });
+      report({ messageId: 'validatingCheck', data: { table, constraint: constraint.conname ?? checkConstraintName(table, constraint.raw_expr), expression: '<condition>' }, tables: [table] });
     }
   },
 });

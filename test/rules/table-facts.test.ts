@@ -45,10 +45,17 @@ describe('CHECK constraints', () => {
     expect(await attachAfter(`CREATE TABLE readings_2021 (id bigint);\nALTER TABLE readings_2021 ADD COLUMN at date NOT NULL ${BOUND};`)).toEqual([]);
   });
 
-  it('names an unnamed column CHECK <table>_<column>_check, as Postgres does, so dropping it by that name forgets it', async () => {
+  it('names an unnamed CHECK that reads one column <table>_<column>_check, as Postgres does, so dropping it by that name forgets it', async () => {
     const dropped = ['ATTACH PARTITION readings_2021 scans every row of readings_2021 under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.'];
     expect(await attachAfter(`CREATE TABLE readings_2021 (at date NOT NULL ${BOUND});\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_at_check;`)).toEqual(dropped);
     expect(await attachAfter(`CREATE TABLE readings_2021 (id bigint);\nALTER TABLE readings_2021 ADD COLUMN at date NOT NULL ${BOUND};\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_at_check;`)).toEqual(dropped);
+    // Written on the table, not on a column: the name still comes from the one column it reads.
+    expect(await attachAfter(`CREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD ${BOUND};\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_at_check;`)).toEqual(dropped);
+    expect(await attachAfter(`CREATE TABLE readings_2021 (at date NOT NULL);\nALTER TABLE readings_2021 ADD ${BOUND};\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_check;`)).toEqual([]);
+    // Two columns read: <table>_check, even when written on a column (checked on PGlite).
+    const twoColumns = "CREATE TABLE readings_2021 (at date NOT NULL CHECK (at >= '2021-01-01' AND at < '2022-01-01' AND at <> until), until date);";
+    expect(await attachAfter(`${twoColumns}\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_check;`)).toEqual(dropped);
+    expect(await attachAfter(`${twoColumns}\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_at_check;`)).toEqual([]);
   });
 });
 

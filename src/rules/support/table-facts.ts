@@ -106,6 +106,23 @@ export function columnsOf(expression: Node | undefined): string[] {
   return [...columns];
 }
 
+/**
+ * The name Postgres gives an unnamed CHECK constraint of `table` (unqualified):
+ * `<table>_<column>_check` when its expression reads exactly one column, else `<table>_check`,
+ * whether it was written on a column or on the table (heap.c AddRelationNewConstraints counts
+ * the distinct columns of the expression; checked on PGlite: `CHECK (a > 0)` is `t_a_check`,
+ * `CHECK (a > "Bee")` and `CHECK (true)` are `t_check`, and a column `c int CHECK (c > a)` is
+ * `t_check` too). Postgres adds a number when the name is taken, which this does not know.
+ */
+export function checkConstraintName(table: string, expression: Node | undefined): string {
+  const columns = new Set<string>();
+  walk({ expression }, (type, payload) => {
+    const name = type === 'ColumnRef' ? stringList(payload.fields as Node[] | undefined).at(-1) : undefined;
+    if (name) columns.add(name);
+  });
+  return [unqualified(table), ...(columns.size === 1 ? columns : []), 'check'].join('_');
+}
+
 /** The columns (lower case) an expression tests with `IS NOT NULL`. */
 function notNullTested(expression: Node | undefined): string[] {
   const columns: string[] = [];
@@ -232,7 +249,7 @@ function readConstraint(constraint: Constraint, table: string, columns: string[]
   } else if (constraint.contype === 'CONSTR_UNIQUE') {
     record({ indexed: lower });
   } else if (constraint.contype === 'CONSTR_CHECK') {
-    const name = keyName(constraint, table, columns.length > 0 ? `${columns[0]}_check` : 'check');
+    const name = (constraint.conname ?? checkConstraintName(table, constraint.raw_expr)).toLowerCase();
     record({ check: { name, columns: columnsOf(constraint.raw_expr), notNull: notNullTested(constraint.raw_expr), validated: !constraint.skip_validation } });
   }
 }
