@@ -56,6 +56,7 @@ const UNOBSERVABLE: Record<string, string> = {
   'ban-drop-database#1': 'DROP DATABASE runs outside a transaction',
   'ban-vacuum-full-cluster-reindex#0': 'VACUUM runs outside a transaction: no pg_locks to read before commit',
   'ban-vacuum-full-cluster-reindex#1': 'VACUUM runs outside a transaction: no pg_locks to read before commit',
+  'require-concurrent-reindex#2': 'REINDEX DATABASE runs outside a transaction',
   'require-invalid-index-recovery#0': 'CREATE INDEX CONCURRENTLY runs outside a transaction',
   'require-invalid-index-recovery#1': 'CREATE INDEX CONCURRENTLY runs outside a transaction',
   'ban-drop-schema#1': 'an empty schema holds no relations: DROP SCHEMA locks only the schema object, no relation',
