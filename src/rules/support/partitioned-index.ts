@@ -6,10 +6,11 @@
  * PARTITION joins them; the parent's index turns valid when every partition's is attached.
  * https://www.postgresql.org/docs/current/ddl-partitioning.html#DDL-PARTITIONING-DECLARATIVE-MAINTENANCE
  */
-import type { IndexElem, IndexStmt } from '@pgsql/types';
+import type { IndexStmt } from '@pgsql/types';
 import { nodeAs, relationName } from '../../core/ast.js';
 import type { Statement } from '../../core/parse.js';
 import { unqualified } from './breaking-ast.js';
+import { indexElementName } from './column-names.js';
 import { quoteIdent, quoteQualified } from '../../core/sql-names.js';
 import { LOCK_TIMEOUT_STEP, reparse } from './sql-source.js';
 
@@ -62,9 +63,9 @@ function indexTail(text: string): string | undefined {
   return start < 0 ? undefined : afterName.slice(start).trim();
 }
 
-/** The plain column names of an index joined by `_`, as Postgres names an unnamed index. */
+/** The names of an index's elements joined by `_`, as Postgres names an unnamed index. */
 function indexColumnsForName(index: IndexStmt): string {
-  const names = (index.indexParams ?? []).map((p) => nodeAs<IndexElem>(p, 'IndexElem')?.name ?? 'expr');
+  const names = (index.indexParams ?? []).map(indexElementName);
   return names.join('_');
 }
 
