@@ -94,16 +94,19 @@ function indexKey(table: string, index: string): string {
   return relationKey(`${schema}${index}`);
 }
 
-/** The column names (lower case) an expression reads. */
-export function columnsOf(expression: Node | undefined): string[] {
+/** The column names an expression reads, as written (quoted names keep their case), each once. */
+function columnsAsWritten(expression: Node | undefined): Set<string> {
   const columns = new Set<string>();
   walk({ expression }, (type, payload) => {
-    if (type === 'ColumnRef') {
-      const name = stringList(payload.fields as Node[] | undefined).at(-1);
-      if (name) columns.add(name.toLowerCase());
-    }
+    const name = type === 'ColumnRef' ? stringList(payload.fields as Node[] | undefined).at(-1) : undefined;
+    if (name) columns.add(name);
   });
-  return [...columns];
+  return columns;
+}
+
+/** The column names (lower case) an expression reads. */
+export function columnsOf(expression: Node | undefined): string[] {
+  return [...new Set([...columnsAsWritten(expression)].map((name) => name.toLowerCase()))];
 }
 
 /**
@@ -115,11 +118,7 @@ export function columnsOf(expression: Node | undefined): string[] {
  * `t_check` too). Postgres adds a number when the name is taken, which this does not know.
  */
 export function checkConstraintName(table: string, expression: Node | undefined): string {
-  const columns = new Set<string>();
-  walk({ expression }, (type, payload) => {
-    const name = type === 'ColumnRef' ? stringList(payload.fields as Node[] | undefined).at(-1) : undefined;
-    if (name) columns.add(name);
-  });
+  const columns = columnsAsWritten(expression);
   return [unqualified(table), ...(columns.size === 1 ? columns : []), 'check'].join('_');
 }
 
