@@ -12,7 +12,8 @@ import { flyway } from './flyway.js';
 import { golangMigrate } from './golang-migrate.js';
 import { prisma, supabase } from './no-down.js';
 import { plain } from './plain.js';
-import { dbmate, goose } from './sectioned.js';
+import { dbmate } from './dbmate.js';
+import { goose } from './goose.js';
 import { sqitch } from './sqitch.js';
 
 /** In order of precedence: content markers first, then the most specific layouts. */

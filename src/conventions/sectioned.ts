@@ -1,68 +1,57 @@
 /**
- * Single-file conventions whose up and down live in one file, split by marker comments:
- *  - dbmate: `-- migrate:up` / `-- migrate:down`; `transaction:false` after a marker turns
- *    the implicit transaction off for that section. https://github.com/amacneil/dbmate
- *  - goose: `-- +goose Up` / `-- +goose Down`; `-- +goose NO TRANSACTION` for the whole
- *    file; `StatementBegin/End` only group SQL. https://pressly.github.io/goose/
+ * Single-file conventions whose up and down live in one file, split by marker comments
+ * (dbmate, goose). Each tool reads its markers its own way (./dbmate.ts, ./goose.ts); what
+ * they share is how a file is named and claimed.
  */
-import type { InputFile, MigrationFile, Section } from '../core/migration.js';
+import type { InputFile, MigrationFile, MigrationNote, Section } from '../core/migration.js';
 import { type Convention, splitPath } from './convention.js';
 
-interface Markers {
+/** How a tool reads one file: its sections, and what it will refuse or do differently. */
+export interface SectionedReading {
+  sections: Section[];
+  notes: MigrationNote[];
+}
+
+/**
+ * A tool that keeps both directions in one file. `read` returns undefined for a file that
+ * holds none of the tool's markers (it is not the tool's file).
+ */
+export interface SectionedTool {
   id: 'dbmate' | 'goose';
-  marker: RegExp;
-  noTransaction: (file: InputFile, markerLine: string) => boolean;
+  read(file: InputFile): SectionedReading | undefined;
 }
 
-const DBMATE: Markers = {
-  id: 'dbmate',
-  marker: /^--\s*migrate:(up|down)\b(.*)$/gm,
-  noTransaction: (_file, line) => /\btransaction:false\b/.test(line),
-};
-
-const GOOSE: Markers = {
-  id: 'goose',
-  marker: /^--\s*\+goose\s+(Up|Down)\b(.*)$/gim,
-  noTransaction: (file) => /^--\s*\+goose\s+NO\s+TRANSACTION\b/im.test(file.text),
-};
-
-function sections(file: InputFile, markers: Markers): Section[] {
-  const found = [...file.text.matchAll(markers.marker)];
-  return found.map((match, i) => ({
-    role: match[1]!.toLowerCase() as 'up' | 'down',
-    start: match.index + match[0].length,
-    end: found[i + 1]?.index ?? file.text.length,
-    implicitTransaction: !markers.noTransaction(file, match[0]),
-  }));
+/** The 1-based line of a character offset. */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
-function sectionedConvention(markers: Markers): Convention {
+export function sectionedConvention(tool: SectionedTool): Convention {
   return {
-    id: markers.id,
+    id: tool.id,
     claim(files) {
       const claimed: MigrationFile[] = [];
       for (const file of files) {
         if (!file.path.endsWith('.sql')) continue;
-        const found = sections(file, markers);
-        if (found.length === 0) continue;
+        const reading = tool.read(file);
+        if (!reading) continue;
         const { dir, base } = splitPath(file.path);
         const match = /^(\d+)_?(.*)\.sql$/.exec(base);
         claimed.push({
           path: file.path,
-          convention: markers.id,
+          convention: tool.id,
           role: 'up-down',
           version: match?.[1] ?? base,
           migrationId: `${dir}${base}`,
           name: match?.[2] || base,
           expectsDown: true,
-          sections: found,
-          notes: [],
+          sections: reading.sections,
+          notes: reading.notes,
         });
       }
       return claimed;
     },
   };
 }
-
-export const dbmate = sectionedConvention(DBMATE);
-export const goose = sectionedConvention(GOOSE);

@@ -278,6 +278,19 @@ describe('goose', () => {
     const inDown = await check({ 'db/00003_idx.sql': '-- +goose Up\nSELECT 1;\n\n-- +goose Down\nDROP INDEX CONCURRENTLY i;\n' });
     expect(inDown.filter((f) => f.ruleId === 'ban-concurrently-in-transaction').map((f) => [f.messageId, f.span.start.line])).toEqual([['inTransaction', 5]]);
   });
+
+  it('a file goose refuses blocks the merge, and its SQL is still checked', async () => {
+    const text = "-- +goose Up\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.at = now();\n  RETURN NEW;\nEND $$;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;\n";
+    const findings = await check({ 'db/00004_touch.sql': text });
+    expect(findings.filter((f) => f.ruleId === 'parse-error').map((f) => [f.messageId, f.severity, f.message.slice(0, 47)])).toEqual([['convention', 'error', 'goose refuses this file at line 4: goose cuts t']]);
+    expect(rules(findings, 'ban-set-not-null')).toHaveLength(1);
+  });
+
+  it('an annotation goose does not read as Down leaves what follows in the up migration, where it is checked as such', async () => {
+    const findings = await check({ 'db/00005_a.sql': '-- +goose Up\nSELECT 1;\n-- +goose Down please\nDROP TABLE users;\n' });
+    expect(findings.filter((f) => f.ruleId === 'parse-error').map((f) => f.message)).toEqual(['goose refuses this file at line 3: failed to parse annotation line "-- +goose Down please": "Down please" not supported']);
+    expect(findings.filter((f) => f.ruleId === 'ban-drop-table').map((f) => f.span.start.line)).toEqual([4]);
+  });
 });
 
 describe('sqitch', () => {

@@ -369,6 +369,128 @@ describe('dbmate and goose: up and down in one file', () => {
   });
 });
 
+describe('dbmate reads its markers as pkg/dbmate/migration.go does', () => {
+  const read = (text: string) => discovered({ 'db/migrations/20240101000000_a.sql': text }, 'db/migrations/20240101000000_a.sql');
+  const slices = (text: string) => read(text).sections.map((s) => [s.role, text.slice(s.start, s.end).trim(), s.implicitTransaction]);
+  const errors = (text: string) => read(text).notes.filter((n) => n.severity === 'error').map((n) => n.message);
+  const warnings = (text: string) => read(text).notes.filter((n) => n.severity === 'warning').map((n) => n.message);
+
+  it('only the first up and the first down marker open blocks; a later marker line is a comment inside the block that holds it', () => {
+    const text = '-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down\nDROP TABLE a;\n-- migrate:up\nDROP TABLE b;\n';
+    expect(slices(text)).toEqual([
+      ['up', 'CREATE TABLE a (id bigint);', true],
+      ['down', 'DROP TABLE a;\n-- migrate:up\nDROP TABLE b;', true],
+    ]);
+    expect(errors(text)).toEqual([]);
+    expect(warnings(text)).toEqual([expect.stringMatching(/^dbmate reads line 5 \("-- migrate:up"\) as a plain comment: .* runs in the down block/)]);
+  });
+
+  it('a down marker followed by two words is no marker: the SQL under it runs in the up block', () => {
+    const text = '-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down transaction:false please\nDROP TABLE users;\n-- migrate:down\nSELECT 1;\n';
+    expect(slices(text)).toEqual([
+      ['up', 'CREATE TABLE a (id bigint);\n-- migrate:down transaction:false please\nDROP TABLE users;', true],
+      ['down', 'SELECT 1;', true],
+    ]);
+    expect(warnings(text)).toEqual([expect.stringMatching(/^dbmate reads line 3 .* runs in the up block/)]);
+  });
+
+  it('dbmate refuses a file without a down marker, with the down first, or with SQL before the up marker (its own words quoted)', () => {
+    expect(errors('-- migrate:up\nCREATE TABLE a (id bigint);\n')).toEqual([`dbmate refuses this file: "dbmate requires each migration to define a down block with '-- migrate:down'"`]);
+    expect(errors('-- migrate:down\nDROP TABLE a;\n')).toEqual([`dbmate refuses this file: "dbmate requires each migration to define an up block with '-- migrate:up'"`]);
+    expect(errors('-- migrate:down\nDROP TABLE a;\n-- migrate:up\nCREATE TABLE a (id bigint);\n')).toEqual([`dbmate refuses this file: "dbmate requires '-- migrate:up' to appear before '-- migrate:down'"`]);
+    expect(errors('-- a comment\n\n  -- another\nSET search_path = app;\n-- migrate:up\nSELECT 1;\n-- migrate:down\n')).toEqual([`dbmate refuses this file: "dbmate does not support statements preceding the '-- migrate:up' block (line 4)"`]);
+    expect(errors('-- a comment\n\n  -- another\n-- migrate:up\nSELECT 1;\n-- migrate:down\n')).toEqual([]);
+  });
+
+  it('a block is read even when dbmate refuses the file, so its SQL is still checked', () => {
+    expect(slices('-- migrate:down\nDROP TABLE a;\n-- migrate:up\nCREATE TABLE a (id bigint);\n')).toEqual([
+      ['down', 'DROP TABLE a;', true],
+      ['up', 'CREATE TABLE a (id bigint);', true],
+    ]);
+  });
+
+  it('options are the key:value words of the marker line, the last of a key winning; nothing else turns the transaction off', () => {
+    const tx = (upLine: string) => read(`${upLine}\nSELECT 1;\n-- migrate:down\n`).sections[0]!.implicitTransaction;
+    expect(tx('-- migrate:up transaction:false')).toBe(false);
+    expect(tx('--migrate:up   foo:bar transaction:false')).toBe(false);
+    expect(tx('-- migrate:up transaction:false transaction:true')).toBe(true);
+    expect(tx('-- migrate:up transaction: false')).toBe(true);
+    expect(tx('-- migrate:up transaction:FALSE')).toBe(true);
+    expect(tx('-- migrate:up notransaction:false')).toBe(true);
+    expect(tx('-- migrate:up\n-- transaction:false')).toBe(true);
+  });
+
+  it('lines end at \\n only, as in Go: a marker after a lone \\r is not at a line start', () => {
+    const text = '-- migrate:up\nCREATE TABLE a (id bigint);\r-- migrate:down\rDROP TABLE a;\n';
+    expect(errors(text)).toEqual([`dbmate refuses this file: "dbmate requires each migration to define a down block with '-- migrate:down'"`]);
+    expect(slices(text)).toEqual([['up', 'CREATE TABLE a (id bigint);\r-- migrate:down\rDROP TABLE a;', true]]);
+  });
+});
+
+describe('goose reads its annotations as internal/sqlparser/parser.go (v3.27) does', () => {
+  const read = (text: string) => discovered({ 'db/00001_a.sql': text }, 'db/00001_a.sql');
+  const slices = (text: string) => read(text).sections.map((s) => [s.role, text.slice(s.start, s.end).trim(), s.implicitTransaction]);
+  const errors = (text: string) => read(text).notes.filter((n) => n.severity === 'error').map((n) => n.message);
+  const warnings = (text: string) => read(text).notes.filter((n) => n.severity === 'warning').map((n) => n.message);
+
+  it('annotations in any case (v3.19.0 on), with a warning that older releases read them as comments', () => {
+    const text = '-- +goose up\n-- +goose no transaction\nCREATE INDEX CONCURRENTLY i ON t (c);\n--+goose   DOWN\nDROP INDEX i;\n';
+    expect(slices(text)).toEqual([
+      ['up', '-- +goose no transaction\nCREATE INDEX CONCURRENTLY i ON t (c);', false],
+      ['down', 'DROP INDEX i;', false],
+    ]);
+    expect(errors(text)).toEqual([]);
+    expect(warnings(text)).toEqual([
+      'goose before v3.19.0 reads line 1 ("-- +goose up") as a plain comment: write `-- +goose Up`.',
+      'goose before v3.19.0 reads line 2 ("-- +goose no transaction") as a plain comment: write `-- +goose NO TRANSACTION`.',
+      'goose before v3.19.0 reads line 4 ("--+goose   DOWN") as a plain comment: write `-- +goose Down`.',
+    ]);
+    expect(read('--+goose Up\nSELECT 1;\n-- +goose Down   \n').notes).toEqual([]);
+  });
+
+  it('refuses a second Up, a Down without an Up before it, a second Down, and SQL before Up', () => {
+    expect(errors('-- +goose Up\nSELECT 1;\n-- +goose Up\nSELECT 2;\n')).toEqual([`goose refuses this file at line 3: duplicate '-- +goose Up' annotations`]);
+    expect(errors('-- +goose Down\nSELECT 1;\n-- +goose Up\nSELECT 2;\n')[0]).toMatch(/^goose refuses this file at line 1: it must start with '-- \+goose Up'/);
+    expect(errors('-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2;\n-- +goose Down\nSELECT 3;\n')[0]).toMatch(/^goose refuses this file at line 5: /);
+    expect(errors('-- header\nSET search_path = app;\n-- +goose Up\nSELECT 1;\n')).toEqual([`goose refuses this file at line 2: SQL before '-- +goose Up': SET search_path = app;`]);
+  });
+
+  it('refuses a comment line naming +goose that is no annotation: leading blanks, unknown words, two +goose', () => {
+    expect(errors('  -- +goose Up\nSELECT 1;\n')[0]).toBe('goose refuses this file at line 1: failed to parse annotation line "  -- +goose Up": contains leading whitespace');
+    expect(errors('-- +goose Up\n-- see +goose docs\nSELECT 1;\n')[0]).toBe('goose refuses this file at line 2: failed to parse annotation line "-- see +goose docs": "see  docs" not supported');
+    expect(errors('-- +goose Up -- +goose Down\nSELECT 1;\n')[0]).toMatch(/^goose refuses this file at line 1: .*contains multiple '\+goose' annotations/);
+  });
+
+  it('a statement must end with ; at the end of its last line: before Down the up fails, at the end of the file the direction of its section', () => {
+    expect(errors('-- +goose Up\nSELECT 1\n-- +goose Down\nSELECT 2;\n')).toEqual([`goose up fails on this file at line 3: the statement at line 2 does not end with ';' on its last line ("unexpected unfinished SQL query: missing semicolon?")`]);
+    expect(errors('-- +goose Up\nSELECT 1;\n-- +goose Down\nSELECT 2\n')).toEqual([`goose down fails on this file: the statement at line 4 does not end with ';' on its last line ("unexpected unfinished SQL query: missing semicolon?")`]);
+    expect(errors('-- +goose Up\nSELECT 1; -- done\nSELECT 2;--x\nSELECT 3;\n')).toEqual([]);
+    // NOTE: a line of blanks starts goose's buffer, which then keeps the comment after it.
+    expect(errors('-- +goose Up\nSELECT 1;\n   \n-- the end\n-- +goose Down\nSELECT 2;\n')[0]).toMatch(/^goose up fails on this file at line 5: the statement at line 3 /);
+    expect(errors('-- +goose Up\nSELECT 1;\n\n-- the end\n-- +goose Down\nSELECT 2;\n')).toEqual([]);
+  });
+
+  it('outside StatementBegin/StatementEnd, a line ending in ; inside a dollar quote cuts the statement: goose refuses to send half of it', () => {
+    const body = "CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at = now();\n  RETURN NEW;\nEND\n$$;\n";
+    expect(errors(`-- +goose Up\n${body}`)).toEqual([
+      `goose refuses this file at line 4: goose cuts the statement that starts at line 2 after this line (its ';' is inside a string, dollar quote or comment), so Postgres gets half of it. Wrap the statement in '-- +goose StatementBegin' and '-- +goose StatementEnd'.`,
+    ]);
+    expect(errors(`-- +goose Up\n-- +goose StatementBegin\n${body}-- +goose StatementEnd\n-- +goose Down\nDROP FUNCTION f();\n`)).toEqual([]);
+    expect(errors("-- +goose Up\nINSERT INTO t VALUES ('a;\nb');\n")[0]).toMatch(/^goose refuses this file at line 2: goose cuts the statement that starts at line 2/);
+  });
+
+  it('StatementBegin/StatementEnd must pair, inside a section', () => {
+    expect(errors('-- +goose Up\n-- +goose StatementEnd\n')).toEqual([`goose refuses this file at line 2: '-- +goose StatementEnd' must be defined after '-- +goose StatementBegin'`]);
+    expect(errors('-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n')).toEqual([`goose refuses this file: missing '-- +goose StatementEnd' annotation`]);
+    expect(errors('-- +goose StatementBegin\n-- +goose Up\n')[0]).toMatch(/^goose refuses this file at line 1: '-- \+goose StatementBegin' must be defined after/);
+    expect(errors('-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n-- +goose Down\n')[0]).toMatch(/^goose refuses this file at line 4: /);
+  });
+
+  it('a file without a line naming an Up or Down annotation is not goose\'s', () => {
+    expect(discover({ 'db/00001_a.sql': '-- generated by +goose tooling\nSELECT 1;\n' }).get('db/00001_a.sql')?.convention).toBe('plain');
+  });
+});
+
 describe('plain SQL files', () => {
   it('record the path as version and identity, the base name without .sql as name, no down expected, no implicit transaction', () => {
     const text = 'UPDATE t SET a = 1;';
