@@ -369,11 +369,20 @@ describe('dbmate and goose: up and down in one file', () => {
   });
 });
 
+/** How a one-file tool reads `text` saved at `path`: the migration, its sections' SQL, its error and warning notes. */
+function readingOf(path: string) {
+  const read = (text: string) => discovered({ [path]: text }, path);
+  const notes = (text: string, severity: 'error' | 'warning') => read(text).notes.filter((n) => n.severity === severity).map((n) => n.message);
+  return {
+    read,
+    slices: (text: string) => read(text).sections.map((s) => [s.role, text.slice(s.start, s.end).trim(), s.implicitTransaction]),
+    errors: (text: string) => notes(text, 'error'),
+    warnings: (text: string) => notes(text, 'warning'),
+  };
+}
+
 describe('dbmate reads its markers as pkg/dbmate/migration.go does', () => {
-  const read = (text: string) => discovered({ 'db/migrations/20240101000000_a.sql': text }, 'db/migrations/20240101000000_a.sql');
-  const slices = (text: string) => read(text).sections.map((s) => [s.role, text.slice(s.start, s.end).trim(), s.implicitTransaction]);
-  const errors = (text: string) => read(text).notes.filter((n) => n.severity === 'error').map((n) => n.message);
-  const warnings = (text: string) => read(text).notes.filter((n) => n.severity === 'warning').map((n) => n.message);
+  const { read, slices, errors, warnings } = readingOf('db/migrations/20240101000000_a.sql');
 
   it('only the first up and the first down marker open blocks; a later marker line is a comment inside the block that holds it', () => {
     const text = '-- migrate:up\nCREATE TABLE a (id bigint);\n-- migrate:down\nDROP TABLE a;\n-- migrate:up\nDROP TABLE b;\n';
@@ -428,10 +437,7 @@ describe('dbmate reads its markers as pkg/dbmate/migration.go does', () => {
 });
 
 describe('goose reads its annotations as internal/sqlparser/parser.go (v3.27) does', () => {
-  const read = (text: string) => discovered({ 'db/00001_a.sql': text }, 'db/00001_a.sql');
-  const slices = (text: string) => read(text).sections.map((s) => [s.role, text.slice(s.start, s.end).trim(), s.implicitTransaction]);
-  const errors = (text: string) => read(text).notes.filter((n) => n.severity === 'error').map((n) => n.message);
-  const warnings = (text: string) => read(text).notes.filter((n) => n.severity === 'warning').map((n) => n.message);
+  const { read, slices, errors, warnings } = readingOf('db/00001_a.sql');
 
   it('annotations in any case (v3.19.0 on), with a warning that older releases read them as comments', () => {
     const text = '-- +goose up\n-- +goose no transaction\nCREATE INDEX CONCURRENTLY i ON t (c);\n--+goose   DOWN\nDROP INDEX i;\n';
