@@ -137,9 +137,12 @@ function read(file: InputFile): SectionedReading | undefined {
     }
     pending = undefined;
   }
-  if (state === 'start') fail(undefined, "it must start with '-- +goose Up' annotation");
+  // NOTE: goose also refuses a file that never leaves the start state; a file read here has an
+  // Up or Down annotation line, which goose either reads (Up leaves the start state, Down
+  // before Up is refused above) or refuses, so that check would never fire.
   if (inBlock) fail(undefined, "missing '-- +goose StatementEnd' annotation");
-  if (state !== 'start' && unfinished(text.length)) fail(undefined, missingSemicolon(), state);
+  // (`pending` is only ever set after the start state is left.)
+  if (unfinished(text.length)) fail(undefined, missingSemicolon(), state === 'down' ? 'down' : 'up');
   const sections: Section[] = markers.map(({ role, line }, i) => ({ role, start: line.next, end: markers[i + 1]?.line.start ?? text.length, implicitTransaction: inTransaction }));
   return { sections, notes };
 }
