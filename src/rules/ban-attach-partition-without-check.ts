@@ -175,6 +175,28 @@ export default defineRule({
       {
         files: [
           {
+            path: 'migrations/20250101000000_sales.up.sql',
+            text: "CREATE TABLE sales (region text) PARTITION BY LIST (region);\nCREATE TABLE sales_eu (region text);\nALTER TABLE sales_eu ADD CONSTRAINT sales_eu_bound CHECK (region IS NULL OR region = 'eu');",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: "ALTER TABLE sales ATTACH PARTITION sales_eu FOR VALUES IN ('eu', NULL);" },
+        ],
+        why: 'a list that holds NULL among other values admits NULL keys too',
+      },
+      {
+        files: [
+          {
+            path: 'migrations/20250101000000_logs.up.sql',
+            text: "CREATE TABLE logs (id bigint) PARTITION BY HASH (id);\nCREATE TABLE logs_0 (id bigint);\nALTER TABLE logs_0 ADD CONSTRAINT logs_0_bound CHECK (satisfies_hash_partition('logs'::regclass, 4, 0, id));",
+            change: 'unchanged',
+          },
+          { path: 'migrations/20260101000000_attach.up.sql', text: 'ALTER TABLE logs ATTACH PARTITION logs_0 FOR VALUES WITH (MODULUS 4, REMAINDER 0);' },
+        ],
+        why: 'a hash bound admits NULL keys (they hash like any value): a validated CHECK of the hash implies it without IS NOT NULL',
+      },
+      {
+        files: [
+          {
             path: 'migrations/20250101000000_readings.up.sql',
             text: "CREATE TABLE readings (at date) PARTITION BY RANGE (at);\nCREATE TABLE readings_2021 (at date NOT NULL, sensor text);\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_sensor_key UNIQUE (sensor);\nALTER TABLE readings_2021 DROP CONSTRAINT readings_2021_sensor_key;",
             change: 'unchanged',

@@ -55,6 +55,31 @@ export default defineRule({
         why: 'a partial index does not serve lookups of every key',
         messageIds: ['unindexed'],
       },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY orders_created_at_user_id_idx ON orders (created_at, user_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+        why: 'an index that starts with another column does not serve lookups by user_id',
+        messageIds: ['unindexed'],
+      },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY orders_tenant_id_idx ON orders (tenant_id);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (tenant_id, user_id) REFERENCES users (tenant_id, id) NOT VALID;',
+        why: 'an index must start with every column of the key, not only the first',
+        messages: ['No index on orders (tenant_id, user_id) is created in this change; deletes and key updates on users will scan orders.'],
+      },
+      {
+        sql: 'CREATE TABLE order_notes (id bigint PRIMARY KEY, order_id bigint NOT NULL);\nALTER TABLE order_notes ADD CONSTRAINT order_notes_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);',
+        why: 'of the constraints a CREATE TABLE declares, only PRIMARY KEY and UNIQUE build an index',
+        messageIds: ['unindexed'],
+      },
+      {
+        files: [
+          {
+            path: 'db/migrations/20260101000000_orders_user_fk.sql',
+            text: '-- migrate:up\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n\n-- migrate:down\nALTER TABLE orders DROP CONSTRAINT orders_user_fk;\nCREATE INDEX orders_user_id_idx ON orders (user_id);',
+          },
+        ],
+        why: 'an index created in a down section exists only after a rollback',
+        messageIds: ['unindexed'],
+      },
     ],
     valid: [
       {
@@ -71,6 +96,18 @@ export default defineRule({
       {
         sql: 'CREATE TABLE memberships (user_id bigint, team_id bigint, PRIMARY KEY (user_id, team_id));\nALTER TABLE memberships ADD CONSTRAINT memberships_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
         why: 'the primary key index starts with the column',
+      },
+      {
+        sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\nCREATE INDEX CONCURRENTLY orders_created_at_idx ON orders (created_at);\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+        why: 'any of the indexes of the table may serve the key',
+      },
+      {
+        sql: 'CREATE TABLE profiles (user_id bigint PRIMARY KEY, bio text);\nALTER TABLE profiles ADD CONSTRAINT profiles_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
+        why: 'a column declared PRIMARY KEY (or UNIQUE) is indexed',
+      },
+      {
+        sql: 'CREATE TABLE team_members (team_id bigint, user_id bigint, UNIQUE (user_id, team_id));\nALTER TABLE team_members ADD CONSTRAINT team_members_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
+        why: 'the index of a UNIQUE constraint starts with the column',
       },
     ],
   },

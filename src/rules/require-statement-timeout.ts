@@ -71,12 +71,31 @@ export default defineRule({
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;', messageIds: ['missingStatementTimeout'] },
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;', why: 'one finding for the file', messageIds: ['missingStatementTimeout'] },
       { sql: 'CREATE INDEX orders_user_id_idx ON ONLY orders (user_id);', why: 'ON ONLY a table not known to be partitioned: a plain table still builds the index', messageIds: ['missingStatementTimeout'] },
+      {
+        files: [
+          { path: 'migrations/20250101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);', change: 'unchanged' },
+          { path: 'migrations/20260101000000_index.up.sql', text: 'CREATE INDEX measurements_at_idx ON measurements (at);' },
+        ],
+        why: 'without ONLY, an index on a partitioned table is built on every partition',
+        messageIds: ['missingStatementTimeout'],
+      },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0);', why: 'a CHECK added without NOT VALID scans the table', messageIds: ['missingStatementTimeout'] },
+      { sql: 'ALTER TABLE orders ADD COLUMN note text, ALTER COLUMN total SET NOT NULL;', why: 'one long sub-command makes the whole ALTER TABLE long', messageIds: ['missingStatementTimeout'] },
+      { sql: 'UPDATE orders SET total = 0 WHERE total IS NULL;', why: 'a backfill runs as long as the table is big', messageIds: ['missingStatementTimeout'] },
+      { sql: 'REINDEX TABLE orders;', why: 'REINDEX without CONCURRENTLY blocks the table while it rebuilds', messageIds: ['missingStatementTimeout'] },
+      {
+        sql: 'BEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;',
+        why: 'in a transaction block the setting must come inside it',
+        messages: ['No statement_timeout is set before this long-running operation on orders. One setting covers the whole transaction block.'],
+      },
     ],
     valid: [
       { sql: "SET statement_timeout = '15min';\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;", why: 'bounded' },
       { sql: 'ALTER TABLE orders ADD COLUMN note text;', why: 'a catalog-only change is instant' },
       { sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);', why: 'a concurrent build blocks neither reads nor writes' },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;', why: 'NOT VALID skips the scan' },
+      { sql: 'CREATE TABLE orders_archive (id bigint, total numeric);\nCREATE INDEX orders_archive_total_idx ON orders_archive (total);', why: 'the table is new and empty' },
+      { sql: 'REINDEX TABLE CONCURRENTLY orders;', why: 'a concurrent rebuild blocks neither reads nor writes' },
       {
         files: [
           { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);', change: 'unchanged' },

@@ -51,6 +51,13 @@ describe('the suggested CHECK', () => {
     expect(await suggestedCheck('CREATE TABLE logs (id bigint) PARTITION BY HASH (id);', 'CREATE TABLE logs_0 (id bigint);', 'ALTER TABLE logs ATTACH PARTITION logs_0 FOR VALUES WITH (MODULUS 4, REMAINDER 0);')).toContain(placeholder('logs'));
     expect(await suggestedCheck('SELECT 1;', 'SELECT 2;', "ALTER TABLE measurements ATTACH PARTITION measurements_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');")).toContain(placeholder('measurements'));
   });
+
+  it('leaves a placeholder when a range bound does not give one value per key column (Postgres rejects that ATTACH)', async () => {
+    const placeholder = 'CHECK (<the bound over the partition key of orders>) NOT VALID;';
+    const parent = 'CREATE TABLE orders (id bigint) PARTITION BY RANGE (id);';
+    expect(await suggestedCheck(parent, 'CREATE TABLE orders_low (id bigint);', 'ALTER TABLE orders ATTACH PARTITION orders_low FOR VALUES FROM (1, 2) TO (100);')).toContain(placeholder);
+    expect(await suggestedCheck(parent, 'CREATE TABLE orders_low (id bigint);', 'ALTER TABLE orders ATTACH PARTITION orders_low FOR VALUES FROM (1) TO (100, 200);')).toContain(placeholder);
+  });
 });
 
 describe('the finding', () => {
@@ -78,6 +85,12 @@ describe('the finding', () => {
     const proven = { ...history, text: `${history.text}\nALTER TABLE readings_2021 ADD CONSTRAINT readings_2021_bound CHECK (at >= '2021-01-01' AND at < '2022-01-01');` };
     const findings = await runExample(rule, { files: [proven, attach], postgresVersion: 12 });
     expect(findings.map((finding) => finding.message)).toEqual(['ATTACH PARTITION readings_2021 scans every row of the default partition readings_default under an ACCESS EXCLUSIVE lock to check the bound: no validated CHECK proves it.']);
+  });
+
+  it('repeats the ATTACH without the white space before it (a vertical tab is white space to Postgres 16+)', async () => {
+    const afterTab = { ...attach, text: attach.text.replace('\nALTER', '\n\vALTER') };
+    const [finding] = await runExample(rule, { files: [readings(''), afterTab] });
+    expect(finding?.fix?.split('\n')).toContain("   ALTER TABLE readings ATTACH PARTITION readings_2021 FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');");
   });
 
   it('spells out every step of the fix, ending with the ATTACH as written', async () => {
