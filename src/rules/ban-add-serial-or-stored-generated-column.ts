@@ -33,6 +33,7 @@ export default defineRule({
     ],
     valid: [
       { sql: 'ALTER TABLE events ADD COLUMN seq bigint;', why: 'a plain column is a catalog change' },
+      { sql: 'ALTER TABLE orders ADD COLUMN total_cents bigint GENERATED ALWAYS AS (total * 100) VIRTUAL;', postgresVersion: 18, why: 'a virtual generated column (Postgres 18) is computed when read: nothing is written' },
       { sql: 'CREATE TABLE drafts (body text);\nALTER TABLE drafts ADD COLUMN id bigserial;', why: 'the table is new' },
     ],
   },

@@ -21,6 +21,18 @@ export default defineRule({
     invalid: [
       { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nCOMMIT;", postgresVersion: 11, messageIds: ['addValueInTransaction'] },
       { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nUPDATE people SET mood = 'curious' WHERE id = 1;\nCOMMIT;", messageIds: ['newValueUsed'] },
+      {
+        sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nUPDATE people SET mood = 'curious' WHERE id = 1;\nCOMMIT;",
+        postgresVersion: 12,
+        why: 'Postgres 12 is the first to allow the ADD VALUE in the block: only the use of the value fails',
+        messageIds: ['newValueUsed'],
+      },
+      {
+        sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nUPDATE people SET mood = 'curious' WHERE id = 1;\nCOMMIT;",
+        postgresVersion: 11,
+        why: 'before 12 the ADD VALUE itself fails, so the use is not reported as well',
+        messageIds: ['addValueInTransaction'],
+      },
     ],
     valid: [
       { sql: "BEGIN;\nALTER TYPE mood ADD VALUE 'curious';\nCOMMIT;", why: 'allowed in a transaction on 12+ when the value is not used' },

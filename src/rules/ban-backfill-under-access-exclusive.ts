@@ -26,7 +26,15 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/explicit-locking.html', 'https://github.com/ankane/strong_migrations#backfilling-data'],
   examples: {
     invalid: [
-      { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE users SET status_code = 'active' WHERE id < 1000;\nCOMMIT;", messageIds: ['heldLock'] },
+      {
+        sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE users SET status_code = 'active' WHERE id < 1000;\nCOMMIT;",
+        messages: ['UPDATE on users runs while this transaction holds ACCESS EXCLUSIVE on users: reads and writes of users wait for the whole backfill.'],
+      },
+      {
+        sql: 'BEGIN;\nALTER TABLE sessions ADD COLUMN revoked_at timestamptz;\nDELETE FROM sessions WHERE expires_at < now();\nCOMMIT;',
+        why: 'a purge of old rows is a backfill too',
+        messages: ['DELETE on sessions runs while this transaction holds ACCESS EXCLUSIVE on sessions: reads and writes of sessions wait for the whole backfill.'],
+      },
       { sql: "-- +goose Up\nALTER TABLE orders ADD COLUMN currency text;\nUPDATE orders SET currency = 'EUR';", why: 'goose wraps the file in one transaction', messageIds: ['heldLock'] },
       {
         sql: 'BEGIN;\nALTER TABLE users ADD COLUMN plan text;\nMERGE INTO users u USING staged_plans s ON u.id = s.user_id WHEN MATCHED THEN UPDATE SET plan = s.plan;\nCOMMIT;',
@@ -43,6 +51,7 @@ export default defineRule({
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN status_code text;\nUPDATE orders SET note = '' WHERE id = 1;\nCOMMIT;", why: 'another table (ban-statements-after-access-exclusive covers the held lock)' },
       { sql: "CREATE TABLE drafts (id bigint, body text);\nALTER TABLE drafts ADD COLUMN title text;\nUPDATE drafts SET title = '';", why: 'the table is new' },
       { sql: "BEGIN;\nALTER TABLE settings ADD COLUMN description text;\nINSERT INTO settings (key, description) VALUES ('theme', 'the colour scheme');\nCOMMIT;", why: 'INSERT ... VALUES adds a few rows: not a backfill' },
+      { sql: 'BEGIN;\nALTER TABLE audit_log ADD COLUMN note text;\nINSERT INTO audit_log DEFAULT VALUES;\nCOMMIT;', why: 'INSERT ... DEFAULT VALUES adds one row: not a backfill' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {

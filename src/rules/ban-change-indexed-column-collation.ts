@@ -48,6 +48,13 @@ export default defineRule({
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN name TYPE text COLLATE "C";', why: 'no index on name in the migrations' },
       { sql: 'ALTER TABLE users ALTER COLUMN email TYPE text;', why: 'no collation change (ban-alter-column-type judges the type)' },
+      {
+        files: [
+          { path: 'migrations/20260101000000_users_email.up.sql', text: 'CREATE INDEX users_email_idx ON users (email);', change: 'unchanged' },
+          { path: 'migrations/20260101000001_email_length.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(320);' },
+        ],
+        why: 'an indexed column whose type changes without COLLATE keeps its collation (ban-alter-column-type judges the type)',
+      },
     ],
   },
   statement({ statement, file, changeSet, isNewTable, report }) {

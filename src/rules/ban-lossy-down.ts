@@ -62,6 +62,24 @@ export default defineRule({
     ],
     valid: [
       {
+        files: [{ path: 'db/migrations/20240102_full_name.sql', text: "-- migrate:up\nALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name || ' ' || last_name;\n-- migrate:down\nALTER TABLE users DROP COLUMN full_name;\n" }],
+        why: 'dbmate: the up copied the names and kept them; the down section\'s own drop is no part of the up',
+      },
+      {
+        files: [
+          { path: 'migrations/010_order_totals.up.sql', text: 'CREATE TABLE order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;' },
+          { path: 'migrations/010_order_totals.down.sql', text: 'DROP TABLE order_totals;' },
+        ],
+        why: 'the down drops the summary table that the up created with CREATE TABLE AS',
+      },
+      {
+        files: [
+          { path: 'migrations/011_orders_2023.up.sql', text: "SELECT * INTO orders_2023 FROM orders WHERE created_at < '2024-01-01';" },
+          { path: 'migrations/011_orders_2023.down.sql', text: 'DROP TABLE orders_2023;' },
+        ],
+        why: 'SELECT ... INTO creates the table too: the down drops a copy, the rows stay in orders',
+      },
+      {
         files: [
           { path: 'migrations/002_split.up.sql', text: 'ALTER TABLE users ADD COLUMN full_name text;\nUPDATE users SET full_name = first_name || \' \' || last_name;\nALTER TABLE users DROP COLUMN first_name, DROP COLUMN last_name;' },
           { path: 'migrations/002_split.down.sql', text: "ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;\nUPDATE users SET first_name = split_part(full_name, ' ', 1), last_name = split_part(full_name, ' ', 2);\nALTER TABLE users DROP COLUMN full_name;" },

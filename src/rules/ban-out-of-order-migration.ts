@@ -71,6 +71,13 @@ export default defineRule({
         ],
         why: 'the same version is not older (require-unique-migration-version reports the clash)',
       },
+      {
+        files: [
+          { path: 'migrations/20240101000000_users.up.sql', text: 'CREATE TABLE users (id bigint, email text);', change: 'modified', baseText: 'CREATE TABLE users (id bigint);' },
+          { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+        ],
+        why: 'an edited old migration is not a new one out of order (ban-editing-applied-migration reports the edit)',
+      },
     ],
   },
   changeSet({ changeSet, report }) {

@@ -15,7 +15,7 @@ export default defineRule({
   fix: 'Name every table to empty explicitly (TRUNCATE {{table}}, <referencing tables>;) after checking which tables reference {{table}}, or delete the rows in batches.',
   references: ['https://www.postgresql.org/docs/current/sql-truncate.html'],
   examples: {
-    invalid: [{ sql: 'TRUNCATE users CASCADE;', messageIds: ['truncateCascade'] }, { sql: 'TRUNCATE TABLE a, b RESTART IDENTITY CASCADE;', messageIds: ['truncateCascade'] }],
+    invalid: [{ sql: 'TRUNCATE users CASCADE;', messageIds: ['truncateCascade'] }, { sql: 'TRUNCATE TABLE a, b RESTART IDENTITY CASCADE;', messages: ['TRUNCATE a, b CASCADE also empties every table whose foreign keys reference it, recursively.'] }],
     valid: [{ sql: 'TRUNCATE users;', why: 'fails if other tables reference it, instead of emptying them (ban-delete-data still judges it)' }, { sql: 'TRUNCATE users RESTRICT;' }],
   },
   statement({ statement, report }) {

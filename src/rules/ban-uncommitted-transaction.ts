@@ -16,7 +16,20 @@ export default defineRule({
   fix: 'Add COMMIT; after the last statement of the transaction, or remove the BEGIN and let the migration tool own the transaction.',
   references: ['https://www.postgresql.org/docs/current/sql-commit.html', 'https://squawkhq.com/docs/transaction-nesting'],
   examples: {
-    invalid: [{ sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;', messageIds: ['uncommitted'] }],
+    invalid: [
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;', messageIds: ['uncommitted'] },
+      { sql: 'START TRANSACTION;\nALTER TABLE users ADD COLUMN nickname text;', why: 'START TRANSACTION is BEGIN', messageIds: ['uncommitted'] },
+      {
+        sql: "BEGIN;\nSAVEPOINT before_backfill;\nUPDATE users SET status = 'active' WHERE status IS NULL;\nRELEASE SAVEPOINT before_backfill;",
+        why: 'releasing a savepoint does not end the transaction',
+        messageIds: ['uncommitted'],
+      },
+      {
+        files: [{ path: 'db/migrations/20240101000000_nickname.sql', text: '-- migrate:up\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\n-- migrate:down\nBEGIN;\nALTER TABLE users DROP COLUMN nickname;\nCOMMIT;\n' }],
+        why: 'dbmate: each section runs on its own, so the COMMIT of the down section does not close the up section\'s BEGIN',
+        messageIds: ['uncommitted'],
+      },
+    ],
     valid: [{ sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;' }],
   },
   file({ file, report }) {

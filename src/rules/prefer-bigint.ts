@@ -19,7 +19,12 @@ export default defineRule({
   examples: {
     invalid: [
       { sql: 'CREATE TABLE users (id serial PRIMARY KEY, name text);', messageIds: ['smallKey'] },
-      { sql: 'ALTER TABLE orders ADD COLUMN customer_id integer REFERENCES customers (id);', messageIds: ['smallKey'] },
+      {
+        sql: 'ALTER TABLE orders ADD COLUMN customer_id integer REFERENCES customers (id);',
+        messages: ['orders.customer_id is integer: key columns should be bigint, widening later rewrites the table.'],
+      },
+      { sql: 'CREATE TABLE plans (code smallint PRIMARY KEY, name text);', why: 'a primary key, whatever its name', messageIds: ['smallKey'] },
+      { sql: 'CREATE TABLE events (id integer, payload jsonb);', why: 'a column named id is a key, even without PRIMARY KEY', messageIds: ['smallKey'] },
     ],
     valid: [
       { sql: 'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, age integer);', why: 'bigint key; integer is fine for a non-key value' },

@@ -36,6 +36,10 @@ export default defineRule({
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;', why: 'the documented safe form' },
       { sql: 'CREATE TABLE t (c int);\nCREATE INDEX t_c_idx ON t (c);\nDROP INDEX t_c_idx;', why: 'the index and its table were created in this change' },
       {
+        sql: 'CREATE TABLE imports (id bigint, email text);\nCREATE INDEX imports_email_idx ON imports (email);\nDROP INDEX imports_email_idx;\nCREATE INDEX imports_email_idx ON imports (lower(email));',
+        why: 'the index dropped is the first of its name, on a table new in this change; the later one with the same name is built after the drop',
+      },
+      {
         files: [
           { path: 'migrations/20260101000000_measurements.up.sql', text: 'CREATE TABLE measurements (at date) PARTITION BY RANGE (at);\nCREATE INDEX measurements_at_idx ON measurements (at);', change: 'unchanged' },
           { path: 'migrations/20260101000001_drop.up.sql', text: "SET lock_timeout = '2s';\nDROP INDEX measurements_at_idx;" },

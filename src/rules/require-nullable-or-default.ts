@@ -42,6 +42,7 @@ export default defineRule({
       { sql: 'ALTER TABLE users ADD COLUMN phone text;', why: 'nullable: the documented first phase' },
       { sql: 'CREATE TABLE invites (id bigint);\nALTER TABLE invites ADD COLUMN code text NOT NULL;', why: 'the table is new in this change' },
       { sql: 'ALTER TABLE events ADD COLUMN seq bigint NOT NULL GENERATED ALWAYS AS IDENTITY;', why: 'identity columns fill themselves (the rewrite is judged by ban-add-serial-or-stored-generated-column)' },
+      { sql: 'ALTER TABLE orders ADD COLUMN total_cents bigint NOT NULL GENERATED ALWAYS AS (total * 100) STORED;', why: 'a generated column computes its own value (the rewrite is judged by ban-add-serial-or-stored-generated-column)' },
     ],
   },
   phasePlan: (details, writer) => addNotNullColumnPlan(writer, String(details.table), String(details.column), String(details.type)),

@@ -96,3 +96,10 @@ describe('the partitioned index recipe', () => {
     expect(fix).toContain('   CREATE INDEX "measurements (at)" ON ONLY measurements (at);');
   });
 });
+
+describe('CREATE INDEX CONCURRENTLY ... ON ONLY', () => {
+  it('is rejected on a partitioned table too (Postgres: "cannot create index on partitioned table ... concurrently")', async () => {
+    const fix = await recipe(PARENT, 'CREATE INDEX CONCURRENTLY measurements_at_idx ON ONLY measurements (at);');
+    expect(fix).toContain('   CREATE INDEX measurements_at_idx ON ONLY measurements (at);');
+  });
+});

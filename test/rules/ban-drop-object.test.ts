@@ -13,6 +13,11 @@ describe('the findings', () => {
       ['warning', [], null],
     ]);
   });
+
+  it('of a type: an error without a lock (only routines are warnings)', async () => {
+    const findings = await runExample(rule, { sql: 'DROP TYPE order_status;' });
+    expect(findings.map((f) => [f.severity, f.tables, f.lock?.mode ?? null])).toEqual([['error', [], null]]);
+  });
 });
 
 describe('what the change created before (support/named-objects.ts)', () => {

@@ -23,4 +23,15 @@ describe('ban-out-of-order-migration findings', () => {
       ['db/migrations/20240215000000_phone.up.sql', 'db/migrations', []],
     ]);
   });
+
+  it('name the first base-branch migration of the newest version when two share it', async () => {
+    const findings = await runExample(rule, {
+      files: [
+        { path: 'migrations/20240301000000_orders.up.sql', text: 'CREATE TABLE orders (id bigint);', change: 'unchanged' },
+        { path: 'migrations/20240301000000_payments.up.sql', text: 'CREATE TABLE payments (id bigint);', change: 'unchanged' },
+        { path: 'migrations/20240215000000_phone.up.sql', text: 'ALTER TABLE users ADD COLUMN phone text;', change: 'added' },
+      ],
+    });
+    expect(findings.map((f) => f.details.newest)).toEqual(['migrations/20240301000000_orders.up.sql']);
+  });
 });

@@ -13,4 +13,12 @@ describe('the findings', () => {
       ['warning', ['billing.invoice_number_seq']],
     ]);
   });
+
+  it('of a view: the lock of the relation; of a type: an error without a lock', async () => {
+    const findings = await runExample(rule, { sql: 'ALTER VIEW active_users RENAME TO current_users;\nALTER TYPE order_status RENAME TO order_state;' });
+    expect(findings.map((f) => [f.severity, f.lock?.mode ?? null])).toEqual([
+      ['error', 'ACCESS EXCLUSIVE'],
+      ['error', null],
+    ]);
+  });
 });

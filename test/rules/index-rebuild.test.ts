@@ -22,3 +22,23 @@ describe('a drop of the leftover', () => {
     expect(findings).toEqual([]);
   });
 });
+
+describe('a drop in the previous migration', () => {
+  const build = { path: 'db/v2/20240102000000_build.up.sql', text: BUILD };
+  it('protects the build when it is in the same directory', async () => {
+    const findings = await runExample(rule, { files: [{ path: 'db/v2/20240101000000_drop.up.sql', text: DROP }, build] });
+    expect(findings).toEqual([]);
+  });
+
+  it('does not protect it from another directory, even one whose name differs only in its last letter', async () => {
+    const findings = await runExample(rule, { files: [{ path: 'db/v1/20240101000000_drop.up.sql', text: DROP }, build] });
+    expect(findings.map((f) => f.messageId)).toEqual(['keepsInvalid']);
+  });
+});
+
+describe('the suggested rebuild', () => {
+  it('keeps the continuation lines of the build indented with the fix', async () => {
+    const [finding] = await runExample(findRule('prefer-robust-statements')!, { sql: 'CREATE INDEX CONCURRENTLY users_email_idx\n  ON users (email)\n  WHERE email IS NOT NULL;' });
+    expect(finding!.fix!.split('\n').slice(-3)).toEqual(['   CREATE INDEX CONCURRENTLY users_email_idx', '     ON users (email)', '     WHERE email IS NOT NULL;']);
+  });
+});
