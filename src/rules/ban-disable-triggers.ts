@@ -39,6 +39,7 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE orders DISABLE TRIGGER ALL;', messageIds: ['all'] },
       { sql: 'ALTER TABLE orders DISABLE TRIGGER USER;', messageIds: ['user'] },
+      { sql: 'ALTER TABLE orders DISABLE TRIGGER USER, ALTER COLUMN total SET DEFAULT 0;', why: 'among other changes to the table', messageIds: ['user'] },
       {
         sql: 'BEGIN;\nALTER TABLE orders DISABLE TRIGGER ALL;\nALTER TABLE order_lines ENABLE TRIGGER ALL;\nALTER TABLE orders ENABLE TRIGGER orders_audit;\nCOMMIT;',
         why: 'what is enabled again is another table\'s triggers, and one trigger of this one',

@@ -35,6 +35,11 @@ export default defineRule({
     invalid: [
       { sql: 'ALTER TABLE users DROP CONSTRAINT users_pkey;', why: 'the default name of the primary key', messageIds: ['dropPrimaryKey'] },
       {
+        files: [{ path: 'db/migrations/20260101000000_users_key.sql', text: '-- migrate:up transaction:false\nALTER TABLE users DROP CONSTRAINT users_pkey;\nALTER TABLE users ADD PRIMARY KEY (id);\n-- migrate:down\n' }],
+        why: 'replaced by the next statement, but without a transaction the table has no key in between',
+        messageIds: ['dropPrimaryKey'],
+      },
+      {
         files: [
           { path: 'migrations/20260101000000_accounts.up.sql', text: 'CREATE TABLE accounts (id bigint, CONSTRAINT accounts_pk PRIMARY KEY (id));', change: 'unchanged' },
           { path: 'migrations/20260101000001_drop.up.sql', text: 'ALTER TABLE accounts DROP CONSTRAINT accounts_pk;' },

@@ -16,7 +16,14 @@ export default defineRule({
   fix: 'Remove BEGIN/COMMIT from the file and let the migration tool own the transaction, or disable the tool\'s transaction for this migration. Use SAVEPOINT for nested scopes.',
   references: ['https://www.postgresql.org/docs/current/sql-begin.html', 'https://squawkhq.com/docs/ban-concurrent-index-creation-in-transaction'],
   examples: {
-    invalid: [{ sql: 'BEGIN;\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCOMMIT;', messageIds: ['nestedBegin'] }],
+    invalid: [
+      { sql: 'BEGIN;\nBEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nCOMMIT;', messageIds: ['nestedBegin'] },
+      {
+        files: [{ path: 'db/migration/V3__backfill_status.sql', text: "START TRANSACTION;\nUPDATE users SET status = 'active' WHERE status IS NULL;\nCOMMIT;" }],
+        why: 'START TRANSACTION is BEGIN by another name, and Flyway already runs the script in a transaction',
+        messageIds: ['nestedBegin'],
+      },
+    ],
     valid: [
       { sql: 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;', why: 'golang-migrate runs without a transaction, so this BEGIN is the only one' },
       {

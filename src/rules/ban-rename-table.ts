@@ -38,6 +38,11 @@ export default defineRule({
       { sql: 'ALTER TABLE IF EXISTS billing.invoice RENAME TO invoices;', messageIds: ['renameTable'] },
       { sql: 'ALTER TABLE users RENAME TO accounts;\nCOMMIT;\nCREATE VIEW users AS SELECT * FROM accounts;', why: 'the view comes after the commit: old code fails in between', messageIds: ['renameTable'] },
       {
+        sql: "BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW active_accounts AS SELECT * FROM accounts WHERE status = 'active';\nCOMMIT;",
+        why: 'a view follows, but under another name: nothing answers to users',
+        messageIds: ['renameTable'],
+      },
+      {
         files: [{ path: 'db/migration/V2__rename_users.sql', text: 'ALTER TABLE users RENAME TO accounts;\nCREATE INDEX accounts_email_idx ON accounts (email);' }],
         why: 'a Flyway script runs in one transaction, but nothing in it keeps the old name working',
         messageIds: ['renameTable'],
@@ -47,6 +52,10 @@ export default defineRule({
       { sql: 'CREATE TABLE acount (id bigint);\nALTER TABLE acount RENAME TO account;', why: 'the table is new in this change' },
       { sql: 'ALTER INDEX users_email_idx RENAME TO users_email_key;', why: 'index names are not used by queries' },
       { sql: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;', why: 'the documented alternative: a view keeps the old name working for old code' },
+      {
+        sql: 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nSAVEPOINT before_view;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;',
+        why: 'a savepoint does not end the transaction: the view still commits with the rename',
+      },
       {
         files: [{ path: 'db/migration/V2__rename_users.sql', text: 'ALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;' }],
         why: 'Flyway runs the script in one transaction: the view is there when the rename commits',

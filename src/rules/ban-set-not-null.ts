@@ -37,6 +37,11 @@ export default defineRule({
     valid: [
       { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;', why: 'the validated CHECK proves it on 12+' },
       { sql: 'CREATE TABLE drafts (body text);\nALTER TABLE drafts ALTER COLUMN body SET NOT NULL;', why: 'the table is new' },
+      {
+        sql: 'ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+        postgresVersion: 12,
+        why: '12 is the first version that uses the validated CHECK',
+      },
     ],
   },
   statement({ statement, file, isNewTable, changeSet, postgresVersion, report }) {

@@ -67,11 +67,18 @@ export default defineRule({
         why: 'age(a) compares with current_date',
         messages: ['CHECK constraint members_adult calls age(): its result changes over time, so rows that passed may later violate it.'],
       },
+      {
+        sql: 'ALTER TABLE coupons ADD CONSTRAINT coupons_window CHECK (valid_from <= current_date AND valid_until > now()) NOT VALID;',
+        why: 'the first such call is named',
+        messages: ['CHECK constraint coupons_window calls current_date: its result changes over time, so rows that passed may later violate it.'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;', why: 'immutable' },
       { sql: "CREATE TABLE bookings2 (id bigint, starts date CHECK (starts >= DATE '2020-01-01'));", why: 'a constant' },
       { sql: "CREATE TABLE stays (starts timestamp, ends timestamp, CHECK (age(ends, starts) < interval '1 year'));", why: 'age(a, b) is immutable (age(a) is not)' },
+      { sql: 'CREATE TABLE price_ranges (low numeric, high numeric, CHECK (greatest(low, high) = high));', why: 'GREATEST and LEAST are immutable' },
+      { sql: 'CREATE TABLE audit_entries (id bigint, logged_at timestamptz NOT NULL DEFAULT now());', why: 'a DEFAULT is evaluated once per insert, it is no CHECK' },
     ],
   },
   statement({ statement, report }) {

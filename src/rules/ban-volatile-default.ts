@@ -56,9 +56,15 @@ export default defineRule({
       { sql: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();', messageIds: ['volatileDefault'] },
       { sql: 'ALTER TABLE users ADD COLUMN active boolean DEFAULT true;', postgresVersion: 10, messageIds: ['defaultBefore11'] },
       { sql: 'ALTER TABLE orders ADD COLUMN placed_at timestamptz DEFAULT now();', postgresVersion: 10, messageIds: ['defaultBefore11'], why: 'before 11 even a stable default rewrites the table' },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN api_key text DEFAULT md5(random()::text || clock_timestamp()::text);',
+        why: 'one finding for the column, naming one of its volatile calls',
+        messages: ['Adding users.api_key with DEFAULT clock_timestamp() rewrites the whole table under an ACCESS EXCLUSIVE lock.'],
+      },
     ],
     valid: [
       { sql: 'ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;', why: 'constant defaults are stored in the catalog on 11+' },
+      { sql: 'ALTER TABLE users ADD COLUMN verified boolean NOT NULL DEFAULT false;', postgresVersion: 11, why: '11 is the first version that stores a constant default in the catalog' },
       { sql: 'ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();', why: 'now() is stable: evaluated once' },
       { sql: 'ALTER TABLE users ADD COLUMN archived_at timestamptz DEFAULT NULL;', postgresVersion: 10, why: 'DEFAULT NULL is no default: nothing to write, even before 11' },
       { sql: 'CREATE TABLE drafts (id bigint);\nALTER TABLE drafts ADD COLUMN token uuid DEFAULT gen_random_uuid();', why: 'the table is new' },

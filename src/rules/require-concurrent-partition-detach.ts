@@ -16,7 +16,10 @@ export default defineRule({
   versions: 'DETACH PARTITION CONCURRENTLY exists from Postgres 14; earlier versions have no non-blocking form.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2020;', messageIds: ['blockingDetach'] }],
+    invalid: [
+      { sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2020;', messageIds: ['blockingDetach'] },
+      { sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2020;', postgresVersion: 14, why: '14 is the first version with DETACH PARTITION ... CONCURRENTLY', messageIds: ['blockingDetach'] },
+    ],
     valid: [
       { sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;', why: 'the concurrent form' },
       { sql: 'ALTER TABLE measurements DETACH PARTITION measurements_2020;', postgresVersion: 13, why: 'before 14 there is no concurrent form to require' },

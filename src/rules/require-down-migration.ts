@@ -134,6 +134,8 @@ function undocumentedEmpty(text: string, start: number, end: number): boolean {
 function expectedDownPath(upPath: string): string {
   if (/\.up\.sql$/.test(upPath)) return upPath.replace(/\.up\.sql$/, '.down.sql');
   if (/\/up\.sql$/.test(upPath)) return upPath.replace(/\/up\.sql$/, '/down.sql');
-  if (/\/deploy\//.test(upPath)) return upPath.replace(/\/deploy\//, '/revert/');
-  return 'a down migration';
+  // NOTE: the only other layout whose ups expect a down file is sqitch's, `<root>deploy/<change>.sql`
+  // with the down in `<root>revert/` (conventions/sqitch.ts SCRIPT; the root may be empty, a
+  // project at the top of the repository, which the former `/deploy/` test missed).
+  return upPath.replace(/^(.*?)deploy\//, '$1revert/');
 }

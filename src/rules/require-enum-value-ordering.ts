@@ -76,6 +76,14 @@ export default defineRule({
         ],
         why: 'the view tests a value of audit_event for equality only; the order comparison is of another type',
       },
+      {
+        files: [
+          { path: 'migrations/20250101000000_drop_cheerful.up.sql', text: 'DROP VIEW cheerful;', change: 'unchanged' },
+          { path: 'migrations/20250101000000_drop_cheerful.down.sql', text: "CREATE VIEW cheerful AS SELECT * FROM people WHERE current_mood >= 'ok'::mood;", change: 'unchanged' },
+          { path: 'migrations/20260101000000_curious.up.sql', text: "ALTER TYPE mood ADD VALUE 'curious';" },
+        ],
+        why: 'only a down migration compares mood by order, to restore a view the up dropped: the applied schema holds no such comparison',
+      },
     ],
   },
   statement({ statement, changeSet, report }) {

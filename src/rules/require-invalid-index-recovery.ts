@@ -28,6 +28,7 @@ export default defineRule({
     valid: [
       { sql: 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);', why: 'a leftover is dropped first' },
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'a leftover makes it fail loudly instead' },
+      { sql: 'CREATE TABLE invites (id bigint, email text);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS invites_email_idx ON invites (email);', why: 'the table is new: the build cannot fail halfway on existing rows, and a rerun starts from an empty database' },
     ],
   },
   statement({ statement, file, changeSet, isNewTable, report }) {

@@ -25,7 +25,7 @@ function writeBlockingLock(statement: Statement, { isNewTable }: Pick<StatementC
   return existing.length > 0 ? { tables: existing, mode: lock.mode } : undefined;
 }
 
-const reportedEarlier = scopeTracker((statement, context) => writeBlockingLock(statement, context) !== undefined);
+const reportedEarlier = scopeTracker();
 
 export default defineRule({
   id: 'require-lock-timeout',
@@ -54,6 +54,19 @@ export default defineRule({
         why: 'one finding per transaction block (SET LOCAL covers one block)',
         messageIds: ['missingLockTimeout', 'missingLockTimeout'],
       },
+      {
+        sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nCREATE TABLE drafts (id bigint);\nBEGIN;\nALTER TABLE drafts ADD COLUMN body text;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;',
+        why: 'the second block needs its own setting: its first statement only alters a new table, so the finding sits on the next one',
+        messages: [
+          'No lock_timeout is set before this ACCESS EXCLUSIVE lock on users: while it waits, every query on users queues behind it. One setting covers the whole transaction block.',
+          'No lock_timeout is set before this ACCESS EXCLUSIVE lock on orders: while it waits, every query on orders queues behind it. One setting covers the whole transaction block.',
+        ],
+      },
+      {
+        sql: 'LOCK TABLE users, orders IN SHARE MODE;',
+        why: 'SHARE blocks the writes on both tables while it waits',
+        messages: ['No lock_timeout is set before this SHARE lock on users, orders: while it waits, every write on users, orders queues behind it. One setting covers the whole file.'],
+      },
     ],
     valid: [
       { sql: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;", why: 'a lock_timeout is set' },
@@ -68,11 +81,12 @@ export default defineRule({
   },
   statement(context) {
     const { statement, state, report } = context;
-    if (state.lockTimeout) return;
     const lock = writeBlockingLock(statement, context);
-    // NOTE: a table already locked ACCESS EXCLUSIVE earlier in this transaction is not waited for again.
-    const tables = lock?.tables.filter((t) => !state.accessExclusiveTables.has(t)) ?? [];
-    if (!lock || tables.length === 0 || reportedEarlier(context)) return;
+    // NOTE: asked at every statement, the setting set or not: the tracker records the statements that need it as they come.
+    // A table already locked ACCESS EXCLUSIVE earlier in this transaction is not waited for again, and needs no check of its
+    // own: the statement that locked it needed the setting too, so it carries the scope's finding.
+    if (reportedEarlier(context, lock !== undefined) || state.lockTimeout || !lock) return;
+    const { tables } = lock;
     const scope = state.transaction === 'explicit' ? 'transaction block' : 'file';
     const waiting = targetsIndex(statement.node) ? 'its table' : tables.join(', ');
     const blocked = conflicts(lock.mode, 'ACCESS SHARE') ? 'query' : 'write';

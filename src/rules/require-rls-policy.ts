@@ -26,7 +26,10 @@ export default defineRule({
   versions: 'Row level security exists from Postgres 9.5.',
   references: ['https://www.postgresql.org/docs/current/ddl-rowsecurity.html', 'https://www.postgresql.org/docs/current/sql-createpolicy.html'],
   examples: {
-    invalid: [{ sql: 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY;', messageIds: ['noPolicy'] }],
+    invalid: [
+      { sql: 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY;', messageIds: ['noPolicy'] },
+      { sql: 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;', why: 'forced for the owner too: the owner sees no row either', messageIds: ['noPolicy'] },
+    ],
     valid: [
       { sql: 'CREATE POLICY orders_owner ON orders USING (user_id = current_setting(\'app.user_id\')::bigint);\nALTER TABLE orders ENABLE ROW LEVEL SECURITY;', why: 'a policy comes with it' },
       { sql: 'ALTER TABLE orders ENABLE ROW LEVEL SECURITY;\nCREATE POLICY orders_owner ON orders USING (true);', why: 'the policy follows in the same migration' },

@@ -53,7 +53,7 @@ function longOn(statement: Statement, context: Pick<StatementContext<string>, 'i
   return statementLock(statement.node).tables.filter((t) => !context.isNewTable(t));
 }
 
-const reportedEarlier = scopeTracker((statement, context) => longOn(statement, context).length > 0);
+const reportedEarlier = scopeTracker();
 
 export default defineRule({
   id: 'require-statement-timeout',
@@ -88,6 +88,14 @@ export default defineRule({
         why: 'in a transaction block the setting must come inside it',
         messages: ['No statement_timeout is set before this long-running operation on orders. One setting covers the whole transaction block.'],
       },
+      {
+        sql: 'BEGIN;\nCREATE INDEX users_email_idx ON users (email);\nCOMMIT;\nCREATE TABLE drafts (id bigint, author_id bigint);\nBEGIN;\nCREATE INDEX drafts_author_id_idx ON drafts (author_id);\nCREATE INDEX orders_user_id_idx ON orders (user_id);\nCOMMIT;',
+        why: 'the second block needs its own setting: its first index is on a new, empty table, so the finding sits on the next one',
+        messages: [
+          'No statement_timeout is set before this long-running operation on users. One setting covers the whole transaction block.',
+          'No statement_timeout is set before this long-running operation on orders. One setting covers the whole transaction block.',
+        ],
+      },
     ],
     valid: [
       { sql: "SET statement_timeout = '15min';\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;", why: 'bounded' },
@@ -107,9 +115,9 @@ export default defineRule({
   },
   statement(context) {
     const { statement, state, report } = context;
-    if (state.statementTimeout) return;
     const tables = longOn(statement, context);
-    if (tables.length === 0 || reportedEarlier(context)) return;
+    // NOTE: asked at every statement, the setting set or not: the tracker records the statements that need it as they come.
+    if (reportedEarlier(context, tables.length > 0) || state.statementTimeout || tables.length === 0) return;
     const scope = state.transaction === 'explicit' ? 'transaction block' : 'file';
     report({ messageId: 'missingStatementTimeout', data: { target: describeLocked(statement.node, tables), scope }, tables });
   },

@@ -27,11 +27,22 @@ export default defineRule({
         why: 'nothing to suppress: the statement drops no column',
         messageIds: ['unused'],
       },
-      { sql: '-- migration-guard:ignore-file require-lock-timeout reason: maintenance window\nCREATE TABLE phones (id bigint);', messageIds: ['unusedFile'] },
+      {
+        sql: '-- migration-guard:ignore-file require-lock-timeout reason: maintenance window\nCREATE TABLE phones (id bigint);',
+        messages: ['This ignore-file comment for require-lock-timeout suppressed nothing in this file; check the rule id, or remove it.'],
+      },
       {
         sql: '-- migration-guard:ignore ban-drop-colum reason: phase 3 of the email rename\nALTER TABLE users DROP COLUMN email;',
         why: 'a misspelled rule id is named as such, with the closest rule, and ban-drop-column still reports the statement',
         messageIds: ['unknownRule'],
+      },
+      {
+        sql: '-- migration-guard:ignore ban-drop-colum ban-rename-column reason: phase 3 of the email rename\nALTER TABLE users ADD COLUMN phone text;',
+        why: 'the misspelled id is named, and the comment as a whole still suppressed nothing',
+        messages: [
+          'This ignore comment names "ban-drop-colum", which is not a rule (did you mean "ban-drop-column"?), so it suppresses nothing for it; correct the rule id (see "migration-guard rules").',
+          'This ignore comment for ban-drop-colum ban-rename-column suppressed nothing; check the rule id and that it sits right above the statement, or remove it.',
+        ],
       },
     ],
     valid: [

@@ -13,3 +13,15 @@ describe('the fix', () => {
     ]);
   });
 });
+
+describe('the constraint named in the fix', () => {
+  it('is the added constraint\'s own name when it has one', async () => {
+    const findings = await runExample(rule, { sql: "ALTER DOMAIN email ADD CONSTRAINT email_at CHECK (VALUE LIKE '%@%');" });
+    expect(findings.map((f) => f.details.constraint)).toEqual(['email_at']);
+  });
+
+  it('of CREATE DOMAIN is <domain>_check, the name Postgres gives its unnamed CHECK', async () => {
+    const findings = await runExample(rule, { sql: "CREATE DOMAIN billing.email AS text CHECK (VALUE LIKE '%@%');" });
+    expect(findings.map((f) => f.fix?.split('\n')[1])).toEqual(['   ALTER DOMAIN billing.email ADD CONSTRAINT email_check CHECK (<condition>) NOT VALID;']);
+  });
+});

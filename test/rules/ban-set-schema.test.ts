@@ -11,3 +11,10 @@ describe('the finding', () => {
     expect(findings.map((f) => [f.message, f.tables])).toEqual([['Moving table public.invoices to schema billing breaks code that still names it as public.invoices.', ['public.invoices']]]);
   });
 });
+
+describe('a moved function', () => {
+  it('is reported even when a table the change creates has its name: only tables are new', async () => {
+    const findings = await runExample(rule, { sql: 'CREATE TABLE audit_events (id bigint);\nALTER FUNCTION audit_events() SET SCHEMA archive;' });
+    expect(findings.map((f) => f.message)).toEqual(['Moving function audit_events to schema archive breaks code that still names it as audit_events.']);
+  });
+});

@@ -15,3 +15,10 @@ describe('the locked table', () => {
     ]);
   });
 });
+
+describe('the fix', () => {
+  it('adds the column with its declared type', async () => {
+    const findings = await runExample(rule, { sql: 'ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();' });
+    expect(findings.map((f) => f.fix?.split('\n')[3])).toEqual(['   ALTER TABLE users ADD COLUMN token uuid;']);
+  });
+});

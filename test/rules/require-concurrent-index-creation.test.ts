@@ -17,3 +17,10 @@ describe('an index on a partitioned table', () => {
     expect(findings[0]!.fix).not.toContain('CONCURRENTLY measurements_at_idx ON measurements');
   });
 });
+
+describe('the rebuilt statement', () => {
+  it('puts CONCURRENTLY after INDEX however the words are spaced', async () => {
+    const findings = await runExample(rule, { sql: 'CREATE\n    UNIQUE\n    INDEX users_email_key ON users (email);' });
+    expect(findings.map((f) => f.details.fixed)).toEqual(['CREATE\n       UNIQUE\n       INDEX CONCURRENTLY users_email_key ON users (email);']);
+  });
+});

@@ -16,3 +16,13 @@ describe('an ignore comment with a reason but no rule id', () => {
     ]);
   });
 });
+
+describe('the findings of an ignore comment', () => {
+  it('name no table and no lock: the comment changes no schema', async () => {
+    const findings = await runExample(rule, { sql: '-- migration-guard:ignore ban-drop-colum ban-rename-column reason: phase 3\nALTER TABLE users DROP COLUMN email;' });
+    expect(findings.map((f) => [f.messageId, f.tables, f.lock])).toEqual([
+      ['unknownRule', [], null],
+      ['unused', [], null],
+    ]);
+  });
+});

@@ -6,37 +6,43 @@
  */
 import type { Node } from '@pgsql/types';
 import { nodeType } from '../../core/ast.js';
-import type { SectionRole, Statement } from '../../core/parse.js';
+import type { SectionRole } from '../../core/parse.js';
 import type { AnalyzedFile, StatementContext } from '../../core/rule.js';
 
-/** Whether a statement needs the setting (ignoring whether it is set). */
-export type NeedsSetting = (statement: Statement, context: Pick<StatementContext<string>, 'isNewTable' | 'changeSet' | 'file'>) => boolean;
+/** The statements of one file section that needed the setting, as far as the rule has read it. */
+interface SectionNeeds {
+  /** Their indexes, ascending. */
+  needing: number[];
+  /** The index of the last statement recorded (-1 before the first). */
+  recordedUpTo: number;
+}
 
 /**
  * For one rule: whether an earlier statement of the current statement's scope already needed
- * the setting (so it carries the scope's finding).
- * NOTE: the statements that need it are listed once per file and change set
- * (ChangeSet.derived); asking each statement to scan the ones before it would be quadratic
- * in long files and transactions.
+ * the setting (so it carries the scope's finding). The rule must ask at every statement, in
+ * order, before any early return, saying whether that statement needs the setting (ignoring
+ * whether it is set): each statement is recorded when it is reached.
+ * NOTE: recorded as the statements are reached, not by a scan of the file ahead: whether a
+ * table is new (isNewTable) grows as the file creates tables, so a statement judged at a later
+ * statement's context would see tables created after it as new (an ALTER of an existing table
+ * before `CREATE TABLE drafts` in another transaction block, judged from that block, hid the
+ * block's finding). The lists are kept per file and change set (ChangeSet.derived); asking
+ * each statement to scan the ones before it would be quadratic in long files and transactions.
  */
-export function scopeTracker(needs: NeedsSetting): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'isNewTable' | 'changeSet'>) => boolean {
-  const needingByFile = () => new Map<AnalyzedFile, Map<SectionRole, number[]>>();
-  return (context) => {
-    const { state, file, statement, changeSet } = context;
-    const known = changeSet.derived(needingByFile);
-    let bySection = known.get(file);
-    if (!bySection) {
-      bySection = new Map();
-      for (const s of file.statements) {
-        if (!needs(s, context)) continue;
-        const list = bySection.get(s.section);
-        if (list) list.push(s.index);
-        else bySection.set(s.section, [s.index]);
-      }
-      known.set(file, bySection);
-    }
+export function scopeTracker(): (context: Pick<StatementContext<string>, 'state' | 'file' | 'statement' | 'changeSet'>, needsSetting: boolean) => boolean {
+  const needsByFile = () => new Map<AnalyzedFile, Map<SectionRole, SectionNeeds>>();
+  return ({ state, file, statement, changeSet }, needsSetting) => {
+    const known = changeSet.derived(needsByFile);
+    const bySection = known.get(file) ?? new Map<SectionRole, SectionNeeds>();
+    known.set(file, bySection);
+    const section = bySection.get(statement.section) ?? { needing: [], recordedUpTo: -1 };
+    bySection.set(statement.section, section);
     const scopeStart = state.transaction === 'explicit' ? (state.firstTransactionStatement?.index ?? statement.index) : 0;
-    const first = firstAtOrAfter(bySection.get(statement.section) ?? [], scopeStart);
+    const first = firstAtOrAfter(section.needing, scopeStart);
+    if (statement.index > section.recordedUpTo) {
+      section.recordedUpTo = statement.index;
+      if (needsSetting) section.needing.push(statement.index);
+    }
     return first !== undefined && first < statement.index;
   };
 }
