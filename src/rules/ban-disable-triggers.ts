@@ -11,6 +11,7 @@
 import { ALTER_TABLE_KINDS, alterTableCommands, relationKey } from '../core/ast.js';
 import type { Statement } from '../core/parse.js';
 import { defineRule } from '../core/rule.js';
+import { statementLock } from '../core/statement-locks.js';
 import { laterInTransaction } from './support/transaction.js';
 
 export default defineRule({
@@ -72,9 +73,12 @@ export default defineRule({
     // NOTE: the look-ahead only for a statement that disables triggers: for every ALTER TABLE it would be quadratic in a long transaction.
     if (!alter.commands.some((c) => c.subtype === 'AT_DisableTrigAll' || c.subtype === 'AT_DisableTrigUser')) return;
     if (state.inTransaction && laterInTransaction(file.statements, statement.index, (later) => enablesTriggers(later, table))) return;
+    // NOTE: an ALTER TABLE takes the strongest lock of its sub-commands (AlterTableGetLockLevel):
+    // with `ALTER COLUMN ... SET DEFAULT` beside it, ACCESS EXCLUSIVE, not SHARE ROW EXCLUSIVE.
+    const lock = statementLock(statement.node).lock?.mode;
     for (const command of alter.commands) {
-      if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table] });
-      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning' });
+      if (command.subtype === 'AT_DisableTrigAll') report({ messageId: 'all', data: { table: alter.table }, tables: [alter.table], lock });
+      if (command.subtype === 'AT_DisableTrigUser') report({ messageId: 'user', data: { table: alter.table }, tables: [alter.table], severity: 'warning', lock });
     }
   },
 });
