@@ -157,6 +157,10 @@ describe('indexes', () => {
     expect(primaryKey.map((f) => f.messageId)).toEqual(['unknownIndex']);
   });
 
+  it('finds an index of a public table by its unqualified name', async () => {
+    expect(await messagesAfter('require-concurrent-index-deletion', history('public'), "SET lock_timeout = '2s';\nDROP INDEX measurements_at_idx;")).toEqual([]);
+  });
+
   it('does not take an index of the same name in another schema for it', async () => {
     expect(await messagesAfter('require-concurrent-index-deletion', history('app'), dropIn('api'))).toEqual(['DROP INDEX api.measurements_at_idx without CONCURRENTLY locks its table against reads and writes.']);
   });
