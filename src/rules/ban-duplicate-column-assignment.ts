@@ -24,10 +24,18 @@ export default defineRule({
       { sql: "INSERT INTO users (id, status) VALUES (1, 'a') ON CONFLICT (id) DO UPDATE SET status = 'b', status = 'c';", messageIds: ['duplicate'] },
       { sql: 'MERGE INTO users u USING staged s ON u.id = s.id WHEN MATCHED THEN UPDATE SET name = s.name, name = s.email;', messageIds: ['duplicate'] },
       { sql: 'UPDATE accounts SET address = ROW(1, 2), address.zip = 3;', why: 'the whole column and a field of it', messageIds: ['duplicate'] },
+      { sql: "UPDATE accounts SET tags[1] = 'vip', tags = '{}' WHERE id = 1;", why: 'an element, then the whole column', messages: ['Column tags is assigned more than once; Postgres rejects this statement.'] },
+      { sql: "INSERT INTO users (id, email, email) VALUES (1, 'a@example.com', 'b@example.com');", why: 'the column list of an INSERT', messages: ['Column email is assigned more than once; Postgres rejects this statement.'] },
       { sql: 'CREATE TABLE events (id bigint, id text);', messageIds: ['duplicateName'] },
+      { sql: 'CREATE FOREIGN TABLE remote_events (id bigint, id text) SERVER archive;', messageIds: ['duplicateName'] },
       { sql: 'CREATE VIEW totals (n, n) AS SELECT 1, 2;', messageIds: ['duplicateName'] },
       { sql: 'CREATE VIEW totals AS SELECT 1 AS n, 2 AS n;', why: 'the query names the view columns', messageIds: ['duplicateName'] },
       { sql: 'CREATE VIEW order_users AS SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'both columns are named id', messageIds: ['duplicateName'] },
+      {
+        sql: 'CREATE VIEW order_details AS SELECT o.*, u.id, c.id FROM orders o JOIN users u ON u.id = o.user_id JOIN coupons c ON c.id = o.coupon_id;',
+        why: 'whatever the star expands to, the two id after it clash',
+        messages: ['Column id is named more than once; Postgres rejects this statement.'],
+      },
       { sql: 'CREATE MATERIALIZED VIEW totals AS SELECT 1, 2;', why: 'both columns are named ?column?', messageIds: ['duplicateName'] },
       { sql: 'SELECT id, id INTO users_copy FROM users;', why: 'SELECT INTO creates a table', messageIds: ['duplicateName'] },
       { sql: 'CREATE TABLE pairs AS SELECT 1::int, 2::integer;', why: 'a cast of a constant is named after its type: both are int4', messageIds: ['duplicateName'] },
@@ -51,6 +59,8 @@ export default defineRule({
       { sql: 'UPDATE accounts SET address.zip = 3, address.city = 4, tags[1] = 5, tags[2] = 6;', why: 'different fields or elements of one column' },
       { sql: 'UPDATE accounts SET "Status" = 1, status = 2;', why: 'a quoted upper-case name is another column' },
       { sql: 'CREATE VIEW totals (a, b) AS SELECT 1 AS n, 2 AS n;', why: 'the column list renames both' },
+      { sql: 'CREATE VIEW order_users (order_id) AS SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'the column list renames the first id' },
+      { sql: 'CREATE TABLE memberships (user_id bigint, team_id bigint, PRIMARY KEY (user_id, team_id), UNIQUE (team_id, user_id));', why: 'table constraints are not columns' },
       { sql: 'SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'a query result may repeat a name; only a table or view it creates may not' },
       { sql: 'CREATE VIEW order_users AS SELECT o.*, u.id AS user_id FROM orders o JOIN users u ON u.id = o.user_id;', why: 'what a star expands to is not known here' },
       { sql: 'CREATE VIEW pairs AS VALUES (1, 2);', why: 'named column1 and column2' },
@@ -60,6 +70,7 @@ export default defineRule({
       { sql: 'CREATE VIEW account_flags AS SELECT id, CASE WHEN active THEN 1 END, 0 FROM accounts;', why: 'a CASE without ELSE is named case, a constant ?column?' },
       { sql: 'CREATE VIEW account_levels AS SELECT id, CASE WHEN vip THEN 2 ELSE 0::smallint END, 0::smallint FROM accounts;', why: 'a CASE whose ELSE is only named after a type is named case; the cast alone is int2' },
       { sql: 'CREATE VIEW user_stats AS SELECT u.id, (SELECT count(*) FROM orders o WHERE o.user_id = u.id), ARRAY[u.email] FROM users u;', why: 'a scalar subquery is not named array (Postgres names it after its own column: count)' },
+      { sql: 'CREATE VIEW table_sizes AS SELECT (SELECT count(*) FROM users), (SELECT max(id) FROM orders);', why: 'named count and max, after their own columns' },
     ],
   },
   statement({ statement, report }) {
@@ -126,9 +137,10 @@ function outputNames(select: SelectStmt): (string | undefined)[] {
   const names: (string | undefined)[] = [];
   for (const target of select.targetList ?? []) {
     const res = nodeAs<ResTarget>(target, 'ResTarget');
-    // NOTE: a star expands to columns this statement does not show: nothing after it has a known position.
-    if (!res || isStar(res.val)) return [...names, undefined];
-    names.push(res.name ?? figureColumnName(res.val)?.name);
+    // NOTE: a star expands to columns this statement does not show, maybe none (a table without
+    // columns): it is left out, so each name after it sits at its index here or further right,
+    // and a column list renames at most the ones it seems to reach. The names after it still clash.
+    if (res && !isStar(res.val)) names.push(res.name ?? figureColumnName(res.val)?.name);
   }
   return names;
 }

@@ -1,7 +1,8 @@
 /**
  * ## What it does
  * On statements whose success depends on the data already in an existing table (a unique
- * index or constraint, a primary key, SET NOT NULL, a validated CHECK or foreign key), prints
+ * index or constraint, a primary key, SET NOT NULL or a NOT NULL constraint, a validated CHECK
+ * or foreign key), prints
  * the query that finds the rows that would make it fail, to run before deploying.
  *
  * ## Why is this bad?
@@ -39,13 +40,54 @@ export default defineRule({
   },
   why: 'The statement checks every existing row. One bad row makes it fail at deploy time, after it has scanned the table (and, for CREATE INDEX CONCURRENTLY, leaves an INVALID index to drop).',
   fix: 'Run the query in the message against production data; fix or delete the rows it returns before deploying.',
-  versions: 'UNIQUE ... NULLS NOT DISTINCT (Postgres 15+) counts NULL keys as duplicates; the query then includes them.',
+  versions: 'UNIQUE ... NULLS NOT DISTINCT (Postgres 15+) counts NULL keys as duplicates; the query then includes them. ADD CONSTRAINT ... NOT NULL column is Postgres 18+.',
   references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.postgresql.org/docs/current/sql-altertable.html'],
   examples: {
     invalid: [
-      { sql: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);', messageIds: ['duplicates'] },
-      { sql: 'ALTER TABLE users ALTER COLUMN "Name" SET NOT NULL;', messageIds: ['nulls'] },
-      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messageIds: ['violations'] },
+      {
+        sql: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
+        messages: ['CREATE UNIQUE INDEX on users fails if existing rows have duplicate (email); check first: SELECT email, count(*) FROM users WHERE email IS NOT NULL GROUP BY email HAVING count(*) > 1 LIMIT 10;'],
+      },
+      {
+        sql: 'DROP INDEX IF EXISTS users_tenant_email_key;\nCREATE UNIQUE INDEX users_tenant_email_key ON users (tenant_id, email);',
+        why: 'only a concurrent build after the drop is its own check; a plain one blocks writes while it scans',
+        messages: ['CREATE UNIQUE INDEX on users fails if existing rows have duplicate (tenant_id, email); check first: SELECT tenant_id, email, count(*) FROM users WHERE tenant_id IS NOT NULL AND email IS NOT NULL GROUP BY tenant_id, email HAVING count(*) > 1 LIMIT 10;'],
+      },
+      { sql: 'ALTER TABLE users ALTER COLUMN "Name" SET NOT NULL;', messages: ['SET NOT NULL on users fails if Name has NULLs; check first: SELECT count(*) FROM users WHERE "Name" IS NULL;'] },
+      {
+        sql: 'ALTER TABLE users ADD CONSTRAINT users_email_not_null NOT NULL email;',
+        postgresVersion: 18,
+        why: 'a NOT NULL table constraint (Postgres 18+) checks every row as SET NOT NULL does',
+        messages: ['ADD NOT NULL on users fails if email has NULLs; check first: SELECT count(*) FROM users WHERE email IS NULL;'],
+      },
+      { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);', messages: ['ADD CHECK on orders fails if an existing row violates it; check first: SELECT count(*) FROM orders WHERE NOT (total >= 0);'] },
+      {
+        sql: "ALTER TABLE orders ADD COLUMN discount numeric, ADD CONSTRAINT orders_total_positive CHECK (total >= 0), ADD CONSTRAINT orders_ref_format CHECK (ref ~ '^[A-Z]+-[0-9]+$');",
+        why: 'each CHECK of the statement gets its own query',
+        messages: [
+          'ADD CHECK on orders fails if an existing row violates it; check first: SELECT count(*) FROM orders WHERE NOT (total >= 0);',
+          "ADD CHECK on orders fails if an existing row violates it; check first: SELECT count(*) FROM orders WHERE NOT (ref ~ '^[A-Z]+-[0-9]+$');",
+        ],
+      },
+      { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id), ADD CHECK (total >= 0);', why: 'unnamed constraints: one query each', messageIds: ['orphans', 'violations'] },
+      {
+        sql: 'ALTER TABLE users ADD CONSTRAINT users_tenant_email_key UNIQUE (tenant_id, email);',
+        messages: ['ADD UNIQUE on users fails if existing rows have duplicate (tenant_id, email); check first: SELECT tenant_id, email, count(*) FROM users WHERE tenant_id IS NOT NULL AND email IS NOT NULL GROUP BY tenant_id, email HAVING count(*) > 1 LIMIT 10;'],
+      },
+      {
+        sql: 'ALTER TABLE users ADD COLUMN handle text;\nALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE NULLS NOT DISTINCT (handle);',
+        postgresVersion: 15,
+        why: 'NULLS NOT DISTINCT: the NULLs of the new column are duplicates, and the query counts them',
+        messages: ['ADD UNIQUE on users fails if existing rows have duplicate (handle); check first: SELECT handle, count(*) FROM users GROUP BY handle HAVING count(*) > 1 LIMIT 10;'],
+      },
+      {
+        sql: 'ALTER TABLE order_items ADD COLUMN line_no integer;\nALTER TABLE order_items ADD PRIMARY KEY (order_id, line_no);',
+        why: 'a primary key takes no NULL: the new column fails it unless it is filled first',
+        messages: [
+          'ADD PRIMARY KEY on order_items fails if existing rows have duplicate (order_id, line_no); check first: SELECT order_id, line_no, count(*) FROM order_items GROUP BY order_id, line_no HAVING count(*) > 1 LIMIT 10;',
+          'ADD PRIMARY KEY on order_items fails if order_id, line_no has NULLs; check first: SELECT count(*) FROM order_items WHERE order_id IS NULL OR line_no IS NULL;',
+        ],
+      },
       { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);', messageIds: ['orphans'] },
       {
         sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) MATCH FULL;',
@@ -88,6 +130,10 @@ export default defineRule({
         why: 'a column the change adds without a default holds only NULLs, and NULLs are distinct: no duplicate (Atlas MF101)',
       },
       {
+        sql: 'ALTER TABLE users ADD COLUMN handle text;\nCREATE UNIQUE INDEX CONCURRENTLY users_email_handle_key ON users (email, handle);',
+        why: 'a key with a column that holds only NULLs never repeats, whatever its other columns hold',
+      },
+      {
         files: [
           { path: 'migrations/001_handle.up.sql', text: 'ALTER TABLE users ADD COLUMN handle text;' },
           { path: 'migrations/002_handle_key.up.sql', text: 'ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE (handle, email);' },
@@ -128,14 +174,18 @@ export default defineRule({
     const alter = alterTableCommands(statement.node);
     if (!alter || isNewTable(alter.table)) return;
     const table = alter.table;
+    // NOTE: a validated CHECK (col IS NOT NULL) already proved there is no NULL: making the column NOT NULL cannot fail.
+    const reportNulls = (what: string, column: string) => {
+      if (!hasValidatedNotNullCheck(changeSet, file, statement, table, column)) report({ messageId: 'nulls', data: { what, table, columns: column, query: nullsQuery(alter.relation, [column]) }, tables: [table] });
+    };
     for (const command of alter.commands) {
-      // NOTE: a validated CHECK (col IS NOT NULL) already proved there is no NULL: SET NOT NULL cannot fail.
-      if (command.subtype === 'AT_SetNotNull' && command.name && !hasValidatedNotNullCheck(changeSet, file, statement, table, command.name)) {
-        report({ messageId: 'nulls', data: { what: 'SET NOT NULL', table, columns: command.name, query: nullsQuery(alter.relation, [command.name]) }, tables: [table] });
-      }
+      if (command.subtype === 'AT_SetNotNull' && command.name) reportNulls('SET NOT NULL', command.name);
       const constraint = command.subtype === 'AT_AddConstraint' ? nodeAs<Constraint>(command.def, 'Constraint') : undefined;
       if (!constraint || constraint.skip_validation || constraint.indexname) continue;
       const keys = stringList(constraint.keys);
+      // NOTE: Postgres 18's table constraint `NOT NULL column` checks every row as SET NOT NULL
+      // does (unless NOT VALID, skipped above): https://www.postgresql.org/docs/18/sql-altertable.html
+      if (constraint.contype === 'CONSTR_NOTNULL' && keys[0]) reportNulls('ADD NOT NULL', keys[0]);
       // NOTE: NULLs are distinct by default: a key with a column that holds only NULLs has no duplicate (a primary key's NULLs are the nulls query's).
       const cannotDuplicate = constraint.contype === 'CONSTR_UNIQUE' && !constraint.nulls_not_distinct && keys.some((c) => holdsOnlyNulls(changeSet, file, statement, table, c));
       if ((constraint.contype === 'CONSTR_UNIQUE' || constraint.contype === 'CONSTR_PRIMARY') && keys.length && !cannotDuplicate) {

@@ -15,6 +15,16 @@ describe('ban-duplicate-column-assignment output names', () => {
     expect(findings.map((f) => f.message)).toEqual(['Column ?column? is named more than once; Postgres rejects this statement.']);
   });
 
+  it('a column list that may reach past a star leaves the names after it unreported: the star may expand to no column', async () => {
+    const findings = await runExample(rule, { sql: 'CREATE VIEW order_users (user_id) AS SELECT o.*, u.id AS user_id FROM orders o JOIN users u ON u.id = o.user_id;' });
+    expect(findings).toEqual([]);
+  });
+
+  it('a column list that stops before a star leaves the names after it in place', async () => {
+    const findings = await runExample(rule, { sql: 'CREATE VIEW order_users (order_id) AS SELECT o.id, o.*, u.id AS user_id, u.email AS user_id FROM orders o JOIN users u ON u.id = o.user_id;' });
+    expect(findings.map((f) => f.message)).toEqual(['Column user_id is named more than once; Postgres rejects this statement.']);
+  });
+
   it('the fix names the repeated column', async () => {
     const findings = await runExample(rule, { sql: 'CREATE VIEW order_users AS SELECT o.id, u.id FROM orders o JOIN users u ON u.id = o.user_id;' });
     expect(findings.map((f) => f.fix)).toEqual(['Name each column once: rename or remove the second id.']);
