@@ -111,13 +111,19 @@ function onlineForm(statement: Statement, relation: RangeVar | undefined, table:
     ];
   }
   if (constraint.contype === 'CONSTR_CHECK') {
-    const expression = checkExpression(statement, def.colname!, constraint) ?? '(/* the CHECK expression */ true)';
+    const checks = columnConstraints(def).filter((c) => c.contype === 'CONSTR_CHECK');
+    const position = checks.indexOf(constraint);
+    const expression = checkExpression(statement, def.colname!, position) ?? '(/* the CHECK expression */ true)';
+    // NOTE: Postgres names a column's unnamed CHECKs <table>_<column>_check, then _check1, _check2, ...
+    // (ChooseConstraintName adds a number while the name is taken).
+    const unnamedBefore = checks.slice(0, position).filter((c) => !c.conname).length;
+    const checkName = name(unnamedBefore === 0 ? 'check' : `check${unnamedBefore}`);
     return [
       'Add the column bare with the CHECK NOT VALID, then validate it in a migration of its own:',
       LOCK_TIMEOUT_STEP,
       bare,
-      `   ALTER TABLE ${target} ADD CONSTRAINT ${name('check')} CHECK ${expression} NOT VALID;`,
-      ...validateStep(target, name('check')),
+      `   ALTER TABLE ${target} ADD CONSTRAINT ${checkName} CHECK ${expression} NOT VALID;`,
+      ...validateStep(target, checkName),
     ];
   }
   return undefined;
@@ -143,13 +149,15 @@ function schemaOf(relation: RangeVar | undefined): string {
   return relation?.schemaname ? `${quoteIdent(relation.schemaname)}.` : '';
 }
 
-/** The parenthesised CHECK expression of the column's constraint, as the user wrote it. */
-function checkExpression(statement: Statement, column: string, constraint: Constraint): string | undefined {
+/**
+ * The parenthesised expression of the column's CHECK at `position` (among its CHECKs), as the user wrote it.
+ * NOTE: found by position, not by name: a column's unnamed CHECKs all have no name.
+ */
+function checkExpression(statement: Statement, column: string, position: number): string | undefined {
   const reparsed = reparse(statement.text);
   if (!reparsed) return undefined;
-  const checks = columnConstraintsOf(reparsed.node, column).filter((c) => c.contype === 'CONSTR_CHECK');
-  const own = checks.find((c) => c.conname === constraint.conname && c.location !== undefined);
-  return own ? checkExpressionAt(reparsed.text, reparsed.offset(own.location!)) : undefined;
+  const own = columnConstraintsOf(reparsed.node, column).filter((c) => c.contype === 'CONSTR_CHECK')[position];
+  return own?.location !== undefined ? checkExpressionAt(reparsed.text, reparsed.offset(own.location)) : undefined;
 }
 
 function columnConstraintsOf(node: Node, column: string): Constraint[] {

@@ -64,6 +64,12 @@ export default defineRule({
         why: 'the Supabase CLI sends the file as one pipeline; only its first statement may be CONCURRENTLY',
         messageIds: ['pipeline'],
       },
+      {
+        files: [{ path: 'supabase/migrations/20240101000000_email_idx.sql', text: 'BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;' }],
+        why: 'an explicit transaction block, even in a pipeline',
+        messageIds: ['inTransaction'],
+      },
+      { sql: 'BEGIN;\nALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;\nCOMMIT;', why: 'DETACH PARTITION CONCURRENTLY (Postgres 14+) needs transactions of its own too', messageIds: ['inTransaction'] },
     ],
     valid: [
       { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', why: 'golang-migrate runs a one-statement file without a transaction' },

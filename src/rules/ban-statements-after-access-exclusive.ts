@@ -23,6 +23,8 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX users_nickname_idx ON users (nickname);\nCOMMIT;', why: 'the build, which alone lets reads go on, runs under the held lock', messageIds: ['heldLock'] },
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO order_archive SELECT * FROM orders WHERE created_at < '2020-01-01';\nCOMMIT;", why: 'INSERT ... SELECT copies rows', messageIds: ['heldLock'] },
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE TEMP TABLE nickname_counts AS SELECT nickname, count(*) FROM users GROUP BY nickname;\nCOMMIT;', why: 'the TEMP table is new, but its query reads the locked table', messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders ADD COLUMN note text, ADD CONSTRAINT orders_total_positive CHECK (total > 0);\nCOMMIT;', why: 'a validated CHECK scans every row of orders, though the other command is instant', messageIds: ['heldLock'] },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nWITH orders AS (SELECT id FROM billing.orders WHERE total > 100) SELECT count(*) FROM orders;\nCOMMIT;', why: 'the query reads the table billing.orders: a common table expression hides only the unqualified name', messageIds: ['heldLock'] },
     ],
     valid: [
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE orders SET note = '' WHERE id = 1;", why: 'the lock was released' },
@@ -35,6 +37,8 @@ export default defineRule({
       { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ALTER COLUMN nickname TYPE varchar(40);\nCOMMIT;', why: 'a statement that itself locks the table ACCESS EXCLUSIVE blocks it anyway (its own rule judges it)' },
       { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nINSERT INTO audit_log (event) VALUES ('users.nickname added');\nINSERT INTO audit_log DEFAULT VALUES;\nCOMMIT;", why: 'inserting a few rows is instant' },
       { sql: 'BEGIN;\nDROP TABLE IF EXISTS order_totals;\nCREATE TEMP TABLE order_totals AS SELECT user_id, sum(total) AS total FROM orders GROUP BY user_id;\nCOMMIT;', why: 'the dropped name is re-created as a TEMP table: a scratch table no other session uses' },
+      { sql: 'BEGIN;\nDROP TABLE IF EXISTS order_totals;\nSELECT user_id, sum(total) AS total INTO TEMP order_totals FROM orders GROUP BY user_id;\nCOMMIT;', why: 'SELECT ... INTO TEMP re-creates the name as a TEMP table too' },
+      { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = name;\nCOMMIT;', why: "a backfill of the locked table itself is ban-backfill-under-access-exclusive's finding" },
     ],
   },
   statement({ statement, state, isNewTable, report }) {

@@ -41,6 +41,8 @@ export default defineRule({
       { sql: "UPDATE users SET status = 'active';", messageIds: ['unbatched'] },
       { sql: 'UPDATE users SET email = lower(email) WHERE email IS NOT NULL;', messageIds: ['unbatched'] },
       { sql: "DELETE FROM sessions WHERE expires_at IS NOT NULL;", why: 'a condition that does not bound how many rows match', messages: ['DELETE on sessions without a bounded WHERE touches every row in one transaction.'] },
+      { sql: "UPDATE users SET status = 'inactive' WHERE status <> 'active';", why: 'excluding one value bounds nothing: every other row matches', messages: ['UPDATE on users without a bounded WHERE touches every row in one transaction.'] },
+      { sql: 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at IS NOT NULL);', why: 'a subquery without LIMIT bounds nothing either', messageIds: ['unbatched'] },
     ],
     valid: [
       { sql: "UPDATE users SET status = 'active' WHERE id BETWEEN 1 AND 10000;", why: 'one bounded batch' },

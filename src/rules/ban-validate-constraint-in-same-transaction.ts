@@ -34,13 +34,14 @@ export default defineRule({
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT', 'https://github.com/ankane/strong_migrations#adding-a-check-constraint', 'https://squawkhq.com/docs/constraint-missing-not-valid'],
   examples: {
     invalid: [
-      { sql: '-- +goose Up\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'goose wraps the file in one transaction', messageIds: ['sameTransaction'] },
-      { sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;', messageIds: ['sameTransaction'] },
+      { sql: '-- +goose Up\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'goose wraps the file in one transaction', messages: ['VALIDATE CONSTRAINT orders_total_positive runs in the transaction that added it NOT VALID: orders stays locked ACCESS EXCLUSIVE for the whole scan.'] },
+      { sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;', why: 'a foreign key: both tables stay locked SHARE ROW EXCLUSIVE', messages: ['VALIDATE CONSTRAINT orders_user_fk runs in the transaction that added it NOT VALID: orders stays locked SHARE ROW EXCLUSIVE for the whole scan.'] },
     ],
     valid: [
       { sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0) NOT VALID;\nCOMMIT;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'committed in between' },
       { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;', why: 'added NOT VALID in an earlier migration' },
       { sql: 'CREATE TABLE carts (total int);\nALTER TABLE carts ADD CONSTRAINT carts_total CHECK (total >= 0) NOT VALID;\nALTER TABLE carts VALIDATE CONSTRAINT carts_total;', why: 'the table is new and empty' },
+      { sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_positive CHECK (total >= 0);\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_positive;\nCOMMIT;', why: 'added without NOT VALID: the ADD already scanned, and VALIDATE has nothing left to check' },
     ],
   },
   statement({ statement, state, isNewTable, report }) {

@@ -39,6 +39,10 @@ export default defineRule({
     invalid: [
       { sql: 'CREATE TABLE page_views (user_id bigint, viewed_at timestamptz);', messageIds: ['noPrimaryKey'] },
       { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, viewed_at timestamptz);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey;', why: 'the new table loses its key before anyone uses it', messageIds: ['droppedPrimaryKey'] },
+      { sql: 'CREATE TABLE memberships (user_id bigint, team_id bigint, UNIQUE (user_id, team_id));', why: 'a UNIQUE constraint is no primary key: its columns may be NULL', messageIds: ['noPrimaryKey'] },
+      { sql: 'CREATE TABLE page_views (id bigint, code text);\nALTER TABLE page_views ADD CONSTRAINT page_views_code_key UNIQUE (code);', why: 'the constraint added after is no primary key either', messageIds: ['noPrimaryKey'] },
+      { sql: 'CREATE TABLE page_views (id bigint);\nALTER TABLE page_views ADD PRIMARY KEY (id);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey;', why: 'the key added after the CREATE is dropped again', messageIds: ['droppedPrimaryKey'] },
+      { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, code text);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey, ADD CONSTRAINT page_views_code_key UNIQUE (code);', why: 'the statement adds a UNIQUE constraint, not a new key', messageIds: ['droppedPrimaryKey'] },
     ],
     valid: [
       { sql: 'CREATE TABLE page_views (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, viewed_at timestamptz);', why: 'inline primary key' },
@@ -48,6 +52,14 @@ export default defineRule({
       { sql: 'CREATE TEMPORARY TABLE scratch (n int);', why: 'temporary' },
       { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, code text);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey;\nALTER TABLE page_views ADD PRIMARY KEY (code);', why: 'a key is added back' },
       { sql: 'CREATE TABLE page_views (id bigint PRIMARY KEY, code text);\nALTER TABLE page_views DROP CONSTRAINT page_views_pkey, ADD PRIMARY KEY (code);', why: 'the same statement adds a new key' },
+      { sql: 'CREATE TABLE page_views_archive (LIKE page_views INCLUDING ALL, archived_at timestamptz);', why: 'LIKE ... INCLUDING copies the key of a table the migrations may not show' },
+      {
+        files: [
+          { path: 'migrations/20260101000000_page_views.up.sql', text: 'CREATE TABLE page_views (id bigint, viewed_at timestamptz);' },
+          { path: 'migrations/20260101000001_page_views_pkey.up.sql', text: 'ALTER TABLE page_views ADD PRIMARY KEY (id);' },
+        ],
+        why: 'the next migration of the change adds the key',
+      },
     ],
   },
   statement({ statement, file, changeSet, isNewTable, report }) {

@@ -55,3 +55,56 @@ describe('the suggested steps', () => {
     );
   });
 });
+
+/** The findings of the rule on `sql`, with their fixes split into lines. */
+async function findingsOf(sql: string) {
+  return (await runExample(rule, { sql })).map((f) => ({ message: f.message, tables: f.tables, fix: f.fix!.split('\n') }));
+}
+
+describe('the CHECK steps', () => {
+  it('for CHECK: the bare column, the CHECK added NOT VALID with the user\'s expression, then VALIDATE; the finding names the table', async () => {
+    const [finding, ...others] = await findingsOf('ALTER TABLE billing.orders ADD COLUMN discount numeric CHECK (discount >= 0);');
+    expect(others).toEqual([]);
+    expect(finding!.tables).toEqual(['billing.orders']);
+    expect(finding!.fix).toEqual([
+      'Add the column bare with the CHECK NOT VALID, then validate it in a migration of its own:',
+      LOCK_TIMEOUT,
+      '   ALTER TABLE billing.orders ADD COLUMN discount numeric;  -- keep its other clauses (DEFAULT, NOT NULL), without the constraint',
+      '   ALTER TABLE billing.orders ADD CONSTRAINT orders_discount_check CHECK (discount >= 0) NOT VALID;',
+      'In the next migration (VALIDATE takes only SHARE UPDATE EXCLUSIVE):',
+      "   SET statement_timeout = '15min';",
+      '   ALTER TABLE billing.orders VALIDATE CONSTRAINT orders_discount_check;',
+    ]);
+  });
+
+  it('two unnamed CHECKs of one column (after its DEFAULT): each keeps its own expression, named as Postgres names them (_check, then _check1)', async () => {
+    const findings = await findingsOf('ALTER TABLE orders ADD COLUMN discount numeric DEFAULT 0 CHECK (discount >= 0) CHECK (discount <= 100);');
+    expect(findings.map((f) => f.fix[3])).toEqual([
+      '   ALTER TABLE orders ADD CONSTRAINT orders_discount_check CHECK (discount >= 0) NOT VALID;',
+      '   ALTER TABLE orders ADD CONSTRAINT orders_discount_check1 CHECK (discount <= 100) NOT VALID;',
+    ]);
+    expect(findings.map((f) => f.fix.at(-1))).toEqual(['   ALTER TABLE orders VALIDATE CONSTRAINT orders_discount_check;', '   ALTER TABLE orders VALIDATE CONSTRAINT orders_discount_check1;']);
+  });
+
+  it('a named CHECK after an unnamed one keeps its name and its expression', async () => {
+    const findings = await findingsOf('ALTER TABLE orders ADD COLUMN discount numeric CHECK (discount >= 0) CONSTRAINT orders_discount_max CHECK (discount <= 100);');
+    expect(findings.map((f) => f.fix[3])).toEqual([
+      '   ALTER TABLE orders ADD CONSTRAINT orders_discount_check CHECK (discount >= 0) NOT VALID;',
+      '   ALTER TABLE orders ADD CONSTRAINT orders_discount_max CHECK (discount <= 100) NOT VALID;',
+    ]);
+  });
+
+  it('a CHECK after a UNIQUE of the same column: the CHECK step quotes the CHECK, not the UNIQUE', async () => {
+    const findings = await findingsOf("ALTER TABLE orders ADD COLUMN code text UNIQUE CHECK (code <> '');");
+    expect(findings.map((f) => f.message)).toEqual([
+      'ADD COLUMN code UNIQUE builds a unique index on orders under an ACCESS EXCLUSIVE lock.',
+      'ADD COLUMN code CHECK (...) scans every row of orders under an ACCESS EXCLUSIVE lock.',
+    ]);
+    expect(findings[1]!.fix[3]).toBe("   ALTER TABLE orders ADD CONSTRAINT orders_code_check CHECK (code <> '') NOT VALID;");
+  });
+
+  it('the column added after other commands of the statement: its own CHECK expression is found', async () => {
+    const findings = await findingsOf('ALTER TABLE orders DROP COLUMN legacy_discount, ADD COLUMN note text, ADD COLUMN discount numeric CHECK (discount >= 0);');
+    expect(findings.map((f) => f.fix[3])).toEqual(['   ALTER TABLE orders ADD CONSTRAINT orders_discount_check CHECK (discount >= 0) NOT VALID;']);
+  });
+});

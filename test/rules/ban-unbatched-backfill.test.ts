@@ -20,3 +20,15 @@ describe('ban-unbatched-backfill batches', () => {
     expect(await batchOf('DELETE FROM "Sessions" WHERE expires_at IS NOT NULL;')).toBe('   DELETE FROM "Sessions" WHERE <condition> AND id >= <from> AND id < <to>;  -- e.g. 10,000 rows per batch');
   });
 });
+
+describe('ban-unbatched-backfill bounds', () => {
+  it.each(['id = 42', 'id < 10000', 'id <= 10000', 'id > 10000', 'id >= 10000', 'id BETWEEN 1 AND 10000', 'id IN (1, 2, 3)'])('WHERE %s bounds the batch', async (condition) => {
+    expect(await runExample(rule, { sql: `UPDATE users SET status = 'active' WHERE ${condition};` })).toEqual([]);
+  });
+
+  it('a condition with a named function argument is read like any other (and bounds nothing)', async () => {
+    const findings = await runExample(rule, { sql: "UPDATE events SET payload = NULL WHERE jsonb_path_exists(payload::jsonb, '$.debug', silent => true);" });
+    expect(findings.map((f) => f.message)).toEqual(['UPDATE on events without a bounded WHERE touches every row in one transaction.']);
+  });
+});
+
