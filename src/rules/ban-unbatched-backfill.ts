@@ -12,7 +12,9 @@ function isBounded(where: Node | undefined): boolean {
     if (type === 'A_Expr') {
       const kind = payload.kind as string;
       const op = ((payload.name as Node[] | undefined) ?? []).map((n) => nodeAs<{ sval?: string }>(n, 'String')?.sval).join('');
-      if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_IN' || ['=', '<', '<=', '>', '>='].includes(op)) bounded = true;
+      // NOTE: an IN list is an A_Expr of kind AEXPR_IN named `=`, and NOT IN one named `<>`,
+      // which bounds nothing (like `<>`): the operator decides, not the kind.
+      if (kind === 'AEXPR_BETWEEN' || ['=', '<', '<=', '>', '>='].includes(op)) bounded = true;
     }
     if (type === 'SelectStmt' && payload.limitCount) bounded = true;
   });
@@ -43,11 +45,13 @@ export default defineRule({
       { sql: "DELETE FROM sessions WHERE expires_at IS NOT NULL;", why: 'a condition that does not bound how many rows match', messages: ['DELETE on sessions without a bounded WHERE touches every row in one transaction.'] },
       { sql: "UPDATE users SET status = 'inactive' WHERE status <> 'active';", why: 'excluding one value bounds nothing: every other row matches', messages: ['UPDATE on users without a bounded WHERE touches every row in one transaction.'] },
       { sql: 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at IS NOT NULL);', why: 'a subquery without LIMIT bounds nothing either', messageIds: ['unbatched'] },
+      { sql: "UPDATE users SET status = 'inactive' WHERE status NOT IN ('active', 'invited');", why: 'excluding a list of values bounds nothing, as excluding one', messageIds: ['unbatched'] },
     ],
     valid: [
       { sql: "UPDATE users SET status = 'active' WHERE id BETWEEN 1 AND 10000;", why: 'one bounded batch' },
       { sql: 'CREATE TABLE drafts (id bigint, body text);\nUPDATE drafts SET body = \'\';', why: 'the table is new' },
       { sql: 'DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at IS NOT NULL LIMIT 10000);', why: 'one batch of at most 10,000 rows (LIMIT in the subquery)' },
+      { sql: 'DELETE FROM sessions WHERE id IN (101, 102, 103);', why: 'a list of keys: one row each' },
     ],
   },
   statement({ statement, isNewTable, report }) {
