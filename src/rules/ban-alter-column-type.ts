@@ -129,8 +129,8 @@ export default defineRule({
         { path: 'migrations/002_varchar.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(200);' },
       ], why: 'citext has no length: to a varchar with one, every value is checked and rewritten', messageIds: ['alterType'] },
       { files: [
-        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE appointments (starts_at timestamp(6), billing_period interval month);', change: 'unchanged' },
-        { path: 'migrations/002_coarser.up.sql', text: 'ALTER TABLE appointments ALTER COLUMN starts_at TYPE timestamp(0), ALTER COLUMN billing_period TYPE interval year;' },
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE appointments (starts_at timestamptz(6), billing_period interval month);', change: 'unchanged' },
+        { path: 'migrations/002_coarser.up.sql', text: 'ALTER TABLE appointments ALTER COLUMN starts_at TYPE timestamptz(0), ALTER COLUMN billing_period TYPE interval year;' },
       ], why: 'rounding timestamps to whole seconds, or intervals of months down to whole years, changes the values: a rewrite', messageIds: ['alterType', 'alterType'] },
       { sql: "SET timezone = 'UTC';\nALTER TABLE readings_2021 ALTER COLUMN at TYPE timestamptz;", why: 'the migrations do not show the old type: under UTC only timestamp to timestamptz keeps the values, and the column may be a date', messageIds: ['alterType'] },
       { files: [
