@@ -24,6 +24,14 @@ const EXTENSION_BINARY_CASTS = new Set(['citext>text', 'citext>varchar', 'text>c
  * TemporalSimplify) that turns a cast to a wider or unconstrained precision into a relabel.
  */
 const TEMPORAL = new Set(['timestamp', 'timestamptz', 'time', 'interval']);
+/**
+ * The bit of each interval field in a range modifier, from the least significant field up:
+ * second, minute, hour, day, month, year (datetime.h: INTERVAL_MASK, with SECOND 12, MINUTE 11,
+ * HOUR 10, DAY 3, YEAR 2, MONTH 1). `interval day to second` is the bits of day to second.
+ */
+const INTERVAL_FIELDS_FROM_LEAST = [1 << 12, 1 << 11, 1 << 10, 1 << 3, 1 << 1, 1 << 2];
+/** MAX_INTERVAL_PRECISION (datatype/timestamp.h): six digits of a second, what an interval keeps with no precision given. */
+const MAX_INTERVAL_PRECISION = 6;
 
 export default defineRule({
   id: 'ban-alter-column-type',
@@ -49,16 +57,16 @@ export default defineRule({
     '3. Deploy code that reads {{newColumn}}.',
     `4. ${FIX_PHASE_MARKERS['later-release']} After every old instance is gone: drop {{column}} and rename, in separate phases.`,
   ].join('\n'),
-  versions: 'Binary-compatible changes (varchar widening, varchar to text, text or varchar to and from citext, numeric, timestamp, time or interval precision increase) need no rewrite on any supported version (citext to or from text still rebuilds the indexes on the column; any of them re-checks the validated CHECK constraints on it). From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
+  versions: 'Binary-compatible changes (varchar widening, varchar to text, text or varchar to and from citext, numeric, timestamp, time or interval precision increase, a finer least field of an interval) need no rewrite on any supported version (citext to or from text still rebuilds the indexes on the column; any of them re-checks the validated CHECK constraints on it). From 12, timestamp to timestamptz (and back) needs no rewrite when the session time zone is UTC.',
   references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES', 'https://github.com/ankane/strong_migrations#changing-the-type-of-a-column'],
   examples: {
     invalid: [
       { sql: 'ALTER TABLE users ALTER COLUMN age TYPE bigint;', messageIds: ['alterType'] },
       { sql: "ALTER TABLE events ALTER COLUMN payload TYPE jsonb USING payload::jsonb;", messageIds: ['alterTypeUsing'] },
       { files: [
-        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100));', change: 'unchanged' },
-        { path: 'migrations/002_shrink.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50);' },
-      ], why: 'narrowing a varchar checks and rewrites', messageIds: ['alterType'] },
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100), nickname varchar);', change: 'unchanged' },
+        { path: 'migrations/002_shrink.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(50), ALTER COLUMN nickname TYPE varchar(50);' },
+      ], why: 'narrowing a varchar, or giving an unlimited one a limit, checks and rewrites', messageIds: ['alterType', 'alterType'] },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'Europe/Paris';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
@@ -76,9 +84,9 @@ export default defineRule({
         { path: 'migrations/002_citext.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE citext;' },
       ], why: 'text to citext keeps the rows but rebuilds every index that reads the column', messageIds: ['rebuildsIndexes'] },
       { files: [
-        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name));', change: 'unchanged' },
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name)), ADD CONSTRAINT users_name_length CHECK (length(name) <= 100);', change: 'unchanged' },
         { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
-      ], why: 'varchar to text keeps the rows, but the validated CHECK on the column is checked again', messageIds: ['rechecksConstraints'] },
+      ], why: 'varchar to text keeps the rows, but the validated CHECK constraints on the column are checked again', messages: ['Changing users.name to text keeps the rows, but Postgres checks every row against users_name_lower, users_name_length again: a full scan of users under an ACCESS EXCLUSIVE lock.'] },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp, seen timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nSET timezone = 'Europe/Paris';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;\nSET timezone = 'UTC';" },
@@ -108,22 +116,48 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nCREATE INDEX events_at_idx ON events (at);\nRESET timezone;\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
       ], why: 'RESET puts the server\'s time zone back before the ALTER runs', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE devices (serial_number integer, subnet cidr);', change: 'unchanged' },
+        { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE devices ALTER COLUMN serial_number TYPE text, ALTER COLUMN subnet TYPE text;' },
+      ], why: 'integer or cidr to text converts every value', messageIds: ['alterType', 'alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE products (price numeric(10,2), weight numeric(8,3), stock integer);', change: 'unchanged' },
+        { path: 'migrations/002_numeric.up.sql', text: 'ALTER TABLE products ALTER COLUMN price TYPE numeric(8,2), ALTER COLUMN weight TYPE double precision, ALTER COLUMN stock TYPE numeric;' },
+      ], why: 'a lower numeric precision, numeric to double precision and integer to numeric convert every value', messageIds: ['alterType', 'alterType', 'alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE users (email citext);', change: 'unchanged' },
+        { path: 'migrations/002_varchar.up.sql', text: 'ALTER TABLE users ALTER COLUMN email TYPE varchar(200);' },
+      ], why: 'citext has no length: to a varchar with one, every value is checked and rewritten', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE appointments (starts_at timestamptz(6), billing_period interval month);', change: 'unchanged' },
+        { path: 'migrations/002_coarser.up.sql', text: 'ALTER TABLE appointments ALTER COLUMN starts_at TYPE timestamptz(0), ALTER COLUMN billing_period TYPE interval year;' },
+      ], why: 'rounding timestamps to whole seconds, or intervals of months down to whole years, changes the values: a rewrite', messageIds: ['alterType', 'alterType'] },
+      { sql: "SET timezone = 'UTC';\nALTER TABLE readings_2021 ALTER COLUMN at TYPE timestamptz;", why: 'the migrations do not show the old type: under UTC only timestamp to timestamptz keeps the values, and the column may be a date', messageIds: ['alterType'] },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (id integer, at timestamp, reminders timestamp[], closed_at timestamp(6));', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz, ALTER COLUMN id TYPE bigint, ALTER COLUMN reminders TYPE timestamptz[];\nALTER TABLE events ALTER COLUMN closed_at TYPE timestamptz(3);" },
+      ], why: 'UTC spares only timestamp to timestamptz itself: integer to bigint, an array of timestamps and a lower precision still rewrite', messages: [
+        'Changing events.id to bigint rewrites events under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
+        'Changing events.reminders to timestamptz[] rewrites events under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
+        'Changing events.closed_at to timestamptz(3) rewrites events under an ACCESS EXCLUSIVE lock and may break code that still uses the old type.',
+      ] },
+      { sql: 'ALTER TABLE articles ALTER COLUMN tag_ids TYPE text[];', why: 'the migrations do not show the old type, and changing to an array type converts every element unless the type stays the same', messageIds: ['alterType'] },
     ],
     valid: [
       { sql: 'ALTER TABLE users ALTER COLUMN bio TYPE text;', why: 'varchar to text is binary compatible' },
       { files: [
-        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100), price numeric(10,2));', change: 'unchanged' },
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar(100), price numeric(10,2));\nCREATE INDEX users_name_idx ON users (name);', change: 'unchanged' },
         { path: 'migrations/002_widen.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE varchar(200), ALTER COLUMN price TYPE numeric(12,2);' },
-      ], why: 'widening a varchar and raising numeric precision at the same scale need no rewrite' },
+      ], why: 'widening a varchar and raising numeric precision at the same scale need no rewrite, and the index on name keeps its operator class' },
       { files: [
-        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz(0), opens time(0), lasts interval(0));', change: 'unchanged' },
-        { path: 'migrations/002_precision.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz(3), ALTER COLUMN opens TYPE time(6), ALTER COLUMN lasts TYPE interval;' },
-      ], why: 'raising the precision of a timestamp, time or interval (or removing it) needs no rewrite' },
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz(3), opens time(0), lasts interval(0), trial interval, billing_period interval year);', change: 'unchanged' },
+        { path: 'migrations/002_precision.up.sql', text: 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz(6), ALTER COLUMN opens TYPE time(6), ALTER COLUMN lasts TYPE interval,\n  ALTER COLUMN trial TYPE interval(6), ALTER COLUMN billing_period TYPE interval month;' },
+      ], why: 'raising the precision of a timestamp, time or interval (or removing it), or giving an interval a finer least field, needs no rewrite' },
       { sql: 'CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c TYPE bigint;', why: 'the table is new in this change' },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
-      ], why: 'from Postgres 12, timestamp to timestamptz under a UTC session time zone keeps the stored values: no rewrite' },
+      ], postgresVersion: 12, why: 'from Postgres 12, timestamp to timestamptz under a UTC session time zone keeps the stored values: no rewrite' },
       { files: [
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
         { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'Etc/UTC';\nSET statement_timeout = '5s';\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;" },
@@ -140,6 +174,18 @@ export default defineRule({
         { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE users (name varchar);\nALTER TABLE users ADD CONSTRAINT users_name_lower CHECK (name = lower(name)) NOT VALID;', change: 'unchanged' },
         { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN name TYPE text;' },
       ], why: 'a NOT VALID CHECK is added back NOT VALID: no scan' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE networks (subnet cidr);', change: 'unchanged' },
+        { path: 'migrations/002_inet.up.sql', text: 'ALTER TABLE networks ALTER COLUMN subnet TYPE inet;' },
+      ], why: 'cidr to inet is binary compatible' },
+      { files: [
+        { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamptz);', change: 'unchanged' },
+        { path: 'migrations/002_tz.up.sql', text: "SET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamp;" },
+      ], why: 'and back: timestamptz to timestamp under UTC keeps the stored values too' },
+      { files: [
+        { path: 'migrations/001_index.up.sql', text: 'CREATE INDEX users_bio_idx ON users (bio);', change: 'unchanged' },
+        { path: 'migrations/002_text.up.sql', text: 'ALTER TABLE users ALTER COLUMN bio TYPE text;' },
+      ], why: 'with the old type unknown, a change to text is taken as varchar to text, which keeps the operator class: the index on bio stays' },
     ],
   },
   phasePlan: (details, writer) => changeTypePlan(writer, String(details.table), String(details.column), String(details.type)),
@@ -226,13 +272,28 @@ function isSafeTypeChange(from: TypeName | undefined, to: TypeName | undefined):
   if (source === 'cidr' && target === 'inet') return true;
   // NOTE: citext has no length; to a varchar with one, the length is checked and cut: a rewrite.
   if (EXTENSION_BINARY_CASTS.has(`${source}>${target}`)) return targetMods.length === 0;
-  // NOTE: TemporalSimplify relabels only when the target is unconstrained or the source has a
-  // precision no larger than the target's; an interval's first modifier (its fields) must stay.
   if (source === target && TEMPORAL.has(source)) {
     if (targetMods.length === 0) return true;
-    return sourceMods.length === targetMods.length && sourceMods.slice(0, -1).join(',') === targetMods.slice(0, -1).join(',') && targetMods.at(-1)! >= sourceMods.at(-1)!;
+    if (source === 'interval') return intervalCastKeepsValues(sourceMods, targetMods);
+    // NOTE: TemporalSimplify relabels only when the source has a precision and the target's is no smaller.
+    return targetMods[0]! >= (sourceMods[0] ?? Infinity);
   }
   return source === target && sourceMods.join(',') === targetMods.join(',');
+}
+
+/**
+ * Whether an interval cast to a constrained `interval <fields>(<precision>)` keeps every value
+ * (utils/adt/timestamp.c, interval_support): when the target's least field is no coarser than
+ * the source's and, if the source keeps seconds, the target keeps as many digits of them.
+ * Modifiers are [range, precision] as the parser writes them, `interval(3)` the full range.
+ */
+function intervalCastKeepsValues(from: readonly number[], to: readonly number[]): boolean {
+  const leastField = (range: number) => INTERVAL_FIELDS_FROM_LEAST.findIndex((bit) => (range & bit) !== 0);
+  // NOTE: no modifier at all is the full range (least field: second) at full precision.
+  const fromLeast = from.length > 0 ? leastField(from[0]!) : 0;
+  const toPrecision = to[1] ?? MAX_INTERVAL_PRECISION;
+  // NOTE: a source without a precision keeps all six digits; Postgres stores a larger one as six.
+  return leastField(to[0]!) <= fromLeast && (fromLeast > 0 || toPrecision >= MAX_INTERVAL_PRECISION || toPrecision >= (from[1] ?? MAX_INTERVAL_PRECISION));
 }
 
 /** timestamp to timestamptz or back (same precision): the stored values stay as they are when the session time zone is UTC. */

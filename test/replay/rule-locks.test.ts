@@ -28,6 +28,7 @@ const SETUP: readonly { name: string; sql: string; needs?: string[] }[] = [
   { name: 'audit_log', sql: 'CREATE TABLE audit_log (id bigint);' },
   { name: 'sessions', sql: 'CREATE TABLE sessions (id bigint, expires_at timestamptz);' },
   { name: 'readings_2021', sql: 'CREATE TABLE readings_2021 (at date);' },
+  { name: 'articles', sql: 'CREATE TABLE articles (tag_ids integer[]);' },
   { name: 'a', sql: 'CREATE TABLE a (id bigint);' },
   { name: 'b', sql: 'CREATE TABLE b (id bigint);' },
   { name: 'a_idx', sql: 'CREATE INDEX a_idx ON a (id);', needs: ['a'] },
