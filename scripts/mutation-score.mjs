@@ -6,9 +6,9 @@
  *  - of runtime mutants only: the same without the static mutants (code that runs when a module
  *    loads: constant tables, rule metadata, regular expressions built once). Stryker's vitest
  *    runner turns such a mutant on only after the module has loaded when a test filter picks
- *    the tests to run (perTest coverage), so a covered static mutant is reported Survived
- *    whatever the tests assert (stryker-js issues #6144 and #6209). Those results measure
- *    nothing; docs/testing.md says how they are treated.
+ *    the tests to run (perTest coverage), so a static mutant whose change acts only while the
+ *    module loads is reported Survived whatever the tests assert (stryker-js issues #6144 and
+ *    #6209). Those survivors are not measured; docs/testing.md says how they are treated.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
