@@ -533,6 +533,8 @@ describe('goose reads its annotations as internal/sqlparser/parser.go (v3.27) do
   it('blank lines, indented comments and ENVSUB annotations before Up are allowed; a +goose inside SQL is no annotation', () => {
     expect(read('   \n  -- note\n-- +goose ENVSUB ON\n-- +goose Up\nSELECT \'+goose Up\';\n-- +goose ENVSUB OFF\n').notes).toEqual([]);
     expect(slices('-- +goose ENVSUB ON\n-- +goose Up\nSELECT 1;\n')).toEqual([['up', 'SELECT 1;', true]]);
+    // NOTE: ENVSUB has no spelling older releases knew (they had ENVSUBST), so no warning names one.
+    expect(read('-- +goose envsub on\n-- +goose Up\nSELECT 1;\n').notes).toEqual([]);
   });
 
   it('refuses an empty annotation and one indented by a tab', () => {
