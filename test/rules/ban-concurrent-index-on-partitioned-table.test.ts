@@ -95,6 +95,17 @@ describe('the partitioned index recipe', () => {
     const fix = await recipe(`${PARENT}\n${PARTITION_2020}`, 'CREATE INDEX CONCURRENTLY "measurements (at)" ON measurements (at);');
     expect(fix).toContain('   CREATE INDEX "measurements (at)" ON ONLY measurements (at);');
   });
+
+  it('takes what follows the table name from after the whole name, even a quoted name holding "(" or " using "', async () => {
+    const parent = 'CREATE TABLE "measurements (raw)" (at date) PARTITION BY RANGE (at);';
+    const fix = await recipe(parent, 'CREATE INDEX CONCURRENTLY raw_at_idx ON public."measurements (raw)" USING brin (at);');
+    expect(fix).toContain('   CREATE INDEX raw_at_idx ON ONLY public."measurements (raw)" USING brin (at);');
+    expect(fix).toContain('   CREATE INDEX CONCURRENTLY <partition index> ON <partition> USING brin (at);');
+    const usingName = await recipe('CREATE TABLE "measurements using v2" (at date) PARTITION BY RANGE (at);', 'CREATE INDEX CONCURRENTLY v2_at_idx ON "measurements using v2" (at);');
+    expect(usingName).toContain('   CREATE INDEX v2_at_idx ON ONLY "measurements using v2" (at);');
+    const escaped = await recipe('CREATE TABLE "measurements (raw)" (at date) PARTITION BY RANGE (at);', 'CREATE INDEX CONCURRENTLY raw_at_idx ON u&"measurements \\0028raw)" (at);');
+    expect(escaped).toContain('   CREATE INDEX raw_at_idx ON ONLY "measurements (raw)" (at);');
+  });
 });
 
 describe('CREATE INDEX CONCURRENTLY ... ON ONLY', () => {

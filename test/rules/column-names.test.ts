@@ -13,6 +13,10 @@ describe('indexElementName', () => {
     const index = nodeAs<IndexStmt>(statementNode("CREATE INDEX ON t (a, abs(a), (a::bigint), (a + 1), lower(b), (CASE WHEN a > 0 THEN 1 END), ('x'::text));"), 'IndexStmt')!;
     expect(index.indexParams!.map(indexElementName)).toEqual(['a', 'abs', 'a', 'expr', 'lower', 'case', 'text']);
   });
+
+  it('names a missing element expr, as an expression it cannot name', () => {
+    expect(indexElementName(undefined)).toBe('expr');
+  });
 });
 
 describe('figureColumnName', () => {

@@ -102,11 +102,13 @@ describe('the primary key', () => {
     expect(await messagesAfter('ban-drop-primary-key', 'CREATE TABLE users (id bigint PRIMARY KEY);', 'ALTER TABLE users CLUSTER ON users_pkey;')).toEqual([]);
   });
 
-  it('knows the columns of a key given on its column or added by ALTER TABLE', async () => {
+  it('knows the columns of a key given on its column, added by ALTER TABLE or with ADD COLUMN', async () => {
     const dropsKey = (constraint: string) => [`Dropping column id of users drops its primary key ${constraint} with it, and so its replica identity: UPDATE and DELETE on a published table fail, and lookups by key scan.`];
     expect(await messagesAfter('ban-drop-primary-key', 'CREATE TABLE users (id bigint PRIMARY KEY, email text);', 'ALTER TABLE users DROP COLUMN id;')).toEqual(dropsKey('users_pkey'));
     const added = 'CREATE TABLE users (id bigint, email text);\nALTER TABLE users ADD CONSTRAINT users_id_pk PRIMARY KEY (id);';
     expect(await messagesAfter('ban-drop-primary-key', added, 'ALTER TABLE users DROP COLUMN id;')).toEqual(dropsKey('users_id_pk'));
+    const addedWithColumn = 'CREATE TABLE users (email text);\nALTER TABLE users ADD COLUMN id bigint PRIMARY KEY;';
+    expect(await messagesAfter('ban-drop-primary-key', addedWithColumn, 'ALTER TABLE users DROP COLUMN id;')).toEqual(dropsKey('users_pkey'));
   });
 
   it('is gone once dropped: dropping its column later drops no key', async () => {

@@ -53,14 +53,20 @@ export function partitionedIndexRecipe(statement: Statement, index: IndexStmt, p
   }
 }
 
+/**
+ * A table name as written at the start of a text: identifiers, quoted (`""` escapes a quote,
+ * `U&"..."` too) or not, joined by dots. A quoted one may hold `(` or ` using `, so the name is skipped whole.
+ */
+const WRITTEN_NAME = /^(?:(?:U&)?"(?:[^"]|"")*"|[^\s."(]+)(?:\s*\.\s*(?:(?:U&)?"(?:[^"]|"")*"|[^\s."(]+))*/i;
+
 /** What follows the table name: `USING method (...)`, `(...)`, INCLUDE, WITH, WHERE, as written. */
 function indexTail(text: string): string | undefined {
   const reparsed = reparse(text);
   const location = nodeAs<IndexStmt>(reparsed?.node, 'IndexStmt')?.relation?.location;
   if (!reparsed || location === undefined) return undefined;
   const afterName = reparsed.text.slice(reparsed.offset(location));
-  const start = afterName.search(/\s+using\s|\(/i);
-  return start < 0 ? undefined : afterName.slice(start).trim();
+  const name = WRITTEN_NAME.exec(afterName)?.[0];
+  return name ? afterName.slice(name.length).trim() : undefined;
 }
 
 /** The names of an index's elements joined by `_`, as Postgres names an unnamed index. */
