@@ -83,3 +83,17 @@ describe('a validated CHECK on the column', () => {
     expect((await run('ALTER TABLE users DROP CONSTRAINT users_name_lower, ALTER COLUMN name TYPE text;')).map((f) => f.details.checks)).toEqual(['name']);
   });
 });
+
+// NOTE: goose runs a file's Up and Down sections in separate sessions: a SET in one does not reach the other.
+it('a SET timezone in the Down section, written before the Up section, does not make the Up ALTER run under UTC', async () => {
+  const findings = await runExample(rule, {
+    files: [
+      { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+      {
+        path: 'migrations/20260101000000_events_at_tz.sql',
+        text: "-- +goose Down\nSET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamp;\n-- +goose Up\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+      },
+    ],
+  });
+  expect(findings.map((f) => [f.messageId, f.statement])).toContainEqual(['alterType', 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz']);
+});
