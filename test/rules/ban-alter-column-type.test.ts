@@ -4,7 +4,10 @@
  * never count as UTC.
  */
 import { describe, expect, it } from 'vitest';
-import { findRule } from '../../src/rules/index.js';
+import { discoverMigrations } from '../../src/conventions/index.js';
+import { analyze } from '../../src/core/analyze.js';
+import { validateConfig } from '../../src/core/config.js';
+import { allRules, findRule } from '../../src/rules/index.js';
 import { runExample } from '../rule-tester.js';
 
 const rule = findRule('ban-alter-column-type')!;
@@ -84,16 +87,24 @@ describe('a validated CHECK on the column', () => {
   });
 });
 
-// NOTE: goose runs a file's Up and Down sections in separate sessions: a SET in one does not reach the other.
-it('a SET timezone in the Down section, written before the Up section, does not make the Up ALTER run under UTC', async () => {
-  const findings = await runExample(rule, {
+// NOTE: dbmate runs a file's up and down blocks in separate sessions: a SET in one does not reach
+// the other. dbmate refuses a down block written first, but its blocks are still linted; the whole
+// registry runs here, as in a real check.
+it('a SET timezone in a down block written before the up block does not make the up ALTER run under UTC', async () => {
+  const config = validateConfig({ 'postgres-version': 15 }, allRules);
+  const report = await analyze({
     files: [
-      { path: 'migrations/001_init.up.sql', text: 'CREATE TABLE events (at timestamp);', change: 'unchanged' },
+      { path: 'db/migrations/20250101000000_init.sql', text: '-- migrate:up\nCREATE TABLE events (at timestamp);\n-- migrate:down\nDROP TABLE events;', change: 'unchanged' },
       {
-        path: 'migrations/20260101000000_events_at_tz.sql',
-        text: "-- +goose Down\nSET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamp;\n-- +goose Up\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+        path: 'db/migrations/20260101000000_events_at_tz.sql',
+        text: "-- migrate:down\nSET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamp;\n-- migrate:up\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+        change: 'added',
       },
     ],
+    config,
+    rules: allRules,
+    discover: discoverMigrations,
   });
-  expect(findings.map((f) => [f.messageId, f.statement])).toContainEqual(['alterType', 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz']);
+  const findings = report.findings.filter((f) => f.ruleId === rule.id);
+  expect(findings.map((f) => [f.messageId, f.statement])).toEqual([['alterType', 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz']]);
 });
