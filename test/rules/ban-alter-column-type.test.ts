@@ -4,7 +4,10 @@
  * never count as UTC.
  */
 import { describe, expect, it } from 'vitest';
-import { findRule } from '../../src/rules/index.js';
+import { discoverMigrations } from '../../src/conventions/index.js';
+import { analyze } from '../../src/core/analyze.js';
+import { validateConfig } from '../../src/core/config.js';
+import { allRules, findRule } from '../../src/rules/index.js';
 import { runExample } from '../rule-tester.js';
 
 const rule = findRule('ban-alter-column-type')!;
@@ -82,4 +85,26 @@ describe('a validated CHECK on the column', () => {
     expect((await run('ALTER TABLE users ALTER COLUMN name TYPE text;')).map((f) => f.details.checks)).toEqual(['name, users_name_lower']);
     expect((await run('ALTER TABLE users DROP CONSTRAINT users_name_lower, ALTER COLUMN name TYPE text;')).map((f) => f.details.checks)).toEqual(['name']);
   });
+});
+
+// NOTE: dbmate runs a file's up and down blocks in separate sessions: a SET in one does not reach
+// the other. dbmate refuses a down block written first, but its blocks are still linted; the whole
+// registry runs here, as in a real check.
+it('a SET timezone in a down block written before the up block does not make the up ALTER run under UTC', async () => {
+  const config = validateConfig({ 'postgres-version': 15 }, allRules);
+  const report = await analyze({
+    files: [
+      { path: 'db/migrations/20250101000000_init.sql', text: '-- migrate:up\nCREATE TABLE events (at timestamp);\n-- migrate:down\nDROP TABLE events;', change: 'unchanged' },
+      {
+        path: 'db/migrations/20260101000000_events_at_tz.sql',
+        text: "-- migrate:down\nSET timezone = 'UTC';\nALTER TABLE events ALTER COLUMN at TYPE timestamp;\n-- migrate:up\nALTER TABLE events ALTER COLUMN at TYPE timestamptz;",
+        change: 'added',
+      },
+    ],
+    config,
+    rules: allRules,
+    discover: discoverMigrations,
+  });
+  const findings = report.findings.filter((f) => f.ruleId === rule.id);
+  expect(findings.map((f) => [f.messageId, f.statement])).toEqual([['alterType', 'ALTER TABLE events ALTER COLUMN at TYPE timestamptz']]);
 });

@@ -21,3 +21,18 @@ it.each(['BETWEEN', 'NOT BETWEEN', 'BETWEEN SYMMETRIC', 'NOT BETWEEN SYMMETRIC']
   });
   expect(findings.map((f) => f.details.evidence)).toEqual(['values compared by order in migrations/20250101000000_priority.up.sql']);
 });
+
+// NOTE: a column definition list (AS e(kind audit_event)) names the type without casting to it.
+it('a type named in a column definition list inside a compared subquery is not compared by order', async () => {
+  const findings = await runExample(rule, {
+    files: [
+      {
+        path: 'migrations/20250101000000_events.up.sql',
+        text: "CREATE TYPE audit_event AS ENUM ('sign_in', 'sign_out');\nCREATE VIEW busy_sessions AS SELECT * FROM sessions WHERE (SELECT count(*) FROM jsonb_to_recordset(sessions.log::jsonb) AS e(kind audit_event)) > 10;",
+        change: 'unchanged',
+      },
+      { path: 'migrations/20260101000000_passkey.up.sql', text: "ALTER TYPE audit_event ADD VALUE 'passkey_created';" },
+    ],
+  });
+  expect(findings).toEqual([]);
+});

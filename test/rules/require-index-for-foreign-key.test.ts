@@ -17,6 +17,15 @@ describe('require-index-for-foreign-key', () => {
     expect(finding!.fix).toContain('   CREATE INDEX CONCURRENTLY orders_tenant_id_user_id_idx ON orders (tenant_id, user_id);');
   });
 
+  it('reads past a CREATE TABLE without a column list (a partition) to the index that serves the key', async () => {
+    const sql = [
+      "CREATE TABLE orders_2026 PARTITION OF orders FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');",
+      'CREATE INDEX orders_user_id_idx ON orders (user_id);',
+      'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);',
+    ].join('\n');
+    expect(await runExample(rule, { sql })).toEqual([]);
+  });
+
   it('reads the columns of a CREATE TABLE that also copies another table with LIKE', async () => {
     const sql = 'CREATE TABLE order_archive (LIKE orders, archived_at timestamptz, user_id bigint UNIQUE);\nALTER TABLE order_archive ADD CONSTRAINT order_archive_user_fk FOREIGN KEY (user_id) REFERENCES users (id);';
     expect(await runExample(rule, { sql })).toEqual([]);
