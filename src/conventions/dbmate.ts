@@ -11,7 +11,8 @@
  *    without dbmate's transaction.
  */
 import type { InputFile, MigrationNote, Section } from '../core/migration.js';
-import { lineOf, sectionedConvention, type SectionedReading } from './sectioned.js';
+import { LineIndex } from '../core/source.js';
+import { sectionedConvention, type SectionedReading } from './sectioned.js';
 
 // NOTE: Go's `\s` is [\t\n\f\r ] (ASCII only) and its multi-line `^`/`$` see only `\n`, where
 // JavaScript's also see `\r`, U+2028 and U+2029: the patterns spell both out.
@@ -58,18 +59,19 @@ function read(file: InputFile): SectionedReading | undefined {
   const up = UP.exec(text);
   const down = DOWN.exec(text);
   const notes: MigrationNote[] = [];
+  const lineOf = (offset: number) => new LineIndex(text).positionAt(offset).line;
   const refuse = (message: string) => notes.push({ severity: 'error', message: `dbmate refuses this file: "${message}"` });
   // NOTE: dbmate stops at the first of these, in this order.
   const before = up ? statementBefore(text, up.index) : undefined;
   if (!up) refuse("dbmate requires each migration to define an up block with '-- migrate:up'");
   else if (!down) refuse("dbmate requires each migration to define a down block with '-- migrate:down'");
   else if (up.index > down.index) refuse("dbmate requires '-- migrate:up' to appear before '-- migrate:down'");
-  else if (before !== undefined) refuse(`dbmate does not support statements preceding the '-- migrate:up' block (line ${lineOf(text, before)})`);
+  else if (before !== undefined) refuse(`dbmate does not support statements preceding the '-- migrate:up' block (line ${lineOf(before)})`);
   for (const lookalike of lookalikes) {
     if (lookalike.index === up?.index || lookalike.index === down?.index) continue;
     notes.push({
       severity: 'warning',
-      message: `dbmate reads line ${lineOf(text, lookalike.index)} ("${lookalike[0].trim()}") as a plain comment: it takes only the first \`-- migrate:up\` and the first \`-- migrate:down\` (with at most one option after it), so the SQL after this line runs in the ${down && lookalike.index > down.index ? 'down' : 'up'} block. Remove the line or merge the blocks.`,
+      message: `dbmate reads line ${lineOf(lookalike.index)} ("${lookalike[0].trim()}") as a plain comment: it takes only the first \`-- migrate:up\` and the first \`-- migrate:down\` (with at most one option after it), so the SQL after this line runs in the ${down && lookalike.index > down.index ? 'down' : 'up'} block. Remove the line or merge the blocks.`,
     });
   }
   const markers = [up && { role: 'up' as const, match: up }, down && { role: 'down' as const, match: down }].filter((m) => !!m).sort((a, b) => a.match.index - b.match.index);

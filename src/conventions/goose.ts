@@ -12,14 +12,17 @@
  * A file goose refuses gets an error note; its sections are still read, so its SQL is linted.
  */
 import type { InputFile, MigrationNote, Section } from '../core/migration.js';
+import { LineIndex } from '../core/source.js';
 import { splitStatements } from '../core/split.js';
-import { lineOf, sectionedConvention, type SectionedReading } from './sectioned.js';
+import { sectionedConvention, type SectionedReading } from './sectioned.js';
 
 const ANNOTATIONS = ['Up', 'Down', 'StatementBegin', 'StatementEnd', 'NO TRANSACTION', 'ENVSUB ON', 'ENVSUB OFF'] as const;
 type Annotation = (typeof ANNOTATIONS)[number];
 type State = 'start' | 'up' | 'down';
 
 interface Line {
+  /** 1-based. */
+  number: number;
   text: string;
   start: number;
   /** Offset just after the line's `\n` (or the end of the file). */
@@ -28,12 +31,11 @@ interface Line {
 
 /** bufio.ScanLines: lines split at `\n`, a trailing `\r` dropped, no empty last line. */
 function linesOf(text: string): Line[] {
+  const index = new LineIndex(text);
   const lines: Line[] = [];
-  for (let start = 0; start < text.length; ) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    lines.push({ text: text.slice(start, end).replace(/\r$/, ''), start, next: newline === -1 ? text.length : newline + 1 });
-    start = end + 1;
+  for (let number = 1; number <= index.lineCount && index.lineStart(number) < text.length; number++) {
+    const next = number < index.lineCount ? index.lineStart(number + 1) : text.length;
+    lines.push({ number, text: index.lineText(number), start: index.lineStart(number), next });
   }
   return lines;
 }
@@ -69,7 +71,7 @@ function read(file: InputFile): SectionedReading | undefined {
   const notes: MigrationNote[] = [];
   const fail = (where: Line | undefined, why: string, direction?: 'up' | 'down') => {
     if (notes.some((n) => n.severity === 'error')) return;
-    const at = where ? ` at line ${lineOf(text, where.start)}` : '';
+    const at = where ? ` at line ${where.number}` : '';
     notes.push({ severity: 'error', message: direction ? `goose ${direction} fails on this file${at}: ${why}` : `goose refuses this file${at}: ${why}` });
   };
   const markers: Array<{ role: 'up' | 'down'; line: Line }> = [];
@@ -79,7 +81,7 @@ function read(file: InputFile): SectionedReading | undefined {
   /** The first line of what goose has collected for its next statement (its buffer), if any. */
   let pending: Line | undefined;
   const unfinished = (to: number) => pending !== undefined && text.slice(pending.start, to).trim() !== '';
-  const missingSemicolon = () => `the statement at line ${lineOf(text, pending!.start)} does not end with ';' on its last line ("unexpected unfinished SQL query: missing semicolon?")`;
+  const missingSemicolon = () => `the statement at line ${pending!.number} does not end with ';' on its last line ("unexpected unfinished SQL query: missing semicolon?")`;
   for (const line of linesOf(text)) {
     if (state === 'start' && line.text.trim() === '') continue;
     if (line.text.trim().startsWith('--') && line.text.includes('+goose')) {
@@ -89,7 +91,7 @@ function read(file: InputFile): SectionedReading | undefined {
         continue;
       }
       if (!annotation.startsWith('ENVSUB') && !exactBeforeV319(line.text, annotation)) {
-        notes.push({ severity: 'warning', message: `goose before v3.19.0 reads line ${lineOf(text, line.start)} ("${line.text.trim()}") as a plain comment: write \`-- +goose ${annotation}\`.` });
+        notes.push({ severity: 'warning', message: `goose before v3.19.0 reads line ${line.number} ("${line.text.trim()}") as a plain comment: write \`-- +goose ${annotation}\`.` });
       }
       if (annotation === 'Up' || annotation === 'Down') {
         if (annotation === 'Up' && state !== 'start') fail(line, "duplicate '-- +goose Up' annotations");
@@ -133,7 +135,7 @@ function read(file: InputFile): SectionedReading | undefined {
     // (A newline after the text tells a chunk ended by that `;` from one the text's end cuts.)
     const collected = text.slice(pending.start, end);
     if (!splitStatements(`${collected}\n`).some((chunk) => chunk.end === collected.length)) {
-      fail(line, `goose cuts the statement that starts at line ${lineOf(text, pending.start)} after this line (its ';' is inside a string, dollar quote or comment), so Postgres gets half of it. Wrap the statement in '-- +goose StatementBegin' and '-- +goose StatementEnd'.`);
+      fail(line, `goose cuts the statement that starts at line ${pending.number} after this line (its ';' is inside a string, dollar quote or comment), so Postgres gets half of it. Wrap the statement in '-- +goose StatementBegin' and '-- +goose StatementEnd'.`);
     }
     pending = undefined;
   }

@@ -21,13 +21,6 @@ export interface SectionedTool {
   read(file: InputFile): SectionedReading | undefined;
 }
 
-/** The 1-based line of a character offset. */
-export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
-
 export function sectionedConvention(tool: SectionedTool): Convention {
   return {
     id: tool.id,
